@@ -1,0 +1,55 @@
+"""What a reader hands to the parser: text with page numbers, and table grids where the reader has them.
+
+Every reader (text, PDF, and later HTML, DOCX, OCR) produces this one shape, so the parser
+never knows which file type it is reading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class TableGrid:
+    """A table as a grid of cells, as laid out on the page.
+
+    ``rows[i][j]`` is the cell text, ``""`` for a cell that is present but empty (a blank
+    cell: null), and ``None`` for a position covered by a merged neighbour (not a cell).
+    """
+
+    page: int
+    rows: list[list[str | None]]
+
+
+@dataclass
+class Page:
+    number: int
+    text: str
+
+
+@dataclass
+class Document:
+    path: str
+    sha256: str
+    format: str
+    pages: list[Page] = field(default_factory=list)
+    tables: list[TableGrid] = field(default_factory=list)
+    ocr: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.pages)
+
+    def page_of(self, offset: int) -> int | None:
+        """Page number holding character ``offset`` of ``text`` (None when empty)."""
+        pos = 0
+        for p in self.pages:
+            pos += len(p.text) + 1
+            if offset < pos:
+                return p.number
+        return self.pages[-1].number if self.pages else None
+
+
+class UnreadableFile(Exception):
+    """A file no reader can turn into a document; the message says why (it is quarantined)."""

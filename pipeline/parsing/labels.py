@@ -1,0 +1,80 @@
+"""How each template row is recognised in text: label patterns in the template's order.
+
+Patterns are the distinctive start of the printed label (with variants seen in real
+reports), matched loosely (any whitespace between characters), plus the row's own item
+number ("2." before 其他法律…) so that number is never taken for a cell value.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from pipeline.parsing.normalize import loose
+
+CJK = r"\u4e00-\u9fff"
+
+# row_key -> (item number printed before the label or None, label variants)
+REQUEST_LABELS: dict[str, tuple[int | None, tuple[str, ...]]] = {
+    "new_received": (None, ("本年新收", "本年度新收", "新收政府信息公开申请")),
+    "carried_over": (None, ("上年结转", "上一年结转", "上年度结转")),
+    "granted": (None, ("予以公开",)),
+    "partially_granted": (None, ("部分公开",)),
+    "denied_state_secret": (1, ("属于国家秘密", "国家秘密")),
+    "denied_law_prohibited": (2, ("其他法律行政法规禁止公开", "其他法律", "禁止公开")),
+    "denied_security_stability": (3, ("危及", "三安全一稳定")),
+    "denied_third_party": (4, ("保护第三方", "第三方合法权益")),
+    "denied_internal_affairs": (5, ("属于三类内部事务", "三类内部事务", "内部事务")),
+    "denied_process_info": (6, ("属于四类过程性", "四类过程性", "过程性信息")),
+    "denied_enforcement_file": (7, ("属于行政执法案卷", "行政执法案卷")),
+    "denied_query_matter": (8, ("属于行政查询事项", "行政查询事项")),
+    "unavailable_not_held": (1, ("本机关不掌握", "不掌握相关")),
+    "unavailable_needs_creation": (2, ("没有现成信息", "另行制作")),
+    "unavailable_unclear": (3, ("补正后申请内容仍不明确", "仍不明确")),
+    "not_processed_petition": (1, ("信访举报投诉", "信访")),
+    "not_processed_duplicate": (2, ("重复申请",)),
+    "not_processed_publication": (3, ("要求提供公开出版物", "公开出版物")),
+    "not_processed_excessive": (4, ("无正当理由大量反复申请", "大量反复申请")),
+    "not_processed_confirmation": (5, ("要求行政机关确认", "确认或重新出具")),
+    "other_overdue_correction": (1, ("申请人无正当理由逾期不补正", "逾期不补正")),
+    "other_overdue_fee": (2, ("申请人逾期未按收费通知", "逾期未按收费", "缴纳费用")),
+    # "3. 其他": the word alone, not the start of 其他处理 / 其他法律 / 其他组织
+    "other_other": (3, ("其\\s*他(?!\\s*[" + CJK + "])",)),
+    "other_processing": (None, ("其他处理",)),
+    "total_processed": (None, ("(?:\\(\\s*七\\s*\\)|七\\s*、)?\\s*总\\s*计",)),
+    "carried_forward": (None, ("结转下年度", "结转下一年度", "结转下年", "结转至下年")),
+}
+
+ARTICLE20_LABELS: dict[str, tuple[str, ...]] = {
+    "regulations": ("规章",),
+    "normative_documents": ("行政规范性文件", "规范性文件"),
+    "administrative_licensing": ("行政许可",),
+    "other_external_services": ("其他对外管理服务事项", "其他对外管理服务"),
+    "administrative_penalty": ("行政处罚",),
+    "administrative_coercion": ("行政强制",),
+    "administrative_fees": ("行政事业性收费",),
+    "centralized_procurement": ("政府集中采购",),
+}
+
+_RAW = {"other_other", "total_processed"}  # patterns already written as regexes
+
+
+def _label_regex(key: str, variant: str) -> str:
+    return variant if key in _RAW else loose(variant)
+
+
+@cache
+def request_row_pattern(row_key: str) -> re.Pattern[str]:
+    """Pattern for a request row's label, including its item number when printed."""
+    number, variants = REQUEST_LABELS[row_key]
+    body = "(?:" + "|".join(_label_regex(row_key, v) for v in variants) + ")"
+    if number is not None:
+        # "2." / "2、" / "2 ." before the label, or "2" glued to it: the item number.
+        prefix = rf"(?:(?<![\d.]){number}\s*[.、]\s*|(?<![\d.]){number}(?=\S))?"
+        return re.compile(prefix + body)
+    return re.compile(body)
+
+
+@cache
+def article20_pattern(item_key: str) -> re.Pattern[str]:
+    return re.compile("(?:" + "|".join(loose(v) for v in ARTICLE20_LABELS[item_key]) + ")")

@@ -1,0 +1,240 @@
+"""Document → report record: the one parser, driven by the national template.
+
+Readers differ; this does not. It finds the sections, detects the format (2021 or 2019)
+from the table headers, reads the three tables (from cell grids where the reader has
+them, else from text), the metadata, and computes the format's own checks.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pipeline import PARSER_VERSION
+from pipeline import template as tpl
+from pipeline.document import Document, UnreadableFile
+from pipeline.parsing import checks as chk
+from pipeline.parsing import metadata as meta
+from pipeline.parsing import tables
+from pipeline.parsing.cells import RowValues
+from pipeline.parsing.normalize import compact, normalize
+from pipeline.parsing.sections import find_sections
+
+
+def detect_template(text: str, s2: tuple[int, int] | None, s3: tuple[int, int] | None) -> str | None:
+    """2019 or 2021, from the table headers (never from the year)."""
+    if s2:
+        head = compact(text[s2[0] : s2[1]])
+        if re.search(r"本年新制作|本年新公开|对外公开总数量|上一年项目数量|政府集中采购", head):
+            return "2019"
+        if re.search(r"本年制发|现行有效|本年度?[废止]|本年收费金额|本年处理决定", head):
+            return "2021"
+    if s3:
+        body = compact(text[s3[0] : s3[1]])
+        if re.search(r"逾期不补正|逾期未按收费|缴纳费用", body):
+            return "2021"
+        if "其他处理" in body:
+            return "2019"
+    return None
+
+
+def _empty_record(path: str, sha256: str, fmt: str, status: str) -> dict:
+    return {
+        "source": {"path": path, "sha256": sha256, "format": fmt},
+        "parser_version": PARSER_VERSION,
+        "report_id": sha256[:16],
+        "status": status,
+        "template": None,
+        "year": None,
+        "agency": None,
+        "region": {"province": None, "city": None, "county": None, "town": None},
+        "published_on": None,
+        "active_disclosure": {"total": None, "by_category": {}},
+        "article20": {},
+        "units": {},
+        "requests": {},
+        "review_litigation": {},
+        "derived": {},
+        "table_pages": {},
+        "checks": [],
+        "issues": [],
+    }
+
+
+def _issue(rec: dict, severity: str, code: str, where: str, detail: str) -> None:
+    rec["issues"].append({"severity": severity, "code": code, "where": where, "detail": detail})
+
+
+def _fill(rec: dict, table: str, keys: list[str], cols_of, found: dict[str, RowValues]) -> None:
+    """Write found rows into the record; every template cell is present, null when not given."""
+    out: dict[str, dict] = {}
+    for key in keys:
+        cols = cols_of(key)
+        row = found.get(key)
+        if row is None:
+            out[key] = dict.fromkeys(cols)
+            _issue(rec, "warning", "row_missing", f"{table}.{key}", "row not found in the source")
+            continue
+        out[key] = {}
+        for code, detail in row.issues:
+            _issue(rec, "warning", code, f"{table}.{key}", detail)
+        for col, cell in zip(cols, row.cells, strict=True):
+            out[key][col] = None if cell is None else cell.value
+            if cell is None or cell.value is None:
+                how = f"printed as '{cell.raw}'" if cell is not None else "blank or lost in the source"
+                _issue(rec, "warning", "cell_missing", f"{table}.{key}.{col}", how)
+            elif cell.unit:
+                rec["units"][f"{table}.{key}.{col}"] = cell.unit
+    rec[table] = out
+
+
+def _derive(rec: dict) -> None:
+    """Offer (never substitute) a missing total or part that its row's printed cells fix."""
+    def one(table: str, row: str, values: dict, parts: tuple[str, ...], total: str) -> None:
+        missing = [k for k in (*parts, total) if values.get(k) is None]
+        if len(missing) != 1:
+            return
+        k = missing[0]
+        if k == total:
+            v = sum(values[p] for p in parts)
+            how = f"sum of {', '.join(parts)}"
+        else:
+            v = values[total] - sum(values[p] for p in parts if p != k)
+            how = f"{total} minus the other parts"
+            if v < 0:
+                return
+        where = f"{table}.{row}.{k}"
+        rec["derived"][where] = {"value": v, "from": how}
+        _issue(rec, "info", "derivable", where, f"missing; {how} gives {v} (kept null in the table)")
+
+    for row, values in rec["requests"].items():
+        one("requests", row, values, tpl.APPLICANT_COLUMNS, "total")
+    for group, values in rec["review_litigation"].items():
+        one("review_litigation", group, values, tpl.REVIEW_RESULTS[:-1], "total")
+
+
+def parse_document(doc: Document) -> dict:
+    raw = doc.text
+    text = normalize(raw)
+    rec = _empty_record(doc.path, doc.sha256, doc.format, "ok")
+    if doc.ocr:
+        rec["source"]["ocr"] = True
+    for w in doc.warnings:
+        _issue(rec, "info", "reader", "source", w)
+    secs = find_sections(text)
+
+    def page_of(offset: int) -> int | None:
+        return doc.page_of(offset)
+
+    s2, s3, s4 = secs.span("s2"), secs.span("s3"), secs.span("s4")
+    has_request_rows = bool(re.search(r"本\s*年\s*新\s*收", text)) and bool(re.search(r"上\s*年\s*结\s*转", text))
+    report_words = bool(re.search(r"信息公开.{0,6}年度?报告|年度报告", compact(text[:2000])))
+    sections_found = sum(secs.has(k) for k in ("s1", "s2", "s3", "s4", "s5", "s6"))
+    if not has_request_rows and sections_found < 3:
+        rec["status"] = "not_a_report"
+        _issue(rec, "error", "not_a_report", "source",
+               f"no statistical tables and {sections_found} of 6 section headings"
+               + (" (mentions an annual report)" if report_words else ""))
+        return rec
+
+    template = detect_template(text, s2, s3)
+    rec["template"] = template
+    if template is None:
+        _issue(rec, "warning", "template_unknown", "template", "neither 2021 nor 2019 table headers found; read as 2021")
+        template = "2021"
+
+    # metadata
+    s1_start = secs.starts.get("s1", (None,))[0]
+    title = meta.title_block(text, s1_start)
+    title_agency, title_year = meta.title_agency_and_year(title)
+    sig_agency, published_on, _ = meta.signature(text)
+    rec["agency"] = sig_agency or title_agency
+    if sig_agency is None and title_agency:
+        _issue(rec, "info", "agency_from_title", "agency", "no signature block; agency taken from the title")
+    elif sig_agency and not title_agency:
+        _issue(rec, "info", "agency_from_signature", "agency", "title does not name the agency; taken from the signature")
+    if rec["agency"] is None:
+        _issue(rec, "warning", "agency_missing", "agency", "neither title nor signature names the agency")
+    year = title_year
+    if year is None:
+        s1 = secs.span("s1")
+        m = re.search(r"(20\d{2})\s*年", text[s1[0] : s1[1]]) if s1 else None
+        if m:
+            year = int(m.group(1))
+            _issue(rec, "info", "year_from_text", "year", "title gives no year; taken from section 一")
+    rec["year"] = year
+    rec["published_on"] = published_on
+    rec["region"] = meta.region(rec["agency"], title_agency)
+    s1 = secs.span("s1") or (0, secs.starts.get("s2", (len(text),))[0])
+    ad, ad_issues = meta.active_disclosure(text[s1[0] : s1[1]])
+    rec["active_disclosure"] = ad
+    for code, detail in ad_issues:
+        _issue(rec, "warning", code, "active_disclosure", detail)
+
+    # tables: grids first (cell positions known), text otherwise
+    grows = tables.grid_rows(doc.tables) if doc.tables else []
+    a20 = tables.article20_from_grid(grows, template) if grows else {}
+    if len(a20) < 2 and s2:
+        a20 = tables.article20_from_text(text, s2, template, page_of)
+    req = tables.requests_from_grid(grows, template) if grows else {}
+    req_span = s3 or ((s2[1], s4[0] if s4 else len(text)) if s2 else None)
+    if len(req) < len(tpl.rows("requests", template)) // 2 and req_span:
+        req = tables.requests_from_text(text, req_span, template, page_of)
+    rv = tables.review_from_grid(grows) if grows else None
+    if rv is None and s4:
+        rv = tables.review_from_text(text, s4, page_of)
+
+    items = list(tpl.rows("article20", template))
+    _fill(rec, "article20", items, lambda k: tpl.columns("article20", template, k), a20)
+    _fill(rec, "requests", list(tpl.rows("requests", template)), lambda k: tpl.REQUEST_COLUMNS, req)
+    review_found: dict[str, RowValues] = {}
+    if rv is not None:
+        for gi, group in enumerate(tpl.REVIEW_GROUPS):
+            review_found[group] = RowValues(rv.cells[gi * 5 : gi * 5 + 5], rv.issues if gi == 0 else [], rv.page)
+    _fill(rec, "review_litigation", list(tpl.REVIEW_GROUPS), lambda k: tpl.REVIEW_RESULTS, review_found)
+    for table, found in (("article20", a20), ("requests", req), ("review_litigation", review_found)):
+        pages = sorted({r.page for r in found.values() if r.page is not None})
+        if pages:
+            rec["table_pages"][table] = pages[0] if len(pages) == 1 else pages
+    _derive(rec)
+
+    # status: a report whose end is missing, or whose tables are, is incomplete
+    missing_tables = [t for t, f in (("article20", a20), ("requests", req), ("review_litigation", review_found)) if not f]
+    ends = secs.has("s5") or secs.has("s6") or published_on is not None
+    if missing_tables or not ends:
+        rec["status"] = "incomplete"
+        _issue(rec, "warning", "incomplete", "source",
+               "text stops before the end" if not ends else f"tables not found: {', '.join(missing_tables)}")
+
+    rec["checks"] = (
+        chk.request_checks(rec["requests"], template)
+        + chk.review_checks(rec["review_litigation"])
+        + chk.narrative_checks(text[s1[0] : s1[1]], rec["requests"])
+    )
+    for c in rec["checks"]:
+        if c["ok"] is False:
+            _issue(rec, "warning", "check_failed", c["rule"], f"expected {c['expected']}, printed {c['actual']}")
+    return rec
+
+
+def parse_file(path: Path, sha256: str | None = None) -> dict:
+    """Read and parse one file; bad input becomes an 'unreadable' record, never an exception."""
+    from pipeline.readers import detect_format, read, sha256_file
+
+    path = Path(path)
+    digest = sha256 or (sha256_file(path) if path.is_file() else "0" * 64)
+    try:
+        doc = read(path, digest)
+    except UnreadableFile as exc:
+        fmt = detect_format(path) if path.is_file() and path.stat().st_size else "unknown"
+        rec = _empty_record(str(path), digest, fmt, "unreadable")
+        _issue(rec, "error", "unreadable", "source", str(exc))
+        return rec
+    except Exception as exc:  # a reader bug must not stop the run: the file is quarantined
+        rec = _empty_record(str(path), digest, "unknown", "unreadable")
+        _issue(rec, "error", "reader_error", "source", f"{path}: {type(exc).__name__}: {exc}")
+        return rec
+    rec = parse_document(doc)
+    if path.is_file():
+        rec["source"]["size"] = path.stat().st_size
+    return rec

@@ -1,0 +1,70 @@
+"""Locating the six sections of the national format in a report's text.
+
+Headings are matched by their words, not their numbering: agencies restart or skip
+numbers, and the 2019-era heading of section 四 is worded differently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.parsing.normalize import loose
+
+_NUM = r"(?:[一二三四五六七八九十]+\s*[、.．]|\(\s*[一二三四五六]\s*\)|\d\s*[、.])?\s*"
+
+HEADINGS: dict[str, list[str]] = {
+    "s1": ["总体情况"],
+    "s2": ["主动公开政府信息情况"],
+    "s3": ["收到和处理政府信息公开申请情况"],
+    "s4": ["政府信息公开行政复议、行政诉讼情况", "政府信息公开行政复议,行政诉讼情况",
+           "因政府信息公开工作被申请行政复议、提起行政诉讼情况", "行政复议、行政诉讼情况"],
+    "s5": ["存在的主要问题及改进情况", "存在的主要问题和改进情况", "存在的主要问题"],
+    "s6": ["其他需要报告的事项"],
+}
+
+_PATTERNS = {k: re.compile(_NUM + "(?:" + "|".join(loose(v) for v in vs) + ")") for k, vs in HEADINGS.items()}
+
+
+@dataclass
+class Sections:
+    """Start offsets of each heading found (in order), and the end of the text."""
+
+    starts: dict[str, tuple[int, int]]
+    length: int
+
+    def span(self, key: str, *, fallback_start: int | None = None) -> tuple[int, int] | None:
+        """From the end of heading ``key`` to the start of the next heading found."""
+        if key in self.starts:
+            begin = self.starts[key][1]
+        elif fallback_start is not None:
+            begin = fallback_start
+        else:
+            return None
+        nexts = [s for k, (s, _e) in self.starts.items() if s > begin and k > key]
+        return begin, min(nexts) if nexts else self.length
+
+    def has(self, key: str) -> bool:
+        return key in self.starts
+
+
+def find_sections(text: str) -> Sections:
+    starts: dict[str, tuple[int, int]] = {}
+    pos = 0
+    for key in ("s1", "s2", "s3", "s4", "s5", "s6"):
+        # headings sit at a line start; search in order so a later mention is not taken
+        pat = _PATTERNS[key]
+        first = None
+        for m in pat.finditer(text, pos):
+            first = first or m
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            if text[line_start : m.start()].strip(" \t#*") == "":
+                first = m
+                break
+        else:
+            # flattened text (no line breaks kept): fall back to the first mention
+            pass
+        if first is not None:
+            starts[key] = (first.start(), first.end())
+            pos = first.end()
+    return Sections(starts, len(text))

@@ -1,0 +1,183 @@
+"""The three statistical tables, read by the template's row labels.
+
+Two sources feed the same template matching:
+- grids (``TableGrid``) from readers that see cell geometry (PDF tables, later HTML/DOCX):
+  cells are positional, so a blank cell is known to be blank;
+- text (any reader): rows are found by their labels in template order, and a row's
+  values are the numbers between its label and the next row's label.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline import template as tpl
+from pipeline.document import TableGrid
+from pipeline.parsing.cells import Cell, RowValues, assign, cells_from_segment, classify
+from pipeline.parsing.labels import article20_pattern, request_row_pattern
+from pipeline.parsing.normalize import loose, normalize
+
+Span = tuple[int, int]
+
+
+# ---------------------------------------------------------------- grids -----------------
+
+
+@dataclass
+class GridRow:
+    """A grid row split into its label text and the run of value cells that ends it."""
+
+    label: str
+    cells: list[Cell | str]
+    page: int
+
+
+def grid_rows(grids: list[TableGrid]) -> list[GridRow]:
+    out: list[GridRow] = []
+    for g in grids:
+        for row in g.rows:
+            present = [normalize(c).strip() if c is not None else None for c in row]
+            kinds = [classify(c) if c is not None else None for c in present]
+            # the trailing run of value/empty cells (merged positions skipped) after the last text cell
+            j = len(present)
+            while j > 0 and (present[j - 1] is None or kinds[j - 1] is not None):
+                j -= 1
+            cells: list[Cell | str] = [k for k in kinds[j:] if k is not None]
+            label = "".join(c for c in present[:j] if c)
+            out.append(GridRow(label, cells, g.page))
+    return out
+
+
+def _fit(cells: list[Cell | str], n: int) -> tuple[list[Cell | None], list[tuple[str, str]]]:
+    """Grid cells are positional: take the last ``n`` (leading extras are label columns)."""
+    if len(cells) >= n:
+        return [c if isinstance(c, Cell) else None for c in cells[-n:]], []
+    return assign(cells, n)
+
+
+def requests_from_grid(rows: list[GridRow], template: str) -> dict[str, RowValues]:
+    keys = tpl.rows("requests", template)
+    found: dict[str, RowValues] = {}
+    i = 0
+    for r in rows:
+        if not r.cells or not r.label:
+            continue
+        lab = normalize(r.label)
+        for k in range(i, len(keys)):
+            if request_row_pattern(keys[k]).search(lab):
+                vals, issues = _fit(r.cells, len(tpl.REQUEST_COLUMNS))
+                found[keys[k]] = RowValues(vals, issues, r.page)
+                i = k + 1
+                break
+    return found
+
+
+def article20_from_grid(rows: list[GridRow], template: str) -> dict[str, RowValues]:
+    items = tpl.rows("article20", template)
+    found: dict[str, RowValues] = {}
+    for r in rows:
+        if not r.cells or not r.label:
+            continue
+        lab = normalize(r.label)
+        for item in items:
+            if item not in found and article20_pattern(item).fullmatch(re.sub(r"\s+", "", lab)):
+                n = len(tpl.columns("article20", template, item))
+                # small tables are merged to the widest one's columns: values are left-aligned
+                cells = r.cells
+                while len(cells) > n and cells[-1] == "":
+                    cells = cells[:-1]
+                vals, issues = assign(cells, n)
+                found[item] = RowValues(vals, issues, r.page)
+                break
+    return found
+
+
+def review_from_grid(rows: list[GridRow]) -> RowValues | None:
+    for r in rows:
+        if not r.label and len(r.cells) >= 15 and any(isinstance(c, Cell) for c in r.cells):
+            vals, issues = _fit(r.cells, 15)
+            return RowValues(vals, issues, r.page)
+    return None
+
+
+# ---------------------------------------------------------------- text ------------------
+
+
+def _anchor_rows(text: str, span: Span, patterns: list[tuple[str, re.Pattern[str]]]) -> list[tuple[str, int, int]]:
+    """Find each row label in order within ``span``; a row not found is skipped."""
+    pos, end = span
+    hits: list[tuple[str, int, int]] = []
+    for key, pat in patterns:
+        m = pat.search(text, pos, end)
+        if m:
+            hits.append((key, m.start(), m.end()))
+            pos = m.end()
+    return hits
+
+
+def _segments(text: str, span: Span, hits: list[tuple[str, int, int]]):
+    for idx, (key, _start, stop) in enumerate(hits):
+        nxt = hits[idx + 1][1] if idx + 1 < len(hits) else span[1]
+        yield key, text[stop:nxt], stop
+
+
+def requests_from_text(text: str, span: Span, template: str, page_of) -> dict[str, RowValues]:
+    patterns = [(k, request_row_pattern(k)) for k in tpl.rows("requests", template)]
+    found: dict[str, RowValues] = {}
+    for key, seg, at in _segments(text, span, _anchor_rows(text, span, patterns)):
+        cells, _tabbed = cells_from_segment(seg)
+        vals, issues = assign(cells, len(tpl.REQUEST_COLUMNS))
+        found[key] = RowValues(vals, issues, page_of(at))
+    return found
+
+
+def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[str, RowValues]:
+    items = tpl.rows("article20", template)
+    patterns = [(k, article20_pattern(k)) for k in items]
+    found: dict[str, RowValues] = {}
+    for key, seg, at in _segments(text, span, _anchor_rows(text, span, patterns)):
+        cells, _ = cells_from_segment(seg)
+        vals, issues = assign(cells, len(tpl.columns("article20", template, key)))
+        found[key] = RowValues(vals, issues, page_of(at))
+    return found
+
+
+_REVIEW_HEADER_END = re.compile(loose("总计") + "|" + loose("尚未审结"))
+
+
+def review_from_text(text: str, span: Span, page_of) -> RowValues | None:
+    """The 15 cells of section 四: the values after the header's last label."""
+    start, end = span
+    last = None
+    for m in _REVIEW_HEADER_END.finditer(text, start, end):
+        last = m
+    if last is None:
+        return None
+    seg = text[last.end() : end]
+    tabbed_lines = [ln for ln in seg.split("\n") if "\t" in ln and any(isinstance(classify(c), Cell) for c in ln.split("\t"))]
+    if tabbed_lines:
+        # a tab row with no label: every cell is positional, leading blanks included
+        cells: list[Cell | str] = []
+        for ln in tabbed_lines:
+            kinds = [classify(c) for c in ln.split("\t")]
+            while kinds and kinds[-1] == "":
+                kinds.pop()
+            cells.extend(k for k in kinds if isinstance(k, Cell) or k == "")
+        if len(cells) == 15:
+            return RowValues([c if isinstance(c, Cell) else None for c in cells], [], page_of(last.end()))
+        values = [c for c in cells if isinstance(c, Cell)]
+        if len(values) == 15:
+            return RowValues(list(values), [], page_of(last.end()))
+        return RowValues([None] * 15, [("cells_ambiguous", f"{len(values)} values for 15 columns: not read")], page_of(last.end()))
+    cells, _ = cells_from_segment(seg)
+    values = [c for c in cells if isinstance(c, Cell)]
+    if not values:
+        return None
+    if len(values) == 15:
+        return RowValues(list(values), [], page_of(last.end()))
+    return RowValues(
+        [None] * 15,
+        [("cells_ambiguous", f"{len(values)} values for 15 columns and no cell positions: not read")],
+        page_of(last.end()),
+    )
