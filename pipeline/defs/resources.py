@@ -1,6 +1,7 @@
 """The one resource every asset and the sensor share: where the raw files and the warehouse live."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: Dagster reads the real annotations (context,
+# resources, inputs) at definition time.
 
 from pathlib import Path
 

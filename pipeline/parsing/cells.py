@@ -58,34 +58,45 @@ def classify(token: str) -> Cell | str | None:
     return None
 
 
-def cells_from_segment(segment: str) -> tuple[list[Cell | str], bool]:
+@dataclass
+class SegmentCells:
+    """Value cells read from a stretch of text, with their tab-column index when tabbed."""
+
+    cells: list[Cell | str]
+    cols: list[int | None]
+    tabbed: bool
+
+
+def cells_from_segment(segment: str, first_col: int = 0) -> SegmentCells:
     """Value cells in a stretch of text between two row labels.
 
-    Returns the cells (a Cell, or "" for an empty tab cell between values) and whether
-    the text was tab-structured. With tabs, an empty cell between two values is a blank
-    cell; empty cells before the first value are the label's merged columns, and after
-    the last one are layout, so both are dropped. Without tabs only numbers and null
-    marks count.
+    With tabs, an empty cell between two values is a blank cell; empty cells before the
+    first value may be the label's merged columns and after the last one layout, so both
+    are dropped here (``assign_row`` may still place values by column). Without tabs only
+    numbers and null marks count. ``first_col`` is the tab column the segment starts in.
     """
     out: list[Cell | str] = []
+    cols: list[int | None] = []
     tabbed = "\t" in segment
-    for line in segment.split("\n"):
+    for n, line in enumerate(segment.split("\n")):
+        base = first_col if n == 0 else 0
         if tabbed and "\t" in line:
             kinds = [classify(c) for c in line.split("\t")]
             idx = [i for i, k in enumerate(kinds) if isinstance(k, Cell)]
             if not idx:
                 continue
-            for k in kinds[idx[0] : idx[-1] + 1]:
-                if isinstance(k, Cell):
+            for i in range(idx[0], idx[-1] + 1):
+                k = kinds[i]
+                if isinstance(k, Cell) or k == "":
                     out.append(k)
-                elif k == "":
-                    out.append("")
+                    cols.append(base + i)
         else:
             for tok in line.split():
                 k = classify(tok)
                 if isinstance(k, Cell):
                     out.append(k)
-    return out, tabbed
+                    cols.append(None)
+    return SegmentCells(out, cols, tabbed)
 
 
 def assign(cells: list[Cell | str], n: int) -> tuple[list[Cell | None], list[tuple[str, str]]]:
@@ -103,3 +114,25 @@ def assign(cells: list[Cell | str], n: int) -> tuple[list[Cell | None], list[tup
             ("cells_short", f"{len(vals)} values for {n} columns; the last {n - len(vals)} are null")
         ]
     return [None] * n, [("cells_extra", f"{len(vals)} values for {n} columns: not read (ambiguous)")]
+
+
+def assign_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int | None):
+    """Place a row's cells by tab column when the header tells where values start.
+
+    Used when the table is tab-structured, the header's first value column (自然人) is
+    known, the label sits left of it and every value falls inside the value columns: then
+    a blank cell anywhere, even first or last, is known to be blank. Otherwise left to right.
+    """
+    if (
+        seg.tabbed
+        and value_col is not None
+        and label_col is not None
+        and label_col < value_col
+        and seg.cols
+        and all(c is not None and value_col <= c < value_col + n for c in seg.cols)
+    ):
+        placed: list[Cell | None] = [None] * n
+        for c, col in zip(seg.cells, seg.cols, strict=True):
+            placed[col - value_col] = c if isinstance(c, Cell) else None  # type: ignore[operator]
+        return placed, []
+    return assign(seg.cells, n)

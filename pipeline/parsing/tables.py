@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pipeline import template as tpl
 from pipeline.document import TableGrid
-from pipeline.parsing.cells import Cell, RowValues, assign, cells_from_segment, classify
+from pipeline.parsing.cells import Cell, RowValues, assign, assign_row, cells_from_segment, classify
 from pipeline.parsing.labels import article20_pattern, request_row_pattern
 from pipeline.parsing.normalize import loose, normalize
 
@@ -122,12 +122,26 @@ def _segments(text: str, span: Span, hits: list[tuple[str, int, int]]):
         yield key, text[stop:nxt], stop
 
 
+def _tab_col(text: str, offset: int) -> int:
+    """Tab column of ``offset`` within its line."""
+    return text.count("\t", text.rfind("\n", 0, offset) + 1, offset)
+
+
+_FIRST_VALUE_HEADER = re.compile(loose("自然人"))
+
+
 def requests_from_text(text: str, span: Span, template: str, page_of) -> dict[str, RowValues]:
     patterns = [(k, request_row_pattern(k)) for k in tpl.rows("requests", template)]
+    hits = _anchor_rows(text, span, patterns)
+    value_col = None
+    if hits:
+        head = _FIRST_VALUE_HEADER.search(text, span[0], hits[0][1])
+        if head and "\t" in text[span[0] : hits[0][1]]:
+            value_col = _tab_col(text, head.start())
     found: dict[str, RowValues] = {}
-    for key, seg, at in _segments(text, span, _anchor_rows(text, span, patterns)):
-        cells, _tabbed = cells_from_segment(seg)
-        vals, issues = assign(cells, len(tpl.REQUEST_COLUMNS))
+    for (key, seg, at), (_k, start, _s) in zip(_segments(text, span, hits), hits, strict=True):
+        cells = cells_from_segment(seg, _tab_col(text, at))
+        vals, issues = assign_row(cells, len(tpl.REQUEST_COLUMNS), value_col, _tab_col(text, start))
         found[key] = RowValues(vals, issues, page_of(at))
     return found
 
@@ -137,8 +151,7 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
     patterns = [(k, article20_pattern(k)) for k in items]
     found: dict[str, RowValues] = {}
     for key, seg, at in _segments(text, span, _anchor_rows(text, span, patterns)):
-        cells, _ = cells_from_segment(seg)
-        vals, issues = assign(cells, len(tpl.columns("article20", template, key)))
+        vals, issues = assign(cells_from_segment(seg).cells, len(tpl.columns("article20", template, key)))
         found[key] = RowValues(vals, issues, page_of(at))
     return found
 
@@ -170,8 +183,7 @@ def review_from_text(text: str, span: Span, page_of) -> RowValues | None:
         if len(values) == 15:
             return RowValues(list(values), [], page_of(last.end()))
         return RowValues([None] * 15, [("cells_ambiguous", f"{len(values)} values for 15 columns: not read")], page_of(last.end()))
-    cells, _ = cells_from_segment(seg)
-    values = [c for c in cells if isinstance(c, Cell)]
+    values = [c for c in cells_from_segment(seg).cells if isinstance(c, Cell)]
     if not values:
         return None
     if len(values) == 15:

@@ -75,12 +75,12 @@ def _layout(html: str, archive: pymupdf.Archive, writer: pymupdf.DocumentWriter 
         device = writer.begin_page(PAGE) if writer else None
         more, _ = story.place(BODY)
 
-        def note(pos, page=page):
+        def note(pos) -> None:
             if pos.id == REQUESTS_TABLE_ID:
                 key = "open" if pos.open_close & 1 else "close"
-                marks.setdefault(key, (page, pymupdf.Rect(pos.rect)))
+                marks.setdefault(key, (pos.page, pymupdf.Rect(pos.rect)))
 
-        story.element_positions(note)
+        story.element_positions(note, {"page": page})
         story.draw(device)
         if writer:
             writer.end_page()

@@ -1,0 +1,296 @@
+"""Flatten report records (docs/record-example.json) into the warehouse's long frames.
+
+One frame per warehouse table (WAREHOUSE.md). Every template cell of a report's template
+gets a row even when the report does not give it, with a null value: an analyst must be
+able to tell "the report says 0" from "the report says nothing", so nulls are never filled.
+
+Records whose status says they are not reports (``not_a_report``, ``unreadable``) are the
+caller's to quarantine and produce no rows. Any other status goes through, so that an
+unknown status reaches the schema and is quarantined there with a reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import polars as pl
+
+from pipeline import template
+from pipeline.validation.agencies import agency_id, agency_level, normalize_name
+from pipeline.validation.values import CellError, to_int, to_number
+
+NON_REPORT_STATUSES = frozenset({"not_a_report", "unreadable"})
+REPORT_STATUSES = ("ok", "incomplete")
+FATAL = "fatal"
+"""Issue severity added here for a value the pipeline cannot read; validation quarantines it."""
+
+_S, _I, _F, _B = pl.String, pl.Int64, pl.Float64, pl.Boolean
+
+FRAME_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "agencies": {"agency_id": _S, "name": _S, "province": _S, "city": _S, "county": _S, "town": _S,
+                 "level": _S},
+    "reports": {"report_id": _S, "agency_id": _S, "agency_name": _S, "year": _I, "template": _S,
+                "published_on": pl.Date, "status": _S, "source_path": _S, "sha256": _S,
+                "source_format": _S, "source_size": _I, "parser_version": _S, "is_current": _B,
+                "page_article20": _I, "page_requests": _I, "page_review_litigation": _I,
+                "n_issues": _I, "n_checks_failed": _I},
+    "request_cells": {"report_id": _S, "row_key": _S, "column_key": _S, "value": _I, "derived": _B,
+                      "derived_value": _I},
+    "article20_cells": {"report_id": _S, "item_key": _S, "measure_key": _S, "value": _F, "unit": _S,
+                        "derived": _B, "derived_value": _F},
+    "review_litigation_cells": {"report_id": _S, "proceeding_key": _S, "result_key": _S, "value": _I,
+                                "derived": _B, "derived_value": _I},
+    "active_disclosure": {"report_id": _S, "category": _S, "count": _I},
+    "check_results": {"report_id": _S, "rule": _S, "column_key": _S, "ok": _B, "expected": _F,
+                      "actual": _F, "detail": _S, "origin": _S},
+    "issues": {"report_id": _S, "severity": _S, "code": _S, "where": _S, "detail": _S},
+}  # fmt: skip
+"""Column names and polars dtypes of every frame, in table column order (the warehouse uses them too)."""
+
+_DEFAULT_UNITS = {"amount_10k_yuan": "万元"}
+
+
+def empty_frames() -> dict[str, pl.DataFrame]:
+    """Every frame with its schema and no rows: what an empty corpus publishes."""
+    return {name: pl.DataFrame(schema=schema) for name, schema in FRAME_SCHEMAS.items()}
+
+
+def report_id_of(record: Mapping[str, Any]) -> str:
+    """The record's ``report_id``, else sha256[:16], else an id from the path (never empty)."""
+    source = record.get("source") or {}
+    rid = record.get("report_id") or (source.get("sha256") or "")[:16]
+    if rid:
+        return str(rid)
+    return "nohash-" + hashlib.sha1(str(source.get("path")).encode()).hexdigest()[:9]
+
+
+class _Rows:
+    """Column-wise row accumulator for one frame (cheaper than a list of dicts)."""
+
+    def __init__(self, name: str) -> None:
+        self.schema = FRAME_SCHEMAS[name]
+        self.cols: dict[str, list[Any]] = {c: [] for c in self.schema}
+
+    def add(self, **values: Any) -> None:
+        for column, bucket in self.cols.items():
+            bucket.append(values.get(column))
+
+    def frame(self) -> pl.DataFrame:
+        return pl.DataFrame(self.cols, schema=self.schema)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.rows = {name: _Rows(name) for name in FRAME_SCHEMAS if name != "agencies"}
+        self.region: dict[str, list[Any]] = {c: [] for c in ("agency_id", "name", "province", "city",
+                                                              "county", "town", "year", "published_on")}  # fmt: skip
+
+    def issue(self, rid: str, severity: str, code: str, where: str | None, detail: str) -> None:
+        self.rows["issues"].add(report_id=rid, severity=severity, code=code, where=where, detail=detail)
+
+    def add_record(self, record: Mapping[str, Any]) -> None:
+        rid = report_id_of(record)
+        source = record.get("source") or {}
+        tpl = record.get("template")
+        tpl = None if tpl is None else str(tpl)
+        year = self._int(rid, "year", record.get("year"))
+        published_on = self._date(rid, record.get("published_on"))
+        region = record.get("region") or {}
+        aid = agency_id(record.get("agency"), source.get("sha256"))
+        pages = record.get("table_pages") or {}
+        checks = [c for c in record.get("checks") or [] if isinstance(c, Mapping)]
+        issues = [i for i in record.get("issues") or [] if isinstance(i, Mapping)]
+
+        self.region["agency_id"].append(aid)
+        self.region["name"].append(normalize_name(record.get("agency")))
+        for key in ("province", "city", "county", "town"):
+            self.region[key].append(region.get(key) or None)
+        self.region["year"].append(year)
+        self.region["published_on"].append(published_on)
+
+        derived = record.get("derived") or {}
+        if tpl in template.TEMPLATES:
+            self._cells(rid, "requests", tpl, record.get("requests"), derived)
+            self._cells(rid, "review_litigation", tpl, record.get("review_litigation"), derived)
+            self._cells(rid, "article20", tpl, record.get("article20"), derived, record.get("units") or {})
+        self._active(rid, record.get("active_disclosure"))
+        for check in checks:
+            self._check(rid, check)
+        for item in issues:
+            self.issue(rid, _str(item.get("severity")), _str(item.get("code")), _str(item.get("where")),
+                       _str(item.get("detail")))  # fmt: skip
+        self.rows["reports"].add(
+            report_id=rid, agency_id=aid, agency_name=record.get("agency"), year=year, template=tpl,
+            published_on=published_on, status=_str(record.get("status")), source_path=_str(source.get("path")),
+            sha256=_str(source.get("sha256")), source_format=_str(source.get("format")),
+            source_size=self._int(rid, "source.size", source.get("size")),
+            parser_version=_str(record.get("parser_version")),
+            page_article20=self._int(rid, "table_pages.article20", pages.get("article20")),
+            page_requests=self._int(rid, "table_pages.requests", pages.get("requests")),
+            page_review_litigation=self._int(rid, "table_pages.review_litigation", pages.get("review_litigation")),
+            n_issues=len(issues), n_checks_failed=sum(1 for c in checks if c.get("ok") is False),
+        )  # fmt: skip
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _int(self, rid: str, where: str, value: object) -> int | None:
+        try:
+            return to_int(value)
+        except CellError as err:
+            self.issue(rid, FATAL, "value_unreadable", where, str(err))
+            return None
+
+    def _num(self, rid: str, where: str, value: object) -> tuple[float | None, str | None]:
+        try:
+            return to_number(value)
+        except CellError as err:
+            self.issue(rid, FATAL, "value_unreadable", where, str(err))
+            return None, None
+
+    def _date(self, rid: str, value: object) -> dt.date | None:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if value is None or isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip()[:10])
+        except ValueError:
+            self.issue(rid, "warning", "published_on_unreadable", "published_on", f"{value!r} is not an ISO date")
+            return None
+
+    def _cells(self, rid: str, table: str, tpl: str, given: object, derived: Mapping[str, Any],
+               units: Mapping[str, Any] | None = None) -> None:  # fmt: skip
+        """One row per template cell, then one per extra key the record carries.
+
+        Extra keys are kept (not dropped) so that the schema's key checks can see them.
+        """
+        given = given if isinstance(given, Mapping) else {}
+        keys = [(r, c) for r in template.rows(table, tpl) for c in template.columns(table, tpl, r)]
+        known = set(keys)
+        for row, cols in given.items():
+            if isinstance(cols, Mapping):
+                keys.extend((row, c) for c in cols if (row, c) not in known)
+        frame = {"requests": "request_cells", "review_litigation": "review_litigation_cells",
+                 "article20": "article20_cells"}[table]  # fmt: skip
+        names = {"requests": ("row_key", "column_key"), "review_litigation": ("proceeding_key", "result_key"),
+                 "article20": ("item_key", "measure_key")}[table]  # fmt: skip
+        for row, col in keys:
+            cols = given.get(row)
+            raw = cols.get(col) if isinstance(cols, Mapping) else None
+            where = f"{table}.{row}.{col}"
+            offer = derived.get(where)
+            offered = isinstance(offer, Mapping) and offer.get("value") is not None
+            values: dict[str, Any] = {"report_id": rid, names[0]: row, names[1]: col, "derived": offered}
+            if table == "article20":
+                values["value"], printed_unit = self._num(rid, where, raw)
+                values["unit"] = _unit(units, row, col) or printed_unit or _DEFAULT_UNITS.get(col)
+                values["derived_value"] = self._num(rid, "derived." + where, offer["value"])[0] if offered else None
+            else:
+                values["value"] = self._int(rid, where, raw)
+                values["derived_value"] = self._int(rid, "derived." + where, offer["value"]) if offered else None
+            self.rows[frame].add(**values)
+
+    def _active(self, rid: str, given: object) -> None:
+        if not isinstance(given, Mapping):
+            return
+        total = self._int(rid, "active_disclosure.total", given.get("total"))
+        by_category = given.get("by_category") if isinstance(given.get("by_category"), Mapping) else {}
+        if total is None and not by_category:
+            return
+        for category, count in by_category.items():
+            where = f"active_disclosure.by_category.{category}"
+            self.rows["active_disclosure"].add(report_id=rid, category=str(category),
+                                               count=self._int(rid, where, count))  # fmt: skip
+        self.rows["active_disclosure"].add(report_id=rid, category="total", count=total)
+
+    def _check(self, rid: str, check: Mapping[str, Any]) -> None:
+        rule = _str(check.get("rule"))
+        suffix = rule.rsplit(".", 1)[-1] if rule and rule.startswith("requests.") else None
+        ok = check.get("ok")
+        self.rows["check_results"].add(
+            report_id=rid, rule=rule, column_key=suffix if suffix in template.REQUEST_COLUMNS else None,
+            ok=ok if isinstance(ok, bool) else None,
+            expected=self._num(rid, f"checks.{rule}.expected", check.get("expected"))[0],
+            actual=self._num(rid, f"checks.{rule}.actual", check.get("actual"))[0],
+            detail=_str(check.get("detail")), origin="record",
+        )  # fmt: skip
+
+    # -- frames --------------------------------------------------------------------------
+
+    def frames(self) -> dict[str, pl.DataFrame]:
+        out = {name: rows.frame() for name, rows in self.rows.items()}
+        out["reports"] = mark_current(out["reports"])
+        out["agencies"] = self._agencies()
+        return {name: out[name] for name in FRAME_SCHEMAS}
+
+    def _agencies(self) -> pl.DataFrame:
+        """One row per agency: the latest report's region parts, falling back to older ones."""
+        schema = {**{k: pl.String for k in self.region}, "year": pl.Int64, "published_on": pl.Date}
+        latest_first = pl.DataFrame(self.region, schema=schema).sort(
+            ["year", "published_on"], descending=True, nulls_last=True
+        )
+        parts = ("name", "province", "city", "county", "town")
+        grouped = latest_first.group_by("agency_id", maintain_order=True).agg(
+            pl.col(p).drop_nulls().first() for p in parts
+        )
+        levels = [agency_level(*row) for row in grouped.select(parts).iter_rows()]
+        return grouped.with_columns(level=pl.Series(levels, dtype=pl.String)).select(
+            list(FRAME_SCHEMAS["agencies"])
+        ).sort("agency_id").cast(FRAME_SCHEMAS["agencies"])  # fmt: skip
+
+
+def _str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _unit(units: Mapping[str, Any], item: str, measure: str) -> str | None:
+    """The unit the record gives for one article-20 cell, in any of the shapes a parser may use."""
+    for candidate in (units.get(f"article20.{item}.{measure}"), units.get(f"{item}.{measure}"), units.get(item)):
+        if isinstance(candidate, Mapping):
+            candidate = candidate.get(measure)
+        if isinstance(candidate, str) and candidate:
+            return candidate
+    return None
+
+
+def mark_current(reports: pl.DataFrame) -> pl.DataFrame:
+    """Set ``is_current``: per agency and year, the latest ``published_on``, then the later path.
+
+    A re-issued (corrected) report supersedes the first; analysts filter on ``is_current``.
+    Call again after quarantine, so a group whose newest report was removed still has one.
+    """
+    ordered = reports.sort(
+        ["agency_id", "year", "published_on", "source_path"],
+        descending=[False, False, True, True],
+        nulls_last=True,
+    )
+    return ordered.with_columns(
+        is_current=pl.struct("agency_id", "year").is_first_distinct()
+    ).sort("source_path", "report_id", nulls_last=True)
+
+
+def records_to_frames(records: Iterable[Mapping[str, Any]]) -> dict[str, pl.DataFrame]:
+    """Flatten report records into the normalized long frames named in ``FRAME_SCHEMAS``.
+
+    The same file met twice (same sha256 under two paths) becomes one report, with an
+    ``info`` issue naming the other path, so that totals are not counted twice.
+    """
+    builder = _Builder()
+    seen: dict[str, tuple[str, str | None]] = {}
+    ordered = sorted(records, key=lambda r: str((r.get("source") or {}).get("path")))
+    for record in ordered:
+        if record.get("status") in NON_REPORT_STATUSES:
+            continue
+        rid = report_id_of(record)
+        source = record.get("source") or {}
+        sha = source.get("sha256")
+        if rid in seen and sha is not None and seen[rid][1] == sha:
+            builder.issue(seen[rid][0], "info", "duplicate_file", "source.path",
+                          f"the same file is also at {source.get('path')}")  # fmt: skip
+            continue
+        seen.setdefault(rid, (rid, sha))
+        builder.add_record(record)
+    return builder.frames()
