@@ -150,8 +150,12 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
     items = tpl.rows("article20", template)
     patterns = [(k, article20_pattern(k)) for k in items]
     found: dict[str, RowValues] = {}
-    for key, seg, at in _segments(text, span, _anchor_rows(text, span, patterns)):
-        vals, issues = assign(cells_from_segment(seg).cells, len(tpl.columns("article20", template, key)))
+    hits = _anchor_rows(text, span, patterns)
+    for (key, seg, at), (_k, start, _s) in zip(_segments(text, span, hits), hits, strict=True):
+        # in a tab table the values sit in the columns right after the label
+        label_col = _tab_col(text, start)
+        cells = cells_from_segment(seg, _tab_col(text, at))
+        vals, issues = assign_row(cells, len(tpl.columns("article20", template, key)), label_col + 1, label_col)
         found[key] = RowValues(vals, issues, page_of(at))
     return found
 

@@ -1,0 +1,103 @@
+"""Render a report record back into report text, in the layouts text converters produce.
+
+Used by the property tests (every cell must survive a round trip) and the benchmarks.
+Layouts: ``flat`` (one line per row, labels broken over lines, blanks printed as a dash,
+like seed 000), ``tab`` (tab-separated grid with a header, blanks as empty cells, like
+seed 001), ``cells`` (one cell per line, blanks as "/").
+"""
+
+from __future__ import annotations
+
+import random
+
+from pipeline import template as tpl
+
+LAYOUTS = ("flat", "tab", "cells")
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return f"{v:.1f}"
+    return str(v)
+
+
+def _break(label: str, rng: random.Random) -> str:
+    """Break a label over lines the way PDF extraction does."""
+    if len(label) < 6 or rng.random() < 0.5:
+        return label
+    k = rng.randint(2, len(label) - 2)
+    return label[:k] + "\n" + label[k:]
+
+
+def _row_label(table: str, template: str, row: str) -> str:
+    col = tpl.columns(table, template, row)[0]
+    return tpl.label(table, template, row, col).zh_row
+
+
+def _values(values: list, layout: str) -> list[str]:
+    blank = {"flat": "-", "tab": "", "cells": "/"}[layout]
+    return [blank if v is None else _fmt(v) for v in values]
+
+
+def render_text(rec: dict, layout: str = "flat", seed: int = 0) -> str:
+    rng = random.Random(seed)
+    t = rec["template"]
+    sep = "\t" if layout == "tab" else ("\n" if layout == "cells" else " ")
+    out: list[str] = []
+    agency = rec.get("agency") or ""
+    out.append(f"{agency}\n{rec['year']}年度政府信息公开工作年度报告\n")
+    out.append("一、总体情况\n")
+    ad = rec.get("active_disclosure") or {}
+    if ad.get("total") is not None:
+        cats = "，".join(f"{k}{v}条" for k, v in ad.get("by_category", {}).items())
+        out.append(f"（一）主动公开方面。本年度主动公开信息{ad['total']}条" + (f"，其中{cats}" if cats else "") + "。\n")
+    out.append("二、主动公开政府信息情况\n")
+    headers = {
+        "regulations": "第二十条第（一）项",
+        "administrative_licensing": "第二十条第（五）项",
+        "administrative_penalty": "第二十条第（六）项",
+        "administrative_fees": "第二十条第（八）项",
+    }
+    if t == "2019":
+        headers = {"regulations": "第二十条第（一）项", "administrative_licensing": "第二十条第（五）项",
+                   "administrative_fees": "第二十条第（八）项", "centralized_procurement": "第二十条第（九）项"}
+    for item in tpl.rows("article20", t):
+        cols = tpl.columns("article20", t, item)
+        if item in headers:
+            out.append(headers[item])
+            out.append(sep.join(["信息内容"] + [tpl.label("article20", t, item, c).zh_column for c in cols]))
+        vals = _values([rec["article20"][item][c] for c in cols], layout)
+        out.append(sep.join([tpl.label("article20", t, item, cols[0]).zh_row] + vals))
+    out.append("\n三、收到和处理政府信息公开申请情况\n")
+    if layout == "tab":
+        out.append("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\t\t\t申请人情况")
+        out.append("\t\t\t自然人\t法人或其他组织\t\t\t\t\t总计")
+        out.append("\t\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t")
+    else:
+        out.append("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况\n自然\n人\n法人或其他组织\n总\n计\n商业\n企业\n科研\n机构\n社会\n公益\n组织\n法律\n服务\n机构\n其\n他")
+    for row in tpl.rows("requests", t):
+        label = _row_label("requests", t, row)
+        vals = _values([rec["requests"][row][c] for c in tpl.REQUEST_COLUMNS], layout)
+        if layout == "tab":
+            parts = label.split(" ")
+            cells = (parts + ["", "", ""])[:3] if len(parts) > 1 else [label, "", ""]
+            out.append("\t".join(cells + vals))
+        else:
+            out.append(sep.join([_break(label, rng)] + vals))
+    out.append("\n四、政府信息公开行政复议、行政诉讼情况\n")
+    head = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    if layout == "tab":
+        out.append("行政复议\t\t\t\t\t行政诉讼")
+        out.append("\t".join(head) + "\t未经复议直接起诉\t\t\t\t\t复议后起诉")
+        out.append("\t" * 5 + "\t".join(head * 2))
+    else:
+        out.append("行政复议 行政诉讼\n" + " ".join(head) + " 未经复议直接起诉 复议后起诉 " + " ".join(head * 2))
+    vals = [rec["review_litigation"][g][r] for g in tpl.REVIEW_GROUPS for r in tpl.REVIEW_RESULTS]
+    out.append(sep.join(_values(vals, layout)))
+    out.append("\n五、存在的主要问题及改进情况\n无。\n六、其他需要报告的事项\n无。\n")
+    if rec.get("agency") and rec.get("published_on"):
+        y, m, d = rec["published_on"].split("-")
+        out.append(f"{agency}\n{int(y)}年{int(m)}月{int(d)}日\n")
+    return "\n".join(out)
