@@ -12,7 +12,7 @@ from pipeline.samples.render_text import LAYOUTS, render_text
 from tests.strategies import records
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rec=records(), layout=st.sampled_from(LAYOUTS), seed=st.integers(0, 1000))
 def test_every_cell_round_trips(tmp_path: Path, rec: dict, layout: str, seed: int) -> None:
     path = tmp_path / f"r_{layout}.txt"

@@ -178,8 +178,9 @@ def review_from_text(text: str, span: Span, page_of) -> RowValues | None:
         cells: list[Cell | str] = []
         for ln in tabbed_lines:
             kinds = [classify(c) for c in ln.split("\t")]
-            while kinds and kinds[-1] == "":
-                kinds.pop()
+            if len(tabbed_lines) > 1 or len(kinds) != 15:
+                while kinds and kinds[-1] == "":  # trailing tabs are layout unless the row is exactly 15 wide
+                    kinds.pop()
             cells.extend(k for k in kinds if isinstance(k, Cell) or k == "")
         if len(cells) == 15:
             return RowValues([c if isinstance(c, Cell) else None for c in cells], [], page_of(last.end()))
