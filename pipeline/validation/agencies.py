@@ -19,11 +19,11 @@ _DEPARTMENT_SUFFIXES = (
 )  # fmt: skip
 
 
-def normalize_name(name: str | None) -> str | None:
+def normalize_name(name: object) -> str | None:
     """NFKC and no whitespace: "米易县 丙谷镇人民政府" and "米易县丙谷镇人民政府" are one agency."""
     if name is None:
         return None
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(name)))
     return text or None
 
 

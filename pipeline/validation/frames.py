@@ -58,9 +58,15 @@ def empty_frames() -> dict[str, pl.DataFrame]:
     return {name: pl.DataFrame(schema=schema) for name, schema in FRAME_SCHEMAS.items()}
 
 
+def source_of(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The record's ``source`` block, or an empty one when it is missing or not a mapping."""
+    source = record.get("source")
+    return source if isinstance(source, Mapping) else {}
+
+
 def report_id_of(record: Mapping[str, Any]) -> str:
     """The record's ``report_id``, else sha256[:16], else an id from the path (never empty)."""
-    source = record.get("source") or {}
+    source = source_of(record)
     rid = record.get("report_id") or (source.get("sha256") or "")[:16]
     if rid:
         return str(rid)
@@ -78,6 +84,13 @@ class _Rows:
         for column, bucket in self.cols.items():
             bucket.append(values.get(column))
 
+    def __len__(self) -> int:
+        return len(next(iter(self.cols.values())))
+
+    def truncate(self, length: int) -> None:
+        for bucket in self.cols.values():
+            del bucket[length:]
+
     def frame(self) -> pl.DataFrame:
         return pl.DataFrame(self.cols, schema=self.schema)
 
@@ -92,30 +105,49 @@ class _Builder:
         self.rows["issues"].add(report_id=rid, severity=severity, code=code, where=where, detail=detail)
 
     def add_record(self, record: Mapping[str, Any]) -> None:
+        """Add one record's rows; a record too malformed to flatten leaves only a fatal issue.
+
+        Its rows are rolled back, so the fatal issue (and the missing reports row) make
+        validation quarantine it with the exception in the reason, instead of crashing the run.
+        """
+        lengths = {name: len(rows) for name, rows in self.rows.items()}
+        region_length = len(self.region["agency_id"])
+        try:
+            self._add_record(record)
+        except Exception as err:  # noqa: BLE001 - any malformed record must be quarantined, not crash
+            for name, rows in self.rows.items():
+                rows.truncate(lengths[name])
+            for bucket in self.region.values():
+                del bucket[region_length:]
+            self.issue(report_id_of(record), FATAL, "record_malformed", None, f"{type(err).__name__}: {err}")
+
+    def _add_record(self, record: Mapping[str, Any]) -> None:
         rid = report_id_of(record)
-        source = record.get("source") or {}
+        source = source_of(record)
         tpl = record.get("template")
         tpl = None if tpl is None else str(tpl)
         year = self._int(rid, "year", record.get("year"))
         published_on = self._date(rid, record.get("published_on"))
-        region = record.get("region") or {}
+        region = _mapping(record.get("region"))
         aid = agency_id(record.get("agency"), source.get("sha256"))
-        pages = record.get("table_pages") or {}
+        pages = _mapping(record.get("table_pages"))
         checks = [c for c in record.get("checks") or [] if isinstance(c, Mapping)]
         issues = [i for i in record.get("issues") or [] if isinstance(i, Mapping)]
 
         self.region["agency_id"].append(aid)
         self.region["name"].append(normalize_name(record.get("agency")))
         for key in ("province", "city", "county", "town"):
-            self.region[key].append(region.get(key) or None)
+            self.region[key].append(_str(region.get(key)) or None)
         self.region["year"].append(year)
         self.region["published_on"].append(published_on)
 
-        derived = record.get("derived") or {}
+        derived = _mapping(record.get("derived"))
         if tpl in template.TEMPLATES:
             self._cells(rid, "requests", tpl, record.get("requests"), derived)
             self._cells(rid, "review_litigation", tpl, record.get("review_litigation"), derived)
-            self._cells(rid, "article20", tpl, record.get("article20"), derived, record.get("units") or {})
+            self._cells(
+                rid, "article20", tpl, record.get("article20"), derived, _mapping(record.get("units"))
+            )
         self._active(rid, record.get("active_disclosure"))
         for check in checks:
             self._check(rid, check)
@@ -123,14 +155,14 @@ class _Builder:
             self.issue(rid, _str(item.get("severity")), _str(item.get("code")), _str(item.get("where")),
                        _str(item.get("detail")))  # fmt: skip
         self.rows["reports"].add(
-            report_id=rid, agency_id=aid, agency_name=record.get("agency"), year=year, template=tpl,
+            report_id=rid, agency_id=aid, agency_name=_str(record.get("agency")), year=year, template=tpl,
             published_on=published_on, status=_str(record.get("status")), source_path=_str(source.get("path")),
             sha256=_str(source.get("sha256")), source_format=_str(source.get("format")),
             source_size=self._int(rid, "source.size", source.get("size")),
             parser_version=_str(record.get("parser_version")),
-            page_article20=self._int(rid, "table_pages.article20", pages.get("article20")),
-            page_requests=self._int(rid, "table_pages.requests", pages.get("requests")),
-            page_review_litigation=self._int(rid, "table_pages.review_litigation", pages.get("review_litigation")),
+            page_article20=self._page(rid, "article20", pages.get("article20")),
+            page_requests=self._page(rid, "requests", pages.get("requests")),
+            page_review_litigation=self._page(rid, "review_litigation", pages.get("review_litigation")),
             n_issues=len(issues), n_checks_failed=sum(1 for c in checks if c.get("ok") is False),
         )  # fmt: skip
 
@@ -150,6 +182,19 @@ class _Builder:
             self.issue(rid, FATAL, "value_unreadable", where, str(err))
             return None, None
 
+    def _page(self, rid: str, table: str, value: object) -> int | None:
+        """The page a table starts on; a table spanning pages is given as a list of pages.
+
+        Pages only help tracing, so an unreadable one is a warning, never a reason to quarantine.
+        """
+        candidates = value if isinstance(value, list | tuple) else [value]
+        try:
+            pages = [p for p in (to_int(v) for v in candidates) if p is not None]
+        except CellError as err:
+            self.issue(rid, "warning", "page_unreadable", f"table_pages.{table}", str(err))
+            return None
+        return min(pages) if pages else None
+
     def _date(self, rid: str, value: object) -> dt.date | None:
         if isinstance(value, dt.datetime):
             return value.date()
@@ -158,7 +203,9 @@ class _Builder:
         try:
             return dt.date.fromisoformat(str(value).strip()[:10])
         except ValueError:
-            self.issue(rid, "warning", "published_on_unreadable", "published_on", f"{value!r} is not an ISO date")
+            self.issue(
+                rid, "warning", "published_on_unreadable", "published_on", f"{value!r} is not an ISO date"
+            )
             return None
 
     def _cells(self, rid: str, table: str, tpl: str, given: object, derived: Mapping[str, Any],
@@ -183,14 +230,23 @@ class _Builder:
             where = f"{table}.{row}.{col}"
             offer = derived.get(where)
             offered = isinstance(offer, Mapping) and offer.get("value") is not None
-            values: dict[str, Any] = {"report_id": rid, names[0]: row, names[1]: col, "derived": offered}
+            values: dict[str, Any] = {
+                "report_id": rid,
+                names[0]: str(row),
+                names[1]: str(col),
+                "derived": offered,
+            }
             if table == "article20":
                 values["value"], printed_unit = self._num(rid, where, raw)
                 values["unit"] = _unit(units, row, col) or printed_unit or _DEFAULT_UNITS.get(col)
-                values["derived_value"] = self._num(rid, "derived." + where, offer["value"])[0] if offered else None
+                values["derived_value"] = (
+                    self._num(rid, "derived." + where, offer["value"])[0] if offered else None
+                )
             else:
                 values["value"] = self._int(rid, where, raw)
-                values["derived_value"] = self._int(rid, "derived." + where, offer["value"]) if offered else None
+                values["derived_value"] = (
+                    self._int(rid, "derived." + where, offer["value"]) if offered else None
+                )
             self.rows[frame].add(**values)
 
     def _active(self, rid: str, given: object) -> None:
@@ -246,9 +302,18 @@ def _str(value: object) -> str | None:
     return None if value is None else str(value)
 
 
+def _mapping(value: object) -> Mapping[str, Any]:
+    """Optional blocks of a record (region, derived, units, pages) that are absent or malformed count as empty."""
+    return value if isinstance(value, Mapping) else {}
+
+
 def _unit(units: Mapping[str, Any], item: str, measure: str) -> str | None:
     """The unit the record gives for one article-20 cell, in any of the shapes a parser may use."""
-    for candidate in (units.get(f"article20.{item}.{measure}"), units.get(f"{item}.{measure}"), units.get(item)):
+    for candidate in (
+        units.get(f"article20.{item}.{measure}"),
+        units.get(f"{item}.{measure}"),
+        units.get(item),
+    ):
         if isinstance(candidate, Mapping):
             candidate = candidate.get(measure)
         if isinstance(candidate, str) and candidate:
@@ -267,9 +332,9 @@ def mark_current(reports: pl.DataFrame) -> pl.DataFrame:
         descending=[False, False, True, True],
         nulls_last=True,
     )
-    return ordered.with_columns(
-        is_current=pl.struct("agency_id", "year").is_first_distinct()
-    ).sort("source_path", "report_id", nulls_last=True)
+    return ordered.with_columns(is_current=pl.struct("agency_id", "year").is_first_distinct()).sort(
+        "source_path", "report_id", nulls_last=True
+    )
 
 
 def records_to_frames(records: Iterable[Mapping[str, Any]]) -> dict[str, pl.DataFrame]:
@@ -280,12 +345,12 @@ def records_to_frames(records: Iterable[Mapping[str, Any]]) -> dict[str, pl.Data
     """
     builder = _Builder()
     seen: dict[str, tuple[str, str | None]] = {}
-    ordered = sorted(records, key=lambda r: str((r.get("source") or {}).get("path")))
+    ordered = sorted(records, key=lambda r: str(source_of(r).get("path")))
     for record in ordered:
         if record.get("status") in NON_REPORT_STATUSES:
             continue
         rid = report_id_of(record)
-        source = record.get("source") or {}
+        source = source_of(record)
         sha = source.get("sha256")
         if rid in seen and sha is not None and seen[rid][1] == sha:
             builder.issue(seen[rid][0], "info", "duplicate_file", "source.path",

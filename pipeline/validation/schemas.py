@@ -198,11 +198,18 @@ class ValidationResult:
     failure_cases: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FAILURE_SCHEMA))
 
 
+def _filled(*columns: str) -> list[pl.Expr]:
+    """Columns for ``pl.format``, which would turn the whole message null on one null part."""
+    return [pl.col(c).cast(pl.String).fill_null("null") for c in columns]
+
+
 def _failures(name: str, frame: pl.DataFrame, cases: pl.DataFrame, reports: pl.DataFrame) -> pl.DataFrame:
     """Attach the report_id of each failing row (agencies: every report of that agency)."""
     frame_level = cases.filter(pl.col("index").is_null())
     if frame_level.height:
-        detail = "; ".join(f"{c['column']}: {c['check']} ({c['failure_case']})" for c in frame_level.to_dicts())
+        detail = "; ".join(
+            f"{c['column']}: {c['check']} ({c['failure_case']})" for c in frame_level.to_dicts()
+        )
         raise FrameShapeError(f"frame {name!r} does not have the expected shape: {detail}")
     key = "agency_id" if name == "agencies" else "report_id"
     indexed = frame.select(key).with_row_index("index").with_columns(pl.col("index").cast(pl.Int64))
@@ -212,7 +219,8 @@ def _failures(name: str, frame: pl.DataFrame, cases: pl.DataFrame, reports: pl.D
     if name == "issues":  # name the fatal issue itself, not only the severity that condemns it
         located = located.join(
             frame.with_row_index("index").select(
-                pl.col("index").cast(pl.Int64), pl.format("{} at {}: {}", "code", "where", "detail").alias("what")
+                pl.col("index").cast(pl.Int64),
+                pl.format("fatal issue {} at {}: {}", *_filled("code", "where", "detail")).alias("what"),
             ),
             on="index",
             how="left",
@@ -230,9 +238,15 @@ def _orphans(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """Rows whose report_id has no reports row: their report cannot be traced to a file."""
     known = frames["reports"].select("report_id")
     parts = [
-        frames[name].select("report_id").unique().join(known, on="report_id", how="anti").select(
-            pl.lit(name).alias("schema"), pl.lit("report_id").alias("column"),
-            pl.lit("report_id in reports").alias("check"), pl.col("report_id").alias("failure_case"),
+        frames[name]
+        .select("report_id")
+        .unique()
+        .join(known, on="report_id", how="anti")
+        .select(
+            pl.lit(name).alias("schema"),
+            pl.lit("report_id").alias("column"),
+            pl.lit("report_id in reports").alias("check"),
+            pl.col("report_id").alias("failure_case"),
             pl.col("report_id"),
         )  # fmt: skip
         for name in FRAME_SCHEMAS
@@ -245,7 +259,9 @@ def _reasons(cases: pl.DataFrame, limit: int = 5) -> dict[str, str]:
     """One readable sentence per report: "request_cells.value failed greater_than_or_equal_to(0) (got -1)"."""
     described = cases.filter(pl.col("report_id").is_not_null()).select(
         "report_id",
-        pl.format("{}.{} failed {} (got {})", "schema", "column", "check", "failure_case").alias("reason"),
+        pl.format("{}.{} failed {} (got {})", *_filled("schema", "column", "check", "failure_case")).alias(
+            "reason"
+        ),
     )
     reasons: dict[str, str] = {}
     for rid, group in described.group_by("report_id", maintain_order=True):
@@ -282,5 +298,7 @@ def _without(frames: dict[str, pl.DataFrame], report_ids: set[str]) -> dict[str,
     out = {name: df.filter(~pl.col("report_id").is_in(drop.implode()))
            for name, df in frames.items() if name != "agencies"}  # fmt: skip
     out["reports"] = mark_current(out["reports"])
-    out["agencies"] = frames["agencies"].filter(pl.col("agency_id").is_in(out["reports"]["agency_id"].implode()))
+    out["agencies"] = frames["agencies"].filter(
+        pl.col("agency_id").is_in(out["reports"]["agency_id"].implode())
+    )
     return {name: out[name] for name in frames}

@@ -1,0 +1,70 @@
+-- Chinese descriptions of the warehouse's tables, views and main columns, for DBeaver and
+-- `SELECT * FROM duckdb_columns()`. Executed after the tables and views exist.
+
+COMMENT ON TABLE agencies IS '发布年度报告的机关（一行一个机关）；agency_id 由规范化后的机关名称派生，跨年份稳定';
+COMMENT ON COLUMN agencies.agency_id IS '机关标识：去除空白后的机关名称 sha1 前 12 位（名称缺失时由文件哈希派生）';
+COMMENT ON COLUMN agencies.name IS '机关名称（报告落款或标题所载，去除空白）';
+COMMENT ON COLUMN agencies.province IS '所在省（自治区、直辖市），未知为空';
+COMMENT ON COLUMN agencies.city IS '所在市（州），未知为空';
+COMMENT ON COLUMN agencies.county IS '所在县（市、区），未知为空';
+COMMENT ON COLUMN agencies.town IS '所在乡镇（街道），未知为空';
+COMMENT ON COLUMN agencies.level IS '层级：town 乡镇街道 / county 县级 / city 市级 / province 省级 / department 部门 / unknown 未知';
+
+COMMENT ON TABLE reports IS '作为年度报告读取的文件（一行一个文件）；同一机关同一年度有多份时以 is_current 为准';
+COMMENT ON COLUMN reports.report_id IS '报告标识：文件 sha256 前 16 位';
+COMMENT ON COLUMN reports.agency_id IS '发布机关，关联 agencies.agency_id';
+COMMENT ON COLUMN reports.agency_name IS '报告所载机关名称（原文）';
+COMMENT ON COLUMN reports.year IS '报告所涉年度（如 2025 年 1 月发布的报告为 2024）';
+COMMENT ON COLUMN reports.template IS '表格格式：2021（国办公开办函〔2021〕30号）或 2019（国办公开办函〔2019〕60号）';
+COMMENT ON COLUMN reports.published_on IS '落款日期，未知为空';
+COMMENT ON COLUMN reports.status IS '解析状态：ok 完整 / incomplete 部分内容缺失';
+COMMENT ON COLUMN reports.source_path IS '源文件路径';
+COMMENT ON COLUMN reports.sha256 IS '源文件内容的 SHA-256 哈希，用于追溯与增量处理';
+COMMENT ON COLUMN reports.source_format IS '源文件格式（pdf、txt、md、html、docx 等）';
+COMMENT ON COLUMN reports.parser_version IS '生成该记录的解析器版本';
+COMMENT ON COLUMN reports.is_current IS '是否为该机关该年度应使用的报告（落款日期最晚者，其次路径较后者）';
+COMMENT ON COLUMN reports.page_requests IS '依申请公开情况表起始页码，未知为空';
+
+COMMENT ON TABLE request_cells IS '收到和处理政府信息公开申请情况（第三部分）：报告 × 办理结果行 × 申请人列，一格一行；报告未给出的格为空，不以 0 代替';
+COMMENT ON COLUMN request_cells.row_key IS '行键（如 new_received 本年新收申请数量、granted 予以公开），中文见 dictionary';
+COMMENT ON COLUMN request_cells.column_key IS '列键：natural_person 自然人、commercial 商业企业、research 科研机构、social_welfare 社会公益组织、legal_service 法律服务机构、other_org 其他、total 总计';
+COMMENT ON COLUMN request_cells.value IS '报告所载数值；报告未给出时为空';
+COMMENT ON COLUMN request_cells.derived IS '是否可由同表其他格推算出该格的值（推算值见 derived_value）';
+COMMENT ON COLUMN request_cells.derived_value IS '推算值（如由六类申请人之和推算总计），仅供参考，不改动原文数值';
+
+COMMENT ON TABLE article20_cells IS '主动公开政府信息情况（第二部分，第二十条第（一）项）：报告 × 事项 × 指标';
+COMMENT ON COLUMN article20_cells.item_key IS '事项键（如 regulations 规章、administrative_licensing 行政许可）';
+COMMENT ON COLUMN article20_cells.measure_key IS '指标键（如 issued 本年制发件数、decisions 本年处理决定数量）';
+COMMENT ON COLUMN article20_cells.value IS '报告所载数值（收费金额可为小数；2019 格式“本年增/减”可为负）';
+COMMENT ON COLUMN article20_cells.unit IS '计量单位（如 万元、元），件数类为空';
+
+COMMENT ON TABLE review_litigation_cells IS '政府信息公开行政复议、行政诉讼情况（第四部分）：报告 × 类别 × 结果';
+COMMENT ON COLUMN review_litigation_cells.proceeding_key IS 'review 行政复议 / litigation_direct 未经复议直接起诉 / litigation_after_review 复议后起诉';
+COMMENT ON COLUMN review_litigation_cells.result_key IS 'upheld 结果维持 / corrected 结果纠正 / other 其他结果 / pending 尚未审结 / total 总计';
+
+COMMENT ON TABLE active_disclosure IS '总体情况中所述主动公开信息条数：报告 × 类别，另有 category = total 的合计行';
+COMMENT ON COLUMN active_disclosure.category IS '信息类别（如 工作动态、通知公告），total 为合计';
+COMMENT ON COLUMN active_disclosure.count IS '条数；报告未给出时为空';
+
+COMMENT ON TABLE check_results IS '格式自身规定的勾稽关系校验结果：报告 × 规则（× 列）；ok 为空表示无法校验';
+COMMENT ON COLUMN check_results.rule IS '规则名（如 requests.balance.total 收支平衡、requests.carryover.total 跨年结转）';
+COMMENT ON COLUMN check_results.column_key IS '按列校验时的申请人列键';
+COMMENT ON COLUMN check_results.ok IS '是否通过；为空表示所需数值缺失、无法校验';
+COMMENT ON COLUMN check_results.expected IS '按规则应得的数值';
+COMMENT ON COLUMN check_results.actual IS '报告所载的数值';
+COMMENT ON COLUMN check_results.origin IS 'record 解析时逐份校验 / cross_year 入库时跨年度校验';
+
+COMMENT ON TABLE issues IS '解析中发现的问题（缺格、推算、日期无法识别等）';
+COMMENT ON TABLE ingest_log IS '处理日志：文件 × 运行，记录每次运行中每个文件的处理结果（loaded 入库 / unchanged 未变 / quarantined 隔离 等）';
+COMMENT ON COLUMN ingest_log.outcome IS '处理结果';
+COMMENT ON COLUMN ingest_log.reason IS '未入库时的原因';
+COMMENT ON COLUMN ingest_log."at" IS '处理时间（UTC）';
+COMMENT ON TABLE report_records IS '每个文件解析所得完整记录（JSON），供下次运行跳过未变化的文件';
+COMMENT ON TABLE dictionary IS '模板键与中文表头对照（TEMPLATE_KEYS.csv 的全部键）';
+
+COMMENT ON VIEW current_reports IS '每个机关每年应使用的报告（is_current），附机关名称、地区与层级';
+COMMENT ON VIEW yoy_requests IS '依申请公开各格同比：本年值、上年值、增减与增幅（上年为空或 0 时增幅为空）';
+COMMENT ON VIEW yoy_active_disclosure IS '主动公开条数同比（按类别，含合计）';
+COMMENT ON VIEW carryover_mismatches IS '本年“上年结转”与上年“结转下年度继续办理”不一致的机关、年度与列';
+COMMENT ON VIEW report_panel IS '机关 × 年度主要指标一览（新收申请、予以公开、办理总计、行政复议、行政诉讼、主动公开）';
+COMMENT ON VIEW request_cells_wide IS '依申请公开情况表的宽表形式：一行一个办理结果，一列一类申请人';
