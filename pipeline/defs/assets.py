@@ -40,7 +40,12 @@ MANIFEST_SCHEMA: dict[str, Any] = {
     "format": pl.String,
     "error": pl.String,
 }
-FILES_SCHEMA: dict[str, Any] = {"path": pl.String, "sha256": pl.String, "outcome": pl.String, "reason": pl.String}
+FILES_SCHEMA: dict[str, Any] = {
+    "path": pl.String,
+    "sha256": pl.String,
+    "outcome": pl.String,
+    "reason": pl.String,
+}
 """Per-file outcome of a run: the ``ingest_log`` rows, before run_id and timestamp are added."""
 
 OUTCOMES = ("loaded", "unchanged", "duplicate", "quarantined")
@@ -127,10 +132,7 @@ def quarantine_reason(record: dict) -> str:
     issues = [i for i in record.get("issues") or [] if isinstance(i, dict)]
     issues.sort(key=lambda i: i.get("severity") != "error")
     if issues:
-        i = issues[0]
-        text = i.get("detail") or i.get("code") or ""
-        if i.get("code") and i.get("detail"):
-            text = f"{i['code']}: {i['detail']}"
+        text = issues[0].get("detail") or issues[0].get("code")
         return f"{status}: {text}" if text else status
     return status
 
@@ -187,11 +189,21 @@ def raw_manifest(context: dg.AssetExecutionContext, xxgk: XxgkConfig) -> dg.Outp
     from pipeline.readers import detect_format, sha256_file
 
     raw = xxgk.raw_path()
+    if not raw.is_dir():
+        # A wrong --raw / raw_dir is a configuration error, not an empty corpus: carrying on
+        # would publish an empty warehouse over a good one.
+        raise dg.Failure(description=f"raw dir {raw} does not exist (cwd {Path.cwd()})")
     files = iter_raw_files(raw)
     rows = []
     for i, p in enumerate(files, 1):
-        row: dict[str, Any] = {"path": str(p), "size": None, "mtime": None, "sha256": None,
-                               "format": "unknown", "error": None}
+        row: dict[str, Any] = {
+            "path": str(p),
+            "size": None,
+            "mtime": None,
+            "sha256": None,
+            "format": "unknown",
+            "error": None,
+        }
         try:
             st = p.stat()
             row["size"] = st.st_size
@@ -238,7 +250,9 @@ def report_records(
         try:
             previous, _ = load_previous(warehouse)
         except Exception as exc:  # a damaged warehouse costs a full re-read, not a failed run
-            context.log.warning(f"could not load previous records from {warehouse}: {exc}; re-reading everything")
+            context.log.warning(
+                f"could not load previous records from {warehouse}: {exc}; re-reading everything"
+            )
     version = str(pipeline.PARSER_VERSION)
     # load_previous already keeps only the current parser version; checking again here
     # keeps "bump PARSER_VERSION → everything is re-read" true whatever it does.
@@ -249,8 +263,14 @@ def report_records(
     fmt_of: dict[str, str] = {}
     for row in raw_manifest.sort("path").iter_rows(named=True):
         if row["sha256"] is None:
-            files.append({"path": row["path"], "sha256": None, "outcome": "quarantined",
-                          "reason": f"unreadable: {row['error']}"})
+            files.append(
+                {
+                    "path": row["path"],
+                    "sha256": None,
+                    "outcome": "quarantined",
+                    "reason": f"unreadable: {row['error']}",
+                }
+            )
             continue
         by_sha.setdefault(row["sha256"], []).append(row["path"])
         fmt_of.setdefault(row["sha256"], row["format"])
@@ -266,7 +286,14 @@ def report_records(
         canonical = prev_path if prev_path in paths else paths[0]
         for p in paths:
             if p != canonical:
-                files.append({"path": p, "sha256": sha, "outcome": "duplicate", "reason": f"same content as {canonical}"})
+                files.append(
+                    {
+                        "path": p,
+                        "sha256": sha,
+                        "outcome": "duplicate",
+                        "reason": f"same content as {canonical}",
+                    }
+                )
         if prev is None:
             to_parse.append((sha, canonical))
             continue
@@ -281,7 +308,9 @@ def report_records(
         if rec.get("status") in REPORT_STATUSES:
             files.append({"path": canonical, "sha256": sha, "outcome": "unchanged", "reason": reason})
         else:
-            files.append({"path": canonical, "sha256": sha, "outcome": "quarantined", "reason": quarantine_reason(rec)})
+            files.append(
+                {"path": canonical, "sha256": sha, "outcome": "quarantined", "reason": quarantine_reason(rec)}
+            )
 
     context.log.info(f"{len(by_sha)} distinct files: {len(to_parse)} to parse, {reused} unchanged")
     for i, (sha, path) in enumerate(to_parse, 1):
@@ -294,7 +323,9 @@ def report_records(
         if rec.get("status") in REPORT_STATUSES:
             files.append({"path": path, "sha256": sha, "outcome": "loaded", "reason": None})
         else:
-            files.append({"path": path, "sha256": sha, "outcome": "quarantined", "reason": quarantine_reason(rec)})
+            files.append(
+                {"path": path, "sha256": sha, "outcome": "quarantined", "reason": quarantine_reason(rec)}
+            )
         _progress("parse", i, len(to_parse), path)
         if i % 100 == 0:
             context.log.info(f"parsed {i}/{len(to_parse)}")
@@ -310,7 +341,9 @@ def report_records(
             "parsed": len(to_parse),
             "reused": reused,
             **counts,
-            "quarantined_files": md_table(files_df.filter(pl.col("outcome") == "quarantined").select("path", "reason")),
+            "quarantined_files": md_table(
+                files_df.filter(pl.col("outcome") == "quarantined").select("path", "reason")
+            ),
             "parser_version": version,
         },
     )
@@ -340,7 +373,9 @@ def _flatten(records: list[dict]) -> tuple[dict[str, pl.DataFrame], dict[str, st
 
 
 @dg.asset(group_name=GROUP, kinds={"pandera", "polars"})
-def validated_frames(context: dg.AssetExecutionContext, report_records: RecordBatch) -> dg.Output[ValidatedBatch]:
+def validated_frames(
+    context: dg.AssetExecutionContext, report_records: RecordBatch
+) -> dg.Output[ValidatedBatch]:
     """Flatten the report records into the warehouse's long frames and validate them with pandera.
 
     A report that fails validation is quarantined whole (with the reason), never published
@@ -368,7 +403,8 @@ def validated_frames(context: dg.AssetExecutionContext, report_records: RecordBa
     if quarantined:
         reason_of_sha = {sha_of.get(rid, rid): f"invalid: {reason}" for rid, reason in quarantined.items()}
         reasons = pl.DataFrame(
-            {"sha256": list(reason_of_sha), "_q": list(reason_of_sha.values())}, schema={"sha256": pl.String, "_q": pl.String}
+            {"sha256": list(reason_of_sha), "_q": list(reason_of_sha.values())},
+            schema={"sha256": pl.String, "_q": pl.String},
         )
         files = (
             files.join(reasons, on="sha256", how="left")
@@ -381,6 +417,7 @@ def validated_frames(context: dg.AssetExecutionContext, report_records: RecordBa
                 reason=pl.when("hit").then("_q").otherwise("reason"),
             )
             .drop("_q", "hit")
+            .sort("path")
         )
     q_df = pl.DataFrame(
         [{"report_id": rid, "path": report_paths.get(rid), "reason": r} for rid, r in quarantined.items()],
@@ -390,8 +427,13 @@ def validated_frames(context: dg.AssetExecutionContext, report_records: RecordBa
     if quarantined:
         context.log.warning(f"{len(quarantined)} report(s) quarantined by validation")
     return dg.Output(
-        ValidatedBatch(frames=result.frames, quarantined=quarantined, failure_cases=failure_cases,
-                       files=files, report_paths=report_paths),
+        ValidatedBatch(
+            frames=result.frames,
+            quarantined=quarantined,
+            failure_cases=failure_cases,
+            files=files,
+            report_paths=report_paths,
+        ),
         metadata={
             **{f"rows_{name}": int(df.height) for name, df in result.frames.items()},
             "quarantined": len(quarantined),
@@ -419,29 +461,19 @@ def warehouse(
     path.parent.mkdir(parents=True, exist_ok=True)
     at = dt.datetime.now(dt.UTC)
     ingest_log = validated_frames.files.with_columns(
-        run_id=pl.lit(context.run_id), at=pl.lit(at, dtype=pl.Datetime("us", "UTC"))
+        run_id=pl.lit(context.run.run_id), at=pl.lit(at, dtype=pl.Datetime("us", "UTC"))
     ).select("path", "sha256", "run_id", "outcome", "reason", "at")
     result = publish(validated_frames.frames, ingest_log, path, report_records.records)
 
-    counts = _table_counts(path)
     outcomes = {o: int((ingest_log["outcome"] == o).sum()) for o in OUTCOMES}
-    context.log.info(f"published {path}: {counts}")
+    context.log.info(f"published {path}: {result.tables}")
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(path)),
-            **{f"rows_{t}": n for t, n in counts.items()},
+            **{f"rows_{t}": int(n) for t, n in result.tables.items()},
+            "views": ", ".join(result.views),
+            "cross_year_checks": int(result.cross_year_checks),
             **{f"files_{o}": n for o, n in outcomes.items()},
-            "publish_result": dg.MetadataValue.text(repr(result)[:2000]),
+            "publish_seconds": round(float(result.seconds), 2),
         }
     )
-
-
-def _table_counts(path: Path) -> dict[str, int]:
-    """Row counts of the published base tables, read back from the file that analysts will open."""
-    import duckdb
-
-    with duckdb.connect(str(path), read_only=True) as con:
-        tables = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_type = 'BASE TABLE' order by 1"
-        ).fetchall()]
-        return {t: int(con.execute(f'select count(*) from "{t}"').fetchone()[0]) for t in tables}

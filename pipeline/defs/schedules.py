@@ -11,5 +11,6 @@ xxgk_nightly = dg.ScheduleDefinition(
     job_name="xxgk_job",  # by name, so the job object is defined (and collected) once, in jobs.py
     cron_schedule="0 2 * * *",
     execution_timezone="Asia/Shanghai",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Rebuild the warehouse every night at 02:00 (unchanged files are not re-read).",
 )

@@ -13,10 +13,12 @@ from pipeline.defs.resources import XxgkConfig
     name="raw_files_sensor",
     job_name="xxgk_job",
     minimum_interval_seconds=30,
-    default_status=dg.DefaultSensorStatus.STOPPED,
+    default_status=dg.DefaultSensorStatus.RUNNING,  # unattended: on as soon as the daemon runs
     description="Requests one xxgk_job run whenever a raw file is added, removed, replaced or touched.",
 )
-def raw_files_sensor(context: dg.SensorEvaluationContext, xxgk: XxgkConfig) -> dg.SensorResult | dg.SkipReason:
+def raw_files_sensor(
+    context: dg.SensorEvaluationContext, xxgk: XxgkConfig
+) -> dg.SensorResult | dg.SkipReason:
     """Fingerprint (paths, sizes, mtimes) rather than hashes: it runs every 30 s and must not
     read the files; the run itself hashes them and re-reads only what really changed.
 
