@@ -1,0 +1,118 @@
+"""PDF reader: page text in reading order without running headers, plus every ruled table as a grid.
+
+Why it works this way:
+
+- Page text is MuPDF's own text lines in content order (what ``page.get_text()`` gives),
+  except inside ruled tables: there, the table's rows are written as tab-joined lines,
+  so a blank cell keeps its position in the text ("12\\t\\t3") instead of vanishing, and
+  text-only parsing still sees one table row per line.
+- Running headers, footers and page numbers ("- 4 -", "第4页") are dropped (see
+  ``pdf_margins``): they would otherwise land between the rows of a table broken across
+  pages.
+- Tables come as ``TableGrid``s (see ``pdf_tables``); a table broken across pages is one
+  grid when the second part plainly continues the first, else one grid per page in order.
+- Unknown glyphs read as U+FFFD, not as CIDs, so a PDF whose fonts have no Unicode map is
+  recognised as unreadable (it needs OCR) instead of yielding plausible-looking garbage.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.modules.setdefault("pymupdf.layout", None)  # skip the ONNX layout model: 1 s and 225 MB per import
+
+import pymupdf  # noqa: E402
+
+from pipeline.document import Document, Page, UnreadableFile  # noqa: E402
+from pipeline.readers.pdf_margins import drop_running_lines  # noqa: E402
+from pipeline.readers.pdf_page import PageContent, read_page  # noqa: E402
+from pipeline.readers.pdf_tables import to_grids  # noqa: E402
+
+if hasattr(pymupdf, "no_recommend_layout"):  # PyMuPDF 2: no advert for the layout package we avoid
+    pymupdf.no_recommend_layout()
+
+DEFAULT_MAX_PAGES = 200
+UNDECODABLE_SHARE = 0.3  # more U+FFFD than this among the glyphs: the text layer is unusable
+
+
+def read_pdf(path: Path, sha256: str, *, max_pages: int = DEFAULT_MAX_PAGES, merge_continued: bool = True) -> Document:
+    """Read a PDF into a Document, or raise ``UnreadableFile`` saying why.
+
+    Refused: encrypted PDFs needing a password, files MuPDF cannot open, PDFs with more than
+    ``max_pages`` pages (annual reports run to a dozen; hundreds of pages is a yearbook or
+    a compilation, not one report, and would stall the run), and PDFs without a text layer
+    (scans, which need OCR). ``merge_continued`` joins a table continued on the next page
+    into one grid.
+    """
+    doc = _open(path)
+    try:
+        if doc.page_count > max_pages:
+            raise UnreadableFile(f"{path}: too many pages ({doc.page_count} > {max_pages}); not a single annual report?")
+        repaired = doc.is_repaired
+        warnings = ["file was damaged; MuPDF repaired it"] if repaired else []
+        contents = []
+        for page in doc:
+            try:
+                contents.append(read_page(page))
+            except Exception as exc:  # a broken content stream must not lose the other pages
+                warnings.append(f"page {page.number + 1}: unreadable ({exc})")
+                contents.append(PageContent(page.number + 1, page.rect.height))
+    finally:
+        doc.close()
+    _check_text_layer(path, contents, warnings, repaired)
+    drop_running_lines(contents)
+    tables = [t for c in contents for t in c.tables]
+    below, above = _text_around(contents)
+    return Document(
+        path=str(path),
+        sha256=sha256,
+        format="pdf",
+        pages=[Page(c.number, c.text()) for c in contents],
+        tables=to_grids(tables, below, above, merge_continued),
+        warnings=warnings,
+    )
+
+
+def _open(path: Path) -> pymupdf.Document:
+    try:
+        doc = pymupdf.open(str(path), filetype="pdf")
+    except Exception as exc:  # FileDataError, RuntimeError, ValueError...: all mean "not a usable PDF"
+        raise UnreadableFile(f"{path}: broken PDF, cannot be opened ({exc})") from exc
+    if doc.needs_pass:
+        doc.close()
+        raise UnreadableFile(f"{path}: encrypted PDF, a password is required")
+    if doc.page_count == 0:
+        doc.close()
+        raise UnreadableFile(f"{path}: broken PDF, no pages")
+    return doc
+
+
+def _check_text_layer(path: Path, contents: list[PageContent], warnings: list[str], repaired: bool) -> None:
+    """Refuse a PDF without usable text; note pages without text (a scanned annex, say)."""
+    glyphs = sum(c.glyphs for c in contents)
+    if glyphs == 0 and repaired:
+        raise UnreadableFile(f"{path}: broken PDF, damaged and no text could be recovered")
+    if glyphs == 0 and any(c.images for c in contents):
+        raise UnreadableFile(f"{path}: no text layer (scanned image?); needs OCR")
+    if glyphs == 0:
+        raise UnreadableFile(f"{path}: no text layer, and no images either (blank pages or text drawn as outlines)")
+    undecodable = sum(c.undecodable for c in contents)
+    if undecodable > UNDECODABLE_SHARE * glyphs:
+        raise UnreadableFile(f"{path}: text layer not decodable ({undecodable} of {glyphs} glyphs unmapped); needs OCR")
+    if undecodable:
+        warnings.append(f"{undecodable} glyphs without a Unicode mapping read as U+FFFD")
+    for c in contents:
+        if c.glyphs == 0:
+            warnings.append(f"page {c.number}: no text layer (scanned image?)")
+
+
+def _text_around(contents: list[PageContent]) -> tuple[list[bool], list[bool]]:
+    """For each table in page order: is there page text below it / above it on its page?"""
+    below, above = [], []
+    for c in contents:
+        lines = [line.bbox for line in c.lines]
+        for table in c.tables:
+            below.append(any(b.y0 >= table.bbox.y1 - 1 for b in lines))
+            above.append(any(b.y1 <= table.bbox.y0 + 1 for b in lines))
+    return below, above

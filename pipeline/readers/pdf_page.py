@@ -1,0 +1,123 @@
+"""One PDF page read: text lines outside tables, and the page's ruled tables filled glyph by glyph.
+
+Why glyph by glyph: a MuPDF text line often runs through several cells of a table row
+("规章 0 0 0"), so lines cannot be assigned to cells whole; each glyph goes to the cell
+holding its centre, and a cell's text is its glyph runs, one per text line, joined.
+Outside tables, MuPDF's lines are kept as they come (content order, what ``get_text()``
+gives), each table standing where its first glyph comes.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+sys.modules.setdefault("pymupdf.layout", None)  # skip the ONNX layout model: 1 s and 225 MB per import
+
+import pymupdf  # noqa: E402
+
+from pipeline.readers.pdf_tables import Box, PageTable, find_page_tables, render_rows  # noqa: E402
+
+# get_text()'s flags, except that a glyph without a Unicode mapping reads as U+FFFD rather
+# than as its CID: garbage that looks like text would pass every later check.
+TEXT_FLAGS = pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_USE_CID_FOR_UNKNOWN_UNICODE
+
+
+@dataclass
+class Line:
+    """A text line outside tables, with its box (for header/footer and continuation tests)."""
+
+    text: str
+    bbox: pymupdf.Rect
+
+
+@dataclass
+class PageContent:
+    """One page read: text lines and tables in content order, and glyph and image counts."""
+
+    number: int
+    height: float
+    flow: list[Line | PageTable] = field(default_factory=list)
+    tables: list[PageTable] = field(default_factory=list)
+    glyphs: int = 0
+    undecodable: int = 0
+    images: int = 0
+
+    @property
+    def lines(self) -> list[Line]:
+        return [item for item in self.flow if isinstance(item, Line)]
+
+    def text(self) -> str:
+        """Lines outside tables as they are; each table as its rows, tab-joined."""
+        return "\n".join(item.text if isinstance(item, Line) else render_rows(item.rows()) for item in self.flow)
+
+
+def upright_copy(page: pymupdf.Page) -> pymupdf.Document:
+    """A one-page PDF showing ``page`` as displayed, without a /Rotate entry.
+
+    Why: on rotated pages, PyMuPDF 2.0's ``find_tables`` returns cells in a coordinate
+    system that does not match text extraction (measured on a landscape page stored as a
+    rotated portrait page), so glyphs would land in the wrong cells.
+    """
+    scratch = pymupdf.open()
+    copy = scratch.new_page(width=page.rect.width, height=page.rect.height)
+    copy.show_pdf_page(copy.rect, page.parent, page.number)
+    return scratch
+
+
+def read_page(page: pymupdf.Page) -> PageContent:
+    """Text lines and tables of one page in content order; glyphs inside a table go to its cells."""
+    content = PageContent(page.number + 1, page.rect.height, images=len(page.get_images()))
+    if page.rotation:
+        scratch = upright_copy(page)  # referenced until the page is read
+        page = scratch[0]
+    content.tables = find_page_tables(page, content.number)
+    placed: set[int] = set()
+    for block in page.get_text("rawdict", flags=TEXT_FLAGS)["blocks"]:
+        for line in block.get("lines", []):
+            _read_line(line, content, placed)
+    for t, table in enumerate(content.tables):
+        if t not in placed:  # a table without any text: placed by its position
+            below = (k for k, it in enumerate(content.flow) if isinstance(it, Line) and it.bbox.y0 >= table.bbox.y0)
+            content.flow.insert(next(below, len(content.flow)), table)
+    return content
+
+
+def _read_line(line: dict, content: PageContent, placed: set[int]) -> None:
+    """Route one MuPDF text line: glyphs in tables to their cells, the rest to a page line."""
+    outside: list[str] = []
+    box = pymupdf.Rect()
+    in_cells: dict[tuple[int, Box], list[str]] = {}
+    where: dict[tuple[int, Box], tuple[float, float]] = {}
+    for span in line["spans"]:
+        for ch in span["chars"]:
+            content.glyphs += not ch["c"].isspace()
+            content.undecodable += ch["c"] == "\ufffd"
+            x0, y0, x1, y1 = ch["bbox"]
+            hit = _locate(content.tables, (x0 + x1) / 2, (y0 + y1) / 2)
+            if hit is None:
+                outside.append(ch["c"])
+                box |= ch["bbox"]
+                continue
+            in_cells.setdefault(hit, []).append(ch["c"])
+            where.setdefault(hit, (round(y0, 1), x0))
+            if hit[0] not in placed:
+                placed.add(hit[0])
+                content.flow.append(content.tables[hit[0]])
+    for (t, cell), chars in in_cells.items():
+        if piece := "".join(chars).strip():
+            # kept with its position: MuPDF's line order is content order, and a number
+            # wrapped in a narrow cell must be joined top to bottom, not as written
+            content.tables[t].texts.setdefault(cell, []).append((*where[(t, cell)], piece))
+    if "".join(outside).strip():
+        content.flow.append(Line("".join(outside).rstrip(), box))
+
+
+def _locate(tables: list[PageTable], x: float, y: float) -> tuple[int, Box] | None:
+    """(table index, cell) holding the point; None outside every cell."""
+    for t, table in enumerate(tables):
+        if table.bbox.x0 <= x <= table.bbox.x1 and table.bbox.y0 <= y <= table.bbox.y1:
+            cell = table.cell_at(x, y)
+            if cell is not None:
+                return t, cell
+    return None

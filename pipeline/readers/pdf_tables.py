@@ -1,0 +1,201 @@
+"""Ruled tables of a PDF page as grids, and tables broken across pages joined again.
+
+PyMuPDF's ``find_tables`` finds the cells of ruled tables. Its ``Table.extract()`` is not
+used for cell text: it clusters glyphs with tiny glyph boxes, which puts full-width
+punctuation (the "．" of "1．属于国家秘密") on a line of its own and inserts spaces before
+"，". Instead every glyph of MuPDF's own text lines goes to the cell holding its centre.
+
+Grid convention (``pipeline.document.TableGrid``), the one of PyMuPDF's ``Table.rows`` and
+``Table.extract()``: one column slot per distinct cell left edge, one row per distinct cell
+top edge; a merged cell sits in its top-left slot and the slots it covers are ``None``; a
+cell that exists but holds no glyph is ``""``. So a blank value cell is "" (null in the
+record), never confused with a position covered by a merged label.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+sys.modules.setdefault("pymupdf.layout", None)  # skip the ONNX layout model: 1 s and 225 MB per import
+
+import pymupdf  # noqa: E402
+import pymupdf.table  # noqa: E402
+
+from pipeline.document import TableGrid  # noqa: E402
+
+Box = tuple[float, float, float, float]
+EDGE_TOLERANCE = 3.0  # points: rules of one table broken across pages line up within this
+# PyMuPDF 2.0 gates line-based tables by its layout model unless told not to; older
+# versions have no such model and no such keyword.
+FIND_TABLES_OPTIONS = (
+    {"use_layout": False} if "use_layout" in inspect.signature(pymupdf.table.find_tables).parameters else {}
+)
+
+
+@dataclass
+class PageTable:
+    """One ruled table found on one page, with where each of its slots comes from."""
+
+    page: int
+    bbox: pymupdf.Rect
+    xs: list[float]  # left edges of the column slots
+    ys: list[float]  # top edges of the row slots
+    slots: list[list[Box | None]]  # the cell starting in each slot, None when covered
+    texts: dict[Box, list[tuple[float, float, str]]] = field(default_factory=dict)  # (y, x, text) per line piece
+    origin: dict[tuple[int, int], Box] = field(default_factory=dict)  # slot -> cell covering it
+
+    def cell_at(self, x: float, y: float) -> Box | None:
+        """The cell whose area holds the point, if any."""
+        i, j = bisect_right(self.ys, y) - 1, bisect_right(self.xs, x) - 1
+        cell = self.origin.get((i, j))
+        if cell and cell[0] <= x <= cell[2] and cell[1] <= y <= cell[3]:
+            return cell
+        return None
+
+    def rows(self) -> list[list[str | None]]:
+        """The grid: cell text with its lines joined without spaces, "" empty, None covered."""
+        return [[None if c is None else "".join(t for *_, t in sorted(self.texts.get(c, []))) for c in row] for row in self.slots]
+
+    def starts_above(self, i: int, j: int) -> bool:
+        """Whether slot (i, j) is covered by a cell that starts in an earlier row."""
+        cell = self.origin.get((i, j))
+        return cell is not None and cell[1] < self.ys[i] - 0.5
+
+
+def find_page_tables(page: pymupdf.Page, number: int) -> list[PageTable]:
+    """Ruled tables of ``page`` (layout model off); a lone framed box is not a table.
+
+    ``use_layout=False``: PyMuPDF 2.0 otherwise runs an ONNX layout model first and keeps
+    only the ruled tables it also sees (about 14× slower, and a second opinion the ruled
+    tables of these reports do not need).
+    """
+    finder = page.find_tables(**FIND_TABLES_OPTIONS)
+    found = [] if finder is None else finder.tables  # None: find_tables hit an internal error
+    out = []
+    for table in found:
+        if len(table.cells) < 2:
+            continue
+        # Same coordinates as text extraction, on unrotated pages (read_page hands over an
+        # upright copy of a rotated page; see pdf_page.upright_copy).
+        out.append(_page_table([tuple(c) for c in table.cells], number))
+    return sorted(out, key=lambda t: (t.bbox.y0, t.bbox.x0))
+
+
+def _page_table(cells: list[Box], number: int) -> PageTable:
+    xs = sorted({c[0] for c in cells})
+    ys = sorted({c[1] for c in cells})
+    slots: list[list[Box | None]] = [[None] * len(xs) for _ in ys]
+    origin: dict[tuple[int, int], Box] = {}
+    for c in cells:
+        i0, j0 = ys.index(c[1]), xs.index(c[0])
+        slots[i0][j0] = c
+        for i in range(i0, bisect_right(ys, c[3] - 0.5)):
+            for j in range(j0, bisect_right(xs, c[2] - 0.5)):
+                origin.setdefault((i, j), c)
+    bbox = pymupdf.Rect(min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))
+    return PageTable(number, bbox, xs, ys, slots, {}, origin)
+
+
+def render_rows(rows: list[list[str | None]]) -> str:
+    """A grid as page text: one line per row, cells tab-joined, covered positions dropped.
+
+    Blank cells stay as empty strings between tabs, so a row keeps its blanks in place.
+    """
+    return "\n".join("\t".join(c for c in row if c is not None) for row in rows)
+
+
+def _edges(table: PageTable) -> list[float]:
+    """The x positions of a table's column rules, outer ones included."""
+    return [*table.xs, table.bbox.x1]
+
+
+def _slot(edges: list[float], x: float) -> int:
+    """Index of the rule in ``edges`` nearest to ``x``."""
+    return min(range(len(edges)), key=lambda i: abs(edges[i] - x))
+
+
+def _union(a: list[float], b: list[float]) -> list[float]:
+    """All column rules of two parts of a table; rules within the tolerance are one rule."""
+    out = list(a)
+    for x in b:
+        if all(abs(x - y) > EDGE_TOLERANCE for y in out):
+            out.append(x)
+    return sorted(out)
+
+
+def _reslot(row: list[str | None], old: list[float], new: list[float]) -> list[str | None]:
+    """A row moved onto finer column rules: each cell at its left rule, new slots covered (None)."""
+    out: list[str | None] = [None] * (len(new) - 1)
+    for j, value in enumerate(row):
+        if value is not None:
+            out[_slot(new, old[j])] = value
+    return out
+
+
+@dataclass
+class _Run:
+    """A table being assembled from its parts: its grid, the grid's column rules, its latest part."""
+
+    grid: TableGrid
+    edges: list[float]
+    last: PageTable
+
+
+def _continues(run: _Run, nxt: PageTable, text_below_last: bool, text_above_next: bool) -> bool:
+    """Whether ``nxt`` is the run's table carried over to the next page.
+
+    The last part must close its page (no text below it) and ``nxt`` open the next one (no
+    text above it): a table with its title above it is a new table. Both must share their
+    outer rules; inner rules may differ (a part whose row labels all span three columns has
+    no rules between them). A first row that is one cell across the table is a new table's
+    title (第二十条第（六）项 under 第二十条第（五）项), not a continuation.
+    """
+    if nxt.page != run.last.page + 1 or text_below_last or text_above_next:
+        return False
+    edges = _edges(nxt)
+    if abs(edges[0] - run.edges[0]) > EDGE_TOLERANCE or abs(edges[-1] - run.edges[-1]) > EDGE_TOLERANCE:
+        return False
+    first = nxt.rows()[0]
+    return not (len(first) > 1 and sum(v is not None for v in first) == 1)
+
+
+def _append(run: _Run, nxt: PageTable) -> None:
+    """Add the continuation's rows to the run's grid, both on the union of their column rules.
+
+    A header repeated at the top of the continuation is dropped. An empty box at the top of
+    the continuation under a merged cell still open at the page foot (Word draws a row-group
+    label broken by the page so) is that merged cell continued: ``None``, not a blank.
+    """
+    edges = _union(run.edges, _edges(nxt))
+    head = [_reslot(r, run.edges, edges) for r in run.grid.rows]
+    tail = [_reslot(r, _edges(nxt), edges) for r in nxt.rows()]
+    n = 0
+    while n < len(tail) and n < len(head) and tail[n] == head[n] and any(tail[n]):
+        n += 1
+    tail = tail[n:]
+    if tail and not n:
+        last_row = len(run.last.ys) - 1
+        for j, value in enumerate(tail[0]):
+            own = bisect_right(run.last.xs, edges[j] + EDGE_TOLERANCE) - 1  # the last part's slot over column j
+            if value == "" and own >= 0 and run.last.starts_above(last_row, own):
+                tail[0][j] = None
+    run.grid.rows = head + tail
+    run.edges, run.last = edges, nxt
+
+
+def to_grids(tables: list[PageTable], text_below: list[bool], text_above: list[bool], merge: bool) -> list[TableGrid]:
+    """Grids in page order; with ``merge`` a table continued on the next page is one grid.
+
+    ``text_below[i]`` / ``text_above[i]``: whether page text lies below / above table ``i``.
+    A merged grid carries the page it starts on.
+    """
+    runs: list[_Run] = []
+    for i, table in enumerate(tables):
+        if merge and runs and _continues(runs[-1], table, text_below[i - 1], text_above[i]):
+            _append(runs[-1], table)
+        else:
+            runs.append(_Run(TableGrid(page=table.page, rows=table.rows()), _edges(table), table))
+    return [run.grid for run in runs]
