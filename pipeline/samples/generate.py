@@ -1,0 +1,88 @@
+"""Random, internally consistent report records: the truth the renderers print and the tests expect.
+
+Consistent means the format's own checks hold on the complete tables (balance, outcome
+sums, applicant totals, review/litigation totals), so the parser's use of those sums
+(recovering run-together digits, deriving a lost total) is exercised for real. Blanks are
+then punched into the truth as ``None``: what a renderer prints empty, the parser must read
+as null.
+"""
+
+from __future__ import annotations
+
+import random
+
+from pipeline import template as tpl
+
+AGENCIES = [
+    ("米易县丙谷镇人民政府", "丙谷镇"),
+    ("米易县草场镇人民政府", "草场镇"),
+    ("攀枝花市东区炳草岗街道办事处", "炳草岗街道"),
+    ("盐边县红格镇人民政府", "红格镇"),
+    ("成都市武侯区人民政府", None),
+    ("米易县新山傈僳族乡人民政府", "新山傈僳族乡"),
+]
+
+
+def _count(rng: random.Random, large: bool) -> int:
+    r = rng.random()
+    if r < 0.45:
+        return 0
+    if r < 0.85 or not large:
+        return rng.randint(1, 60)
+    return rng.randint(100, 250_000)
+
+
+def random_record(rng: random.Random, *, template: str | None = None, blank_rate: float = 0.0,
+                  large: bool = True) -> dict:
+    """A record shaped like the parser's output (tables, metadata), consistent before blanks."""
+    t = template or rng.choice(tpl.TEMPLATES)
+    rows = tpl.rows("requests", t)
+    outcome_rows = rows[rows.index("granted") : rows.index("total_processed")]
+    requests: dict[str, dict] = {r: {} for r in rows}
+    for col in tpl.APPLICANT_COLUMNS:
+        for r in outcome_rows:
+            requests[r][col] = _count(rng, large)
+        processed = sum(requests[r][col] for r in outcome_rows)
+        forward = _count(rng, False)
+        over = rng.randint(0, processed + forward) if rng.random() < 0.4 else 0
+        requests["total_processed"][col] = processed
+        requests["carried_forward"][col] = forward
+        requests["carried_over"][col] = over
+        requests["new_received"][col] = processed + forward - over
+    for r in rows:
+        requests[r]["total"] = sum(requests[r][c] for c in tpl.APPLICANT_COLUMNS)
+        requests[r] = {c: requests[r][c] for c in tpl.REQUEST_COLUMNS}
+    review = {}
+    for g in tpl.REVIEW_GROUPS:
+        parts = {k: _count(rng, False) for k in tpl.REVIEW_RESULTS[:-1]}
+        review[g] = {**parts, "total": sum(parts.values())}
+    article20: dict[str, dict] = {}
+    for item in tpl.rows("article20", t):
+        article20[item] = {}
+        for col in tpl.columns("article20", t, item):
+            if col == "amount_10k_yuan":
+                article20[item][col] = rng.choice([0, 0, 1.5, 12.25, 300])
+            elif col == "change":
+                article20[item][col] = rng.randint(-20, 20)
+            else:
+                article20[item][col] = _count(rng, large)
+    if blank_rate:
+        for table in (article20, requests, review):
+            for row in table.values():
+                for col in row:
+                    if rng.random() < blank_rate:
+                        row[col] = None
+    year = rng.randint(2019, 2024) if t == "2019" else rng.randint(2021, 2025)
+    agency, town = rng.choice(AGENCIES)
+    cats = {"工作动态": rng.randint(0, 300), "通知公告": rng.randint(0, 80)}
+    return {
+        "template": t,
+        "year": year,
+        "agency": agency,
+        "town": town,
+        "published_on": f"{year + 1}-01-{rng.randint(10, 28):02d}",
+        "active_disclosure": {"total": sum(cats.values()), "by_category": cats},
+        "article20": article20,
+        "requests": requests,
+        "review_litigation": review,
+    }
