@@ -36,6 +36,9 @@ class Document:
     tables: list[TableGrid] = field(default_factory=list)
     ocr: bool = False
     warnings: list[str] = field(default_factory=list)
+    # What the container says about the page, not the report: a web page's 发布机构 and
+    # 发布日期, a DOCX's author. Recorded as such; never taken for the reporting agency.
+    meta: dict[str, str] = field(default_factory=dict)
 
     @property
     def text(self) -> str:

@@ -119,6 +119,9 @@ def parse_document(doc: Document) -> dict:
     rec = _empty_record(doc.path, doc.sha256, doc.format, "ok")
     if doc.ocr:
         rec["source"]["ocr"] = True
+        _issue(rec, "info", "ocr", "source", "text read by OCR: every value is OCR-read")
+    if doc.meta:
+        rec["source"]["page_meta"] = dict(doc.meta)
     for w in doc.warnings:
         _issue(rec, "info", "reader", "source", w)
     secs = find_sections(text)
