@@ -58,6 +58,15 @@ def classify(token: str) -> Cell | str | None:
     return None
 
 
+_GLUE_BEFORE = re.compile(r"(?<=[^\d\s.,+\-/\\])(?=[+-]?\d|[-/](?:\s|$))")
+_GLUE_AFTER = re.compile(r"(?<=\d)(?=[\u4e00-\u9fff(])(?![元万亿件条个项])")
+
+
+def unglue(line: str) -> str:
+    """Separate numbers printed against their label ("规章0", "数量801") from it."""
+    return _GLUE_AFTER.sub(" ", _GLUE_BEFORE.sub(" ", line))
+
+
 @dataclass
 class SegmentCells:
     """Value cells read from a stretch of text, with their tab-column index when tabbed."""
@@ -91,7 +100,7 @@ def cells_from_segment(segment: str, first_col: int = 0) -> SegmentCells:
                     out.append(k)
                     cols.append(base + i)
         else:
-            for tok in line.split():
+            for tok in unglue(line).split():
                 k = classify(tok)
                 if isinstance(k, Cell):
                     out.append(k)

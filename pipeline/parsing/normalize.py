@@ -9,16 +9,47 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 _SPACES = re.compile(r"[ \u00a0\u2002-\u200b\u3000\ufeff]+")
 _DASHES = str.maketrans({"－": "-", "—": "-", "–": "-", "―": "-", "─": "-", "／": "/", "﹣": "-"})
 
 
+# Characters that only traditional-script text uses, common in these reports.
+_TRADITIONAL = re.compile("[開與請處機關數計結辦資國權復議訴訟縣鎮區報門網總維護糾審]")
+_PIPE_ROW = re.compile(r"^\s*\|(.*?)\|?\s*$")  # a row cut short may lack its closing pipe
+_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+@cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _pipe_tables_to_tabs(text: str) -> str:
+    """Markdown pipe tables become tab rows (one cell per tab), their rule lines dropped."""
+    if "|" not in text:
+        return text
+    out = []
+    for line in text.split("\n"):
+        if _PIPE_RULE.match(line) and "-" in line:
+            continue
+        m = _PIPE_ROW.match(line)
+        out.append("\t".join(c.strip() for c in m.group(1).split("|")) if m else line)
+    return "\n".join(out)
+
+
 def normalize(text: str) -> str:
+    """One form for every producer: NFKC, simplified script, ASCII dashes, tab rows for pipe tables."""
     text = unicodedata.normalize("NFKC", text)
+    if len(_TRADITIONAL.findall(text)) >= 3:
+        text = _t2s().convert(text)
     text = text.translate(_DASHES)
     text = _SPACES.sub(" ", text)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _pipe_tables_to_tabs(text)
 
 
 def loose(label: str) -> str:

@@ -8,6 +8,7 @@ them, else from text), the metadata, and computes the format's own checks.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from pathlib import Path
 
 from pipeline import PARSER_VERSION
@@ -114,8 +115,14 @@ def _derive(rec: dict) -> None:
 
 
 def parse_document(doc: Document) -> dict:
-    raw = doc.text
-    text = normalize(raw)
+    # normalized page by page, so an offset in the text still tells its page
+    pages = [normalize(p.text) for p in doc.pages]
+    text = "\n".join(pages)
+    starts: list[int] = []
+    pos = 0
+    for p in pages:
+        starts.append(pos)
+        pos += len(p) + 1
     rec = _empty_record(doc.path, doc.sha256, doc.format, "ok")
     if doc.ocr:
         rec["source"]["ocr"] = True
@@ -127,7 +134,9 @@ def parse_document(doc: Document) -> dict:
     secs = find_sections(text)
 
     def page_of(offset: int) -> int | None:
-        return doc.page_of(offset)
+        if not doc.pages:
+            return None
+        return doc.pages[max(0, bisect_right(starts, offset) - 1)].number
 
     s2, s3, s4 = secs.span("s2"), secs.span("s3"), secs.span("s4")
     has_request_rows = bool(re.search(r"本\s*年\s*新\s*收", text)) and bool(re.search(r"上\s*年\s*结\s*转", text))

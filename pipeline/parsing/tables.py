@@ -14,9 +14,18 @@ from dataclasses import dataclass
 
 from pipeline import template as tpl
 from pipeline.document import TableGrid
-from pipeline.parsing.cells import Cell, RowValues, assign, assign_row, cells_from_segment, classify
+from pipeline.parsing.cells import (
+    Cell,
+    RowValues,
+    SegmentCells,
+    assign,
+    assign_row,
+    cells_from_segment,
+    classify,
+)
 from pipeline.parsing.labels import article20_pattern, request_row_pattern
 from pipeline.parsing.normalize import loose, normalize
+from pipeline.parsing.runs import looks_run_together, splits
 
 Span = tuple[int, int]
 
@@ -116,6 +125,13 @@ def _anchor_rows(text: str, span: Span, patterns: list[tuple[str, re.Pattern[str
     return hits
 
 
+def _trim_cut(text: str, at: int, seg: str) -> str:
+    """A text that stops inside a row may end on a number cut short: that last token is dropped."""
+    if seg and at + len(seg) >= len(text) and not seg[-1].isspace() and seg.split():
+        return seg[: len(seg) - len(seg.split()[-1])]
+    return seg
+
+
 def _segments(text: str, span: Span, hits: list[tuple[str, int, int]]):
     for idx, (key, _start, stop) in enumerate(hits):
         nxt = hits[idx + 1][1] if idx + 1 < len(hits) else span[1]
@@ -130,20 +146,124 @@ def _tab_col(text: str, offset: int) -> int:
 _FIRST_VALUE_HEADER = re.compile(loose("自然人"))
 
 
+_SUBTOTAL = re.compile(loose("小计"))
+
+
+def _drop_subtotal(row: RowValues) -> RowValues:
+    """An 8th 小计 column (法人或其他组织 subtotal) some agencies add: read, checked, not kept."""
+    cells = row.cells
+    if len(cells) != 8:
+        return row
+    issues = list(row.issues)
+    orgs, sub = cells[1:6], cells[6]
+    if sub is not None and sub.value is not None and all(c is not None and c.value is not None for c in orgs):
+        if sum(c.value for c in orgs) != sub.value:  # type: ignore[union-attr]
+            issues.append(("subtotal_mismatch", f"小计 printed {sub.value}, organisations sum to {sum(c.value for c in orgs)}"))  # type: ignore[union-attr]
+    return RowValues(cells[:6] + cells[7:], issues, row.page)
+
+
+def _run_together(cells: SegmentCells, groups: int, size: int) -> list[list[int]] | None:
+    """Candidate cell lists when a row's digits ran together; None when the row is not such a row."""
+    tokens = [c.raw for c in cells.cells if isinstance(c, Cell)]
+    if cells.tabbed or not looks_run_together(tokens, groups * size) or sum(map(len, tokens)) > 60:
+        return None
+    return splits(tokens, groups, size)
+
+
+def _resolve_by_columns(found: dict[str, RowValues], pending: dict[str, list[list[int]]], template: str) -> None:
+    """Narrow run-together rows with several splits by the column sums (balance, outcomes)."""
+    from itertools import product
+
+    from pipeline.parsing.checks import request_checks
+
+    keys = list(pending)
+    size = 1
+    for k in keys:
+        size *= len(pending[k])
+    # beyond this many combinations the sums cannot single one out in useful time
+    combos = list(product(*(map(tuple, pending[k]) for k in keys))) if size <= 2_000 else []
+    good = []
+    base = {r: [None if c is None else c.value for c in v.cells] for r, v in found.items() if r not in pending}
+    for combo in combos:
+        table = {r: dict(zip(tpl.REQUEST_COLUMNS, vals, strict=True)) for r, vals in base.items()}
+        for k, vals in zip(keys, combo, strict=True):
+            table[k] = dict(zip(tpl.REQUEST_COLUMNS, vals, strict=True))
+        checks = [c for c in request_checks(table, template) if not c["rule"].startswith("requests.applicants")]
+        if all(c["ok"] is not False for c in checks):
+            good.append(combo)
+    for i, k in enumerate(keys):
+        options = {combo[i] for combo in good} if good else set()
+        page = found[k].page
+        if len(options) == 1:
+            vals = next(iter(options))
+            found[k] = RowValues([Cell(v, str(v)) for v in vals], [
+                ("recovered_from_sums", "digits ran together; the only split satisfying the row and column sums")], page)
+        else:
+            found[k] = RowValues([None] * 7, [(
+                "ambiguous_split",
+                f"digits ran together; {len(pending[k])} splits fit the row sum and {len(options)} the column sums: not read")], page)
+
+
 def requests_from_text(text: str, span: Span, template: str, page_of) -> dict[str, RowValues]:
     patterns = [(k, request_row_pattern(k)) for k in tpl.rows("requests", template)]
     hits = _anchor_rows(text, span, patterns)
+    n = len(tpl.REQUEST_COLUMNS)
     value_col = None
     if hits:
+        header = text[span[0] : hits[0][1]]
+        if _SUBTOTAL.search(header):
+            n += 1
         head = _FIRST_VALUE_HEADER.search(text, span[0], hits[0][1])
-        if head and "\t" in text[span[0] : hits[0][1]]:
+        if head and "\t" in header:
             value_col = _tab_col(text, head.start())
     found: dict[str, RowValues] = {}
+    segs: dict[str, SegmentCells] = {}
+    pending: dict[str, list[list[int]]] = {}
     for (key, seg, at), (_k, start, _s) in zip(_segments(text, span, hits), hits, strict=True):
+        seg = _trim_cut(text, at, seg)
         cells = cells_from_segment(seg, _tab_col(text, at))
-        vals, issues = assign_row(cells, len(tpl.REQUEST_COLUMNS), value_col, _tab_col(text, start))
-        found[key] = RowValues(vals, issues, page_of(at))
+        segs[key] = cells
+        runs = _run_together(cells, 1, n) if n == 7 else None
+        if runs is not None and len(runs) == 1:
+            found[key] = RowValues([Cell(v, str(v)) for v in runs[0]], [
+                ("recovered_from_sums", "digits ran together; the only split whose total equals its parts")], page_of(at))
+            continue
+        if runs:
+            pending[key] = runs
+            found[key] = RowValues([None] * n, [], page_of(at))
+            continue
+        vals, issues = assign_row(cells, n, value_col, _tab_col(text, start))
+        found[key] = _drop_subtotal(RowValues(vals, issues, page_of(at))) if n == 8 else RowValues(vals, issues, page_of(at))
+    if pending:
+        _resolve_by_columns(found, pending, template)
+    _pool_if_drifted(found, segs, n)
     return found
+
+
+def _pool_if_drifted(found: dict[str, RowValues], segs: dict[str, SegmentCells], n: int) -> None:
+    """Shredded tables: labels and values drifted apart.
+
+    When rows came out short or long yet the values across the table number exactly
+    rows × columns (and none was tab-placed), they are dealt out in row order. When most
+    rows have no values at all (the labels came first, the values after) but the count does
+    not fit, no value can be placed without guessing: every row stays null.
+    """
+    if n != 7 or any(s.tabbed for s in segs.values()):
+        return
+    if all(len(s.cells) == n for s in segs.values()):
+        return
+    pool = [c for s in segs.values() for c in s.cells]
+    empty_rows = sum(not s.cells for s in segs.values())
+    if len(pool) == n * len(segs) and all(isinstance(c, Cell) for c in pool):
+        for i, key in enumerate(segs):
+            found[key] = RowValues(list(pool[i * n : (i + 1) * n]), [  # type: ignore[arg-type]
+                ("cells_pooled", "labels and values drifted apart; values dealt out in row order")], found[key].page)
+    elif empty_rows * 2 >= len(segs):
+        for key in segs:
+            found[key] = RowValues([None] * n, [(
+                "cells_unplaced",
+                f"labels and values drifted apart and {len(pool)} values do not fill {len(segs)} rows: not read")],
+                found[key].page)
 
 
 def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[str, RowValues]:
@@ -154,7 +274,7 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
     for (key, seg, at), (_k, start, _s) in zip(_segments(text, span, hits), hits, strict=True):
         # in a tab table the values sit in the columns right after the label
         label_col = _tab_col(text, start)
-        cells = cells_from_segment(seg, _tab_col(text, at))
+        cells = cells_from_segment(_trim_cut(text, at, seg), _tab_col(text, at))
         vals, issues = assign_row(cells, len(tpl.columns("article20", template, key)), label_col + 1, label_col)
         found[key] = RowValues(vals, issues, page_of(at))
     return found
@@ -171,7 +291,7 @@ def review_from_text(text: str, span: Span, page_of) -> RowValues | None:
         last = m
     if last is None:
         return None
-    seg = text[last.end() : end]
+    seg = _trim_cut(text, last.end(), text[last.end() : end])
     tabbed_lines = [ln for ln in seg.split("\n") if "\t" in ln and any(isinstance(classify(c), Cell) for c in ln.split("\t"))]
     if tabbed_lines:
         # a tab row with no label: every cell is positional, leading blanks included
@@ -188,9 +308,16 @@ def review_from_text(text: str, span: Span, page_of) -> RowValues | None:
         if len(values) == 15:
             return RowValues(list(values), [], page_of(last.end()))
         return RowValues([None] * 15, [("cells_ambiguous", f"{len(values)} values for 15 columns: not read")], page_of(last.end()))
-    values = [c for c in cells_from_segment(seg).cells if isinstance(c, Cell)]
+    seg_cells = cells_from_segment(seg)
+    values = [c for c in seg_cells.cells if isinstance(c, Cell)]
     if not values:
         return None
+    runs = _run_together(seg_cells, 3, 5)
+    if runs is not None:
+        if len(runs) == 1:
+            return RowValues([Cell(v, str(v)) for v in runs[0]], [
+                ("recovered_from_sums", "digits ran together; the only split whose totals equal their parts")], page_of(last.end()))
+        return RowValues([None] * 15, [("ambiguous_split", f"digits ran together; {len(runs)} splits fit: not read")], page_of(last.end()))
     if len(values) == 15:
         return RowValues(list(values), [], page_of(last.end()))
     return RowValues(

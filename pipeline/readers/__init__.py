@@ -34,10 +34,40 @@ def _read_pdf(path: Path, sha256: str) -> Document:
     return read_pdf(path, sha256)
 
 
+def _read_html(path: Path, sha256: str) -> Document:
+    from pipeline.readers.html import read_html
+
+    return read_html(path, sha256)
+
+
+def _read_docx(path: Path, sha256: str) -> Document:
+    from pipeline.readers.docx import read_docx
+
+    return read_docx(path, sha256)
+
+
+def _read_doc(path: Path, sha256: str) -> Document:
+    # .doc / .wps (OLE): converted to DOCX by LibreOffice when it is installed
+    from pipeline.readers.docx import read_doc
+
+    return read_doc(path, sha256)
+
+
+def _read_image(path: Path, sha256: str) -> Document:
+    # Imported lazily: the OCR engine (ONNX Runtime, OpenCV) is only loaded for a scan.
+    from pipeline.readers.ocr import read_image
+
+    return read_image(path, sha256)
+
+
 READERS: dict[str, Callable[[Path, str], Document]] = {
     "txt": read_text,
     "md": read_text,
     "pdf": _read_pdf,
+    "image": _read_image,
+    "html": _read_html,
+    "docx": _read_docx,
+    "doc": _read_doc,
 }
 
 

@@ -42,7 +42,8 @@ def read_pdf(path: Path, sha256: str, *, max_pages: int = DEFAULT_MAX_PAGES, mer
     Refused: encrypted PDFs needing a password, files MuPDF cannot open, PDFs with more than
     ``max_pages`` pages (annual reports run to a dozen; hundreds of pages is a yearbook or
     a compilation, not one report, and would stall the run), and PDFs without a text layer
-    (scans, which need OCR). ``merge_continued`` joins a table continued on the next page
+    (unless OCR reads them: a PDF of page images with no text layer at all goes to
+    ``ocr.ocr_pdf``). ``merge_continued`` joins a table continued on the next page
     into one grid.
     """
     doc = _open(path)
@@ -60,6 +61,12 @@ def read_pdf(path: Path, sha256: str, *, max_pages: int = DEFAULT_MAX_PAGES, mer
                 contents.append(PageContent(page.number + 1, page.rect.height))
     finally:
         doc.close()
+    if not repaired and sum(c.glyphs for c in contents) == 0 and any(c.images for c in contents):
+        # A scan ("图片版"): no text layer, only page images. Read by OCR (refused there
+        # when it finds no text either, or when it has too many pages to OCR).
+        from pipeline.readers.ocr import ocr_pdf
+
+        return ocr_pdf(path, sha256, warnings=warnings)
     _check_text_layer(path, contents, warnings, repaired)
     drop_running_lines(contents)
     tables = [t for c in contents for t in c.tables]
@@ -93,8 +100,6 @@ def _check_text_layer(path: Path, contents: list[PageContent], warnings: list[st
     glyphs = sum(c.glyphs for c in contents)
     if glyphs == 0 and repaired:
         raise UnreadableFile(f"{path}: broken PDF, damaged and no text could be recovered")
-    if glyphs == 0 and any(c.images for c in contents):
-        raise UnreadableFile(f"{path}: no text layer (scanned image?); needs OCR")
     if glyphs == 0:
         raise UnreadableFile(f"{path}: no text layer, and no images either (blank pages or text drawn as outlines)")
     undecodable = sum(c.undecodable for c in contents)

@@ -3,7 +3,11 @@
 Used by the property tests (every cell must survive a round trip) and the benchmarks.
 Layouts: ``flat`` (one line per row, labels broken over lines, blanks printed as a dash,
 like seed 000), ``tab`` (tab-separated grid with a header, blanks as empty cells, like
-seed 001), ``cells`` (one cell per line, blanks as "/").
+seed 001), ``cells`` (one cell per line, blanks as "/"), ``markdown`` (pipe tables, like
+converters to markdown), ``glued`` (numbers printed against their labels), ``fullwidth``
+(full-width digits and ideographic spaces), ``traditional`` (繁體), ``shredded`` (every
+label of a table first, then every value: labels and values drifted apart) and
+``runtogether`` (a row's digits with their separators lost; blanks cannot be shown).
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ import random
 
 from pipeline import template as tpl
 
-LAYOUTS = ("flat", "tab", "cells")
+LAYOUTS = ("flat", "tab", "cells", "markdown", "glued", "fullwidth", "traditional", "shredded", "runtogether")
+EXACT_LAYOUTS = LAYOUTS[:-1]  # runtogether is exact only where the sums admit one split
 
 
 def _fmt(v) -> str:
@@ -37,14 +42,46 @@ def _row_label(table: str, template: str, row: str) -> str:
 
 
 def _values(values: list, layout: str) -> list[str]:
-    blank = {"flat": "-", "tab": "", "cells": "/"}[layout]
+    blank = {"tab": "", "cells": "/", "markdown": "", "runtogether": ""}.get(layout, "-")
     return [blank if v is None else _fmt(v) for v in values]
 
 
 def render_text(rec: dict, layout: str = "flat", seed: int = 0) -> str:
+    """The report as ``layout`` prints it (see the module doc)."""
+    if layout == "markdown":
+        return _to_markdown(_render(rec, "tab", seed))
+    if layout == "fullwidth":
+        text = _render(rec, "flat", seed)
+        return text.translate(str.maketrans("0123456789 .-", "０１２３４５６７８９\u3000．－"))
+    if layout == "traditional":
+        import opencc
+
+        return opencc.OpenCC("s2t").convert(_render(rec, "flat", seed))
+    return _render(rec, layout, seed)
+
+
+def _to_markdown(tab_text: str) -> str:
+    """Tab tables as pipe tables, with a rule line under each table's first row."""
+    out: list[str] = []
+    in_table = False
+    for line in tab_text.split("\n"):
+        if "\t" in line:
+            cells = line.split("\t")
+            out.append("| " + " | ".join(cells) + " |")
+            if not in_table:
+                out.append("|" + "|".join(["---"] * len(cells)) + "|")
+            in_table = True
+        else:
+            in_table = False
+            out.append(line)
+    return "\n".join(out)
+
+
+def _render(rec: dict, layout: str, seed: int) -> str:
     rng = random.Random(seed)
     t = rec["template"]
-    sep = "\t" if layout == "tab" else ("\n" if layout == "cells" else " ")
+    sep = {"tab": "\t", "cells": "\n", "runtogether": ""}.get(layout, " ")
+    shredded_values: list[str] = []
     out: list[str] = []
     agency = rec.get("agency") or ""
     out.append(f"{agency}\n{rec['year']}年度政府信息公开工作年度报告\n")
@@ -69,7 +106,9 @@ def render_text(rec: dict, layout: str = "flat", seed: int = 0) -> str:
             out.append(headers[item])
             out.append(sep.join(["信息内容"] + [tpl.label("article20", t, item, c).zh_column for c in cols]))
         vals = _values([rec["article20"][item][c] for c in cols], layout)
-        out.append(sep.join([tpl.label("article20", t, item, cols[0]).zh_row] + vals))
+        name = tpl.label("article20", t, item, cols[0]).zh_row
+        out.append(name + ("" if layout == "glued" else " ") + " ".join(vals) if layout in ("glued", "runtogether")
+                   else sep.join([name] + vals))
     out.append("\n三、收到和处理政府信息公开申请情况\n")
     if layout == "tab":
         out.append("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\t\t\t申请人情况")
@@ -84,8 +123,16 @@ def render_text(rec: dict, layout: str = "flat", seed: int = 0) -> str:
             parts = label.split(" ")
             cells = (parts + ["", "", ""])[:3] if len(parts) > 1 else [label, "", ""]
             out.append("\t".join(cells + vals))
+        elif layout == "glued":
+            out.append(_break(label, rng) + " ".join(vals))
+        elif layout == "runtogether":
+            out.append(label + "".join(vals))
+        elif layout == "shredded":
+            out.append(_break(label, rng))
+            shredded_values.append(" ".join(vals))
         else:
             out.append(sep.join([_break(label, rng)] + vals))
+    out.extend(shredded_values)
     out.append("\n四、政府信息公开行政复议、行政诉讼情况\n")
     head = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
     if layout == "tab":
@@ -95,7 +142,7 @@ def render_text(rec: dict, layout: str = "flat", seed: int = 0) -> str:
     else:
         out.append("行政复议 行政诉讼\n" + " ".join(head) + " 未经复议直接起诉 复议后起诉 " + " ".join(head * 2))
     vals = [rec["review_litigation"][g][r] for g in tpl.REVIEW_GROUPS for r in tpl.REVIEW_RESULTS]
-    out.append(sep.join(_values(vals, layout)))
+    out.append(("\t" if layout == "tab" else sep if layout != "glued" else " ").join(_values(vals, layout)))
     out.append("\n五、存在的主要问题及改进情况\n无。\n六、其他需要报告的事项\n无。\n")
     if rec.get("agency") and rec.get("published_on"):
         y, m, d = rec["published_on"].split("-")

@@ -1,0 +1,106 @@
+"""Recovering cells from digits whose separators were lost ("801000081" for a row of seven).
+
+The format's own sums decide: a request row's total equals the sum of its six applicant
+columns, a review/litigation group's total the sum of its four results. Every split of the
+printed digits into cells that satisfies those sums is enumerated (a printed token is never
+merged with its neighbour; no cell but "0" starts with 0). One split: the cells are
+recovered. Several: the caller may narrow them with other sums; otherwise they stay null.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+MAX_SOLUTIONS = 64
+MAX_STEPS = 200_000  # a bound on the search: beyond it the row is left null as ambiguous
+
+
+class _TooMany(Exception):
+    pass
+
+
+def splits(tokens: list[str], groups: int, size: int) -> list[list[int]]:
+    """All ways to cut ``tokens`` into ``groups`` × ``size`` cells, each group's last = sum of the rest.
+
+    Searched group by group: a group's total is chosen first (it fixes the sum), then its
+    parts, pruned by that sum, so long rows of large numbers stay fast.
+    """
+    if not tokens or not all(t.isdigit() for t in tokens):
+        return []
+    digits = "".join(tokens)
+    cuts: set[int] = set()
+    pos = 0
+    for t in tokens[:-1]:
+        pos += len(t)
+        cuts.add(pos)
+    if len(digits) < groups * size:
+        return []
+    budget = [MAX_STEPS]
+
+    def piece_ok(a: int, b: int) -> bool:
+        return (b - a == 1 or digits[a] != "0") and not any(a < c < b for c in cuts)
+
+    @cache
+    def parts(a: int, b: int, k: int, total: int) -> tuple[tuple[int, ...], ...]:
+        """Cut digits[a:b] into k cells summing to ``total``."""
+        if k == 0:
+            return ((),) if a == b and total == 0 else ()
+        width = len(str(total))
+        n = b - a
+        if n < k or n > k * width:
+            return ()
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _TooMany
+        # some cell must take ceil(n / k) digits: its value alone may exceed the sum left
+        longest = -(-n // k)
+        if longest > 1 and 10 ** (longest - 1) > total:
+            return ()
+        out: list[tuple[int, ...]] = []
+        for e in range(a + 1, min(b - (k - 1), a + width) + 1):
+            if not piece_ok(a, e):
+                break
+            v = int(digits[a:e])
+            if v > total:
+                break
+            for rest in parts(e, b, k - 1, total - v):
+                out.append((v, *rest))
+                if len(out) >= MAX_SOLUTIONS:
+                    return tuple(out)
+        return tuple(out)
+
+    def walk(a: int, g: int) -> list[list[int]]:
+        if g == groups:
+            return [[]] if a == len(digits) else []
+        out: list[list[int]] = []
+        remaining_groups = groups - g - 1
+        for end in range(a + size, len(digits) - remaining_groups * size + 1):
+            for t_start in range(end - 1, a + size - 2, -1):
+                if not piece_ok(t_start, end):
+                    continue
+                if t_start - a > (size - 1) * (end - t_start):
+                    continue  # the parts would need more digits than the total has
+                total = int(digits[t_start:end])
+                for p in parts(a, t_start, size - 1, total):
+                    for rest in walk(end, g + 1):
+                        out.append([*p, total, *rest])
+                        if len(out) >= MAX_SOLUTIONS:
+                            return out
+        return out
+
+    try:
+        return walk(0, 0)
+    except _TooMany:
+        return [[-1] * (groups * size)] * 2  # undecidable in time: two "solutions", i.e. ambiguous
+
+
+def looks_run_together(tokens: list[str], n: int) -> bool:
+    """Separators lost: fewer tokens than cells, and the digits could fill every cell.
+
+    A row that merely lost a cell (six tokens for seven cells) is not split: only rows with
+    at most half their tokens, or one token holding at least as many digits as cells.
+    """
+    if not tokens or len(tokens) >= n or not all(t.isdigit() for t in tokens):
+        return False
+    digits = sum(len(t) for t in tokens)
+    return digits >= n and (len(tokens) <= n // 2 or max(len(t) for t in tokens) >= n)

@@ -1,0 +1,336 @@
+"""DOCX reader (and .doc / .wps through LibreOffice): paragraphs and tables in body order.
+
+Why it works this way:
+
+- The body is walked in order (paragraphs, tables, content controls), so a table stands in
+  the text where it stands in the document, written as tab-joined rows like the PDF
+  reader's, and also kept as a ``TableGrid``.
+- Merged cells come from the table's own markup: ``gridSpan`` (horizontal) and ``vMerge``
+  (vertical, "restart" then continued) give the covered positions, ``None`` in the grid;
+  an empty cell is ``""``. A single-cell table is a frame around text, read as text.
+- Text a reader does not see is left out: deleted revisions, hidden runs, field codes, the
+  fallback copy of a text box. An explicit page break starts a new page.
+- The core properties (author, title, dates) describe the file, not the report: they go
+  to ``Document.meta`` and never into the text.
+- .doc and .wps (OLE) files, and zips that are not DOCX, are converted to DOCX by
+  LibreOffice (``soffice --headless --convert-to docx``) when it is installed, with a time
+  limit; without it they are refused with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import zipfile
+from pathlib import Path
+
+from pipeline.document import Document, Page, TableGrid, UnreadableFile
+from pipeline.readers.html import join_cell_lines
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+SKIP = {W + "del", W + "delText", W + "instrText", W + "fldData", W + "moveFrom", MC_FALLBACK,
+        W + "footnoteReference", W + "endnoteReference", W + "commentReference", W + "pPr", W + "rPr"}
+SOFFICE_TIMEOUT = 180  # seconds for one conversion; a hung LibreOffice must not stall the run
+NO_SOFFICE = ".doc/.wps needs LibreOffice, which is not installed: convert to PDF or DOCX"
+
+
+# ------------------------------------------------------------------ body walking --------
+
+
+def _on(el, name: str) -> bool:
+    """Whether a boolean property element (w:vanish, w:pageBreakBefore…) is set."""
+    prop = el.find(W + name)
+    return prop is not None and prop.get(W + "val", "true").lower() not in ("false", "0", "off")
+
+
+class _Body:
+    """Pages of lines and the table grids, filled while walking the document body."""
+
+    def __init__(self) -> None:
+        self.pages: list[list[str]] = [[]]
+        self.tables: list[TableGrid] = []
+
+    @property
+    def page(self) -> int:
+        return len(self.pages)
+
+    def new_page(self) -> None:
+        if self.pages[-1]:
+            self.pages.append([])
+
+    def line(self, text: str) -> None:
+        text = text.replace("\u00a0", " ").strip(" \u3000\t")
+        if text:
+            self.pages[-1].append(text)
+
+    def block(self, parent) -> None:
+        """Paragraphs, tables and content controls in order."""
+        for el in parent:
+            if el.tag == W + "p":
+                self.paragraph(el)
+            elif el.tag == W + "tbl":
+                self.table(el)
+            elif el.tag in (W + "customXml", W + "sdtContent", W + "smartTag"):
+                self.block(el)
+            elif el.tag == W + "sdt" and el.find(W + "sdtContent") is not None:
+                self.block(el.find(W + "sdtContent"))
+
+    def paragraph(self, p) -> None:
+        ppr = p.find(W + "pPr")
+        if ppr is not None and _on(ppr, "pageBreakBefore"):
+            self.new_page()
+        buf: list[str] = []
+        boxes: list = []
+        for piece in _runs_text(p, boxes):
+            if piece == "\f":
+                self.line("".join(buf))
+                buf = []
+                self.new_page()
+            elif piece == "\n":
+                self.line("".join(buf))
+                buf = []
+            else:
+                buf.append(piece)
+        self.line("".join(buf))
+        for box in boxes:  # text boxes anchored in the paragraph: their own lines after it
+            self.block(box)
+        if ppr is not None:
+            sect = ppr.find(W + "sectPr")
+            kind = sect.find(W + "type") if sect is not None else None
+            if sect is not None and (kind is None or kind.get(W + "val") != "continuous"):
+                self.new_page()
+
+    def table(self, tbl) -> None:
+        grid = table_grid(tbl)
+        if len(grid) <= 1 and sum(c is not None for row in grid for c in row) <= 1:
+            for tc in tbl.iter(W + "tc"):  # a single-cell frame: its content is text
+                self.block(tc)
+                break
+            return
+        self.tables.append(TableGrid(self.page, grid))
+        for row in grid:
+            self.pages[-1].append("\t".join(c for c in row if c is not None))
+
+
+def _runs_text(p, boxes: list):
+    """A paragraph's text pieces in order: strings, "\\n" for a line break, "\\f" for a page break."""
+
+    def walk(el):
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in SKIP:
+                continue
+            if tag == W + "r":
+                rpr = child.find(W + "rPr")
+                if rpr is not None and _on(rpr, "vanish"):
+                    continue
+            if tag == W + "t":
+                yield child.text or ""
+            elif tag == W + "tab":
+                yield " "
+            elif tag == W + "br":
+                yield "\f" if child.get(W + "type") == "page" else "\n"
+            elif tag == W + "cr":
+                yield "\n"
+            elif tag == W + "noBreakHyphen":
+                yield "-"
+            elif tag == W + "txbxContent":
+                boxes.append(child)
+            else:
+                yield from walk(child)
+
+    return walk(p)
+
+
+def _cell_text(tc) -> str:
+    """A cell's paragraphs (and any nested table's cells) joined like the HTML reader's cells."""
+    inner = _Body()
+    for el in tc:
+        if el.tag == W + "tbl":
+            for row in table_grid(el):
+                inner.line(" ".join(c for c in row if c))
+        elif el.tag in (W + "p", W + "sdt", W + "customXml"):
+            inner.block([el])
+    lines = [ln for page in inner.pages for ln in page]
+    return join_cell_lines(lines).replace("\t", " ")
+
+
+def _int(el, name: str, default: int = 0) -> int:
+    prop = el.find(name) if el is not None else None
+    try:
+        return int(prop.get(W + "val")) if prop is not None else default
+    except (TypeError, ValueError):
+        return default
+
+
+def _row_cells(tr) -> list:
+    out = []
+    for el in tr:
+        if el.tag == W + "tc":
+            out.append(el)
+        elif el.tag in (W + "sdt", W + "customXml"):
+            content = el.find(W + "sdtContent") if el.tag == W + "sdt" else el
+            out += [c for c in (content if content is not None else []) if c.tag == W + "tc"]
+    return out
+
+
+def _table_rows(tbl) -> list:
+    out = []
+    for el in tbl:
+        if el.tag == W + "tr":
+            out.append(el)
+        elif el.tag in (W + "sdt", W + "customXml"):
+            content = el.find(W + "sdtContent") if el.tag == W + "sdt" else el
+            out += [r for r in (content if content is not None else []) if r.tag == W + "tr"]
+    return out
+
+
+def table_grid(tbl) -> list[list[str | None]]:
+    """The table as laid out: text in a merged cell's top-left position, covered ones None.
+
+    ``gridBefore``/``gridAfter`` positions (a row starting or ending short) hold no cell
+    and read as ""; a ``vMerge`` continuation, or an ``hMerge`` one, is covered (None).
+    """
+    rows: list[list[str | None]] = []
+    for tr in _table_rows(tbl):
+        trpr = tr.find(W + "trPr")
+        row: list[str | None] = [""] * _int(trpr, W + "gridBefore")
+        for tc in _row_cells(tr):
+            tcpr = tc.find(W + "tcPr")
+            span = max(1, _int(tcpr, W + "gridSpan", 1))
+            vmerge = tcpr.find(W + "vMerge") if tcpr is not None else None
+            hmerge = tcpr.find(W + "hMerge") if tcpr is not None else None
+            continued = (vmerge is not None and vmerge.get(W + "val", "continue") == "continue") or (
+                hmerge is not None and hmerge.get(W + "val", "continue") == "continue")
+            row.append(None if continued else _cell_text(tc))
+            row += [None] * (span - 1)
+        row += [""] * _int(trpr, W + "gridAfter")
+        rows.append(row)
+    width = max((len(r) for r in rows), default=0)
+    return [r + [""] * (width - len(r)) for r in rows]
+
+
+def _meta(core) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, attr in (("author", "author"), ("title", "title"), ("last_modified_by", "last_modified_by"),
+                      ("created", "created"), ("modified", "modified")):
+        try:
+            value = getattr(core, attr)
+        except (ValueError, TypeError):  # a malformed date in docProps/core.xml
+            continue
+        if value:
+            out[key] = value.isoformat() if hasattr(value, "isoformat") else str(value).strip()
+    return {k: v for k, v in out.items() if v}
+
+
+def _open(path: Path):
+    """python-docx's document, or None when the file is not a DOCX it can open."""
+    import docx
+
+    try:
+        return docx.Document(str(path))
+    except Exception:  # PackageNotFoundError, KeyError, ValueError (content type), BadZipFile…
+        return None
+
+
+def _document(path: Path, sha256: str, fmt: str, source: Path | None = None) -> Document | None:
+    d = _open(source or path)
+    if d is None:
+        return None
+    body = _Body()
+    body.block(d.element.body)
+    pages = [Page(i + 1, "\n".join(lines)) for i, lines in enumerate(body.pages) if lines or i == 0]
+    return Document(path=str(path), sha256=sha256, format=fmt, pages=pages, tables=body.tables,
+                    meta=_meta(d.core_properties))
+
+
+# ------------------------------------------------------------------ LibreOffice ---------
+
+_PROFILE: tempfile.TemporaryDirectory | None = None
+_LOCK = threading.Lock()
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice")
+
+
+def convert(src: Path, fmt: str, outdir: Path, timeout: float = SOFFICE_TIMEOUT) -> Path:
+    """Convert ``src`` with LibreOffice into ``outdir`` (``fmt`` as for ``--convert-to``).
+
+    One private LibreOffice profile per process (a shared profile lets a second LibreOffice
+    hand its work to the first, or fail); calls in one process take turns. On time-out the
+    whole process group is ended. Raises ``RuntimeError`` saying why a conversion failed.
+    """
+    global _PROFILE
+    exe = soffice()
+    if exe is None:
+        raise RuntimeError("LibreOffice (soffice) is not installed")
+    outdir.mkdir(parents=True, exist_ok=True)
+    with _LOCK:
+        if _PROFILE is None:
+            _PROFILE = tempfile.TemporaryDirectory(prefix="xxgk-soffice-")
+        cmd = [exe, f"-env:UserInstallation={Path(_PROFILE.name).as_uri()}", "--headless", "--norestore",
+               "--nolockcheck", "--nodefault", "--convert-to", fmt, "--outdir", str(outdir), str(src)]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise RuntimeError(f"LibreOffice did not finish converting within {timeout:.0f} s") from None
+    target = outdir / f"{src.stem}.{fmt.split(':')[0]}"
+    if not target.is_file():
+        said = (err or out).decode("utf-8", "replace").strip().splitlines()
+        raise RuntimeError(f"LibreOffice could not convert it (exit {proc.returncode}{': ' + said[-1] if said else ''})")
+    return target
+
+
+def _via_libreoffice(path: Path, sha256: str, fmt: str, suffix: str, missing: str) -> Document:
+    if soffice() is None:
+        raise UnreadableFile(f"{path}: {missing}")
+    with tempfile.TemporaryDirectory(prefix="xxgk-doc-") as tmp:
+        src = Path(tmp) / f"source{suffix}"  # a plain name: LibreOffice's command line dislikes some
+        shutil.copyfile(path, src)
+        try:
+            converted = convert(src, "docx", Path(tmp) / "out")
+        except RuntimeError as exc:
+            raise UnreadableFile(f"{path}: {exc}") from exc
+        doc = _document(path, sha256, fmt, source=converted)
+    if doc is None:
+        raise UnreadableFile(f"{path}: LibreOffice's DOCX of it cannot be read")
+    doc.warnings.append("converted to DOCX by LibreOffice")
+    return doc
+
+
+def read_doc(path: Path, sha256: str) -> Document:
+    """A .doc or .wps (OLE) file, read through LibreOffice's DOCX conversion."""
+    return _via_libreoffice(Path(path), sha256, "doc", ".doc", NO_SOFFICE)
+
+
+def read_docx(path: Path, sha256: str) -> Document:
+    """Read a DOCX into a Document, or raise ``UnreadableFile`` saying why.
+
+    A zip that is not a DOCX (a WPS or OpenDocument file named .docx, say) goes through
+    LibreOffice when it is installed.
+    """
+    path = Path(path)
+    doc = _document(path, sha256, "docx")
+    if doc is not None:
+        return _checked(doc)
+    if not zipfile.is_zipfile(path):
+        raise UnreadableFile(f"{path}: broken DOCX, not a readable zip archive")
+    suffix = path.suffix.lower() if path.suffix.lower() in (".docx", ".wps", ".odt", ".docm", ".doc") else ".docx"
+    missing = ("not a DOCX that python-docx can read (a WPS or OpenDocument file?); reading it needs "
+               "LibreOffice, which is not installed: convert to PDF or DOCX")
+    return _checked(_via_libreoffice(path, sha256, "docx", suffix, missing))
+
+
+def _checked(doc: Document) -> Document:
+    if not doc.text.strip():
+        raise UnreadableFile(f"{doc.path}: document without text (scanned pages as images?)")
+    return doc

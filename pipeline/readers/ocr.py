@@ -1,0 +1,473 @@
+"""OCR reader: scanned reports ("图片版"), as images (PNG/JPEG/TIFF) or image-only PDFs.
+
+How a page is read:
+
+- The engine is RapidOCR (PP-OCRv4 detection and recognition, ONNX Runtime on the CPU).
+  Its models ship inside the ``rapidocr-onnxruntime`` wheel, so nothing is downloaded at
+  run time. The text-direction classifier is off: report pages are upright, and the
+  classifier only ever flips a line by 180°. The engine is loaded once per process.
+- PDF pages are rendered at ``DPI`` (150: measured better than 200 on 150 and 300 dpi
+  scans, and faster); a finer image is scaled down to it. A page scanned askew (up to
+  ``MAX_SKEW``) is turned level first, by the angle that makes its row profile sharpest.
+- Ruled tables are found in the page image itself, not by OCR: long horizontal and
+  vertical dark runs (a morphological opening of the binarised page) are the rules; a
+  connected set of rules is a table; the white regions it encloses are its cells (a
+  merged cell is simply a larger region). The cells become a ``PageTable`` of the PDF
+  reader, in page points, so the PDF reader's grid convention (merged slots None, empty
+  cells ""), its joining of a table broken across pages and its removal of running
+  headers and page numbers all apply unchanged, and tables are rendered into the page
+  text as tab-joined rows as there.
+- The rules are erased before OCR (a rule is never read as "1" or "|", nor hides a glyph
+  touching it). Text boxes are detected on the whole page; a box running through several
+  cells is cut at the cells' edges before recognition, and each piece goes to the cell
+  holding its centre. A cell with ink where the detector found nothing (it can miss a
+  lone "1") gets a second look at that ink. Boxes outside tables are grouped into lines
+  by vertical overlap and read left to right.
+- A cell that is a number but for the usual OCR confusions (O/o for 0; l, I, | for 1) is
+  corrected; nothing else is changed, and nothing is filled in: an unreadable cell stays
+  as read, and text the recogniser is unsure of is dropped (the cell reads blank: null).
+
+OCR costs a few seconds a page (see benchmarks/bench_ocr.py), so a file with more than
+``max_pages`` pages (default 30, or the ``XXGK_OCR_MAX_PAGES`` environment variable) is
+refused rather than read (0 turns OCR off).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+sys.modules.setdefault("pymupdf.layout", None)  # skip the ONNX layout model: 1 s and 225 MB per import
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+import pymupdf  # noqa: E402
+
+from pipeline.document import Document, Page, UnreadableFile  # noqa: E402
+from pipeline.readers.pdf_margins import drop_running_lines  # noqa: E402
+from pipeline.readers.pdf_page import Line, PageContent  # noqa: E402
+from pipeline.readers.pdf_tables import Box, PageTable, to_grids  # noqa: E402
+
+DPI = 150  # OCR resolution: PDF pages are rendered at it, finer images scaled down to it
+DEFAULT_MAX_PAGES = 30
+MAX_PAGES_ENV = "XXGK_OCR_MAX_PAGES"
+A4_LONG_SIDE = 842.0  # points: an image's scale is guessed by taking its long side for A4's
+
+# Table rules, in points (converted to pixels with the page's scale).
+H_RULE = 24.0  # a horizontal rule is a dark run at least this long (wider than any glyph stroke)
+V_RULE = 9.0  # a vertical rule: shorter, as rows are only ~14 pt high (a stray glyph stroke makes no cell)
+MIN_CELL = 3.0  # a white region smaller than this either way is a gap at a rule crossing, not a cell
+MIN_TABLE = (40.0, 12.0)  # a rule network narrower or lower than this is not a table
+EDGE_SNAP = 3.0  # cell edges within this distance are one column (row) boundary
+MIN_GLYPH = 3.0  # points: ink lower than this in an otherwise unread cell is a speck, not a glyph
+SECOND_LOOK_SCORE = 0.8  # confidence needed to keep text read from a cell the detector passed over
+MAX_SKEW = 3.0  # degrees: a scanned page skewed by up to this much is turned level
+SKEW_STEP = 0.1  # degrees: resolution of the skew search (0.1° drifts ~1 pt across a table)
+
+_DIGIT_FIXES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
+_NUMERIC_AS_READ = re.compile(r"^[-+]?[0-9OolI|]+(?:[.,][0-9OolI|]+)*$")
+
+
+@dataclass
+class Word:
+    """One OCR text box, in page points."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+@lru_cache(maxsize=1)
+def engine():
+    """The RapidOCR engine, loaded once per process (models from the installed wheel)."""
+    from rapidocr_onnxruntime import RapidOCR
+
+    # max_side_len: the pages are already at DPI; the default (2000 px) would shrink an A4
+    # page rendered at 200 DPI again before detection.
+    return RapidOCR(use_cls=False, max_side_len=4000, print_verbose=False)
+
+
+def max_pages_default() -> int:
+    value = os.environ.get(MAX_PAGES_ENV, "")
+    return int(value) if value.strip().isdigit() else DEFAULT_MAX_PAGES
+
+
+# ---------------------------------------------------------------- entry points
+
+
+def ocr_pdf(path: Path, sha256: str, *, max_pages: int | None = None, dpi: int | None = None,
+            warnings: list[str] | None = None) -> Document:
+    """OCR every page of an image-only PDF; raise ``UnreadableFile`` when it shows no text.
+
+    Pages are rendered at ``dpi`` (default ``DPI``) whatever the resolution of their images.
+    """
+    dpi = dpi or DPI
+    limit = max_pages_default() if max_pages is None else max_pages
+    try:
+        doc = pymupdf.open(str(path), filetype="pdf")
+    except Exception as exc:
+        raise UnreadableFile(f"{path}: broken PDF, cannot be opened ({exc})") from exc
+    try:
+        if doc.page_count > limit:
+            raise UnreadableFile(
+                f"{path}: scanned PDF of {doc.page_count} pages, more than the OCR limit of {limit} "
+                f"(set {MAX_PAGES_ENV} to read it)")
+        contents = []
+        for page in doc:
+            pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
+            gray = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w]
+            contents.append(read_page_image(gray, page.number + 1, pix.w / page.rect.width))
+    finally:
+        doc.close()
+    return _document(path, sha256, "pdf", contents, list(warnings or []))
+
+
+def read_image(path: Path, sha256: str, *, max_pages: int | None = None) -> Document:
+    """OCR a PNG, JPEG or TIFF (every frame of a multi-page TIFF is a page)."""
+    from PIL import Image, ImageOps, ImageSequence
+
+    limit = max_pages_default() if max_pages is None else max_pages
+    contents = []
+    try:
+        with Image.open(path) as im:
+            frames = getattr(im, "n_frames", 1)
+            if frames > limit:
+                raise UnreadableFile(
+                    f"{path}: image of {frames} pages, more than the OCR limit of {limit} (set {MAX_PAGES_ENV} to read it)")
+            for n, frame in enumerate(ImageSequence.Iterator(im), start=1):
+                gray = np.asarray(_flatten(ImageOps.exif_transpose(frame)))
+                scale = max(gray.shape) / A4_LONG_SIDE
+                if scale > DPI / 72:  # a fine scan: scaled down to the OCR resolution
+                    factor = DPI / 72 / scale
+                    gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+                    scale *= factor
+                contents.append(read_page_image(gray, n, scale))
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # PIL's UnidentifiedImageError, truncated files, decompression bombs
+        raise UnreadableFile(f"{path}: broken image, cannot be decoded ({exc})") from exc
+    return _document(path, sha256, "image", contents, [])
+
+
+def _flatten(frame):
+    """A greyscale copy of ``frame``, transparency composited onto white."""
+    from PIL import Image
+
+    if frame.mode in ("RGBA", "LA", "PA") or (frame.mode == "P" and "transparency" in frame.info):
+        rgba = frame.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("L")
+    return frame.convert("L")
+
+
+def _document(path: Path, sha256: str, fmt: str, contents: list[PageContent], warnings: list[str]) -> Document:
+    if sum(c.glyphs for c in contents) == 0:
+        raise UnreadableFile(f"{path}: image with no text (OCR found none on {len(contents)} page(s))")
+    for c in contents:
+        if c.glyphs == 0:
+            warnings.append(f"page {c.number}: OCR found no text")
+    drop_running_lines(contents)
+    tables = [t for c in contents for t in c.tables]
+    below, above = [], []
+    for c in contents:
+        lines = [line.bbox for line in c.lines]
+        for table in c.tables:
+            below.append(any(b.y0 >= table.bbox.y1 - 1 for b in lines))
+            above.append(any(b.y1 <= table.bbox.y0 + 1 for b in lines))
+    return Document(
+        path=str(path),
+        sha256=sha256,
+        format=fmt,
+        pages=[Page(c.number, c.text()) for c in contents],
+        tables=to_grids(tables, below, above, True),
+        ocr=True,
+        warnings=warnings,
+    )
+
+
+# ---------------------------------------------------------------- one page
+
+
+def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
+    """One page image (greyscale, ``scale`` pixels per point) read into text lines and tables."""
+    gray = deskew(np.ascontiguousarray(gray))
+    ink = ink_mask(gray, scale)
+    tables, rules = find_tables(gray, number, scale, ink)
+    clean = gray.copy()
+    clean[rules > 0] = 255  # rules erased: never read as "1" or "|", never hiding a glyph that touches one
+    ink[rules > 0] = 0
+    words = recognise(clean, scale, tables, ink)
+    content = PageContent(number, gray.shape[0] / scale, images=1, tables=tables)
+    content.glyphs = sum(len(w.text.replace(" ", "")) for w in words)
+    outside: list[Word] = []
+    cell_words: dict[tuple[int, Box], list[Word]] = {}
+    for w in words:
+        hit = _locate(tables, w.cx, w.cy)
+        if hit is None:
+            outside.append(w)
+        else:
+            cell_words.setdefault(hit, []).append(w)
+    for (t, cell), found in cell_words.items():
+        text = "".join(_join(line).replace(" ", "") for line in _lines(found))
+        tables[t].texts[cell] = [(cell[1], cell[0], fix_digits(text))]
+    flow: list[tuple[float, Line | PageTable]] = [(t.bbox.y0, t) for t in tables]
+    for line in _lines(outside):
+        flow.append((line[0].y0, Line(_join(line), _rect(line))))
+    content.flow = [item for _, item in sorted(flow, key=lambda f: f[0])]
+    return content
+
+
+def recognise(gray: np.ndarray, scale: float, tables: list[PageTable] = (), ink: np.ndarray | None = None
+              ) -> list[Word]:
+    """OCR text boxes of a page image, in points.
+
+    Detection runs on the whole page; a detected box that overlaps two or more table cells
+    (text of neighbouring cells read as one line once the rules are gone) is cut into one
+    piece per cell before recognition, so each cell's text comes from its own pixels only.
+    A table cell holding ink where the detector found nothing (it can pass over a lone
+    "1") gets a second look: its ink is recognised directly, and kept only when the
+    recogniser is sure of it (``SECOND_LOOK_SCORE``).
+    """
+    eng = engine()
+    bgr = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+    boxes, _ = eng(bgr, use_rec=False)
+    quads: list[np.ndarray] = []
+    for box in boxes or []:
+        quads.extend(_cut(np.asarray(box, dtype=np.float32), tables, scale))
+    found = len(quads)
+    if ink is not None:
+        quads.extend(_unread_ink(quads, tables, ink, scale))
+    if not quads:
+        return []
+    texts, _ = eng.text_rec(eng.get_crop_img_list(bgr, quads))
+    words = []
+    for k, (quad, (text, score)) in enumerate(zip(quads, texts, strict=True)):
+        text = text.strip()
+        if not text or float(score) < (eng.text_score if k < found else SECOND_LOOK_SCORE):
+            continue
+        x0, y0 = quad.min(axis=0) / scale
+        x1, y1 = quad.max(axis=0) / scale
+        words.append(Word(float(x0), float(y0), float(x1), float(y1), text))
+    return words
+
+
+def _unread_ink(quads: list[np.ndarray], tables: list[PageTable], ink: np.ndarray, scale: float) -> list[np.ndarray]:
+    """Boxes (pixels) around the ink of table cells that no detected box falls in.
+
+    Ink touching the cell's edge is a remnant of a rule, and a speck lower than
+    ``MIN_GLYPH`` is noise: neither is looked at.
+    """
+    centres = [q.mean(axis=0) / scale for q in quads]
+    out = []
+    edge = max(1, round(0.75 * scale))
+    for table in tables:
+        for cx0, cy0, cx1, cy1 in set(table.origin.values()):
+            if any(cx0 <= x <= cx1 and cy0 <= y <= cy1 for x, y in centres):
+                continue
+            x0, y0, x1, y1 = (round(v * scale) for v in (cx0, cy0, cx1, cy1))
+            inner = ink[y0 + edge : y1 - edge, x0 + edge : x1 - edge]
+            if inner.size == 0 or not inner.any():
+                continue
+            rows, cols = np.nonzero(inner.any(axis=1))[0], np.nonzero(inner.any(axis=0))[0]
+            top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+            if bottom - top < MIN_GLYPH * scale:
+                continue
+            pad = max(2, round(0.25 * (bottom - top)))
+            a, b = x0 + edge + left - pad, y0 + edge + top - pad
+            c, d = x0 + edge + right + pad, y0 + edge + bottom + pad
+            out.append(np.array([[a, b], [c, b], [c, d], [a, d]], dtype=np.float32))
+    return out
+
+
+def _cut(quad: np.ndarray, tables: list[PageTable], scale: float) -> list[np.ndarray]:
+    """``quad`` (pixels), or its pieces inside each table cell it substantially overlaps."""
+    x0, y0 = quad.min(axis=0) / scale
+    x1, y1 = quad.max(axis=0) / scale
+    least = 0.5 * (y1 - y0) if (y1 - y0) < (x1 - x0) else 0.5 * (x1 - x0)  # half a glyph
+    for table in tables:
+        b = table.bbox
+        if x1 <= b.x0 or x0 >= b.x1 or y1 <= b.y0 or y0 >= b.y1:
+            continue
+        pieces = []
+        for cx0, cy0, cx1, cy1 in set(table.origin.values()):
+            ix0, iy0, ix1, iy1 = max(x0, cx0), max(y0, cy0), min(x1, cx1), min(y1, cy1)
+            if ix1 - ix0 >= least and iy1 - iy0 >= least:
+                pieces.append((ix0, iy0, ix1, iy1))
+        if len(pieces) > 1:
+            return [np.array([[a, b_], [c, b_], [c, d], [a, d]], dtype=np.float32) * scale for a, b_, c, d in sorted(pieces)]
+    return [quad]
+
+
+def _lines(words: list[Word]) -> list[list[Word]]:
+    """Words grouped into lines (vertical overlap of at least half the lower word), top to bottom."""
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.cy, w.x0)):
+        for line in reversed(lines[-3:]):
+            y0, y1 = min(x.y0 for x in line), max(x.y1 for x in line)
+            if min(y1, w.y1) - max(y0, w.y0) >= 0.5 * min(w.y1 - w.y0, y1 - y0):
+                line.append(w)
+                break
+        else:
+            lines.append([w])
+    return [sorted(line, key=lambda w: w.x0) for line in lines]
+
+
+def _join(line: list[Word]) -> str:
+    """A line's words left to right; a gap wider than half the line height becomes a space."""
+    height = max(w.y1 - w.y0 for w in line)
+    out = line[0].text
+    for prev, w in zip(line, line[1:], strict=False):
+        out += (" " if w.x0 - prev.x1 > 0.5 * height else "") + w.text
+    return out
+
+
+def _rect(line: list[Word]) -> pymupdf.Rect:
+    return pymupdf.Rect(min(w.x0 for w in line), min(w.y0 for w in line), max(w.x1 for w in line), max(w.y1 for w in line))
+
+
+def _locate(tables: list[PageTable], x: float, y: float) -> tuple[int, Box] | None:
+    """(table index, cell) whose area holds the point; a point on a rule goes to the slot it falls in."""
+    for t, table in enumerate(tables):
+        if table.bbox.x0 <= x <= table.bbox.x1 and table.bbox.y0 <= y <= table.bbox.y1:
+            cell = table.cell_at(x, y) or table.origin.get((bisect_right(table.ys, y) - 1, bisect_right(table.xs, x) - 1))
+            if cell is not None:
+                return t, cell
+    return None
+
+
+def fix_digits(text: str) -> str:
+    """A cell that reads as a number but for O/o (0) or l/I/| (1) gets those digits; any other text is kept."""
+    if _NUMERIC_AS_READ.match(text) and any(c.isdigit() or c in "Oo" for c in text):
+        return text.translate(_DIGIT_FIXES)
+    return text
+
+
+# ---------------------------------------------------------------- ruled tables in the image
+
+
+def level_angle(gray: np.ndarray) -> float:
+    """The rotation (degrees, counter-clockwise) that levels a skewed page; 0.0 for a level one.
+
+    The angle, within ``MAX_SKEW`` and to ``SKEW_STEP``, at which the rows of a shrunken
+    copy of the page hold their ink most unevenly: level text lines and rules give the
+    sharpest peaks in the row profile. Angles nearer 0 win ties.
+    """
+    factor = min(1.0, 800 / max(gray.shape[1], 1))
+    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    if not ink.any():
+        return 0.0
+    ink = ink.astype(np.float32)
+    h, w = ink.shape
+    steps = round(MAX_SKEW / SKEW_STEP)
+    best, best_angle = -1.0, 0.0
+    for angle in sorted((k * SKEW_STEP for k in range(-steps, steps + 1)), key=abs):
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        profile = cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_NEAREST).sum(axis=1)
+        sharpness = float(np.square(profile).sum())
+        if sharpness > best * 1.001:
+            best, best_angle = sharpness, angle
+    return round(best_angle, 2)
+
+
+def deskew(gray: np.ndarray) -> np.ndarray:
+    """``gray`` turned level when it is skewed (a page fed into the scanner askew)."""
+    angle = level_angle(gray)
+    if angle == 0:
+        return gray
+    h, w = gray.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def ink_mask(gray: np.ndarray, scale: float) -> np.ndarray:
+    """Dark pixels (255) against the local background, so uneven scan lighting does not matter."""
+    block = max(3, round(15 * scale)) | 1
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
+
+
+def find_tables(gray: np.ndarray, number: int, scale: float, ink: np.ndarray | None = None
+                ) -> tuple[list[PageTable], np.ndarray]:
+    """Ruled tables of a page image, in points, and the mask of their rules' pixels."""
+    def px(points: float) -> int:
+        return max(2, round(points * scale))
+
+    ink = ink_mask(gray, scale) if ink is None else ink
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (px(H_RULE), 1)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, px(V_RULE))))
+    rules = cv2.dilate(horizontal | vertical, np.ones((3, 3), np.uint8))  # close hairline gaps at crossings
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(rules, connectivity=8)
+    tables, mask = [], np.zeros_like(rules)
+    for k in range(1, n):
+        x, y, w, h = stats[k, :4]
+        if w < MIN_TABLE[0] * scale or h < MIN_TABLE[1] * scale:
+            continue
+        net = (labels[y : y + h, x : x + w] == k).astype(np.uint8)
+        cells = _cells(net, x, y, scale)
+        if len(cells) < 2:  # a lone framed box is not a table
+            continue
+        tables.append(_page_table(cells, number))
+        mask[y : y + h, x : x + w] |= net
+    mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))  # the rules' anti-aliased fringe too
+    return sorted(tables, key=lambda t: (t.bbox.y0, t.bbox.x0)), mask
+
+
+def _cells(net: np.ndarray, x0: int, y0: int, scale: float) -> list[Box]:
+    """The white regions enclosed by a rule network, as boxes in points.
+
+    The network's bounding frame is drawn in first, so a table without outer side rules
+    still closes its outer cells.
+    """
+    closed = net.copy()
+    cv2.rectangle(closed, (0, 0), (net.shape[1] - 1, net.shape[0] - 1), 1, 1)
+    n, _, stats, _ = cv2.connectedComponentsWithStats((1 - closed).astype(np.uint8), connectivity=4)
+    least = MIN_CELL * scale
+    boxes = []
+    for k in range(1, n):
+        x, y, w, h, _area = stats[k]
+        if w >= least and h >= least:
+            boxes.append(((x0 + x) / scale, (y0 + y) / scale, (x0 + x + w) / scale, (y0 + y + h) / scale))
+    return boxes
+
+
+def _clusters(values: list[float]) -> list[float]:
+    """Values within EDGE_SNAP of their neighbour merged; each group's smallest value stands for it."""
+    ordered = sorted(values)
+    return [v for k, v in enumerate(ordered) if k == 0 or v - ordered[k - 1] > EDGE_SNAP]
+
+
+def _page_table(cells: list[Box], number: int) -> PageTable:
+    """Cells (white regions) as the PDF reader's ``PageTable``: slots by distinct left and top edges."""
+    xs, ys = _clusters([c[0] for c in cells]), _clusters([c[1] for c in cells])
+    snapped = []
+    for x0, y0, x1, y1 in cells:
+        snapped.append((xs[bisect_right(xs, x0 + EDGE_SNAP / 2) - 1], ys[bisect_right(ys, y0 + EDGE_SNAP / 2) - 1], x1, y1))
+    slots: list[list[Box | None]] = [[None] * len(xs) for _ in ys]
+    origin: dict[tuple[int, int], Box] = {}
+    for c in sorted(snapped, key=lambda c: (c[1], c[0])):
+        i0, j0 = ys.index(c[1]), xs.index(c[0])
+        slots[i0][j0] = c
+        for i in range(i0, bisect_right(ys, c[3] - EDGE_SNAP / 2)):
+            for j in range(j0, bisect_right(xs, c[2] - EDGE_SNAP / 2)):
+                origin.setdefault((i, j), c)
+    bbox = pymupdf.Rect(min(c[0] for c in cells), min(c[1] for c in cells),
+                        max(c[2] for c in cells), max(c[3] for c in cells))
+    return PageTable(number, bbox, xs, ys, slots, {}, origin)
+
+
+__all__ = ["DPI", "engine", "find_tables", "fix_digits", "ocr_pdf", "read_image", "read_page_image"]
