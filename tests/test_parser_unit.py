@@ -97,3 +97,89 @@ def test_2019_format_keeps_its_own_columns(tmp_path: Path) -> None:
     assert "other_processing" in got["requests"] and "other_other" not in got["requests"]
     assert got["article20"]["administrative_licensing"] == {"prior_year_items": 7, "change": -3, "decisions": 7}
     assert got["article20"]["centralized_procurement"] == {"projects": 7, "amount": 7}
+
+
+def test_notice_with_the_blank_template_is_not_a_report(tmp_path: Path) -> None:
+    blank = {
+        "template": "2021", "year": 2024, "agency": None, "published_on": None,
+        "active_disclosure": {"total": None, "by_category": {}},
+        "article20": {i: dict.fromkeys(tpl.columns("article20", "2021", i)) for i in tpl.rows("article20", "2021")},
+        "requests": {r: dict.fromkeys(tpl.REQUEST_COLUMNS) for r in tpl.rows("requests", "2021")},
+        "review_litigation": {g: dict.fromkeys(tpl.REVIEW_RESULTS) for g in tpl.REVIEW_GROUPS},
+    }
+    body = render_text(blank, "tab").split("\n", 2)[2]
+    text = "关于做好2024年度政府信息公开工作年度报告编制发布工作的通知\n各乡镇人民政府：\n请按附件格式编制。\n附件：\n" + body
+    path = tmp_path / "notice.txt"
+    path.write_text(text, encoding="utf-8")
+    rec = parse_file(path)
+    assert rec["status"] == "not_a_report"
+    assert "通知" in rec["issues"][-1]["detail"]
+
+
+def test_news_item_quoting_figures_is_not_a_report(tmp_path: Path) -> None:
+    path = tmp_path / "news.txt"
+    path.write_text(
+        "米易县发布2024年度政府信息公开工作年度报告\n"
+        "近日，米易县人民政府发布2024年度政府信息公开工作年度报告。报告显示，全县主动公开政府信息5000余条，"
+        "收到政府信息公开申请120件。\n（来源：米易县融媒体中心）\n", encoding="utf-8")
+    rec = parse_file(path)
+    assert rec["status"] == "not_a_report"
+    assert rec["requests"] == {} and rec["year"] is None
+
+
+def test_approximate_total_is_not_an_exact_total(tmp_path: Path) -> None:
+    text = next(RAW.glob("000_*.txt")).read_text(encoding="utf-8").replace("主动公开信息 50条", "主动公开信息 50余条")
+    path = tmp_path / "approx.txt"
+    path.write_text(text, encoding="utf-8")
+    rec = parse_file(path)
+    assert rec["active_disclosure"]["total"] is None
+    assert any(i["code"] == "approximate_total" for i in rec["issues"])
+    assert rec["active_disclosure"]["by_category"] == {"工作动态": 37, "通知公告": 13}
+
+
+def test_agency_never_invented(tmp_path: Path) -> None:
+    text = next(RAW.glob("003_*.txt")).read_text(encoding="utf-8").replace("米易县新山傈僳族乡人民政府", "")
+    path = tmp_path / "anon.txt"
+    path.write_text(text, encoding="utf-8")
+    rec = parse_file(path)
+    assert rec["agency"] is None
+    assert rec["region"] == {"province": None, "city": None, "county": None, "town": None}
+    assert rec["published_on"] == "2025-01-13" and rec["year"] == 2024
+    assert any(i["code"] == "agency_missing" for i in rec["issues"])
+
+
+def test_old_section_four_heading_and_label_variants(tmp_path: Path) -> None:
+    text = (next(RAW.glob("000_*.txt")).read_text(encoding="utf-8")
+            .replace("四、政府信息公开行政复议、行政诉讼情况", "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况")
+            .replace("四、结转下年度继续办理 0 0 0 0 0 0 0", "四、结转下一年度继续办理 0 0 0 0 0 0 3")
+            .replace("（七）总计 0 0 0 0 0 0 0", "七、总计 0 0 0 0 0 0 0"))
+    path = tmp_path / "variants.txt"
+    path.write_text(text, encoding="utf-8")
+    rec = parse_file(path)
+    assert rec["requests"]["carried_forward"]["total"] == 3
+    assert rec["review_litigation"]["review"] == dict.fromkeys(tpl.REVIEW_RESULTS, 0)
+    assert next(c for c in rec["checks"] if c["rule"] == "requests.applicants.carried_forward")["ok"] is False
+
+
+def test_subtotal_column_is_read_and_dropped(tmp_path: Path) -> None:
+    text = next(RAW.glob("000_*.txt")).read_text(encoding="utf-8")
+    text = text.replace("其\n\n他\n\n一、", "其\n\n他\n\n小计\n\n一、")
+    text = text.replace("一、本年新收政府信息公开申请数量 0 0 0 0 0 0 0", "一、本年新收政府信息公开申请数量 4 1 0 2 0 0 3 7")
+    text = text.replace(" 0 0 0 0 0 0 0", " 0 0 0 0 0 0 0 0")
+    path = tmp_path / "subtotal.txt"
+    path.write_text(text, encoding="utf-8")
+    rec = parse_file(path)
+    assert rec["requests"]["new_received"] == {"natural_person": 4, "commercial": 1, "research": 0, "social_welfare": 2,
+                                               "legal_service": 0, "other_org": 0, "total": 7}
+    assert rec["requests"]["granted"] == dict.fromkeys(tpl.REQUEST_COLUMNS, 0)
+
+
+def test_run_together_row_recovered_from_its_sum(tmp_path: Path) -> None:
+    text = next(RAW.glob("000_*.txt")).read_text(encoding="utf-8").replace(
+        "一、本年新收政府信息公开申请数量 0 0 0 0 0 0 0", "一、本年新收政府信息公开申请数量801000081")
+    path = tmp_path / "run.txt"
+    path.write_text(text, encoding="utf-8")
+    rec = parse_file(path)
+    assert rec["requests"]["new_received"] == {"natural_person": 80, "commercial": 1, "research": 0,
+                                               "social_welfare": 0, "legal_service": 0, "other_org": 0, "total": 81}
+    assert any(i["code"] == "recovered_from_sums" for i in rec["issues"])

@@ -210,6 +210,17 @@ def parse_document(doc: Document) -> dict:
             rec["table_pages"][table] = pages[0] if len(pages) == 1 else pages
     _derive(rec)
 
+    # a text about reports (a notice with the blank template, a news item) is not a report
+    has_values = any(v is not None for t in ("article20", "requests", "review_litigation")
+                     for row in rec[t].values() for v in row.values())
+    about = re.search(r"通知|意见|办法|方案|新闻|会议|培训|解读|转发|答记者问", compact(title))
+    if not has_values and (about or not (secs.has("s1") and (secs.has("s5") or secs.has("s6")))):
+        rec["status"] = "not_a_report"
+        _issue(rec, "error", "not_a_report", "source",
+               "no figures in any table" + (f" and the title reads as a '{about.group(0)}'" if about else
+                                            " and no report narrative"))
+        return rec
+
     # status: a report whose end is missing, or whose tables are, is incomplete
     missing_tables = [t for t, f in (("article20", a20), ("requests", req), ("review_litigation", review_found)) if not f]
     ends = secs.has("s5") or secs.has("s6") or published_on is not None
