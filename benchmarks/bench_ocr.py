@@ -88,6 +88,9 @@ def main() -> None:
                         total[k] += v
                     meta_ok += all(got[k] == rec[k] for k in ("template", "year", "agency", "published_on"))
                     if args.verbose:
+                        for key in ("template", "year", "agency", "published_on"):
+                            if got[key] != rec[key]:
+                                print(f"    {scan.name} {key}: truth {rec[key]} got {got[key]}")
                         for table in TABLES:
                             for row, cols in rec[table].items():
                                 for col, want in cols.items():

@@ -183,3 +183,13 @@ def test_run_together_row_recovered_from_its_sum(tmp_path: Path) -> None:
     assert rec["requests"]["new_received"] == {"natural_person": 80, "commercial": 1, "research": 0,
                                                "social_welfare": 0, "legal_service": 0, "other_org": 0, "total": 81}
     assert any(i["code"] == "recovered_from_sums" for i in rec["issues"])
+
+
+def test_unreadable_grid_cell_is_null_in_its_own_column() -> None:
+    """An OCR '>' for a '1' must not shift the row's other values left."""
+    from pipeline.document import TableGrid
+    from pipeline.parsing.tables import grid_rows, requests_from_grid
+
+    rows = [[None, "（六）其他处理", None, "0", ">", "51", "20", "0", "0", "72"]]
+    found = requests_from_grid(grid_rows([TableGrid(1, rows)]), "2019")
+    assert [c if c is None else c.value for c in found["other_processing"].cells] == [0, None, 51, 20, 0, 0, 72]

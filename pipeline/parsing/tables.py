@@ -42,12 +42,28 @@ class GridRow:
     page: int
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _grid_kind(text: str) -> Cell | str | None:
+    """A grid cell: a value, "" (blank), label text (None), or an unreadable value.
+
+    In a grid the position says a cell is a value cell, so a short mark that is not a
+    number and not a label (an OCR '>' for a '1') is an unreadable value: null in its own
+    column, never a reason to shift the row's other values.
+    """
+    kind = classify(text)
+    if kind is None and len(text) <= 6 and not _CJK.search(text):
+        return Cell(None, text)
+    return kind
+
+
 def grid_rows(grids: list[TableGrid]) -> list[GridRow]:
     out: list[GridRow] = []
     for g in grids:
         for row in g.rows:
             present = [normalize(c).strip() if c is not None else None for c in row]
-            kinds = [classify(c) if c is not None else None for c in present]
+            kinds = [_grid_kind(c) if c is not None else None for c in present]
             # the trailing run of value/empty cells (merged positions skipped) after the last text cell
             j = len(present)
             while j > 0 and (present[j - 1] is None or kinds[j - 1] is not None):

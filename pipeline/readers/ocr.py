@@ -49,6 +49,7 @@ import numpy as np  # noqa: E402
 import pymupdf  # noqa: E402
 
 from pipeline.document import Document, Page, UnreadableFile  # noqa: E402
+from pipeline.readers.pdf import _text_around  # noqa: E402
 from pipeline.readers.pdf_margins import drop_running_lines  # noqa: E402
 from pipeline.readers.pdf_page import Line, PageContent  # noqa: E402
 from pipeline.readers.pdf_tables import Box, PageTable, to_grids  # noqa: E402
@@ -56,7 +57,7 @@ from pipeline.readers.pdf_tables import Box, PageTable, to_grids  # noqa: E402
 DPI = 150  # OCR resolution: PDF pages are rendered at it, finer images scaled down to it
 DEFAULT_MAX_PAGES = 30
 MAX_PAGES_ENV = "XXGK_OCR_MAX_PAGES"
-A4_LONG_SIDE = 842.0  # points: an image's scale is guessed by taking its long side for A4's
+A4_LONG_SIDE = 842.0  # points: every page is taken for A4, its long side for A4's
 
 # Table rules, in points (converted to pixels with the page's scale).
 H_RULE = 24.0  # a horizontal rule is a dark run at least this long (wider than any glyph stroke)
@@ -97,8 +98,8 @@ def engine():
     """The RapidOCR engine, loaded once per process (models from the installed wheel)."""
     from rapidocr_onnxruntime import RapidOCR
 
-    # max_side_len: the pages are already at DPI; the default (2000 px) would shrink an A4
-    # page rendered at 200 DPI again before detection.
+    # max_side_len: pages come at the OCR resolution already; the default (2000 px) would
+    # shrink a finer one again before detection.
     return RapidOCR(use_cls=False, max_side_len=4000, print_verbose=False)
 
 
@@ -114,7 +115,10 @@ def ocr_pdf(path: Path, sha256: str, *, max_pages: int | None = None, dpi: int |
             warnings: list[str] | None = None) -> Document:
     """OCR every page of an image-only PDF; raise ``UnreadableFile`` when it shows no text.
 
-    Pages are rendered at ``dpi`` (default ``DPI``) whatever the resolution of their images.
+    Every page is taken for A4 (portrait or landscape) and rendered at ``dpi`` (default
+    ``DPI``) as such, whatever its stated size: scanners often make the page as many points
+    as the image has pixels, which at face value would mean rendering a 300 dpi scan at
+    four times the resolution wanted, and rules and glyphs measured in points as huge.
     """
     dpi = dpi or DPI
     limit = max_pages_default() if max_pages is None else max_pages
@@ -129,9 +133,10 @@ def ocr_pdf(path: Path, sha256: str, *, max_pages: int | None = None, dpi: int |
                 f"(set {MAX_PAGES_ENV} to read it)")
         contents = []
         for page in doc:
-            pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
+            zoom = A4_LONG_SIDE * dpi / 72 / max(page.rect.width, page.rect.height, 1)
+            pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY, alpha=False)
             gray = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w]
-            contents.append(read_page_image(gray, page.number + 1, pix.w / page.rect.width))
+            contents.append(read_page_image(gray, page.number + 1, dpi / 72))
     finally:
         doc.close()
     return _document(path, sha256, "pdf", contents, list(warnings or []))
@@ -183,12 +188,7 @@ def _document(path: Path, sha256: str, fmt: str, contents: list[PageContent], wa
             warnings.append(f"page {c.number}: OCR found no text")
     drop_running_lines(contents)
     tables = [t for c in contents for t in c.tables]
-    below, above = [], []
-    for c in contents:
-        lines = [line.bbox for line in c.lines]
-        for table in c.tables:
-            below.append(any(b.y0 >= table.bbox.y1 - 1 for b in lines))
-            above.append(any(b.y1 <= table.bbox.y0 + 1 for b in lines))
+    below, above = _text_around(contents)
     return Document(
         path=str(path),
         sha256=sha256,
