@@ -186,20 +186,16 @@ def test_opendocument_named_docx_is_converted(tmp_path: Path) -> None:
 
 # Fixed seeds, not drawn ones: LibreOffice takes a second or two per document, and a drawn
 # seed could land on a known PDF-reader failure and turn the run red at random.
-LIBREOFFICE_SEEDS = [200, 201, 202, 203, 204, 206, 207, 208]
-JOIN_BUG = pytest.mark.xfail(strict=False, reason=(
-    "PDF reader: the section-三 header alone at a page foot, joined with the body on the next page, turns "
-    "the first body row's blank 自然人 cell into a covered position (None), so its values shift by one"))
+LIBREOFFICE_SEEDS = [200, 201, 202, 203, 204, 205, 206, 207, 208]
 
 
 @needs_soffice
-@pytest.mark.parametrize("seed", [*LIBREOFFICE_SEEDS, pytest.param(205, marks=JOIN_BUG)])
+@pytest.mark.parametrize("seed", LIBREOFFICE_SEEDS)
 def test_libreoffice_pdf_round_trips_every_cell(tmp_path: Path, seed: int) -> None:
     """Word report → PDF by LibreOffice → PDF reader → parser.
 
-    The title is on one line: with the agency alone on the title's first line, a short
-    PDF whose signature falls in the bottom band of a page loses both agency lines to the
-    PDF reader's running-header removal (see the xfail below).
+    Seed 205 puts the section-三 header rows alone at a page foot: the blank 自然人 cell of
+    the first body row on the next page must stay a blank cell when the parts are joined.
     """
     rec = random_record(random.Random(seed), blank_rate=0.1)
     source = render_docx(rec, tmp_path / f"{seed}.docx", one_line_title=True)
@@ -230,8 +226,6 @@ def test_libreoffice_pdf_text_is_chinese(tmp_path: Path) -> None:
     assert any(re.search(r"CJK|WenQuanYi|ZenHei|Hei|Song|Ming", f) for f in fonts), fonts  # real glyphs embedded
 
 
-@pytest.mark.xfail(strict=True, reason="PDF reader: a line at the top of page 1 and in the bottom band of "
-                   "page 2 is taken for a running header (pdf_margins.drop_running_lines)")
 def test_agency_line_on_title_and_signature_of_a_short_pdf_is_kept(tmp_path: Path) -> None:
     import pymupdf
 

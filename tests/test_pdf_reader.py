@@ -266,3 +266,29 @@ def test_margin_lines_page_numbers_versus_cell_values() -> None:
     # cells "0" side by side, a number with a line below it, and a lone "0" on page 4 (no
     # page 0) are values; "2" alone on page 2 agrees with 第 1 页 and - 3 -: a page number.
     assert kept == [["报告正文", "0", "0"], ["报告正文"], ["报告正文"], ["报告正文", "12", "0"]]
+
+
+def test_running_lines_need_the_same_band_and_place_on_most_pages() -> None:
+    from pipeline.readers.pdf_margins import drop_running_lines
+    from pipeline.readers.pdf_page import Line, PageContent
+
+    def page(number: int, *lines: tuple[str, float, float]) -> PageContent:
+        content = PageContent(number, 842.0)
+        content.flow = [Line(text, pymupdf.Rect(x, y, x + 120, y + 12)) for text, x, y in lines]
+        return content
+
+    title, agency = "2024年度政府信息公开工作年度报告", "测试县人民政府"
+    # two pages: the agency heads page 1 and signs at the foot of page 2 (not a running line)
+    two = [page(1, (agency, 240, 60), (title, 200, 80), ("正文", 72, 300)), page(2, ("正文", 72, 300), (agency, 400, 760))]
+    drop_running_lines(two)
+    assert [[x.text for x in p.lines] for p in two] == [[agency, title, "正文"], ["正文", agency]]
+    # three pages, the report title run as a header on pages 2 and 3 only, higher up than
+    # the title itself: the header goes, the title on page 1 stays
+    three = [page(1, (agency, 240, 60), (title, 200, 80)), page(2, (title, 72, 40), ("正文", 72, 300)),
+             page(3, (title, 72, 41), ("正文", 72, 300), (agency, 400, 760))]
+    drop_running_lines(three)
+    assert [[x.text for x in p.lines] for p in three] == [[agency, title], ["正文"], ["正文", agency]]
+    # a real header on both pages of a two-page report goes
+    both = [page(1, (agency, 72, 40), (title, 200, 80)), page(2, (agency, 72, 40), ("正文", 72, 300))]
+    drop_running_lines(both)
+    assert [[x.text for x in p.lines] for p in both] == [[title], ["正文"]]

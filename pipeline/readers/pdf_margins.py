@@ -73,28 +73,57 @@ def _page_numbers(pages: list[PageContent]) -> set[int]:
     return {id(line) for line, offset, decorated in candidates if decorated or single or len(support[offset]) >= 2}
 
 
-def drop_running_lines(pages: list[PageContent]) -> None:
-    """Remove page numbers, and lines of the margin bands repeated across pages.
+POSITION_TOLERANCE = 8.0  # points: a running line stands at the same place on every page it is on
 
-    A repeated line (digits aside) must recur on at least two pages and half of all pages,
-    and hold some text besides digits and punctuation: numbers recurring in a band are
-    more likely cell values than a header.
+
+def _band_position(line: Line, page: PageContent) -> tuple[str, float] | None:
+    """("top", distance from the page top) or ("bottom", distance from the page foot); None in the body."""
+    band = MARGIN_BAND * page.height
+    if line.bbox.y1 <= band:
+        return "top", line.bbox.y0
+    if line.bbox.y0 >= page.height - band:
+        return "bottom", page.height - line.bbox.y1
+    return None
+
+
+def _same_place(one: Line, other: Line, da: float, db: float) -> bool:
+    """Same distance from its page edge, and the same left edge, right edge or centre."""
+    tol, a, b = POSITION_TOLERANCE, one.bbox, other.bbox
+    if abs(da - db) > tol:
+        return False
+    return abs(a.x0 - b.x0) <= tol or abs(a.x1 - b.x1) <= tol or abs((a.x0 + a.x1) - (b.x0 + b.x1)) <= 2 * tol
+
+
+def _running(pages: list[PageContent]) -> set[int]:
+    """ids of the lines repeated (digits aside) in the same band at the same place on enough pages.
+
+    Enough: at least two pages and half of all pages. Same band and same place, because a
+    short report's title (top of page 1) and signature (foot of its last page) name the
+    same agency: the same text, but not a running header. A line with no text besides
+    digits and punctuation never counts: numbers recurring in a band are more likely cell
+    values than a header.
     """
-    pages_with: dict[str, set[int]] = {}
+    occurrences: dict[tuple[str, str], list[tuple[int, Line, float]]] = {}
     for page in pages:
         for line in page.lines:
-            if _in_band(line, page):
-                pages_with.setdefault(_shape(line.text), set()).add(page.number)
+            where = _band_position(line, page)
+            shape = _shape(line.text)
+            if where is not None and len(re.sub(r"[\W#_]", "", shape)) >= 2:
+                occurrences.setdefault((shape, where[0]), []).append((page.number, line, where[1]))
     needed = max(2, (len(pages) + 1) // 2)
-    running = {
-        shape for shape, seen in pages_with.items() if len(seen) >= needed and len(re.sub(r"[\W#_]", "", shape)) >= 2
-    }
-    numbers = _page_numbers(pages)
+    out: set[int] = set()
+    for found in occurrences.values():
+        if len({n for n, *_ in found}) < needed:
+            continue
+        for _, line, d in found:
+            near = {n for n, other, e in found if _same_place(line, other, d, e)}
+            if len(near) >= needed:
+                out.add(id(line))
+    return out
+
+
+def drop_running_lines(pages: list[PageContent]) -> None:
+    """Remove page numbers, and running headers and footers (see ``_running``)."""
+    drop = _running(pages) | _page_numbers(pages)
     for page in pages:
-        page.flow = [
-            item
-            for item in page.flow
-            if not (
-                isinstance(item, Line) and (id(item) in numbers or (_in_band(item, page) and _shape(item.text) in running))
-            )
-        ]
+        page.flow = [item for item in page.flow if not (isinstance(item, Line) and id(item) in drop)]

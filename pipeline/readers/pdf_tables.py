@@ -15,6 +15,7 @@ record), never confused with a position covered by a merged label.
 from __future__ import annotations
 
 import inspect
+import re
 import sys
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -59,11 +60,6 @@ class PageTable:
         """The grid: cell text with its lines joined without spaces, "" empty, None covered."""
         return [[None if c is None else "".join(t for *_, t in sorted(self.texts.get(c, []))) for c in row] for row in self.slots]
 
-    def starts_above(self, i: int, j: int) -> bool:
-        """Whether slot (i, j) is covered by a cell that starts in an earlier row."""
-        cell = self.origin.get((i, j))
-        return cell is not None and cell[1] < self.ys[i] - 0.5
-
 
 def find_page_tables(page: pymupdf.Page, number: int) -> list[PageTable]:
     """Ruled tables of ``page`` (layout model off); a lone framed box is not a table.
@@ -72,7 +68,7 @@ def find_page_tables(page: pymupdf.Page, number: int) -> list[PageTable]:
     only the ruled tables it also sees (about 14× slower, and a second opinion the ruled
     tables of these reports do not need).
     """
-    finder = page.find_tables(**FIND_TABLES_OPTIONS)
+    finder = page.find_tables(paths=_rule_paths(page), **FIND_TABLES_OPTIONS)
     found = [] if finder is None else finder.tables  # None: find_tables hit an internal error
     out = []
     for table in found:
@@ -82,6 +78,29 @@ def find_page_tables(page: pymupdf.Page, number: int) -> list[PageTable]:
         # upright copy of a rotated page; see pdf_page.upright_copy).
         out.append(_page_table([tuple(c) for c in table.cells], number))
     return sorted(out, key=lambda t: (t.bbox.y0, t.bbox.x0))
+
+
+def _rule_paths(page: pymupdf.Page) -> list[dict]:
+    """The page's vector paths, a stroked path of straight segments split into one path per segment.
+
+    Why: ``find_tables`` adds the border of each path's bounding box as rules. A producer
+    that strokes every rule of a page in one path (seen: all the tables of a page, with
+    headings between them, drawn as one path) so gets a frame around all its tables, and
+    they come out as one table with the headings as rows. Split, the segments' boxes are
+    joined again only where they touch: one frame per table.
+    """
+    out = []
+    for path in page.get_drawings():
+        items = path["items"]
+        if "s" not in path["type"] or "f" in path["type"] or len(items) < 2 or any(i[0] not in ("l", "re") for i in items):
+            out.append(path)
+            continue
+        if path.get("closePath") and items[0][0] == "l" and items[-1][0] == "l":
+            items = [*items, ("l", items[-1][2], items[0][1])]
+        for item in items:
+            box = pymupdf.Rect(item[1], item[2]) if item[0] == "l" else pymupdf.Rect(item[1])
+            out.append(dict(path, items=[item], rect=box.normalize(), closePath=False))
+    return out
 
 
 def _page_table(cells: list[Box], number: int) -> PageTable:
@@ -162,12 +181,20 @@ def _continues(run: _Run, nxt: PageTable, text_below_last: bool, text_above_next
     return not (len(first) > 1 and sum(v is not None for v in first) == 1)
 
 
+NUMBER = re.compile(r"[-+−]?\d[\d,，.．]*%?")
+
+
+def _is_number(text: str | None) -> bool:
+    return bool(text) and bool(NUMBER.fullmatch(text.replace(" ", "")))
+
+
 def _append(run: _Run, nxt: PageTable) -> None:
     """Add the continuation's rows to the run's grid, both on the union of their column rules.
 
     A header repeated at the top of the continuation is dropped. An empty box at the top of
-    the continuation under a merged cell still open at the page foot (Word draws a row-group
-    label broken by the page so) is that merged cell continued: ``None``, not a blank.
+    the continuation that continues a row-group label left open at the page foot (Word
+    draws a label broken by the page so) is that merged cell continued: ``None``, not a
+    blank (see ``_continued_labels``).
     """
     edges = _union(run.edges, _edges(nxt))
     head = [_reslot(r, run.edges, edges) for r in run.grid.rows]
@@ -177,13 +204,64 @@ def _append(run: _Run, nxt: PageTable) -> None:
         n += 1
     tail = tail[n:]
     if tail and not n:
-        last_row = len(run.last.ys) - 1
-        for j, value in enumerate(tail[0]):
-            own = bisect_right(run.last.xs, edges[j] + EDGE_TOLERANCE) - 1  # the last part's slot over column j
-            if value == "" and own >= 0 and run.last.starts_above(last_row, own):
-                tail[0][j] = None
+        for j in _continued_labels(run.last, head, tail, edges):
+            tail[0][j] = None
     run.grid.rows = head + tail
     run.edges, run.last = edges, nxt
+
+
+def _continued_labels(last: PageTable, head: list[list[str | None]], tail: list[list[str | None]],
+                      edges: list[float]) -> list[int]:
+    """Columns of the continuation's first row whose empty box continues a cell of the last part.
+
+    Two cases, told apart by the numbers in the table (a column holding a number anywhere
+    in the joined table is a value column):
+
+    - a row-group label broken by the page: the box is empty, and every box left of it
+      too (labels nest left to right); label text stands right of it in the same row (the
+      row's own label); its column is no value column; and the cell over it at the foot of
+      the last part stands in a body row (one with a number).
+    - header rows broken by the page: the first row holds no number and starts with an
+      empty box (no row label of its own), and the box lies under a cell of the last part
+      holding text, not a number (a header cell cut by the page: 自然人, 总计).
+
+    An empty box in a value column under a header cell that is not continued (the section-三
+    header alone at a page foot, the body on the next page) is a blank value and stays "".
+    """
+    first = tail[0]
+    last_row, part_rows = len(last.ys) - 1, last.rows()
+    # The cell cut by the page may have begun in the last row: its box on the first page
+    # is then one row high, so "spans rows" cannot be asked of it.
+    rows = head + tail
+    value_column = [any(j < len(r) and _is_number(r[j]) for r in rows) for j in range(len(first))]
+
+    def above(j: int) -> Box | None:
+        own = bisect_right(last.xs, edges[j] + EDGE_TOLERANCE) - 1  # the last part's slot over column j
+        return last.origin.get((last_row, own)) if own >= 0 else None
+
+    if not any(_is_number(v) for v in first):
+        if first[0] != "":  # a row of blank values under its own label
+            return []
+        out = []
+        for j, v in enumerate(first):
+            cell = above(j)
+            text = "" if cell is None else "".join(t for *_, t in last.texts.get(cell, []))
+            if v == "" and text and not _is_number(text):
+                out.append(j)
+        return out
+    label_at = next((j for j, v in enumerate(first) if v and not _is_number(v)), None)
+    out = []
+    for j in range(label_at or 0):
+        if first[j] is None:
+            continue
+        cell = above(j)
+        if first[j] != "" or value_column[j] or cell is None:
+            break
+        covered = [k for k, y in enumerate(last.ys) if cell[1] - 0.5 <= y < cell[3] - 0.5]
+        if not any(_is_number(v) for k in covered for v in part_rows[k]):
+            break
+        out.append(j)
+    return out
 
 
 def to_grids(tables: list[PageTable], text_below: list[bool], text_above: list[bool], merge: bool) -> list[TableGrid]:
