@@ -38,7 +38,7 @@ sys.modules.setdefault("pymupdf.layout", None)
 FIELDS = ("article20", "requests", "review_litigation", "template", "year", "agency", "published_on")
 STORY_SEEDS = range(1000, 1040)
 LIBREOFFICE_SEEDS = range(2000, 2016)
-DRAWN_SEEDS = range(3000, 3080)
+DRAWN_SEEDS = [*range(3000, 3080), 5028, 5204]  # 5028, 5204: signature atop a page of its own
 
 
 def _assert_truth(path: Path, rec: dict) -> None:
@@ -105,3 +105,31 @@ def test_drawn_pdf_really_stores_table_text_out_of_order(tmp_path: Path) -> None
     rows = ["一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "（一）予以公开", "四、结转下年度继续办理"]
     at = [text.index(r) for r in rows]
     assert at != sorted(at)
+
+
+@pytest.mark.parametrize("repeat_header", [False, True])
+@pytest.mark.parametrize("break_before", [None, 2, 3, 4, 5, 12, 20])
+def test_drawn_requests_grid_is_the_word_grid_wherever_the_page_breaks(tmp_path: Path, break_before: int | None,
+                                                                       repeat_header: bool) -> None:
+    """Joined across the page, the section-三 grid is the grid Word stores, cell for cell.
+
+    Breaks: inside the header (2), the header alone at the page foot (3), after the first
+    body rows (4, 5), inside the outcome group (12, 20); with and without the header
+    repeated on the next page. Merged cells continued on the next page read as covered
+    positions (None); blank value cells stay "" wherever they fall.
+    """
+    import dataclasses
+
+    from pipeline.readers.docx import read_docx
+    from pipeline.readers.pdf import read_pdf
+    from pipeline.samples.requests_table import BALANCE_NOTE
+
+    rec = random_record(random.Random(7), template="2021", blank_rate=0.2)
+    opts = dataclasses.replace(options(random.Random(1), rec), break_before=break_before, repeat_header=repeat_header)
+    pdf = render_drawn_pdf(rec, tmp_path / "r.pdf", random.Random(2), opts)
+    word = read_docx(render_docx(rec, tmp_path / "r.docx"), "x")
+
+    def grids(doc) -> list[list]:
+        return [g.rows for g in doc.tables if g.rows[0][0] in (BALANCE_NOTE, "行政复议")]
+
+    assert grids(read_pdf(pdf, "x")) == grids(word)

@@ -273,22 +273,32 @@ def test_running_lines_need_the_same_band_and_place_on_most_pages() -> None:
     from pipeline.readers.pdf_page import Line, PageContent
 
     def page(number: int, *lines: tuple[str, float, float]) -> PageContent:
-        content = PageContent(number, 842.0)
+        content = PageContent(number, 842.0, width=595.0)
         content.flow = [Line(text, pymupdf.Rect(x, y, x + 120, y + 12)) for text, x, y in lines]
         return content
 
-    title, agency = "2024年度政府信息公开工作年度报告", "测试县人民政府"
+    def kept(pages: list[PageContent]) -> list[list[str]]:
+        drop_running_lines(pages)
+        return [[x.text for x in p.lines] for p in pages]
+
+    title, agency, body = "2024年度政府信息公开工作年度报告", "测试县人民政府", "正文"
     # two pages: the agency heads page 1 and signs at the foot of page 2 (not a running line)
-    two = [page(1, (agency, 240, 60), (title, 200, 80), ("正文", 72, 300)), page(2, ("正文", 72, 300), (agency, 400, 760))]
-    drop_running_lines(two)
-    assert [[x.text for x in p.lines] for p in two] == [[agency, title, "正文"], ["正文", agency]]
+    two = [page(1, (agency, 240, 60), (title, 200, 80), (body, 72, 300)), page(2, (body, 72, 300), (agency, 400, 760))]
+    assert kept(two) == [[agency, title, body], [body, agency]]
+    # three pages, the signature atop the last one, as high as the title on page 1: not
+    # on adjacent pages, nor in the same place (centred title, right-aligned signature)
+    for x in (400, 240):
+        three = [page(1, (agency, 240, 60), (title, 200, 80)), page(2, (body, 72, 300)),
+                 page(3, (agency, x, 60), ("2025年1月15日", 400, 80))]
+        assert kept(three) == [[agency, title], [body], [agency, "2025年1月15日"]]
     # three pages, the report title run as a header on pages 2 and 3 only, higher up than
     # the title itself: the header goes, the title on page 1 stays
-    three = [page(1, (agency, 240, 60), (title, 200, 80)), page(2, (title, 72, 40), ("正文", 72, 300)),
-             page(3, (title, 72, 41), ("正文", 72, 300), (agency, 400, 760))]
-    drop_running_lines(three)
-    assert [[x.text for x in p.lines] for p in three] == [[agency, title], ["正文"], ["正文", agency]]
+    three = [page(1, (agency, 240, 60), (title, 200, 80)), page(2, (title, 72, 40), (body, 72, 300)),
+             page(3, (title, 72, 41), (body, 72, 300), (agency, 400, 760))]
+    assert kept(three) == [[agency, title], [body], [body, agency]]
     # a real header on both pages of a two-page report goes
-    both = [page(1, (agency, 72, 40), (title, 200, 80)), page(2, (agency, 72, 40), ("正文", 72, 300))]
-    drop_running_lines(both)
-    assert [[x.text for x in p.lines] for p in both] == [[title], ["正文"]]
+    both = [page(1, (agency, 72, 40), (title, 200, 80)), page(2, (agency, 72, 40), (body, 72, 300))]
+    assert kept(both) == [[title], [body]]
+    # facing pages: the header alternates left and right, at the same height
+    facing = [page(n, (title, 72 if n % 2 else 403, 40), (body, 72, 300)) for n in range(1, 6)]
+    assert kept(facing) == [[body]] * 5

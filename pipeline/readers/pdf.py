@@ -58,7 +58,7 @@ def read_pdf(path: Path, sha256: str, *, max_pages: int = DEFAULT_MAX_PAGES, mer
                 contents.append(read_page(page))
             except Exception as exc:  # a broken content stream must not lose the other pages
                 warnings.append(f"page {page.number + 1}: unreadable ({exc})")
-                contents.append(PageContent(page.number + 1, page.rect.height))
+                contents.append(PageContent(page.number + 1, page.rect.height, width=page.rect.width))
     finally:
         doc.close()
     if not repaired and sum(c.glyphs for c in contents) == 0 and any(c.images for c in contents):

@@ -2,14 +2,18 @@
 
 Why: left in, "- 4 -" or a repeated report title lands between the rows of a table broken
 across pages, and a page number can be read as a cell value. Only lines in the top or
-bottom band of a page are candidates, so body text is never touched; and a bare number
-counts as a page number only when it stands alone at the very top or bottom of the page,
-since in a table without rules every cell ("0") is a line of its own.
+bottom band of a page are candidates, so body text is never touched; a repeated line is
+a running one only where it recurs in the same band at the same place on most pages (a
+short report names its agency atop page 1 and in the signature at the foot of the last
+page: the same text, no running header); and a bare number counts as a page number only
+when it stands alone at the very top or bottom of the page, since in a table without
+rules every cell ("0") is a line of its own.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from pipeline.readers.pdf_page import Line, PageContent
 
@@ -28,8 +32,7 @@ BARE_NUMBER = re.compile(r"^\d{1,4}$")
 
 
 def _in_band(line: Line, page: PageContent) -> bool:
-    band = MARGIN_BAND * page.height
-    return line.bbox.y1 <= band or line.bbox.y0 >= page.height - band
+    return _band_position(line, page) is not None
 
 
 def _shape(text: str) -> str:
@@ -73,7 +76,7 @@ def _page_numbers(pages: list[PageContent]) -> set[int]:
     return {id(line) for line, offset, decorated in candidates if decorated or single or len(support[offset]) >= 2}
 
 
-POSITION_TOLERANCE = 8.0  # points: a running line stands at the same place on every page it is on
+POSITION_TOLERANCE = 8.0  # points: a running line keeps its place on every page it is on
 
 
 def _band_position(line: Line, page: PageContent) -> tuple[str, float] | None:
@@ -86,39 +89,50 @@ def _band_position(line: Line, page: PageContent) -> tuple[str, float] | None:
     return None
 
 
-def _same_place(one: Line, other: Line, da: float, db: float) -> bool:
-    """Same distance from its page edge, and the same left edge, right edge or centre."""
-    tol, a, b = POSITION_TOLERANCE, one.bbox, other.bbox
-    if abs(da - db) > tol:
+@dataclass
+class _Seen:
+    page: PageContent
+    line: Line
+    depth: float  # distance from the page edge of its band
+
+
+def _same_place(a: _Seen, b: _Seen) -> bool:
+    """As far from the page edge, and the same left edge, right edge or centre, or mirrored (facing pages)."""
+    tol, p, q = POSITION_TOLERANCE, a.line.bbox, b.line.bbox
+    if abs(a.depth - b.depth) > tol:
         return False
-    return abs(a.x0 - b.x0) <= tol or abs(a.x1 - b.x1) <= tol or abs((a.x0 + a.x1) - (b.x0 + b.x1)) <= 2 * tol
+    if abs(p.x0 - q.x0) <= tol or abs(p.x1 - q.x1) <= tol or abs((p.x0 + p.x1) - (q.x0 + q.x1)) <= 2 * tol:
+        return True
+    return bool(a.page.width and b.page.width) and abs(p.x0 - (b.page.width - q.x1)) <= tol
 
 
 def _running(pages: list[PageContent]) -> set[int]:
-    """ids of the lines repeated (digits aside) in the same band at the same place on enough pages.
+    """ids of the lines repeated (digits aside) at the same place of the same band on enough pages.
 
-    Enough: at least two pages and half of all pages. Same band and same place, because a
-    short report's title (top of page 1) and signature (foot of its last page) name the
-    same agency: the same text, but not a running header. A line with no text besides
-    digits and punctuation never counts: numbers recurring in a band are more likely cell
-    values than a header.
+    Enough: at least two pages and half of all pages, two of them next to each other (a
+    running header runs). Same band and place, because a short report's title (atop page
+    1, centred) and signature (right-aligned, at the foot of the last page or atop a last
+    page of its own) name the same agency, and a header repeating the report's title
+    stands above the title itself: the same text, but only the header runs. A line with no
+    text besides digits and punctuation never counts: numbers recurring in a band are more
+    likely cell values than a header.
     """
-    occurrences: dict[tuple[str, str], list[tuple[int, Line, float]]] = {}
+    occurrences: dict[tuple[str, str], list[_Seen]] = {}
     for page in pages:
         for line in page.lines:
             where = _band_position(line, page)
             shape = _shape(line.text)
             if where is not None and len(re.sub(r"[\W#_]", "", shape)) >= 2:
-                occurrences.setdefault((shape, where[0]), []).append((page.number, line, where[1]))
+                occurrences.setdefault((shape, where[0]), []).append(_Seen(page, line, where[1]))
     needed = max(2, (len(pages) + 1) // 2)
     out: set[int] = set()
     for found in occurrences.values():
-        if len({n for n, *_ in found}) < needed:
+        if len({s.page.number for s in found}) < needed:
             continue
-        for _, line, d in found:
-            near = {n for n, other, e in found if _same_place(line, other, d, e)}
-            if len(near) >= needed:
-                out.add(id(line))
+        for seen in found:
+            near = {s.page.number for s in found if _same_place(seen, s)}
+            if len(near) >= needed and any(n + 1 in near for n in near):
+                out.add(id(seen.line))
     return out
 
 

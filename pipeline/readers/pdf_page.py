@@ -42,6 +42,7 @@ class PageContent:
     glyphs: int = 0
     undecodable: int = 0
     images: int = 0
+    width: float = 0.0  # 0: not known (no facing-page test for running headers)
 
     @property
     def lines(self) -> list[Line]:
@@ -67,7 +68,7 @@ def upright_copy(page: pymupdf.Page) -> pymupdf.Document:
 
 def read_page(page: pymupdf.Page) -> PageContent:
     """Text lines and tables of one page in content order; glyphs inside a table go to its cells."""
-    content = PageContent(page.number + 1, page.rect.height, images=len(page.get_images()))
+    content = PageContent(page.number + 1, page.rect.height, images=len(page.get_images()), width=page.rect.width)
     if page.rotation:
         scratch = upright_copy(page)  # referenced until the page is read
         page = scratch[0]

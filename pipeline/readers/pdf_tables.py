@@ -203,7 +203,7 @@ def _append(run: _Run, nxt: PageTable) -> None:
     while n < len(tail) and n < len(head) and tail[n] == head[n] and any(tail[n]):
         n += 1
     tail = tail[n:]
-    if tail and not n:
+    if tail:  # after a repeated header too: the label cut by the page goes on below it
         for j in _continued_labels(run.last, head, tail, edges):
             tail[0][j] = None
     run.grid.rows = head + tail
@@ -214,24 +214,23 @@ def _continued_labels(last: PageTable, head: list[list[str | None]], tail: list[
                       edges: list[float]) -> list[int]:
     """Columns of the continuation's first row whose empty box continues a cell of the last part.
 
-    Two cases, told apart by the numbers in the table (a column holding a number anywhere
-    in the joined table is a value column):
+    A column holding a number anywhere in the joined table is a value column. The box
+    continues the cell above it (the last part's cell over that column in its last row;
+    that cell may have begun in the last row, so whether it "spans rows" cannot be asked):
 
-    - a row-group label broken by the page: the box is empty, and every box left of it
-      too (labels nest left to right); label text stands right of it in the same row (the
-      row's own label); its column is no value column; and the cell over it at the foot of
-      the last part stands in a body row (one with a number).
-    - header rows broken by the page: the first row holds no number and starts with an
-      empty box (no row label of its own), and the box lies under a cell of the last part
-      holding text, not a number (a header cell cut by the page: 自然人, 总计).
+    - a row-group label broken by the page, in a row with numbers: the box is empty and so
+      is every box left of it (labels nest left to right); label text stands right of it
+      (the row's own label); its column is no value column; and the cell above covers a
+      body row (one with a number).
+    - header rows broken by the page, in a row without numbers that starts with an empty
+      box (no row label of its own): the cell above holds header text, not a number
+      (自然人, 总计 cut by the page).
 
-    An empty box in a value column under a header cell that is not continued (the section-三
-    header alone at a page foot, the body on the next page) is a blank value and stays "".
+    An empty box in a value column of a body row is a blank value and stays "", even under
+    a header cell (the section-三 header alone at a page foot, the body on the next page).
     """
     first = tail[0]
     last_row, part_rows = len(last.ys) - 1, last.rows()
-    # The cell cut by the page may have begun in the last row: its box on the first page
-    # is then one row high, so "spans rows" cannot be asked of it.
     rows = head + tail
     value_column = [any(j < len(r) and _is_number(r[j]) for r in rows) for j in range(len(first))]
 

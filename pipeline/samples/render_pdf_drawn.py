@@ -4,8 +4,9 @@ Why: a PDF's content stream need not hold the text in reading order. Some produc
 a table column by column, or cell by cell in whatever order their layout engine visits
 them, and MuPDF's text lines then come in that order too. The PDF reader must place every
 glyph by its position (the cell holding it), never by where it comes in the stream. This
-renderer draws each table's rules and then each line of each cell's text with
-``insert_text`` in a shuffled order, so only cell geometry gives the table back.
+renderer draws each table's rules (all rules of a page stroked as one path, or a path per
+segment) and each line of each cell's text in a shuffled order, so only cell geometry
+gives the table back.
 
 It also draws what agencies' Word and WPS exports show and the Story renderer
 (``render_pdf``) does not: row-group labels in narrow columns, one or two characters per
@@ -57,7 +58,8 @@ class Options:
     running_header: str | None
     page_number: str  # format of the page number, with {n} and {total}
     filler: int  # extra paragraphs in section 一: moves where the page breaks fall
-    break_before: int | None  # section 三 breaks before this row (3: its header alone at the foot)
+    break_before: int | None  # section 三 breaks before this row (2: in its header; 3: header alone at the foot)
+    rules: str = "page"  # "page": all rules of a page stroked as one path; "segment": a path each
 
 
 def options(rng: random.Random, rec: dict) -> Options:
@@ -72,7 +74,8 @@ def options(rng: random.Random, rec: dict) -> Options:
         running_header=rng.choice([None, rec.get("agency") or None, title, (rec.get("agency") or "") + title]),
         page_number=rng.choice(["- {n} -", "第{n}页", "第 {n} 页 共 {total} 页", "{n}", "— {n} —"]),
         filler=rng.randint(0, 8),
-        break_before=rng.choice([None, 3, 3, rng.randint(4, 24)]),
+        break_before=rng.choice([None, 2, 3, 3, rng.randint(4, 24)]),
+        rules=rng.choice(["page", "segment"]),
     )
 
 
@@ -194,7 +197,9 @@ def _draw_table(w: _Writer, cells: list[Cell], n_rows: int, width: int, opts: Op
         while stop < n_rows and sum(heights[start : stop + 1]) <= room:
             stop += 1
         if break_before is not None and start < break_before < stop:
-            stop, break_before = break_before, None  # once: the next page starts from there
+            if not (opts.repeat_header and break_before < header_rows):  # a header that repeats is kept whole
+                stop = break_before
+            break_before = None  # once: the next page starts from there
         if opts.repeat_header and start < stop < header_rows:  # a header that repeats is kept whole
             stop = start
         fits = stop
@@ -294,7 +299,10 @@ def _save(w: _Writer, opts: Options, out: Path) -> Path:
         for op in content.ops:
             if op[0] == "rule":
                 shape.draw_line(op[1], op[2])
-        shape.finish(color=(0, 0, 0), width=RULE)
+                if opts.rules == "segment":
+                    shape.finish(color=(0, 0, 0), width=RULE)
+        if opts.rules == "page":
+            shape.finish(color=(0, 0, 0), width=RULE)
         shape.commit()
         # one text object per page, its lines in the order of ``ops`` (shuffled in tables)
         writer = pymupdf.TextWriter(page.rect)
