@@ -35,7 +35,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     console = _console()
     try:
-        summary = run_pipeline(Path(args.raw), Path(args.warehouse), progress=not args.no_progress)
+        summary = run_pipeline(
+            Path(args.raw),
+            Path(args.warehouse),
+            progress=not args.no_progress,
+            reread=args.reread or (),
+            workers=args.workers,
+        )
     except Exception as exc:
         _console(stderr=True).print(f"[bold red]xxgk run failed:[/] {type(exc).__name__}: {exc}")
         return 1
@@ -48,6 +54,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     table.add_row("loaded (read now)", str(summary.loaded))
     table.add_row("unchanged (not re-read)", str(summary.unchanged))
     table.add_row("duplicate (same content)", str(summary.duplicate))
+    table.add_row("removed (gone since last run)", str(summary.removed))
     table.add_row("quarantined", str(len(summary.quarantined)), style="red" if summary.quarantined else None)
     table.add_row(
         "checks failed", str(len(summary.checks_failed)), style="yellow" if summary.checks_failed else None
@@ -244,9 +251,12 @@ def cmd_status(args: argparse.Namespace) -> int:
         if "ingest_log" not in tables:
             _console(stderr=True).print(f"{path} has no ingest_log table")
             return 1
+        meta = dict(con.execute("select key, value from warehouse_meta").fetchall()) if "warehouse_meta" in tables else {}
         last = con.execute(
             # "at" is quoted: it is a keyword in DuckDB 2
-            'select run_id, max("at") as last_at, count(*) from ingest_log group by run_id order by last_at desc limit 1'
+            'select run_id, max("at") as last_at, count(*) from ingest_log '
+            "where run_id = coalesce(?, run_id) group by run_id order by last_at desc limit 1",
+            [meta.get("last_run_id")],
         ).fetchone()
         if last is None:
             console.print(f"{path}: no runs logged yet")
@@ -264,13 +274,25 @@ def cmd_status(args: argparse.Namespace) -> int:
         reports = None
         if "reports" in tables:
             reports = con.execute(
-                "select count(*), count(*) filter (where is_current) from reports"
+                "select count(*), count(*) filter (where is_current), count(distinct agency_id) from reports"
+            ).fetchone()
+        failed = None
+        if "check_results" in tables:
+            failed = con.execute(
+                "select count(*), count(distinct report_id) from check_results where ok = false"
             ).fetchone()
 
     console.print(f"[bold]{path}[/]")
     console.print(f"last run {run_id} at {at} UTC ({n_files} files; {n_runs} run(s) logged)")
+    if meta:
+        console.print(
+            f"published {meta.get('published_at', '?')}, parser version {meta.get('parser_version', '?')}, "
+            f"schema {meta.get('schema_version', '?')}"
+        )
     if reports is not None:
-        console.print(f"reports: {reports[0]} ({reports[1]} current)")
+        console.print(f"reports: {reports[0]} ({reports[1]} current) from {reports[2]} agencies")
+    if failed is not None:
+        console.print(f"failed format checks: {failed[0]} in {failed[1]} report(s)")
     t = Table(title="files in the last run")
     t.add_column("outcome")
     t.add_column("files", justify="right")
@@ -303,6 +325,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--warehouse", default=DEFAULT_WAREHOUSE, help=f"DuckDB file (default {DEFAULT_WAREHOUSE})"
     )
     run.add_argument("--no-progress", action="store_true", help="no progress bar (e.g. in CI logs)")
+    run.add_argument(
+        "--reread",
+        action="append",
+        metavar="GLOB",
+        help="read these files again even if unchanged (path or glob; repeatable)",
+    )
+    run.add_argument("--workers", type=int, default=None, help="reader processes (default 2; 0 = in-process)")
     run.set_defaults(func=cmd_run)
 
     parse = sub.add_parser("parse", help="parse files and print their report records")

@@ -12,13 +12,13 @@ import contextlib
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-OUTCOMES = ("loaded", "unchanged", "duplicate", "quarantined")
+OUTCOMES = ("loaded", "unchanged", "duplicate", "quarantined", "removed")
 
 
 @dataclass
@@ -62,6 +62,10 @@ class RunSummary:
         return self.count("duplicate")
 
     @property
+    def removed(self) -> int:
+        return self.count("removed")
+
+    @property
     def quarantined(self) -> list[tuple[str, str]]:
         """(path, reason) of every quarantined file."""
         q = self.files.filter(pl.col("outcome") == "quarantined").sort("path")
@@ -96,7 +100,7 @@ def _progress_bar(enabled: bool) -> Iterator[None]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    labels = {"hash": "hashing files", "parse": "parsing new files"}
+    labels = {"scan": "scanning files", "parse": "parsing new files"}
     console = Console(stderr=True)
     with Progress(
         TextColumn("{task.description:<18}"),
@@ -123,13 +127,21 @@ def _progress_bar(enabled: bool) -> Iterator[None]:
 
 
 def run_pipeline(
-    raw_dir: Path, warehouse: Path, *, progress: bool = True, log_level: str = "WARNING"
+    raw_dir: Path,
+    warehouse: Path,
+    *,
+    progress: bool = True,
+    log_level: str = "WARNING",
+    reread: Sequence[str] = (),
+    workers: int | None = None,
 ) -> RunSummary:
     """Materialize raw_manifest → report_records → validated_frames → warehouse, with all checks.
 
     Raises when the pipeline itself fails (a bug or an unwritable warehouse); bad input
     files never make it raise, they are quarantined and listed in the summary.
     ``log_level`` is Dagster's console log level: WARNING keeps the progress bar readable.
+    ``reread`` names files (paths or globs) to read again although they did not change;
+    ``workers`` overrides the number of reader processes.
     """
     import dagster as dg
 
@@ -138,8 +150,13 @@ def run_pipeline(
 
     started = time.monotonic()
     assets = list(defs.assets or []) + list(defs.asset_checks or [])
-    resources = {"xxgk": XxgkConfig(raw_dir=str(raw_dir), warehouse=str(warehouse))}
-    run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    config = XxgkConfig(raw_dir=str(raw_dir), warehouse=str(warehouse))
+    if workers is not None:
+        config = XxgkConfig(raw_dir=str(raw_dir), warehouse=str(warehouse), workers=workers)
+    resources = {"xxgk": config}
+    run_config: dict = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    if reread:
+        run_config["ops"] = {"raw_manifest": {"config": {"reread": list(reread)}}}
     with _instance() as instance, _progress_bar(progress):
         result = dg.materialize(
             assets,

@@ -22,7 +22,10 @@ COMMENT ON COLUMN reports.source_path IS '源文件路径';
 COMMENT ON COLUMN reports.sha256 IS '源文件内容的 SHA-256 哈希，用于追溯与增量处理';
 COMMENT ON COLUMN reports.source_format IS '源文件格式（pdf、txt、md、html、docx 等）';
 COMMENT ON COLUMN reports.parser_version IS '生成该记录的解析器版本';
-COMMENT ON COLUMN reports.is_current IS '是否为该机关该年度应使用的报告（落款日期最晚者，其次路径较后者）';
+COMMENT ON COLUMN reports.is_current IS '是否为该机关该年度应使用的报告（版本号最大者：落款日期最晚，其次文件时间最晚）';
+COMMENT ON COLUMN reports.version IS '同一机关同一年度的第几版（按落款日期、文件时间、路径排序，1 为最早）；更正后重新发布的报告为新版本';
+COMMENT ON COLUMN reports.source_mtime IS '源文件修改时间（UTC），落款日期相同时用于确定最新版本';
+COMMENT ON COLUMN reports.province IS '报告所载所在省（机关的地区见 agencies）';
 COMMENT ON COLUMN reports.page_requests IS '依申请公开情况表起始页码，未知为空';
 
 COMMENT ON TABLE request_cells IS '收到和处理政府信息公开申请情况（第三部分）：报告 × 办理结果行 × 申请人列，一格一行；报告未给出的格为空，不以 0 代替';
@@ -59,7 +62,12 @@ COMMENT ON TABLE ingest_log IS '处理日志：文件 × 运行，记录每次�
 COMMENT ON COLUMN ingest_log.outcome IS '处理结果';
 COMMENT ON COLUMN ingest_log.reason IS '未入库时的原因';
 COMMENT ON COLUMN ingest_log."at" IS '处理时间（UTC）';
-COMMENT ON TABLE report_records IS '每个文件解析所得完整记录（JSON），供下次运行跳过未变化的文件';
+COMMENT ON COLUMN ingest_log.report_id IS '文件所属报告（入库、未变或重复文件），隔离文件为空';
+COMMENT ON TABLE raw_files IS '原始文件台账：data/raw 下每个文件（截至最近一次运行）的大小、修改时间、内容哈希与状态；下次运行据此跳过未变化的文件';
+COMMENT ON COLUMN raw_files.state IS 'report 报告所在文件 / duplicate 与其他文件内容相同 / quarantined 已隔离（原因见 reason）';
+COMMENT ON COLUMN raw_files.report_id IS '所属报告；内容相同的多个路径指向同一报告';
+COMMENT ON COLUMN raw_files.parser_version IS '读取该文件所用解析器版本；版本变化时全部文件重读一次';
+COMMENT ON TABLE warehouse_meta IS '仓库元数据：schema_version、parser_version、last_run_id、published_at';
 COMMENT ON TABLE dictionary IS '模板键与中文表头对照（TEMPLATE_KEYS.csv 的全部键）';
 
 COMMENT ON VIEW current_reports IS '每个机关每年应使用的报告（is_current），附机关名称、地区与层级';

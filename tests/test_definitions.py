@@ -9,7 +9,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipeline.defs.raw_files import fingerprint, iter_raw_files
+from pipeline.ledger.walk import fingerprint, iter_raw_files
 from pipeline.defs.resources import XxgkConfig
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""publish / load_previous, the contract views, the example queries, and the atomicity guarantees."""
+"""publish (full and incremental), the contract views, the example queries, and the atomicity guarantees."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ import pipeline
 from pipeline import template
 from pipeline.validation import empty_frames, records_to_frames, validate_frames
 from pipeline.warehouse import publish as publish_mod
-from pipeline.warehouse.publish import load_previous, publish
+from pipeline.ledger.plan import LEDGER_SCHEMA
+from pipeline.warehouse.publish import Delta, WarehouseChanged, publish, read_previous
 
 SQL_DIR = Path(pipeline.__file__).parents[1] / "sql"
 CONTRACT_TABLES = {
@@ -33,7 +34,8 @@ CONTRACT_TABLES = {
     "check_results": {"report_id", "rule", "ok", "expected", "actual", "detail"},
     "ingest_log": {"path", "sha256", "run_id", "outcome", "reason", "at"},
     "dictionary": {"table", "row_key", "column_key", "zh_label", "sort_order"},
-    "report_records": {"sha256", "parser_version", "path", "record_json"},
+    "raw_files": {"path", "size", "mtime", "sha256", "parser_version", "report_id", "state", "reason"},
+    "warehouse_meta": {"key", "value"},
 }  # fmt: skip
 CONTRACT_VIEWS = {
     "yoy_requests": {"agency_id", "year", "row_key", "column_key", "value", "prev_value", "delta", "pct_change"},
@@ -62,10 +64,28 @@ def log_for(records: list[dict[str, Any]], run_id: str, outcome: str = "loaded")
     })  # fmt: skip
 
 
-def build(path: Path, records: list[dict[str, Any]], run_id: str = "run-1") -> publish_mod.PublishResult:
+def ledger_for(records: list[dict[str, Any]], run_id: str) -> pl.DataFrame:
+    """The raw_files rows of these records' files, each filed as a report, mtimes one second apart."""
+    return pl.DataFrame({
+        "path": [r["source"]["path"] for r in records],
+        "sha256": [r["source"]["sha256"] for r in records],
+        "report_id": [r["report_id"] for r in records],
+        "mtime": [dt.datetime(2025, 3, 1, 8, 0, i) for i in range(len(records))],
+        "state": "report", "parser_version": pipeline.PARSER_VERSION, "run_id": run_id,
+    }).cast({c: t for c, t in LEDGER_SCHEMA.items() if c in ("mtime",)})  # fmt: skip
+
+
+def frames_of(records: list[dict[str, Any]]) -> dict[str, pl.DataFrame]:
     result = validate_frames(records_to_frames(records))
     assert result.quarantined == {}
-    return publish(result.frames, log_for(records, run_id), path, records)
+    return result.frames
+
+
+def build(path: Path, records: list[dict[str, Any]], run_id: str = "run-1") -> publish_mod.PublishResult:
+    """A full build from these records (what a first run, or a run after a parser change, does)."""
+    delta = Delta(frames=frames_of(records), ledger=ledger_for(records, run_id),
+                  ingest_log=log_for(records, run_id), run_id=run_id, full=True)  # fmt: skip
+    return publish(delta, path)
 
 
 @pytest.fixture()
@@ -86,7 +106,8 @@ def test_publish_creates_every_contract_table_and_view(warehouse: Path) -> None:
         assert required <= by_name.get(name, set()), (name, required - by_name.get(name, set()))
     views = set(query(warehouse, "SELECT view_name FROM duckdb_views() WHERE NOT internal")["view_name"])
     assert set(CONTRACT_VIEWS) <= views
-    assert list(warehouse.parent.iterdir()) == [warehouse]  # no building file left behind
+    left = [p for p in warehouse.parent.iterdir() if p.suffix != ".lock"]
+    assert left == [warehouse]  # no building file left behind
 
     dictionary = query(warehouse, 'SELECT "table", template, row_key, column_key, zh_label FROM dictionary')
     assert dictionary.height == len(template.all_keys())
@@ -100,7 +121,7 @@ def test_tables_hold_exact_values_with_nulls_and_large_numbers(warehouse: Path) 
     counts = query(
         warehouse,
         "SELECT (SELECT count(*) FROM reports) r, (SELECT count(*) FROM agencies) a, "
-        "(SELECT count(*) FROM request_cells) c, (SELECT count(*) FROM report_records) rr",
+        "(SELECT count(*) FROM request_cells) c, (SELECT count(*) FROM raw_files) rr",
     )
     assert counts.row(0) == (7, 4, 7 * 175, 7)
     big = query(
@@ -204,40 +225,77 @@ def test_example_query_returns_expected_rows(warehouse: Path, name: str) -> None
     assert len(got) == len(expected) and set(got) == expected, got
 
 
-def test_load_previous_round_trips_records_and_appends_the_log(tmp_path: Path) -> None:
+def table_rows(path: Path, exclude: tuple[str, ...] = ("ingest_log", "raw_files", "warehouse_meta")) -> dict:
+    """Every table's rows, sorted: what "the same warehouse" means (row order is not a contract)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+        return {n: sorted(con.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr) for n in names if n not in exclude}
+    finally:
+        con.close()
+
+
+def test_incremental_delta_equals_a_full_build_and_appends_the_log(tmp_path: Path) -> None:
+    corpus = two_year_corpus()
+    first, later = corpus[:5], corpus[5:]
+    path = tmp_path / "inc" / "xxgk.duckdb"
+    assert not read_previous(path).usable and read_previous(path).reason == "no warehouse yet"
+    build(path, first, run_id="run-1")
+    previous = read_previous(path)
+    assert previous.usable and previous.last_run_id == "run-1" and previous.ledger.height == 5
+
+    # run-2 removes the first report, re-reads the second (same id: replaced, not doubled), adds the rest
+    removed, reread = first[0], first[1]
+    kept = first[1:]
+    delta = Delta(
+        frames=frames_of([reread, *later]), remove={removed["report_id"]},
+        ledger=ledger_for(kept + later, "run-2"), ingest_log=log_for([reread, *later], "run-2"),
+        run_id="run-2", base_run_id="run-1",
+    )  # fmt: skip
+    result = publish(delta, path)
+    assert not result.full and result.tables["reports"] == 6
+
+    fresh = tmp_path / "full" / "xxgk.duckdb"
+    build(fresh, kept + later, run_id="run-2")
+    assert table_rows(path) == table_rows(fresh)  # incremental == from scratch, views' inputs included
+    log = query(path, "SELECT run_id FROM ingest_log ORDER BY run_id")["run_id"].to_list()
+    assert log == ["run-1"] * 5 + ["run-2"] * 3
+    assert query(path, "SELECT value FROM warehouse_meta WHERE key = 'last_run_id'").item() == "run-2"
+
+
+def test_a_delta_planned_against_another_run_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "xxgk.duckdb"
-    nothing, empty_log = load_previous(path)
-    assert nothing == {} and empty_log.height == 0 and not path.exists()
-    assert empty_log.columns == ["path", "sha256", "run_id", "outcome", "reason", "at"]
+    corpus = two_year_corpus()
+    build(path, corpus[:2], run_id="run-1")
+    before = path.read_bytes()
+    stale = Delta(frames=frames_of(corpus[2:3]), ledger=ledger_for(corpus[:3], "run-3"), run_id="run-3",
+                  base_run_id="run-0")  # fmt: skip
+    with pytest.raises(WarehouseChanged, match="published by run run-1"):
+        publish(stale, path)
+    assert path.read_bytes() == before
 
-    good = make_record(path="data/raw/good.txt")
-    junk = {"source": {"path": "data/raw/junk.txt", "sha256": "ab" * 32, "format": "txt"},
-            "parser_version": pipeline.PARSER_VERSION, "status": "not_a_report"}  # fmt: skip
-    stale = make_record(year=2023, path="data/raw/stale.txt", overrides={"parser_version": "0"})
-    records = [good, junk, stale]
-    frames = validate_frames(records_to_frames(records)).frames
-    log = pl.concat([log_for([good, stale], "run-1"), log_for([junk], "run-1", "quarantined")])
-    publish(frames, log, path, records)
 
-    cached, previous_log = load_previous(path)
-    assert set(cached) == {
-        good["source"]["sha256"],
-        junk["source"]["sha256"],
-    }  # stale parser_version excluded
-    assert cached[good["source"]["sha256"]] == good
-    assert previous_log.height == 3 and previous_log["at"].to_list()[0] == dt.datetime(2025, 3, 1, 8, 0)
-    outcome = query(path, "SELECT outcome FROM report_records WHERE path = 'data/raw/junk.txt'")
-    assert outcome.item() == "quarantined"
-
-    publish(frames, log_for([good], "run-2", "unchanged"), path, records=None)  # report_records carried over
-    cached_again, log_again = load_previous(path)
-    assert cached_again == cached
-    assert log_again["run_id"].to_list() == ["run-1", "run-1", "run-1", "run-2"]
+def test_versions_of_one_agency_year_are_ordered_by_signature_date_then_file_time(tmp_path: Path) -> None:
+    first = make_record(path="data/raw/a_first.txt", published_on="2025-01-10")
+    corrected = make_record(path="data/raw/z_corrected.txt", published_on="2025-02-01")
+    undated = make_record(path="data/raw/m_undated.txt", published_on=None)
+    records = [corrected, first, undated]  # ledger mtimes: corrected oldest, undated newest
+    path = tmp_path / "xxgk.duckdb"
+    build(path, records)
+    rows = query(path, "SELECT source_path, version, is_current FROM reports ORDER BY version").rows()
+    assert rows == [
+        ("data/raw/m_undated.txt", 1, False),  # no signature date sorts first, whatever its file time
+        ("data/raw/a_first.txt", 2, False),
+        ("data/raw/z_corrected.txt", 3, True),
+    ]
+    same_day = [make_record(path=f"data/raw/{n}.txt", published_on="2025-01-10") for n in "ba"]
+    build(path, same_day)  # same signature date: the later file time wins (b is listed first: older)
+    assert query(path, "SELECT source_path FROM reports WHERE is_current").item() == "data/raw/a.txt"
 
 
 def test_empty_publish_still_has_every_table_and_view(tmp_path: Path) -> None:
     path = tmp_path / "empty.duckdb"
-    result = publish(empty_frames(), publish_mod.empty_ingest_log(), path)
+    result = publish(Delta(frames=empty_frames(), ingest_log=publish_mod.empty_ingest_log(), full=True), path)
     assert set(CONTRACT_TABLES) <= set(result.tables) and set(CONTRACT_VIEWS) <= set(result.views)
     assert result.tables["reports"] == 0 and result.cross_year_checks == 0
     assert query(path, "SELECT count(*) FROM report_panel").item() == 0
@@ -256,7 +314,7 @@ def test_failure_mid_publish_leaves_the_old_warehouse_byte_identical(
     with pytest.raises(RuntimeError, match="disk on fire"):
         build(warehouse, two_year_corpus()[:2], run_id="run-2")
     assert warehouse.read_bytes() == before
-    assert sorted(p.name for p in warehouse.parent.iterdir()) == [warehouse.name]
+    assert sorted(p.name for p in warehouse.parent.iterdir() if p.suffix != ".lock") == [warehouse.name]
     assert query(warehouse, "SELECT count(*) FROM reports").item() == 7
     assert query(warehouse, "SELECT DISTINCT run_id FROM ingest_log")["run_id"].to_list() == ["run-1"]
 
@@ -264,8 +322,8 @@ def test_failure_mid_publish_leaves_the_old_warehouse_byte_identical(
 def test_a_damaged_previous_warehouse_is_replaced_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "xxgk.duckdb"
     path.write_bytes(b"not a duckdb file at all" * 100)
-    with pytest.raises(duckdb.Error):
-        load_previous(path)
+    previous = read_previous(path)
+    assert not previous.usable and "cannot read" in str(previous.reason)
     result = build(path, two_year_corpus()[:1])
     assert len(result.warnings) == 1 and "unreadable" in result.warnings[0]
     assert query(path, "SELECT count(*) FROM ingest_log").item() == 1

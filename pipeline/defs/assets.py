@@ -14,7 +14,6 @@ filesystem (pickle) IO manager.
 # No `from __future__ import annotations`: Dagster reads the real annotations (context,
 # resources, inputs) at definition time.
 
-import copy
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +23,6 @@ from typing import Any
 import dagster as dg
 import polars as pl
 
-from pipeline.defs.raw_files import iter_raw_files
 from pipeline.defs.resources import XxgkConfig
 
 GROUP = "xxgk"
@@ -32,28 +30,14 @@ GROUP = "xxgk"
 REPORT_STATUSES = ("ok", "incomplete")
 """Statuses of a record that was read as a report; the others are quarantined."""
 
-MANIFEST_SCHEMA: dict[str, Any] = {
-    "path": pl.String,
-    "size": pl.Int64,
-    "mtime": pl.Datetime("us", "UTC"),
-    "sha256": pl.String,
-    "format": pl.String,
-    "error": pl.String,
-}
-FILES_SCHEMA: dict[str, Any] = {
-    "path": pl.String,
-    "sha256": pl.String,
-    "outcome": pl.String,
-    "reason": pl.String,
-}
-"""Per-file outcome of a run: the ``ingest_log`` rows, before run_id and timestamp are added."""
+OUTCOMES = ("loaded", "unchanged", "duplicate", "quarantined", "removed")
+"""Per-file outcomes of a run (see pipeline.ledger.plan.OUTCOMES)."""
 
-OUTCOMES = ("loaded", "unchanged", "duplicate", "quarantined")
 
 # --- progress ------------------------------------------------------------------------------
 
 ProgressHook = Callable[[str, int, int, str], None]
-"""``hook(phase, done, total, path)``; phase is "hash" (raw_manifest) or "parse" (report_records)."""
+"""``hook(phase, done, total, path)``; phase is "scan" (raw_manifest) or "parse" (report_records)."""
 
 _progress_hook: ProgressHook | None = None
 
@@ -78,29 +62,50 @@ def _progress(phase: str, done: int, total: int, path: str) -> None:
 
 
 # --- values passed between assets -----------------------------------------------------------
+# Small on purpose: the default IO manager pickles them between steps. Records and frames
+# travel through the run's staging folder on disk (pipeline.ledger.staging).
+
+
+@dataclass
+class ManifestBatch:
+    """Output of ``raw_manifest``: the files now, and what the published warehouse knew of them."""
+
+    manifest: pl.DataFrame
+    ledger: pl.DataFrame
+    """The warehouse's ``raw_files`` table as this run found it (empty for a full build)."""
+    base_run_id: str | None
+    full: bool
+    """No usable previous warehouse: every file is read and the warehouse is built from empty."""
+    full_reason: str | None = None
 
 
 @dataclass
 class RecordBatch:
-    """Output of ``report_records``: one record per distinct content hash, and what happened to each file."""
+    """Output of ``report_records``: what happened to each file, and where the new records are."""
 
-    records: list[dict]
     files: pl.DataFrame
+    """pipeline.ledger.plan.FILES_SCHEMA: one row per file (and per removed file)."""
+    manifest: pl.DataFrame
+    remove: set[str]
+    staging: str
+    base_run_id: str | None
+    full: bool
     parsed: int = 0
     reused: int = 0
 
 
 @dataclass
 class ValidatedBatch:
-    """Output of ``validated_frames``: the frames to publish and the final per-file outcomes."""
+    """Output of ``validated_frames``: the staged frames to publish and the final per-file outcomes."""
 
-    frames: dict[str, pl.DataFrame]
+    staging: str
+    files: pl.DataFrame
     quarantined: dict[str, str]
     """report_id → reason, for every report dropped by validation (pandera, or flattening failed)."""
     failure_cases: pl.DataFrame
-    files: pl.DataFrame
+    rows: dict[str, int] = field(default_factory=dict)
     report_paths: dict[str, str] = field(default_factory=dict)
-    """report_id → source path, so checks can name files rather than hashes."""
+    """report_id → source path of the quarantined reports, so checks can name files."""
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -137,37 +142,6 @@ def quarantine_reason(record: dict) -> str:
     return status
 
 
-def crash_record(path: str, sha256: str | None, fmt: str | None, detail: str) -> dict:
-    """A record for a file the parser crashed on (or could not even hash).
-
-    ``parse_file`` promises not to raise for bad input; if it does anyway (a parser bug
-    meeting a strange file), one file must not fail the whole run, so it is quarantined
-    as unreadable with the exception as its reason.
-    """
-    import pipeline
-
-    return {
-        "source": {"path": path, "sha256": sha256, "format": fmt},
-        "parser_version": pipeline.PARSER_VERSION,
-        "report_id": sha256[:16] if sha256 else None,
-        "status": "unreadable",
-        "template": None,
-        "year": None,
-        "agency": None,
-        "region": {"province": None, "city": None, "county": None, "town": None},
-        "published_on": None,
-        "active_disclosure": {"total": None, "by_category": {}},
-        "article20": {},
-        "units": {},
-        "requests": {},
-        "review_litigation": {},
-        "derived": {},
-        "table_pages": {},
-        "checks": [],
-        "issues": [{"severity": "error", "code": "parser_crashed", "where": None, "detail": detail}],
-    }
-
-
 def report_id_of(record: dict) -> str | None:
     rid = record.get("report_id")
     if rid:
@@ -176,171 +150,128 @@ def report_id_of(record: dict) -> str | None:
     return sha[:16] if sha else None
 
 
+def _counts(files: pl.DataFrame) -> dict[str, int]:
+    return {o: int((files["outcome"] == o).sum()) for o in OUTCOMES}
+
+
 # --- assets ---------------------------------------------------------------------------------
 
 
+class RawManifestConfig(dg.Config):
+    """Run config of ``raw_manifest``: files to read again even though they did not change."""
+
+    reread: list[str] = []
+    """Paths or shell globs (``data/raw/2024/*.pdf``, ``丙谷镇*``), matched against the path and
+    the path under the raw dir; the matching files are hashed and parsed again."""
+
+
 @dg.asset(group_name=GROUP, kinds={"python", "polars"})
-def raw_manifest(context: dg.AssetExecutionContext, xxgk: XxgkConfig) -> dg.Output[pl.DataFrame]:
+def raw_manifest(
+    context: dg.AssetExecutionContext, xxgk: XxgkConfig, config: RawManifestConfig
+) -> dg.Output[ManifestBatch]:
     """Every file under the raw dir with its size, mtime, content hash and detected format.
 
-    The content hash is what makes runs incremental and finds the same report saved under
-    two names; hidden files (dot files, Office lock files) are not reports and are skipped.
+    Only files whose size or mtime differ from the warehouse's ledger (``raw_files``) are
+    read to hash them, so a run over an unchanged corpus reads no file at all. Hidden
+    files (dot files, Office lock files) are not reports and are skipped.
     """
-    from pipeline.readers import detect_format, sha256_file
+    from pipeline.ledger.plan import known_files
+    from pipeline.ledger.scan import scan
+    from pipeline.warehouse.publish import read_previous
 
     raw = xxgk.raw_path()
     if not raw.is_dir():
         # A wrong --raw / raw_dir is a configuration error, not an empty corpus: carrying on
         # would publish an empty warehouse over a good one.
         raise dg.Failure(description=f"raw dir {raw} does not exist (cwd {Path.cwd()})")
-    files = iter_raw_files(raw)
-    rows = []
-    for i, p in enumerate(files, 1):
-        row: dict[str, Any] = {
-            "path": str(p),
-            "size": None,
-            "mtime": None,
-            "sha256": None,
-            "format": "unknown",
-            "error": None,
-        }
-        try:
-            st = p.stat()
-            row["size"] = st.st_size
-            row["mtime"] = dt.datetime.fromtimestamp(st.st_mtime, tz=dt.UTC)
-            row["sha256"] = sha256_file(p)
-            row["format"] = detect_format(p)
-        except Exception as exc:  # unreadable from disk: quarantined downstream, never a crash
-            row["error"] = f"{type(exc).__name__}: {exc}"
-        rows.append(row)
-        _progress("hash", i, len(files), str(p))
-    df = pl.DataFrame(rows, schema=MANIFEST_SCHEMA, orient="row")
-    per_format = df.group_by("format").len("files").sort("format")
-    context.log.info(f"{df.height} files under {raw}")
+    previous = read_previous(xxgk.warehouse_path())
+    if not previous.usable:
+        context.log.info(f"full build: {previous.reason}")
+    manifest = scan(
+        raw,
+        known_files(previous.ledger),
+        config.reread,
+        progress=lambda done, total, path: _progress("scan", done, total, path),
+    )
+    per_format = manifest.group_by("format").len("files").sort("format")
+    hashed = int(manifest["hashed"].sum())
+    context.log.info(f"{manifest.height} files under {raw}, {hashed} hashed")
     return dg.Output(
-        df,
+        ManifestBatch(manifest, previous.ledger, previous.last_run_id, not previous.usable, previous.reason),
         metadata={
             "raw_dir": str(raw),
-            "files": df.height,
-            "bytes": int(df["size"].sum() or 0),
+            "files": manifest.height,
+            "hashed": hashed,
+            "forced": int(manifest["forced"].sum()),
+            "bytes": int(manifest["size"].sum() or 0),
+            "full_build": not previous.usable,
             "per_format": md_table(per_format),
-            **{f"format_{f}": int(n) for f, n in per_format.iter_rows()},
         },
     )
 
 
 @dg.asset(group_name=GROUP, kinds={"python"})
 def report_records(
-    context: dg.AssetExecutionContext, xxgk: XxgkConfig, raw_manifest: pl.DataFrame
+    context: dg.AssetExecutionContext, xxgk: XxgkConfig, raw_manifest: ManifestBatch
 ) -> dg.Output[RecordBatch]:
-    """Read and parse each distinct content hash once; reuse last run's record when the bytes
-    and the parser version are unchanged.
+    """Read and parse each new or changed content hash once, in worker processes with
+    per-file limits; reuse last run's outcome for the rest without reading them.
 
-    Outcomes per file: ``loaded`` (read now, a report), ``unchanged`` (record reused, the
-    file was not read), ``duplicate`` (same bytes as another path: one report, both paths
-    logged), ``quarantined`` (unreadable or not a report, with the reason).
+    Outcomes per file: ``loaded`` (read now, a report), ``unchanged`` (not read: same bytes
+    and parser version), ``duplicate`` (same bytes as another path: one report, both paths
+    kept in ``raw_files``), ``quarantined`` (unreadable, not a report, or over a limit, with
+    the reason), ``removed`` (gone since the last run; its report leaves the warehouse).
     """
     import pipeline
-    from pipeline import parsing
-    from pipeline.warehouse.publish import load_previous
+    from pipeline.ledger.plan import FILES_SCHEMA, make_plan
+    from pipeline.ledger.staging import Staging
 
-    warehouse = xxgk.warehouse_path()
-    previous: dict[str, dict] = {}
-    if warehouse.exists():
-        try:
-            previous, _ = load_previous(warehouse)
-        except Exception as exc:  # a damaged warehouse costs a full re-read, not a failed run
-            context.log.warning(
-                f"could not load previous records from {warehouse}: {exc}; re-reading everything"
-            )
     version = str(pipeline.PARSER_VERSION)
-    # load_previous already keeps only the current parser version; checking again here
-    # keeps "bump PARSER_VERSION → everything is re-read" true whatever it does.
-    previous = {sha: r for sha, r in previous.items() if str(r.get("parser_version", version)) == version}
-
-    files: list[dict] = []
-    by_sha: dict[str, list[str]] = {}
-    fmt_of: dict[str, str] = {}
-    for row in raw_manifest.sort("path").iter_rows(named=True):
-        if row["sha256"] is None:
-            files.append(
-                {
-                    "path": row["path"],
-                    "sha256": None,
-                    "outcome": "quarantined",
-                    "reason": f"unreadable: {row['error']}",
-                }
-            )
-            continue
-        by_sha.setdefault(row["sha256"], []).append(row["path"])
-        fmt_of.setdefault(row["sha256"], row["format"])
-
-    to_parse: list[tuple[str, str]] = []
-    records: list[dict] = []
-    reused = 0
-    for sha, paths in by_sha.items():
-        prev = previous.get(sha)
-        prev_path = ((prev or {}).get("source") or {}).get("path")
-        # Keep last run's path as the canonical one, so adding a copy never flips which
-        # path the report is filed under.
-        canonical = prev_path if prev_path in paths else paths[0]
-        for p in paths:
-            if p != canonical:
+    plan = make_plan(raw_manifest.manifest, raw_manifest.ledger, version, str(xxgk.raw_path()))
+    staging = Staging.for_run(xxgk.warehouse_path(), context.run.run_id)
+    context.log.info(
+        f"{len(plan.to_parse)} to parse, {len(plan.keep)} reports unchanged, {len(plan.remove)} to remove"
+    )
+    files = list(plan.files)
+    total = len(plan.to_parse)
+    with staging.record_writer() as writer:
+        for i, (item, rec) in enumerate(_parse(xxgk, plan.to_parse), 1):
+            writer.add(rec)
+            if rec.get("status") in REPORT_STATUSES:
                 files.append(
-                    {
-                        "path": p,
-                        "sha256": sha,
-                        "outcome": "duplicate",
-                        "reason": f"same content as {canonical}",
-                    }
-                )
-        if prev is None:
-            to_parse.append((sha, canonical))
-            continue
-        rec = prev
-        reason = None
-        if prev_path != canonical:
-            rec = copy.deepcopy(prev)
-            rec.setdefault("source", {})["path"] = canonical
-            reason = f"moved from {prev_path}"
-        records.append(rec)
-        reused += 1
-        if rec.get("status") in REPORT_STATUSES:
-            files.append({"path": canonical, "sha256": sha, "outcome": "unchanged", "reason": reason})
-        else:
-            files.append(
-                {"path": canonical, "sha256": sha, "outcome": "quarantined", "reason": quarantine_reason(rec)}
-            )
+                    {"path": item.path, "sha256": item.sha256, "report_id": report_id_of(rec),
+                     "outcome": "loaded", "reason": None}
+                )  # fmt: skip
+            else:
+                reason = quarantine_reason(rec)
+                context.log.warning(f"quarantined {item.path}: {reason}")
+                files.append(
+                    {"path": item.path, "sha256": item.sha256, "report_id": None,
+                     "outcome": "quarantined", "reason": reason}
+                )  # fmt: skip
+            _progress("parse", i, total, item.path)
+            if i % 500 == 0:
+                context.log.info(f"parsed {i}/{total}")
+    _progress("parse", total, total, "")
 
-    context.log.info(f"{len(by_sha)} distinct files: {len(to_parse)} to parse, {reused} unchanged")
-    for i, (sha, path) in enumerate(to_parse, 1):
-        try:
-            rec = parsing.parse_file(Path(path), sha256=sha)
-        except Exception as exc:
-            context.log.error(f"parser crashed on {path}: {exc!r}")
-            rec = crash_record(path, sha, fmt_of.get(sha), f"parser crashed: {type(exc).__name__}: {exc}")
-        records.append(rec)
-        if rec.get("status") in REPORT_STATUSES:
-            files.append({"path": path, "sha256": sha, "outcome": "loaded", "reason": None})
-        else:
-            files.append(
-                {"path": path, "sha256": sha, "outcome": "quarantined", "reason": quarantine_reason(rec)}
-            )
-        _progress("parse", i, len(to_parse), path)
-        if i % 100 == 0:
-            context.log.info(f"parsed {i}/{len(to_parse)}")
-    _progress("parse", len(to_parse), len(to_parse), "")
-
-    files_df = pl.DataFrame(files, schema=FILES_SCHEMA, orient="row").sort("path")
-    counts = {o: int((files_df["outcome"] == o).sum()) for o in OUTCOMES}
+    files_df = _fill_duplicates(pl.DataFrame(files, schema=FILES_SCHEMA, orient="row")).sort("path")
     return dg.Output(
-        RecordBatch(records=records, files=files_df, parsed=len(to_parse), reused=reused),
+        RecordBatch(
+            files=files_df,
+            manifest=raw_manifest.manifest,
+            remove=plan.remove,
+            staging=str(staging.root),
+            base_run_id=raw_manifest.base_run_id,
+            full=raw_manifest.full,
+            parsed=total,
+            reused=len(plan.keep),
+        ),
         metadata={
             "files": files_df.height,
-            "reports_distinct": len(by_sha),
-            "parsed": len(to_parse),
-            "reused": reused,
-            **counts,
+            "parsed": total,
+            "reused": len(plan.keep),
+            "removed_reports": len(plan.remove),
+            **_counts(files_df),
             "quarantined_files": md_table(
                 files_df.filter(pl.col("outcome") == "quarantined").select("path", "reason")
             ),
@@ -349,11 +280,129 @@ def report_records(
     )
 
 
+def _parse(xxgk: XxgkConfig, items: list) -> Any:
+    """(item, record) for every item, parsed in isolated worker processes with per-file limits.
+
+    ``workers=0`` parses in this process, one file after another, with no timeout: only for
+    debugging a reader under pdb.
+    """
+    if xxgk.workers <= 0:
+        from pipeline import parsing
+
+        for item in items:
+            yield item, parsing.parse_file(Path(item.path), sha256=item.sha256)
+        return
+    from pipeline.ingest.isolate import ParseTask, parse_many
+
+    tasks = [ParseTask(sha256=i.sha256, path=i.path, format=i.format) for i in items]
+    item_of = {(i.sha256, i.path): i for i in items}
+    for task, record in parse_many(tasks, xxgk.limits(), workers=xxgk.workers):
+        yield item_of[(task.sha256, task.path)], record
+
+
+def _fill_duplicates(files: pl.DataFrame) -> pl.DataFrame:
+    """A duplicate of a file read in this run learns its report_id once that file is read."""
+    rid = (
+        files.filter(pl.col("outcome").is_in(["loaded", "unchanged"]))
+        .select("sha256", _rid="report_id")
+        .unique("sha256")
+    )
+    return (
+        files.join(rid, on="sha256", how="left")
+        .with_columns(
+            report_id=pl.when(pl.col("outcome") == "duplicate")
+            .then(pl.coalesce("report_id", "_rid"))
+            .otherwise("report_id")
+        )
+        .drop("_rid")
+    )
+
+
+@dg.asset(group_name=GROUP, kinds={"pandera", "polars"})
+def validated_frames(
+    context: dg.AssetExecutionContext, report_records: RecordBatch
+) -> dg.Output[ValidatedBatch]:
+    """Flatten the new records into the warehouse's long frames and validate them with pandera,
+    chunk by chunk, before anything is written to the warehouse.
+
+    A report that fails validation is quarantined whole (with the reason), never published
+    in part; the rest of the batch goes on. Bad data never fails this step.
+    """
+    from pipeline.ledger.staging import Staging, iter_chunks
+    from pipeline.validation.schemas import validate_frames
+
+    staging = Staging(Path(report_records.staging))
+    quarantined: dict[str, str] = {}
+    report_paths: dict[str, str] = {}
+    cases: list[pl.DataFrame] = []
+    rows: dict[str, int] = {}
+    for part, records in iter_chunks(staging):
+        reports = [r for r in records if r.get("status") in REPORT_STATUSES]
+        frames, flatten_failed = _flatten(reports)
+        result = validate_frames(frames)
+        bad = {**flatten_failed, **{str(k): str(v) for k, v in result.quarantined.items()}}
+        if bad:
+            for rec in reports:
+                rid = report_id_of(rec)
+                if rid in bad:
+                    report_paths[rid] = (rec.get("source") or {}).get("path") or ""
+            quarantined.update(bad)
+            if result.failure_cases is not None and cases.__len__() < 20:
+                cases.append(result.failure_cases.head(200))
+        staging.write_frames(part, result.frames)
+        for name, df in result.frames.items():
+            rows[name] = rows.get(name, 0) + df.height
+
+    files = report_records.files
+    if quarantined:
+        reasons = pl.DataFrame(
+            {"report_id": list(quarantined), "_q": [f"invalid: {r}" for r in quarantined.values()]},
+            schema={"report_id": pl.String, "_q": pl.String},
+        )
+        files = (
+            files.join(reasons, on="report_id", how="left")
+            .with_columns(
+                # Only the file filed as the report changes; its duplicates stay "duplicate".
+                hit=pl.col("_q").is_not_null() & (pl.col("outcome") == "loaded")
+            )
+            .with_columns(
+                outcome=pl.when("hit").then(pl.lit("quarantined")).otherwise("outcome"),
+                reason=pl.when("hit").then("_q").otherwise("reason"),
+                report_id=pl.when("hit").then(None).otherwise("report_id"),
+            )
+            .drop("_q", "hit")
+            .sort("path")
+        )
+        context.log.warning(f"{len(quarantined)} report(s) quarantined by validation")
+    failure_cases = pl.concat(cases, how="diagonal_relaxed") if cases else pl.DataFrame()
+    q_df = pl.DataFrame(
+        [{"report_id": rid, "path": report_paths.get(rid), "reason": r} for rid, r in quarantined.items()],
+        schema={"report_id": pl.String, "path": pl.String, "reason": pl.String},
+        orient="row",
+    )
+    return dg.Output(
+        ValidatedBatch(
+            staging=str(staging.root),
+            files=files,
+            quarantined=quarantined,
+            failure_cases=failure_cases,
+            rows=rows,
+            report_paths=report_paths,
+        ),
+        metadata={
+            **{f"rows_{name}": n for name, n in sorted(rows.items())},
+            "quarantined": len(quarantined),
+            "quarantined_reports": md_table(q_df),
+            "failure_cases": md_table(failure_cases),
+        },
+    )
+
+
 def _flatten(records: list[dict]) -> tuple[dict[str, pl.DataFrame], dict[str, str]]:
     """``records_to_frames``, isolating any record that makes it raise.
 
-    Flattening the whole batch at once is the fast path; if one malformed record breaks it,
-    the batch is retried record by record so only that record is quarantined.
+    Flattening the whole chunk at once is the fast path; if one malformed record breaks it,
+    the chunk is retried record by record so only that record is quarantined.
     """
     from pipeline.validation.frames import records_to_frames
 
@@ -372,77 +421,6 @@ def _flatten(records: list[dict]) -> tuple[dict[str, pl.DataFrame], dict[str, st
     return records_to_frames(good), bad
 
 
-@dg.asset(group_name=GROUP, kinds={"pandera", "polars"})
-def validated_frames(
-    context: dg.AssetExecutionContext, report_records: RecordBatch
-) -> dg.Output[ValidatedBatch]:
-    """Flatten the report records into the warehouse's long frames and validate them with pandera.
-
-    A report that fails validation is quarantined whole (with the reason), never published
-    in part; the rest of the batch goes on. Bad data never fails this step.
-    """
-    from pipeline.validation.schemas import validate_frames
-
-    reports = [r for r in report_records.records if r.get("status") in REPORT_STATUSES]
-    frames, flatten_failed = _flatten(reports)
-    result = validate_frames(frames)
-    quarantined = {**flatten_failed, **{str(k): str(v) for k, v in result.quarantined.items()}}
-    failure_cases = result.failure_cases if result.failure_cases is not None else pl.DataFrame()
-
-    report_paths: dict[str, str] = {}
-    sha_of: dict[str, str] = {}
-    for rec in report_records.records:
-        rid = report_id_of(rec)
-        src = rec.get("source") or {}
-        if rid:
-            report_paths[rid] = src.get("path") or ""
-            if src.get("sha256"):
-                sha_of[rid] = src["sha256"]
-
-    files = report_records.files
-    if quarantined:
-        reason_of_sha = {sha_of.get(rid, rid): f"invalid: {reason}" for rid, reason in quarantined.items()}
-        reasons = pl.DataFrame(
-            {"sha256": list(reason_of_sha), "_q": list(reason_of_sha.values())},
-            schema={"sha256": pl.String, "_q": pl.String},
-        )
-        files = (
-            files.join(reasons, on="sha256", how="left")
-            .with_columns(
-                # Only the file filed as the report changes; its duplicates stay "duplicate".
-                hit=pl.col("_q").is_not_null() & pl.col("outcome").is_in(["loaded", "unchanged"])
-            )
-            .with_columns(
-                outcome=pl.when("hit").then(pl.lit("quarantined")).otherwise("outcome"),
-                reason=pl.when("hit").then("_q").otherwise("reason"),
-            )
-            .drop("_q", "hit")
-            .sort("path")
-        )
-    q_df = pl.DataFrame(
-        [{"report_id": rid, "path": report_paths.get(rid), "reason": r} for rid, r in quarantined.items()],
-        schema={"report_id": pl.String, "path": pl.String, "reason": pl.String},
-        orient="row",
-    )
-    if quarantined:
-        context.log.warning(f"{len(quarantined)} report(s) quarantined by validation")
-    return dg.Output(
-        ValidatedBatch(
-            frames=result.frames,
-            quarantined=quarantined,
-            failure_cases=failure_cases,
-            files=files,
-            report_paths=report_paths,
-        ),
-        metadata={
-            **{f"rows_{name}": int(df.height) for name, df in result.frames.items()},
-            "quarantined": len(quarantined),
-            "quarantined_reports": md_table(q_df),
-            "failure_cases": md_table(failure_cases),
-        },
-    )
-
-
 @dg.asset(group_name=GROUP, kinds={"duckdb"})
 def warehouse(
     context: dg.AssetExecutionContext,
@@ -450,30 +428,55 @@ def warehouse(
     validated_frames: ValidatedBatch,
     report_records: RecordBatch,
 ) -> dg.MaterializeResult:
-    """Publish the validated frames and this run's ingest log into the DuckDB file, atomically.
+    """Publish this run's delta into the DuckDB file, atomically, and log every file.
 
     Nothing is returned for the IO manager: the DuckDB file itself is the asset, and the
-    checks on it read that file.
+    checks on it read that file. The per-file counts also go on the run as tags
+    (``xxgk/loaded`` …), so the runs list in the UI shows what each night did.
     """
-    from pipeline.warehouse.publish import publish
+    import pipeline
+    from pipeline.ledger.plan import build_ledger
+    from pipeline.ledger.staging import Staging, sweep_stale
+    from pipeline.validation.frames import FRAME_SCHEMAS
+    from pipeline.warehouse.publish import Delta, publish
 
     path = xxgk.warehouse_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    run_id = context.run.run_id
+    files = validated_frames.files
+    staging = Staging(Path(validated_frames.staging))
     at = dt.datetime.now(dt.UTC)
-    ingest_log = validated_frames.files.with_columns(
-        run_id=pl.lit(context.run.run_id), at=pl.lit(at, dtype=pl.Datetime("us", "UTC"))
-    ).select("path", "sha256", "run_id", "outcome", "reason", "at")
-    result = publish(validated_frames.frames, ingest_log, path, report_records.records)
+    ingest_log = files.with_columns(run_id=pl.lit(run_id), at=pl.lit(at, dtype=pl.Datetime("us", "UTC")))
+    delta = Delta(
+        frames={name: staging.frame_parts(name) for name in FRAME_SCHEMAS if name != "agencies"},
+        remove=report_records.remove,
+        ledger=build_ledger(report_records.manifest, files, str(pipeline.PARSER_VERSION), run_id),
+        ingest_log=ingest_log,
+        run_id=run_id,
+        base_run_id=report_records.base_run_id,
+        full=report_records.full,
+    )
+    result = publish(delta, path)
+    staging.remove()
+    sweep_stale(path)
+    for warning in result.warnings:
+        context.log.warning(warning)
 
-    outcomes = {o: int((ingest_log["outcome"] == o).sum()) for o in OUTCOMES}
-    context.log.info(f"published {path}: {result.tables}")
+    counts = _counts(files)
+    try:
+        context.instance.add_run_tags(run_id, {f"xxgk/{o}": str(n) for o, n in counts.items()})
+    except Exception as exc:  # tags are a convenience; the counts are in the metadata too
+        context.log.warning(f"could not tag the run: {exc}")
+    context.log.info(f"published {path}: {counts}")
+    quarantined = files.filter(pl.col("outcome") == "quarantined").select("path", "reason")
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(path)),
+            "full_build": result.full,
             **{f"rows_{t}": int(n) for t, n in result.tables.items()},
             "views": ", ".join(result.views),
             "cross_year_checks": int(result.cross_year_checks),
-            **{f"files_{o}": n for o, n in outcomes.items()},
+            **{f"files_{o}": n for o, n in counts.items()},
+            "quarantined_files": md_table(quarantined),
             "publish_seconds": round(float(result.seconds), 2),
         }
     )

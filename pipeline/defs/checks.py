@@ -39,20 +39,23 @@ def failing_rules(check_results: pl.DataFrame | None, prefix: str) -> pl.DataFra
     return check_results.filter(pl.col("rule").str.starts_with(prefix) & (pl.col("ok") == False))  # noqa: E712
 
 
-def _family_result(batch: ValidatedBatch, prefix: str, meaning: str) -> dg.AssetCheckResult:
-    results = batch.frames.get("check_results")
+def _family_result(xxgk: XxgkConfig, prefix: str, meaning: str) -> dg.AssetCheckResult:
+    """Evaluate one rule family over every report in the published warehouse.
+
+    Reading the published file (not this run's batch) means an unchanged night still reports
+    the reports that break a rule: a finding stays visible until the file is corrected.
+    """
+    from pipeline.warehouse.readonly import open_read_only
+
+    with open_read_only(xxgk.warehouse_path()) as con:
+        results = con.sql(
+            "SELECT r.source_path AS path, c.report_id, c.rule, c.ok, c.expected, c.actual, c.detail, "
+            "r.is_current FROM check_results c JOIN reports r USING (report_id) "
+            "WHERE starts_with(c.rule, ?) AND c.ok IS NOT NULL",
+            params=[prefix],
+        ).pl()
     failed = failing_rules(results, prefix)
-    evaluated = 0
-    if results is not None and "rule" in results.columns:
-        evaluated = int(
-            results.filter(pl.col("rule").str.starts_with(prefix) & pl.col("ok").is_not_null()).height
-        )
-    if not failed.is_empty():
-        paths = pl.DataFrame(
-            {"report_id": list(batch.report_paths), "path": list(batch.report_paths.values())},
-            schema={"report_id": pl.String, "path": pl.String},
-        )
-        failed = failed.join(paths, on="report_id", how="left")
+    evaluated = results.height
     cols = [c for c in ("path", "report_id", "rule", "expected", "actual", "detail") if c in failed.columns]
     n_reports = failed["report_id"].n_unique() if not failed.is_empty() else 0
     return dg.AssetCheckResult(
@@ -71,11 +74,9 @@ def _family_result(batch: ValidatedBatch, prefix: str, meaning: str) -> dg.Asset
 
 
 def _family_check(name: str, prefix: str, meaning: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
-        asset="validated_frames", name=name, description=f"Format rule (WARN): {meaning}.", blocking=False
-    )
-    def _check(validated_frames: ValidatedBatch) -> dg.AssetCheckResult:
-        return _family_result(validated_frames, prefix, meaning)
+    @dg.asset_check(asset="warehouse", name=name, description=f"Format rule (WARN): {meaning}.")
+    def _check(xxgk: XxgkConfig) -> dg.AssetCheckResult:
+        return _family_result(xxgk, prefix, meaning)
 
     return _check
 

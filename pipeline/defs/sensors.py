@@ -5,8 +5,8 @@
 
 import dagster as dg
 
-from pipeline.defs.raw_files import fingerprint, iter_raw_files
 from pipeline.defs.resources import XxgkConfig
+from pipeline.ledger.walk import fingerprint, iter_raw_files
 
 
 @dg.sensor(

@@ -36,7 +36,8 @@ FRAME_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
                 "published_on": pl.Date, "status": _S, "source_path": _S, "sha256": _S,
                 "source_format": _S, "source_size": _I, "parser_version": _S, "is_current": _B,
                 "page_article20": _I, "page_requests": _I, "page_review_litigation": _I,
-                "n_issues": _I, "n_checks_failed": _I},
+                "n_issues": _I, "n_checks_failed": _I, "province": _S, "city": _S, "county": _S,
+                "town": _S, "source_mtime": pl.Datetime("us"), "version": _I},
     "request_cells": {"report_id": _S, "row_key": _S, "column_key": _S, "value": _I, "derived": _B,
                       "derived_value": _I},
     "article20_cells": {"report_id": _S, "item_key": _S, "measure_key": _S, "value": _F, "unit": _S,
@@ -98,8 +99,6 @@ class _Rows:
 class _Builder:
     def __init__(self) -> None:
         self.rows = {name: _Rows(name) for name in FRAME_SCHEMAS if name != "agencies"}
-        self.region: dict[str, list[Any]] = {c: [] for c in ("agency_id", "name", "province", "city",
-                                                              "county", "town", "year", "published_on")}  # fmt: skip
 
     def issue(self, rid: str, severity: str, code: str, where: str | None, detail: str) -> None:
         self.rows["issues"].add(report_id=rid, severity=severity, code=code, where=where, detail=detail)
@@ -111,14 +110,11 @@ class _Builder:
         validation quarantine it with the exception in the reason, instead of crashing the run.
         """
         lengths = {name: len(rows) for name, rows in self.rows.items()}
-        region_length = len(self.region["agency_id"])
         try:
             self._add_record(record)
         except Exception as err:  # noqa: BLE001 - any malformed record must be quarantined, not crash
             for name, rows in self.rows.items():
                 rows.truncate(lengths[name])
-            for bucket in self.region.values():
-                del bucket[region_length:]
             self.issue(report_id_of(record), FATAL, "record_malformed", None, f"{type(err).__name__}: {err}")
 
     def _add_record(self, record: Mapping[str, Any]) -> None:
@@ -133,13 +129,6 @@ class _Builder:
         pages = _mapping(record.get("table_pages"))
         checks = [c for c in record.get("checks") or [] if isinstance(c, Mapping)]
         issues = [i for i in record.get("issues") or [] if isinstance(i, Mapping)]
-
-        self.region["agency_id"].append(aid)
-        self.region["name"].append(normalize_name(record.get("agency")))
-        for key in ("province", "city", "county", "town"):
-            self.region[key].append(_str(region.get(key)) or None)
-        self.region["year"].append(year)
-        self.region["published_on"].append(published_on)
 
         derived = _mapping(record.get("derived"))
         if tpl in template.TEMPLATES:
@@ -164,6 +153,7 @@ class _Builder:
             page_requests=self._page(rid, "requests", pages.get("requests")),
             page_review_litigation=self._page(rid, "review_litigation", pages.get("review_litigation")),
             n_issues=len(issues), n_checks_failed=sum(1 for c in checks if c.get("ok") is False),
+            **{key: _str(region.get(key)) or None for key in ("province", "city", "county", "town")},
         )  # fmt: skip
 
     # -- helpers -------------------------------------------------------------------------
@@ -283,19 +273,38 @@ class _Builder:
         return {name: out[name] for name in FRAME_SCHEMAS}
 
     def _agencies(self) -> pl.DataFrame:
-        """One row per agency: the latest report's region parts, falling back to older ones."""
-        schema = {**{k: pl.String for k in self.region}, "year": pl.Int64, "published_on": pl.Date}
-        latest_first = pl.DataFrame(self.region, schema=schema).sort(
-            ["year", "published_on"], descending=True, nulls_last=True
-        )
-        parts = ("name", "province", "city", "county", "town")
-        grouped = latest_first.group_by("agency_id", maintain_order=True).agg(
-            pl.col(p).drop_nulls().first() for p in parts
-        )
-        levels = [agency_level(*row) for row in grouped.select(parts).iter_rows()]
-        return grouped.with_columns(level=pl.Series(levels, dtype=pl.String)).select(
-            list(FRAME_SCHEMAS["agencies"])
-        ).sort("agency_id").cast(FRAME_SCHEMAS["agencies"])  # fmt: skip
+        return agencies_from_reports(self.rows["reports"].frame())
+
+
+def agencies_from_reports(reports: pl.DataFrame) -> pl.DataFrame:
+    """One row per agency: the latest report's name and region parts, falling back to older ones.
+
+    A function of the reports frame alone, so that publishing can recompute the agencies of
+    the whole warehouse from its ``reports`` table after an incremental load (an agency's
+    newest report may have arrived in this run while its older ones were loaded long ago).
+    """
+    parts = ("province", "city", "county", "town")
+    latest_first = reports.select(
+        "agency_id",
+        pl.col("agency_name")
+        .map_elements(normalize_name, return_dtype=pl.String, skip_nulls=True)
+        .alias("name"),
+        *parts,
+        "year",
+        "published_on",
+        "report_id",
+    ).sort(
+        ["agency_id", "year", "published_on", "report_id"],
+        descending=[False, True, True, True],
+        nulls_last=True,
+    )
+    grouped = latest_first.group_by("agency_id", maintain_order=True).agg(
+        pl.col(p).drop_nulls().first() for p in ("name", *parts)
+    )
+    levels = [agency_level(*row) for row in grouped.select("name", *parts).iter_rows()]
+    return grouped.with_columns(level=pl.Series(levels, dtype=pl.String)).select(
+        list(FRAME_SCHEMAS["agencies"])
+    ).sort("agency_id").cast(FRAME_SCHEMAS["agencies"])  # fmt: skip
 
 
 def _str(value: object) -> str | None:
@@ -322,18 +331,22 @@ def _unit(units: Mapping[str, Any], item: str, measure: str) -> str | None:
 
 
 def mark_current(reports: pl.DataFrame) -> pl.DataFrame:
-    """Set ``is_current``: per agency and year, the latest ``published_on``, then the later path.
+    """Set ``is_current`` and ``version`` within one batch (publishing recomputes both over
+    the whole warehouse with sql/publish/versions.sql, the same ordering).
 
+    Per agency and year the versions are numbered oldest first by signature date
+    (``published_on``), then file time (``source_mtime``), then path; the newest is current.
     A re-issued (corrected) report supersedes the first; analysts filter on ``is_current``.
-    Call again after quarantine, so a group whose newest report was removed still has one.
     """
     ordered = reports.sort(
-        ["agency_id", "year", "published_on", "source_path"],
-        descending=[False, False, True, True],
-        nulls_last=True,
+        ["agency_id", "year", "published_on", "source_mtime", "source_path", "report_id"],
+        nulls_last=False,
     )
-    return ordered.with_columns(is_current=pl.struct("agency_id", "year").is_first_distinct()).sort(
-        "source_path", "report_id", nulls_last=True
+    group = pl.struct("agency_id", "year")
+    return (
+        ordered.with_columns(version=pl.int_range(1, pl.len() + 1).over(group).cast(pl.Int64))
+        .with_columns(is_current=pl.col("version") == pl.col("version").max().over(group))
+        .sort("source_path", "report_id", nulls_last=True)
     )
 
 

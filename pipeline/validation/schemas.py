@@ -65,6 +65,13 @@ class Reports(pa.DataFrameModel):
     page_review_litigation: pl.Int64 = pa.Field(nullable=True, ge=0)
     n_issues: pl.Int64 = pa.Field(ge=0)
     n_checks_failed: pl.Int64 = pa.Field(ge=0)
+    province: str = pa.Field(nullable=True)
+    city: str = pa.Field(nullable=True)
+    county: str = pa.Field(nullable=True)
+    town: str = pa.Field(nullable=True)
+    source_mtime: pl.Datetime = pa.Field(nullable=True)
+    """Filled at publishing from the raw file's stat (the record does not carry it)."""
+    version: pl.Int64 = pa.Field(nullable=True, ge=1)
 
     @pa.dataframe_check(error="status 'ok' requires a year and a template")
     def ok_has_year_and_template(cls, data: pa.PolarsData) -> pl.LazyFrame:

@@ -1,45 +1,82 @@
-"""Publish validated frames into the DuckDB warehouse, all or nothing.
+"""Publish a run's changes into the DuckDB warehouse, all or nothing.
 
-The new warehouse is built in a fresh file beside the target (``<name>.building-<pid>``),
-checkpointed, fsynced and then renamed over the target with ``os.replace``. The rename is
-atomic, so analysts see either the old warehouse or the new one, never a mix; a reader
-holding the old file open keeps reading the old inode undisturbed. On any error the
-partial file is deleted and the old warehouse is left byte-identical.
+A run changes the warehouse by a *delta*: reports to remove (files gone or read again),
+validated frames to add, the new ledger of raw files and this run's ingest-log rows.
+The delta is applied to a private copy of the current warehouse (``<name>.building-<pid>``);
+the derived parts (versions and ``is_current``, agencies, cross-year checks, views,
+comments) are recomputed over the whole copy, which is then checkpointed, fsynced and
+renamed over the target with ``os.replace``. The rename is atomic, so analysts see either
+the old warehouse or the new one, never a mix, and a reader holding the old file open
+keeps reading the old inode undisturbed. A crash at any point (even SIGKILL) leaves the
+old file untouched; the build file is deleted on error, or by the next run when the
+process died.
+
+Without a usable previous warehouse (first run, unreadable file, older schema) the build
+starts empty: ``Delta.full`` — the caller then supplies every report, not a delta.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+import fcntl
 import os
 import re
+import shutil
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import polars as pl
 
 import pipeline
 from pipeline import template
-from pipeline.validation.frames import FRAME_SCHEMAS, empty_frames
+from pipeline.ledger.plan import LEDGER_SCHEMA, empty_ledger
+from pipeline.validation.frames import FRAME_SCHEMAS, agencies_from_reports
 from pipeline.warehouse.readonly import open_read_only, table_names
 
 SQL_DIR = Path(pipeline.__file__).parents[1] / "sql"
 
+SCHEMA_VERSION = "2"
+"""Bumped when a table's columns change: an older warehouse is then rebuilt from the raw files."""
+
 INGEST_LOG_SCHEMA: dict[str, pl.DataType] = {
-    "path": pl.String, "sha256": pl.String, "run_id": pl.String, "outcome": pl.String,
-    "reason": pl.String, "at": pl.Datetime("us"),
+    "path": pl.String, "sha256": pl.String, "report_id": pl.String, "run_id": pl.String,
+    "outcome": pl.String, "reason": pl.String, "at": pl.Datetime("us"),
 }  # fmt: skip
 """``at`` is a naive UTC timestamp; tz-aware input is converted to UTC."""
 
-REPORT_RECORDS_SCHEMA: dict[str, pl.DataType] = {
-    "sha256": pl.String, "parser_version": pl.String, "path": pl.String, "outcome": pl.String,
-    "reason": pl.String, "record_json": pl.String,
-}  # fmt: skip
+REPORT_TABLES = tuple(name for name in FRAME_SCHEMAS if name != "agencies")
+"""Tables keyed by report_id: a report's rows are removed from all of them at once."""
+
+PAUSE_ENV = "XXGK_PAUSE_AT"
+"""Fault injection for the kill tests: name a publishing stage and the process stops there
+(writing ``<build file>.paused``) until it is killed. Never set in production."""
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+FrameSource = pl.DataFrame | Sequence[Path]
+"""A table's new rows: a polars frame, or Parquet files written by the staging step."""
+
+
+class WarehouseChanged(RuntimeError):
+    """Another run published between this run's planning and its publishing."""
+
+
+@dataclass
+class Delta:
+    """One run's change to the warehouse (see the module docstring)."""
+
+    frames: Mapping[str, FrameSource] = field(default_factory=dict)
+    remove: set[str] = field(default_factory=set)
+    ledger: pl.DataFrame = field(default_factory=empty_ledger)
+    ingest_log: pl.DataFrame | None = None
+    run_id: str = ""
+    base_run_id: str | None = None
+    """The warehouse's ``last_run_id`` when the run planned its delta; publishing refuses a
+    warehouse that has moved on since (another run would be silently undone)."""
+    full: bool = False
 
 
 @dataclass
@@ -51,114 +88,213 @@ class PublishResult:
     views: list[str] = field(default_factory=list)
     cross_year_checks: int = 0
     seconds: float = 0.0
+    full: bool = False
     warnings: list[str] = field(default_factory=list)
     """E.g. the previous warehouse was unreadable, so its history could not be carried over."""
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What a run needs from the published warehouse before it starts: the ledger and its run id.
+
+    ``usable`` is False when there is no warehouse, it cannot be read, or its schema is older:
+    the run must then read every file (a full build).
+    """
+
+    ledger: pl.DataFrame
+    last_run_id: str | None
+    usable: bool
+    reason: str | None = None
 
 
 def empty_ingest_log() -> pl.DataFrame:
     return pl.DataFrame(schema=INGEST_LOG_SCHEMA)
 
 
-def load_previous(warehouse: Path) -> tuple[dict[str, dict[str, Any]], pl.DataFrame]:
-    """Records of the last run that the current parser would reproduce, and the ingest log so far.
+def read_previous(warehouse: Path) -> Previous:
+    """The current warehouse's ledger (``raw_files``) and last run id, read-only.
 
-    Returns ``({sha256: record}, ingest_log)``. Only records whose ``parser_version`` equals
-    ``pipeline.PARSER_VERSION`` are returned: bumping the version re-reads every file once.
-    A record found by sha256 may come from another path with the same content: the caller
-    should set ``record["source"]["path"]`` to the file it is processing. Raises
-    ``duckdb.Error`` when the file exists but is not a readable DuckDB database.
+    Never raises: a missing, damaged or outdated warehouse is reported as not usable.
     """
     warehouse = Path(warehouse)
     if not warehouse.exists():
-        return {}, empty_ingest_log()
-    with open_read_only(warehouse) as con:
-        tables = table_names(con)
-        records: dict[str, dict[str, Any]] = {}
-        if "report_records" in tables:
-            rows = con.execute(
-                "SELECT sha256, record_json FROM report_records WHERE parser_version = ? ORDER BY path",
-                [pipeline.PARSER_VERSION],
-            ).fetchall()
-            records = {sha: json.loads(text) for sha, text in rows if sha}
-        log = _read_ingest_log(con, tables)
-    return records, log
+        return Previous(empty_ledger(), None, False, "no warehouse yet")
+    try:
+        with open_read_only(warehouse) as con:
+            meta = _meta(con)
+            if meta.get("schema_version") != SCHEMA_VERSION:
+                return Previous(
+                    empty_ledger(), meta.get("last_run_id"), False,
+                    f"warehouse schema {meta.get('schema_version')!r} is not {SCHEMA_VERSION!r}",
+                )  # fmt: skip
+            ledger = _conform(con.sql("SELECT * FROM raw_files").pl(), LEDGER_SCHEMA)
+            return Previous(ledger, meta.get("last_run_id"), True)
+    except (duckdb.Error, OSError) as err:
+        return Previous(empty_ledger(), None, False, f"cannot read {warehouse}: {err}")
 
 
-def publish(
-    frames: Mapping[str, pl.DataFrame],
-    ingest_log: pl.DataFrame,
-    warehouse: Path,
-    records: Iterable[Mapping[str, Any]] | None = None,
-) -> PublishResult:
-    """Replace ``warehouse`` with a new file holding ``frames``, or leave it untouched on error.
-
-    ``ingest_log`` holds only this run's rows; they are appended to the previous warehouse's
-    log here. ``records`` are every record processed in this run (quarantined ones too),
-    stored as JSON for the next run's ``load_previous``; when None, the previous warehouse's
-    ``report_records`` are carried over unchanged. An unreadable previous warehouse is
-    replaced with a warning in ``PublishResult.warnings`` rather than blocking every run.
-    """
+def publish(delta: Delta, warehouse: Path) -> PublishResult:
+    """Apply ``delta`` to a copy of ``warehouse`` and rename it into place, or change nothing."""
     started = time.monotonic()
     warehouse = Path(warehouse)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_builds(warehouse)
-    building = warehouse.with_name(f"{warehouse.name}.building-{os.getpid()}")
-    _remove(building)
-    new_log = _normalize_log(ingest_log)
     warnings: list[str] = []
-    try:
-        old_log, old_records = _previous_rows(warehouse, keep_records=records is None)
-    except duckdb.Error as err:  # a damaged warehouse must not block every future run
-        warnings.append(
-            f"previous warehouse {warehouse} is unreadable, its history is not carried over: {err}"
-        )
-        old_log, old_records = empty_ingest_log(), pl.DataFrame(schema=REPORT_RECORDS_SCHEMA)
-    report_records = old_records if records is None else _report_records(records, new_log)
-    try:
-        con = duckdb.connect(str(building))
-        try:
-            _create_tables(con, {**empty_frames(), **frames})
-            _create_table(con, "dictionary", _dictionary())
-            _create_table(con, "report_records", report_records)
-            _create_table(con, "ingest_log", pl.concat([old_log, new_log]))
-            _run_sql_dir(con, SQL_DIR / "views")
-            _run_sql_file(con, SQL_DIR / "comments.sql")
-            _run_sql_dir(con, SQL_DIR / "checks")
-            result = _summarize(con, warehouse)
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        _fsync(building)
-        os.replace(building, warehouse)
-        _fsync(warehouse.parent)
-    except BaseException:
+    with _exclusive(warehouse):
+        _remove_stale_builds(warehouse)
+        building = warehouse.with_name(f"{warehouse.name}.building-{os.getpid()}")
         _remove(building)
-        raise
+        try:
+            full, old_log = _start_build(delta, warehouse, building, warnings)
+            _pause("copied", building)
+            con = duckdb.connect(str(building))
+            try:
+                if full:
+                    _create_empty(con, old_log)
+                _apply(con, delta)
+                _pause("applied", building)
+                _derive(con, delta)
+                result = _summarize(con, warehouse)
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            _pause("checkpointed", building)
+            _fsync(building)
+            os.replace(building, warehouse)
+            _fsync(warehouse.parent)
+        except BaseException:
+            _remove(building)
+            raise
+    _pause("replaced", warehouse)
     result.seconds = time.monotonic() - started
+    result.full = full
     result.warnings = warnings
     return result
 
 
-# -- reading the previous warehouse -------------------------------------------------------
+# -- starting the build ---------------------------------------------------------------------
 
 
-def _read_ingest_log(con: duckdb.DuckDBPyConnection, tables: set[str]) -> pl.DataFrame:
-    if "ingest_log" not in tables:
-        return empty_ingest_log()
-    return _normalize_log(con.sql("SELECT * FROM ingest_log").pl())
+def _start_build(delta: Delta, warehouse: Path, building: Path, warnings: list[str]) -> tuple[bool, pl.DataFrame]:
+    """Copy the current warehouse to the build file, or decide on a full build.
+
+    Returns (full, old ingest log to carry into a full build). A delta made against another
+    run's warehouse is refused rather than applied to the wrong base.
+    """
+    previous = read_previous(warehouse)
+    if not delta.full:
+        if not previous.usable:
+            raise WarehouseChanged(
+                f"{warehouse} is not the warehouse this run planned against ({previous.reason}); run again"
+            )
+        if previous.last_run_id != delta.base_run_id:
+            raise WarehouseChanged(
+                f"{warehouse} was published by run {previous.last_run_id} after this run read it "
+                f"(run {delta.base_run_id}); run again"
+            )
+        shutil.copyfile(warehouse, building)
+        wal = warehouse.with_name(warehouse.name + ".wal")
+        if wal.exists():  # an analyst's read-write session may hold changes not yet checkpointed
+            shutil.copyfile(wal, building.with_name(building.name + ".wal"))
+        return False, empty_ingest_log()
+    old_log = empty_ingest_log()
+    if warehouse.exists():
+        try:
+            with open_read_only(warehouse) as con:
+                if "ingest_log" in table_names(con):
+                    old_log = _normalize_log(con.sql("SELECT * FROM ingest_log").pl())
+        except duckdb.Error as err:  # a damaged warehouse must not block every future run
+            warnings.append(f"previous warehouse {warehouse} is unreadable, its history is not carried over: {err}")
+    return True, old_log
 
 
-def _previous_rows(warehouse: Path, keep_records: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The old ingest log (always) and the old report_records (only when they are carried over)."""
-    records = pl.DataFrame(schema=REPORT_RECORDS_SCHEMA)
-    if not warehouse.exists():
-        return empty_ingest_log(), records
-    with open_read_only(warehouse) as con:
-        tables = table_names(con)
-        log = _read_ingest_log(con, tables)
-        if keep_records and "report_records" in tables:
-            records = _conform(con.sql("SELECT * FROM report_records").pl(), REPORT_RECORDS_SCHEMA)
-    return log, records
+def _create_empty(con: duckdb.DuckDBPyConnection, old_log: pl.DataFrame) -> None:
+    for name, schema in FRAME_SCHEMAS.items():
+        _create_table(con, name, pl.DataFrame(schema=schema))
+    _create_table(con, "raw_files", empty_ledger())
+    _create_table(con, "ingest_log", old_log)
+    _create_table(con, "dictionary", _dictionary())
+    con.execute("CREATE TABLE warehouse_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+
+
+# -- applying the delta -----------------------------------------------------------------------
+
+
+def _apply(con: duckdb.DuckDBPyConnection, delta: Delta) -> None:
+    """Remove the delta's reports (and any report about to be re-inserted), insert the new rows,
+    replace the ledger and append the log."""
+    new_ids = _new_report_ids(con, delta.frames.get("reports"))
+    drop = pl.DataFrame({"report_id": sorted(set(delta.remove) | new_ids)}, schema={"report_id": pl.String})
+    con.register("_drop", drop)
+    try:
+        for name in REPORT_TABLES:
+            con.execute(f'DELETE FROM "{name}" WHERE report_id IN (SELECT report_id FROM _drop)')
+    finally:
+        con.unregister("_drop")
+    for name in REPORT_TABLES:
+        source = delta.frames.get(name)
+        if source is not None:
+            _insert(con, name, source)
+    con.execute("DELETE FROM raw_files")
+    _insert(con, "raw_files", _conform(delta.ledger, LEDGER_SCHEMA))
+    if delta.ingest_log is not None:
+        _insert(con, "ingest_log", _normalize_log(delta.ingest_log))
+
+
+def _new_report_ids(con: duckdb.DuckDBPyConnection, source: FrameSource | None) -> set[str]:
+    if source is None:
+        return set()
+    if isinstance(source, pl.DataFrame):
+        return set(source["report_id"].to_list())
+    if not source:
+        return set()
+    rows = con.execute("SELECT report_id FROM read_parquet(?)", [[str(p) for p in source]]).fetchall()
+    return {r[0] for r in rows}
+
+
+def _insert(con: duckdb.DuckDBPyConnection, name: str, source: FrameSource) -> None:
+    """Insert by column name, so a frame's column order never matters."""
+    if not _IDENTIFIER.match(name):
+        raise ValueError(f"not a table name: {name!r}")
+    if isinstance(source, pl.DataFrame):
+        if source.height == 0:
+            return
+        con.register("_insert_src", source)
+        try:
+            con.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM _insert_src')
+        finally:
+            con.unregister("_insert_src")
+    elif source:
+        con.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM read_parquet(?)', [[str(p) for p in source]])
+
+
+def _derive(con: duckdb.DuckDBPyConnection, delta: Delta) -> None:
+    """Recompute what depends on the whole warehouse, not on one report."""
+    _run_sql_dir(con, SQL_DIR / "publish")  # paths and file times from the ledger; versions; is_current
+    reports = con.sql(
+        "SELECT agency_id, agency_name, province, city, county, town, year, published_on, report_id FROM reports"
+    ).pl()
+    con.execute("DELETE FROM agencies")
+    _insert(con, "agencies", agencies_from_reports(reports))
+    con.execute("DELETE FROM check_results WHERE origin = 'cross_year'")
+    _run_sql_dir(con, SQL_DIR / "views")
+    _run_sql_file(con, SQL_DIR / "comments.sql")
+    _run_sql_dir(con, SQL_DIR / "checks")
+    for key, value in {
+        "schema_version": SCHEMA_VERSION,
+        "parser_version": str(pipeline.PARSER_VERSION),
+        "last_run_id": delta.run_id,
+        "published_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }.items():
+        con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES (?, ?)", [key, value])
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    if "warehouse_meta" not in table_names(con):
+        return {}
+    return dict(con.execute("SELECT key, value FROM warehouse_meta").fetchall())
 
 
 def _conform(frame: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
@@ -178,27 +314,6 @@ def _normalize_log(log: pl.DataFrame) -> pl.DataFrame:
         elif dtype == pl.String:
             log = log.with_columns(pl.col("at").str.to_datetime(time_zone="UTC").dt.replace_time_zone(None))
     return _conform(log, INGEST_LOG_SCHEMA)
-
-
-def _report_records(records: Iterable[Mapping[str, Any]], new_log: pl.DataFrame) -> pl.DataFrame:
-    """One row per processed file, with its outcome in this run (the last log row for its path)."""
-    outcome = {row["path"]: (row["outcome"], row["reason"]) for row in new_log.iter_rows(named=True)}
-    rows: dict[str, list[Any]] = {c: [] for c in REPORT_RECORDS_SCHEMA}
-    for record in records:
-        source = record.get("source") or {}
-        path = source.get("path")
-        result = outcome.get(path, (None, None))
-        for column, value in zip(
-            REPORT_RECORDS_SCHEMA,
-            (source.get("sha256"), record.get("parser_version"), path, *result,
-             json.dumps(record, ensure_ascii=False, default=str)),
-            strict=True,
-        ):  # fmt: skip
-            rows[column].append(None if value is None else str(value))
-    return pl.DataFrame(rows, schema=REPORT_RECORDS_SCHEMA)
-
-
-# -- building the new warehouse ----------------------------------------------------------
 
 
 def _dictionary() -> pl.DataFrame:
@@ -230,16 +345,6 @@ def _create_table(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame
         con.unregister(view)
 
 
-def _create_tables(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pl.DataFrame]) -> None:
-    """Contract frames are conformed to their schema, so an empty or partial run still has every column."""
-    for name, frame in frames.items():
-        schema = FRAME_SCHEMAS.get(name)
-        if schema is not None:
-            extra = [c for c in frame.columns if c not in schema]
-            frame = pl.concat([_conform(frame, schema), frame.select(extra)], how="horizontal")
-        _create_table(con, name, frame)
-
-
 def _run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     if path.exists():
         con.execute(path.read_text(encoding="utf-8"))
@@ -261,7 +366,27 @@ def _summarize(con: duckdb.DuckDBPyConnection, warehouse: Path) -> PublishResult
     return PublishResult(path=warehouse, tables=counts, views=views, cross_year_checks=cross_year[0])  # type: ignore[index]
 
 
-# -- files ---------------------------------------------------------------------------------
+def _pause(stage: str, path: Path) -> None:
+    """Fault injection (see PAUSE_ENV): stop at ``stage`` so a test can kill the process there."""
+    if os.environ.get(PAUSE_ENV) == stage:
+        path.with_name(path.name + ".paused").write_text(f"{stage} {os.getpid()}\n")
+        time.sleep(3600)
+
+
+@contextlib.contextmanager
+def _exclusive(warehouse: Path) -> Iterator[None]:
+    """One publisher at a time per warehouse (an ``xxgk run`` beside the daemon's run).
+
+    ``flock`` is released by the kernel when the process dies, so a killed run never leaves
+    a stale lock behind.
+    """
+    lock = warehouse.with_name(warehouse.name + ".lock")
+    with lock.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _fsync(path: Path) -> None:
@@ -274,14 +399,14 @@ def _fsync(path: Path) -> None:
 
 
 def _remove(path: Path) -> None:
-    for candidate in (path, path.with_name(path.name + ".wal")):
+    for candidate in (path, path.with_name(path.name + ".wal"), path.with_name(path.name + ".paused")):
         candidate.unlink(missing_ok=True)
 
 
 def _remove_stale_builds(warehouse: Path) -> None:
     """Delete build files left by crashed runs whose process no longer exists."""
     for path in warehouse.parent.glob(f"{warehouse.name}.building-*"):
-        pid = path.name.rsplit("-", 1)[-1].removesuffix(".wal")
+        pid = path.name.rsplit("-", 1)[-1].split(".")[0]
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
             path.unlink(missing_ok=True)
 

@@ -1,4 +1,4 @@
-"""Walking the raw folder: shared by the ``raw_manifest`` asset and ``raw_files_sensor``.
+"""Walking the raw folder: shared by the manifest scan and ``raw_files_sensor``.
 
 Both must agree on which files count, or the sensor would fire for files the pipeline then
 ignores (or miss files it reads). No Dagster import here: it is plain file-system code.

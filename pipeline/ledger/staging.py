@@ -1,0 +1,132 @@
+"""A run's work in progress on disk, in bounded chunks: parsed records, then validated frames.
+
+Holding a whole corpus of records in memory does not scale (100,000 reports is gigabytes of
+dicts), and Dagster's IO manager would pickle it all between steps. Instead each step
+streams its output into a run-scoped staging folder beside the warehouse and hands the next
+step only the folder's path. The folder outlives a failed run, so Dagster's "re-execute from
+failure" can pick up where it stopped; a successful publish deletes it, and folders left by
+runs that never finished are swept after a week.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+CHUNK_RECORDS = 500
+"""Records per chunk: large enough that per-chunk costs vanish, small enough for bounded memory."""
+
+STALE_SECONDS = 7 * 24 * 3600
+
+
+class Staging:
+    """The staging folder of one run: ``records/part-NNNNN.jsonl`` and ``frames/<table>/part-NNNNN.parquet``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    @classmethod
+    def for_run(cls, warehouse: Path, run_id: str) -> Staging:
+        return cls(staging_root(warehouse) / run_id)
+
+    # -- records -------------------------------------------------------------------------
+
+    def record_writer(self, chunk_size: int = CHUNK_RECORDS) -> RecordWriter:
+        return RecordWriter(self.root / "records", chunk_size)
+
+    def record_chunks(self) -> list[Path]:
+        return sorted((self.root / "records").glob("part-*.jsonl"))
+
+    @staticmethod
+    def read_records(chunk: Path) -> list[dict[str, Any]]:
+        with chunk.open(encoding="utf-8") as fh:
+            return [json.loads(line) for line in fh if line.strip()]
+
+    # -- frames --------------------------------------------------------------------------
+
+    def write_frames(self, part: int, frames: dict[str, pl.DataFrame]) -> None:
+        """Write one chunk's validated frames (empty frames are skipped)."""
+        for name, frame in frames.items():
+            if frame.height == 0:
+                continue
+            folder = self.root / "frames" / name
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f".part-{part:05d}.parquet.tmp"
+            frame.write_parquet(tmp)
+            tmp.replace(folder / f"part-{part:05d}.parquet")  # a half-written part is never visible
+
+    def frame_parts(self, name: str) -> list[Path]:
+        return sorted((self.root / "frames" / name).glob("part-*.parquet"))
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class RecordWriter:
+    """Append records as JSON lines, starting a new chunk file every ``chunk_size`` records."""
+
+    def __init__(self, folder: Path, chunk_size: int) -> None:
+        self.folder = folder
+        self.chunk_size = chunk_size
+        self.count = 0
+        self._fh: Any = None
+        self._part = 0
+        self._in_part = 0
+        shutil.rmtree(folder, ignore_errors=True)  # a re-executed step starts clean
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def add(self, record: dict[str, Any]) -> None:
+        if self._fh is None or self._in_part >= self.chunk_size:
+            self._rotate()
+        self._fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        self._in_part += 1
+        self.count += 1
+
+    def _rotate(self) -> None:
+        self.close()
+        self._part += 1
+        self._in_part = 0
+        self._fh = (self.folder / f"part-{self._part:05d}.jsonl").open("w", encoding="utf-8")
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+    def __enter__(self) -> RecordWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def staging_root(warehouse: Path) -> Path:
+    """``data/warehouse/.staging``: beside the warehouse, so it is on the same (shared) storage."""
+    return Path(warehouse).parent / ".staging"
+
+
+def sweep_stale(warehouse: Path, now: float | None = None) -> list[Path]:
+    """Delete staging folders untouched for a week (runs that failed and were never re-executed)."""
+    root = staging_root(warehouse)
+    now = time.time() if now is None else now
+    removed = []
+    for folder in root.glob("*") if root.is_dir() else []:
+        try:
+            if folder.is_dir() and now - folder.stat().st_mtime > STALE_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+        except OSError:
+            continue
+    return removed
+
+
+def iter_chunks(staging: Staging) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """(part number, records) for each record chunk, in order."""
+    for chunk in staging.record_chunks():
+        yield int(chunk.stem.split("-")[1]), Staging.read_records(chunk)
