@@ -41,6 +41,9 @@ class RunSummary:
     files: pl.DataFrame
     """One row per file seen: path, sha256, outcome, reason (the run's ingest_log rows)."""
     checks_failed: list[FailedCheck] = field(default_factory=list)
+    hashed: int = 0
+    """Files read to hash them (new, changed or forced); the others kept the ledger's hash."""
+    full_build: bool = False
 
     def count(self, outcome: str) -> int:
         return int((self.files["outcome"] == outcome).sum()) if self.files.height else 0
@@ -166,6 +169,7 @@ def run_pipeline(
             tags={"xxgk/source": "xxgk run"},
         )
         batch = result.output_for_node("validated_frames")
+        manifest = result.output_for_node("raw_manifest")
         evaluations = result.get_asset_check_evaluations()
     failed = [
         FailedCheck(
@@ -185,4 +189,6 @@ def run_pipeline(
         warehouse=Path(warehouse),
         files=batch.files,
         checks_failed=failed,
+        hashed=int(manifest.manifest["hashed"].sum()),
+        full_build=manifest.full,
     )

@@ -84,21 +84,20 @@ def _warehouse_with_log(path: Path) -> None:
             orient="row",
         )  # fmt: skip
 
+    from pipeline.warehouse.publish import Delta
+
     publish(
-        {},
-        log("run-one", t0, [("data/raw/a.txt", "loaded", None), ("data/raw/b.pdf", "loaded", None)]),
+        Delta(ingest_log=log("run-one", t0, [("data/raw/a.txt", "loaded", None), ("data/raw/b.pdf", "loaded", None)]),
+              run_id="run-one", full=True),
         path,
-        [],
     )
     publish(
-        {},
-        log("run-two", t0 + dt.timedelta(days=1), [
+        Delta(ingest_log=log("run-two", t0 + dt.timedelta(days=1), [
             ("data/raw/a.txt", "unchanged", None),
             ("data/raw/b.pdf", "quarantined", "unreadable: encrypted PDF"),
             ("data/raw/copy/a.txt", "duplicate", "same content as data/raw/a.txt"),
-        ]),
+        ]), run_id="run-two", base_run_id="run-one"),
         path,
-        [],
     )  # fmt: skip
 
 

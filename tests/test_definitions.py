@@ -9,18 +9,18 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipeline.ledger.walk import fingerprint, iter_raw_files
 from pipeline.defs.resources import XxgkConfig
+from pipeline.ledger.walk import fingerprint, iter_raw_files
 
 ROOT = Path(__file__).resolve().parents[1]
 
-ASSETS = {"raw_manifest", "report_records", "validated_frames", "warehouse"}
+ASSETS = {"raw_manifest", "report_records", "validated_frames", "warehouse", "warehouse_parquet"}
 CHECKS = {
-    ("validated_frames", "requests_balance"),
-    ("validated_frames", "requests_outcomes_sum"),
-    ("validated_frames", "applicants_row_sum"),
-    ("validated_frames", "review_litigation_totals"),
-    ("validated_frames", "narrative_matches_tables"),
+    ("warehouse", "requests_balance"),
+    ("warehouse", "requests_outcomes_sum"),
+    ("warehouse", "applicants_row_sum"),
+    ("warehouse", "review_litigation_totals"),
+    ("warehouse", "narrative_matches_tables"),
     ("validated_frames", "schema_validation"),
     ("warehouse", "cross_year_carryover"),
 }

