@@ -69,6 +69,9 @@ def test_a_failed_run_re_executed_from_failure_publishes_without_reparsing(tmp_p
             assert "report_records" not in executed and "raw_manifest" not in executed
             assert "warehouse" in executed
             run_id = again.run_id
+        tags = instance.get_run_by_id(run_id).tags  # the counts, on the run as the UI lists it
+        assert tags["xxgk/loaded"] == "1" and tags["xxgk/unchanged"] == "4"
+        assert tags["xxgk/quarantined"] == "0" and "xxgk/failed_check_reports" in tags
     assert _count(warehouse, "SELECT count(*) FROM reports") == 5
     assert _count(warehouse, f"SELECT count(*) FROM ingest_log WHERE run_id = '{run_id}' AND outcome = 'loaded'") == 1
     assert not (warehouse.parent / ".staging" / failed_id).exists()  # cleaned once published

@@ -462,8 +462,10 @@ def warehouse(
         context.log.warning(warning)
 
     counts = _counts(files)
+    tags = {f"xxgk/{o}": str(n) for o, n in counts.items()}
+    tags["xxgk/failed_check_reports"] = str(result.failed_check_reports)
     try:
-        context.instance.add_run_tags(run_id, {f"xxgk/{o}": str(n) for o, n in counts.items()})
+        context.instance.add_run_tags(run_id, tags)
     except Exception as exc:  # tags are a convenience; the counts are in the metadata too
         context.log.warning(f"could not tag the run: {exc}")
     context.log.info(f"published {path}: {counts}")
@@ -475,6 +477,8 @@ def warehouse(
             **{f"rows_{t}": int(n) for t, n in result.tables.items()},
             "views": ", ".join(result.views),
             "cross_year_checks": int(result.cross_year_checks),
+            "failed_checks": int(result.failed_checks),
+            "failed_check_reports": int(result.failed_check_reports),
             **{f"files_{o}": n for o, n in counts.items()},
             "quarantined_files": md_table(quarantined),
             "publish_seconds": round(float(result.seconds), 2),

@@ -87,6 +87,9 @@ class PublishResult:
     tables: dict[str, int] = field(default_factory=dict)
     views: list[str] = field(default_factory=list)
     cross_year_checks: int = 0
+    failed_checks: int = 0
+    """check_results rows with ok = false (the format's rules a printed number breaks)."""
+    failed_check_reports: int = 0
     seconds: float = 0.0
     full: bool = False
     warnings: list[str] = field(default_factory=list)
@@ -363,7 +366,11 @@ def _summarize(con: duckdb.DuckDBPyConnection, warehouse: Path) -> PublishResult
         "SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main' ORDER BY view_name"
     ).fetchall()]  # fmt: skip
     cross_year = con.execute("SELECT count(*) FROM check_results WHERE origin = 'cross_year'").fetchone()
-    return PublishResult(path=warehouse, tables=counts, views=views, cross_year_checks=cross_year[0])  # type: ignore[index]
+    failed = con.execute("SELECT count(*), count(DISTINCT report_id) FROM check_results WHERE ok = false").fetchone()
+    return PublishResult(
+        path=warehouse, tables=counts, views=views, cross_year_checks=cross_year[0],  # type: ignore[index]
+        failed_checks=failed[0], failed_check_reports=failed[1],  # type: ignore[index]
+    )  # fmt: skip
 
 
 def _pause(stage: str, path: Path) -> None:
