@@ -27,7 +27,6 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "data" / "raw").glob("*.txt"))
-WORKERS: list[str] = ["--workers", "0"]
 
 
 def snapshot(warehouse: Path) -> dict[str, list]:
@@ -48,7 +47,7 @@ def start_run(raw: Path, warehouse: Path, **env: str) -> subprocess.Popen[str]:
     full_env.pop("DAGSTER_HOME", None)
     return subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli", "run", "--raw", str(raw), "--warehouse", str(warehouse),
-         "--no-progress", *WORKERS],
+         "--no-progress"],
         cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True,
     )  # fmt: skip

@@ -143,8 +143,9 @@ def test_checks_fail_on_bad_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         record["report_id"] = sha256[:16] if sha256 else None
         return record
 
-    monkeypatch.setattr(parsing, "parse_file", fake_parse)
-    summary = run_pipeline(raw, tmp_path / "xxgk.duckdb", progress=False)
+    monkeypatch.setattr(parsing.parser, "parse_file", fake_parse)
+    # workers=0: the stand-in parser is patched into this process, reader processes would not see it
+    summary = run_pipeline(raw, tmp_path / "xxgk.duckdb", progress=False, workers=0)
     failed = {c.name: c.severity for c in summary.checks_failed}
     assert failed.get("requests_balance") == "WARN"  # 米易县教育局's carried_forward
     assert failed.get("cross_year_carryover") == "WARN"  # 丙谷镇 2023 → 2024

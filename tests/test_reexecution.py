@@ -41,7 +41,7 @@ def test_a_failed_run_re_executed_from_failure_publishes_without_reparsing(tmp_p
     for seed in SEEDS[:4]:
         shutil.copy2(seed, raw / seed.name)
     warehouse = tmp_path / "warehouse" / "xxgk.duckdb"
-    run_config = {"resources": {"xxgk": {"config": {"raw_dir": str(raw), "warehouse": str(warehouse), "workers": 0}}}}
+    run_config = {"resources": {"xxgk": {"config": {"raw_dir": str(raw), "warehouse": str(warehouse)}}}}
     (tmp_path / "dagster").mkdir()
     with dg.instance_for_test(temp_dir=str(tmp_path / "dagster")) as instance:
         with dg.execute_job(_job(), instance=instance, run_config=run_config) as first:

@@ -281,17 +281,8 @@ def report_records(
 
 
 def _parse(xxgk: XxgkConfig, items: list) -> Any:
-    """(item, record) for every item, parsed in isolated worker processes with per-file limits.
-
-    ``workers=0`` parses in this process, one file after another, with no timeout: only for
-    debugging a reader under pdb.
-    """
-    if xxgk.workers <= 0:
-        from pipeline import parsing
-
-        for item in items:
-            yield item, parsing.parse_file(Path(item.path), sha256=item.sha256)
-        return
+    """(item, record) for every item, parsed in isolated worker processes with per-file limits
+    (``workers=0``: in this process, no timeout — for debugging a reader under pdb)."""
     from pipeline.ingest.isolate import ParseTask, parse_many
 
     tasks = [ParseTask(sha256=i.sha256, path=i.path, format=i.format) for i in items]
