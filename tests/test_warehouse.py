@@ -17,9 +17,9 @@ from factories import make_record, two_year_corpus
 
 import pipeline
 from pipeline import template
+from pipeline.ledger.plan import LEDGER_SCHEMA
 from pipeline.validation import empty_frames, records_to_frames, validate_frames
 from pipeline.warehouse import publish as publish_mod
-from pipeline.ledger.plan import LEDGER_SCHEMA
 from pipeline.warehouse.publish import Delta, WarehouseChanged, publish, read_previous
 
 SQL_DIR = Path(pipeline.__file__).parents[1] / "sql"
