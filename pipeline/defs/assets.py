@@ -283,6 +283,8 @@ def report_records(
 def _parse(xxgk: XxgkConfig, items: list) -> Any:
     """(item, record) for every item, parsed in isolated worker processes with per-file limits
     (``workers=0``: in this process, no timeout — for debugging a reader under pdb)."""
+    if not items:  # nothing new: do not even start the reader processes (their warm-up is ~1 s)
+        return
     from pipeline.ingest.isolate import ParseTask, parse_many
 
     tasks = [ParseTask(sha256=i.sha256, path=i.path, format=i.format) for i in items]
@@ -320,7 +322,6 @@ def validated_frames(
     in part; the rest of the batch goes on. Bad data never fails this step.
     """
     from pipeline.ledger.staging import Staging, iter_chunks
-    from pipeline.validation.schemas import validate_frames
 
     staging = Staging(Path(report_records.staging))
     quarantined: dict[str, str] = {}
@@ -328,6 +329,8 @@ def validated_frames(
     cases: list[pl.DataFrame] = []
     rows: dict[str, int] = {}
     for part, records in iter_chunks(staging):
+        from pipeline.validation.schemas import validate_frames  # pandera: only when there is work
+
         reports = [r for r in records if r.get("status") in REPORT_STATUSES]
         frames, flatten_failed = _flatten(reports)
         result = validate_frames(frames)

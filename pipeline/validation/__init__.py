@@ -6,8 +6,19 @@ with a reason, and every one of its rows leaves every frame, so the warehouse on
 holds whole, valid reports.
 """
 
+from typing import Any
+
 from pipeline.validation.frames import FRAME_SCHEMAS, empty_frames, mark_current, records_to_frames
-from pipeline.validation.schemas import ValidationResult, validate_frames
+
+
+def __getattr__(name: str) -> Any:
+    """``validate_frames`` and ``ValidationResult`` load pandera (0.6 s) only when asked for:
+    publishing and a no-change run use the frame schemas but never validate anything."""
+    if name in ("validate_frames", "ValidationResult"):
+        from pipeline.validation import schemas
+
+        return getattr(schemas, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "FRAME_SCHEMAS",
