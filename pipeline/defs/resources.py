@@ -3,21 +3,34 @@
 # No `from __future__ import annotations`: Dagster reads the real annotations (context,
 # resources, inputs) at definition time.
 
+import os
 from pathlib import Path
 
 import dagster as dg
 
+ENV_RAW_DIR = "XXGK_RAW_DIR"
+ENV_WAREHOUSE = "XXGK_WAREHOUSE"
+ENV_PARQUET_DIR = "XXGK_PARQUET_DIR"
+"""Environment variables that relocate the data without editing code or run config: a
+deployment (shared storage on a cluster) or a test (temp dirs under ``dg dev``) sets them
+before the code location loads."""
+
+DEFAULT_RAW_DIR = "data/raw"
+DEFAULT_WAREHOUSE = "data/warehouse/xxgk.duckdb"
+
 
 class XxgkConfig(dg.ConfigurableResource):
-    """Locations of the raw report files and of the DuckDB warehouse.
+    """Locations of the raw report files, the DuckDB warehouse and its Parquet export.
 
     Relative paths are taken relative to the working directory, which is the repo root for
     ``xxgk run``, ``dg dev`` and the daemon. They are kept as given (not made absolute) so
     that ``reports.source_path`` reads ``data/raw/…`` and stays valid for every clone.
     """
 
-    raw_dir: str = "data/raw"
-    warehouse: str = "data/warehouse/xxgk.duckdb"
+    raw_dir: str = DEFAULT_RAW_DIR
+    warehouse: str = DEFAULT_WAREHOUSE
+    parquet_dir: str = ""
+    """Empty: ``parquet/`` beside the warehouse file, so moving the warehouse moves the export."""
 
     def raw_path(self) -> Path:
         return Path(self.raw_dir)
@@ -25,8 +38,31 @@ class XxgkConfig(dg.ConfigurableResource):
     def warehouse_path(self) -> Path:
         return Path(self.warehouse)
 
+    def parquet_path(self) -> Path:
+        if self.parquet_dir:
+            return Path(self.parquet_dir)
+        return self.warehouse_path().parent / "parquet"
+
+
+def _env_or_default(name: str, default: str) -> str:
+    """``dg.EnvVar(name)`` when the variable is set, else the plain default.
+
+    ``dg.EnvVar`` has no default of its own (an unset variable fails the run), and the
+    defaults must keep working for a plain checkout. When set, the UI shows the resource as
+    read from the environment, and each run process resolves it again.
+    """
+    return dg.EnvVar(name) if os.environ.get(name) else default
+
 
 @dg.definitions
 def resources() -> dg.Definitions:
-    """Bind the default config under the key ``xxgk`` (what the assets and the sensor ask for)."""
-    return dg.Definitions(resources={"xxgk": XxgkConfig()})
+    """Bind the config under the key ``xxgk`` (what the assets and the sensor ask for)."""
+    return dg.Definitions(
+        resources={
+            "xxgk": XxgkConfig(
+                raw_dir=_env_or_default(ENV_RAW_DIR, DEFAULT_RAW_DIR),
+                warehouse=_env_or_default(ENV_WAREHOUSE, DEFAULT_WAREHOUSE),
+                parquet_dir=_env_or_default(ENV_PARQUET_DIR, ""),
+            )
+        }
+    )

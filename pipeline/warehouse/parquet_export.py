@@ -1,0 +1,140 @@
+"""Export every table and view of the published warehouse to Parquet, one file each, all at once.
+
+DuckDB is a single file that one machine opens; Parquet files on shared storage can be read
+by many readers at once (DuckDB, polars, pandas, Spark, a BI tool) without any of them
+holding a lock on the warehouse. Views are exported as their result rows, so a reader gets
+``yoy_requests`` and friends without the SQL that defines them.
+
+The set is swapped in whole, like the warehouse itself: the files are written into a hidden
+sibling directory, then the old directory is renamed aside, the new one renamed into its
+place and the old one deleted. A reader therefore sees the complete old set or the complete
+new set, never tables from two runs; for the instant between the two renames the directory
+is absent (a reader retries), and a reader that already opened a file keeps reading it,
+since deleting an open file on POSIX only drops its name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from pipeline.warehouse.readonly import open_read_only
+
+_BUILDING = ".building-"
+_OLD = ".old-"
+_STALE_SECONDS = 6 * 3600
+"""A temp dir this old is a leftover of a crashed export, not one in progress. Age rather than
+a pid check, because on shared storage the writer may have been another machine."""
+
+_SAFE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def relation_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Tables and (non-internal) views of the warehouse's main schema, sorted by name."""
+    rows = con.execute(
+        """
+        SELECT table_name FROM duckdb_tables()
+        WHERE schema_name = 'main' AND database_name = current_database() AND NOT temporary
+        UNION
+        SELECT view_name FROM duckdb_views()
+        WHERE schema_name = 'main' AND database_name = current_database() AND NOT internal AND NOT temporary
+        ORDER BY 1
+        """
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _quote_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file or directory entry to disk, so a crash after the swap cannot leave an
+    empty file where a complete one was announced. Best effort: not every filesystem
+    (some network mounts) allows fsync on a directory."""
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _remove_stale(out_dir: Path) -> None:
+    """Delete temp dirs left next to ``out_dir`` by exports that crashed long ago."""
+    now = time.time()
+    for p in out_dir.parent.glob(f".{out_dir.name}.*"):
+        if not p.is_dir() or not (_BUILDING in p.name or _OLD in p.name):
+            continue
+        with contextlib.suppress(OSError):
+            if now - p.stat().st_mtime > _STALE_SECONDS:
+                shutil.rmtree(p, ignore_errors=True)
+
+
+def _swap_in(new_dir: Path, out_dir: Path) -> None:
+    """Put ``new_dir`` where ``out_dir`` is: old aside, new in, old deleted.
+
+    If the second rename fails the old directory is put back, so a failed export never
+    leaves the readers with nothing.
+    """
+    old: Path | None = None
+    if out_dir.exists():
+        old = out_dir.with_name(f".{out_dir.name}{_OLD}{os.getpid()}-{time.time_ns()}")
+        os.rename(out_dir, old)
+    try:
+        os.rename(new_dir, out_dir)
+    except BaseException:
+        if old is not None:
+            os.rename(old, out_dir)
+        raise
+    _fsync(out_dir.parent)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def export_parquet(warehouse: Path, out_dir: Path) -> dict[str, int]:
+    """Write each table and view of ``warehouse`` to ``<out_dir>/<name>.parquet``; return rows per name.
+
+    The warehouse is opened read-only (a snapshot if someone holds its lock), so exporting
+    never blocks an analyst or the next publish. On any error the previous export is left
+    untouched and the partial one is deleted.
+    """
+    warehouse = Path(warehouse)
+    out_dir = Path(out_dir)
+    if not warehouse.is_file():
+        raise FileNotFoundError(f"warehouse {warehouse} does not exist")
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale(out_dir)
+    building = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}{_BUILDING}", dir=out_dir.parent))
+    try:
+        counts: dict[str, int] = {}
+        with open_read_only(warehouse) as con:
+            for name in relation_names(con):
+                if not _SAFE_NAME.match(name):
+                    # The name becomes a file name: a "/" or ".." in it must not write elsewhere.
+                    raise ValueError(f"relation name {name!r} is not a plain identifier")
+                target = building / f"{name}.parquet"
+                (n,) = con.execute(
+                    f"COPY (SELECT * FROM {_quote_ident(name)}) TO {_quote_literal(str(target))} "
+                    "(FORMAT parquet, COMPRESSION zstd)"
+                ).fetchone() or (0,)
+                _fsync(target)
+                counts[name] = int(n)
+        _fsync(building)
+        os.chmod(building, 0o755)  # mkdtemp makes it 0700: readers on shared storage need to list it
+        _swap_in(building, out_dir)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return counts
