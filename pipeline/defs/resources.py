@@ -32,6 +32,31 @@ class XxgkConfig(dg.ConfigurableResource):
     parquet_dir: str = ""
     """Empty: ``parquet/`` beside the warehouse file, so moving the warehouse moves the export."""
 
+    workers: int = 2
+    """Worker processes that read files (both cores of the reference machine). 0 reads in
+    the run's own process, without the per-file timeout: for debugging only."""
+    max_bytes: int = 0
+    max_pages: int = 0
+    timeout_seconds: float = 0
+    memory_mb: int = 0
+    """Per-file limits; 0 takes the default or the XXGK_MAX_BYTES / XXGK_MAX_PAGES /
+    XXGK_TIMEOUT_SECONDS / XXGK_MEMORY_MB environment variable (pipeline.ingest.limits)."""
+
+    def limits(self):  # -> pipeline.ingest.limits.Limits (imported lazily: keep defs loading light)
+        """The per-file limits: environment and defaults, overridden by any field set here."""
+        import dataclasses
+
+        from pipeline.ingest.limits import Limits
+
+        base = Limits.from_env()
+        overrides = {
+            "max_bytes": self.max_bytes,
+            "max_pages": self.max_pages,
+            "timeout_seconds": self.timeout_seconds,
+            "memory_mb": self.memory_mb,
+        }
+        return dataclasses.replace(base, **{k: v for k, v in overrides.items() if v})
+
     def raw_path(self) -> Path:
         return Path(self.raw_dir)
 
