@@ -14,6 +14,7 @@ from pathlib import Path
 import pipeline
 from pipeline import template as tpl
 from pipeline.document import Document, UnreadableFile
+from pipeline.ingest.limits import Limits
 from pipeline.parsing import checks as chk
 from pipeline.parsing import metadata as meta
 from pipeline.parsing import tables
@@ -145,7 +146,7 @@ def parse_document(doc: Document) -> dict:
     if not has_request_rows and sections_found < 3:
         rec["status"] = "not_a_report"
         _issue(rec, "error", "not_a_report", "source",
-               f"no statistical tables and {sections_found} of 6 section headings"
+               f"{doc.path}: no statistical tables and {sections_found} of 6 section headings"
                + (" (mentions an annual report)" if report_words else ""))
         return rec
 
@@ -217,7 +218,7 @@ def parse_document(doc: Document) -> dict:
     if not has_values and (about or not (secs.has("s1") and (secs.has("s5") or secs.has("s6")))):
         rec["status"] = "not_a_report"
         _issue(rec, "error", "not_a_report", "source",
-               "no figures in any table" + (f" and the title reads as a '{about.group(0)}'" if about else
+               f"{doc.path}: no figures in any table" + (f" and the title reads as a '{about.group(0)}'" if about else
                                             " and no report narrative"))
         return rec
 
@@ -240,24 +241,54 @@ def parse_document(doc: Document) -> dict:
     return rec
 
 
-def parse_file(path: Path, sha256: str | None = None) -> dict:
-    """Read and parse one file; bad input becomes an 'unreadable' record, never an exception."""
+def unreadable_record(path: str, sha256: str, fmt: str | None, code: str, detail: str) -> dict:
+    """The record of a file that was not read: status ``unreadable``, one error issue saying why.
+
+    Public so that whoever stops a reader from outside (a timeout, a crashed worker process)
+    writes the same shape as a reader that refused the file.
+    """
+    rec = _empty_record(str(path), sha256, fmt or "unknown", "unreadable")
+    _issue(rec, "error", code, "source", detail)
+    return rec
+
+
+_OOM_WORDS = ("bad_alloc", "unable to allocate", "cannot allocate memory", "out of memory", "malloc",
+              "failed to map segment")
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """Whether an error is an allocation that failed, however the library words it.
+
+    Python raises ``MemoryError``; ONNX Runtime, MuPDF and the dynamic loader raise their own
+    errors, saying ``std::bad_alloc``, "malloc … failed" or "failed to map segment".
+    """
+    return isinstance(exc, MemoryError) or any(w in str(exc).lower() for w in _OOM_WORDS)
+
+
+def parse_file(path: Path, sha256: str | None = None, limits: Limits | None = None) -> dict:
+    """Read and parse one file; bad input becomes an 'unreadable' record, never an exception.
+
+    ``limits`` (None: ``Limits.from_env()``) are the per-file limits the readers enforce.
+    """
     from pipeline.readers import detect_format, read, sha256_file
 
     path = Path(path)
-    digest = sha256 or (sha256_file(path) if path.is_file() else "0" * 64)
+    limits = Limits.from_env() if limits is None else limits
+    regular = path.is_file()  # False for a named pipe, whose reading would block forever
+    digest = sha256 or (sha256_file(path) if regular else "0" * 64)
     try:
-        doc = read(path, digest)
+        doc = read(path, digest, limits)
     except UnreadableFile as exc:
-        fmt = detect_format(path) if path.is_file() and path.stat().st_size else "unknown"
-        rec = _empty_record(str(path), digest, fmt, "unreadable")
-        _issue(rec, "error", "unreadable", "source", str(exc))
-        return rec
+        fmt = detect_format(path) if regular and path.stat().st_size else "unknown"
+        return unreadable_record(str(path), digest, fmt, "unreadable", str(exc))
     except Exception as exc:  # a reader bug must not stop the run: the file is quarantined
-        rec = _empty_record(str(path), digest, "unknown", "unreadable")
-        _issue(rec, "error", "reader_error", "source", f"{path}: {type(exc).__name__}: {exc}")
-        return rec
+        if _out_of_memory(exc):  # the worker's memory limit (or the machine's), met in any library
+            said = str(exc).strip().splitlines()
+            return unreadable_record(str(path), digest, "unknown", "out_of_memory",
+                                     f"{path}: ran out of memory reading it ({said[-1] if said else type(exc).__name__}); "
+                                     f"{limits.describe('memory_mb')} per worker process")
+        return unreadable_record(str(path), digest, "unknown", "reader_error", f"{path}: {type(exc).__name__}: {exc}")
     rec = parse_document(doc)
-    if path.is_file():
+    if regular:
         rec["source"]["size"] = path.stat().st_size
     return rec

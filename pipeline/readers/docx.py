@@ -15,11 +15,16 @@ Why it works this way:
 - .doc and .wps (OLE) files, and zips that are not DOCX, are converted to DOCX by
   LibreOffice (``soffice --headless --convert-to docx``) when it is installed, with a time
   limit; without it they are refused with the reason.
+- Limits (``pipeline.ingest.limits``) are checked from the package before its XML is
+  parsed: a DOCX whose parts unpack to more than ``max_bytes`` (a zip bomb: a few kilobytes
+  that inflate to gigabytes) is refused, and so is one of more than ``max_pages`` pages,
+  by the page count Word records in ``docProps/app.xml``, else by its explicit page breaks.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -29,6 +34,7 @@ import zipfile
 from pathlib import Path
 
 from pipeline.document import Document, Page, TableGrid, UnreadableFile
+from pipeline.ingest.limits import Limits
 from pipeline.readers.html import join_cell_lines
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -238,12 +244,38 @@ def _open(path: Path):
         return None
 
 
-def _document(path: Path, sha256: str, fmt: str, source: Path | None = None) -> Document | None:
+def _check_package(path: Path, source: Path, limits: Limits) -> None:
+    """Refuse, before parsing any XML, a package that unpacks too big or declares too many pages.
+
+    The sizes are the ones the zip's directory declares; Python's zip reader never inflates
+    a member past its declared size, so they bound what parsing can unpack.
+    """
+    try:
+        with zipfile.ZipFile(source) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+            app = z.read("docProps/app.xml")[:65536] if "docProps/app.xml" in z.namelist() else b""
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a readable zip: python-docx refuses it with its own reason
+    if limits.exceeded("max_bytes", unpacked):
+        raise UnreadableFile(f"{path}: unpacks to {limits.over('max_bytes', unpacked)}; a zip bomb?")
+    m = re.search(rb"<(?:\w+:)?Pages>\s*(\d+)\s*<", app)
+    if m and limits.exceeded("max_pages", int(m.group(1))):
+        raise UnreadableFile(f"{path}: {limits.over('max_pages', int(m.group(1)))} (by its own count); "
+                             "not a single annual report?")
+
+
+def _document(path: Path, sha256: str, fmt: str, source: Path | None = None,
+              limits: Limits | None = None) -> Document | None:
+    limits = Limits.from_env() if limits is None else limits
+    _check_package(path, source or path, limits)
     d = _open(source or path)
     if d is None:
         return None
     body = _Body()
     body.block(d.element.body)
+    if limits.exceeded("max_pages", len(body.pages)):
+        raise UnreadableFile(f"{path}: {limits.over('max_pages', len(body.pages))} (by its page breaks); "
+                             "not a single annual report?")
     pages = [Page(i + 1, "\n".join(lines)) for i, lines in enumerate(body.pages) if lines or i == 0]
     return Document(path=str(path), sha256=sha256, format=fmt, pages=pages, tables=body.tables,
                     meta=_meta(d.core_properties))
@@ -290,36 +322,41 @@ def convert(src: Path, fmt: str, outdir: Path, timeout: float = SOFFICE_TIMEOUT)
     return target
 
 
-def _via_libreoffice(path: Path, sha256: str, fmt: str, suffix: str, missing: str) -> Document:
+def _via_libreoffice(path: Path, sha256: str, fmt: str, suffix: str, missing: str, limits: Limits | None = None
+                     ) -> Document:
     if soffice() is None:
         raise UnreadableFile(f"{path}: {missing}")
+    limits = Limits.from_env() if limits is None else limits
+    # Within the per-file timeout, so LibreOffice is ended by us (its whole process group)
+    # before the worker is killed from outside, which would leave it running orphaned.
+    timeout = min(SOFFICE_TIMEOUT, 0.8 * limits.timeout_seconds) if limits.timeout_seconds else SOFFICE_TIMEOUT
     with tempfile.TemporaryDirectory(prefix="xxgk-doc-") as tmp:
         src = Path(tmp) / f"source{suffix}"  # a plain name: LibreOffice's command line dislikes some
         shutil.copyfile(path, src)
         try:
-            converted = convert(src, "docx", Path(tmp) / "out")
+            converted = convert(src, "docx", Path(tmp) / "out", timeout=timeout)
         except RuntimeError as exc:
             raise UnreadableFile(f"{path}: {exc}") from exc
-        doc = _document(path, sha256, fmt, source=converted)
+        doc = _document(path, sha256, fmt, source=converted, limits=limits)
     if doc is None:
         raise UnreadableFile(f"{path}: LibreOffice's DOCX of it cannot be read")
     doc.warnings.append("converted to DOCX by LibreOffice")
     return doc
 
 
-def read_doc(path: Path, sha256: str) -> Document:
+def read_doc(path: Path, sha256: str, *, limits: Limits | None = None) -> Document:
     """A .doc or .wps (OLE) file, read through LibreOffice's DOCX conversion."""
-    return _via_libreoffice(Path(path), sha256, "doc", ".doc", NO_SOFFICE)
+    return _via_libreoffice(Path(path), sha256, "doc", ".doc", NO_SOFFICE, limits)
 
 
-def read_docx(path: Path, sha256: str) -> Document:
+def read_docx(path: Path, sha256: str, *, limits: Limits | None = None) -> Document:
     """Read a DOCX into a Document, or raise ``UnreadableFile`` saying why.
 
     A zip that is not a DOCX (a WPS or OpenDocument file named .docx, say) goes through
     LibreOffice when it is installed.
     """
     path = Path(path)
-    doc = _document(path, sha256, "docx")
+    doc = _document(path, sha256, "docx", limits=limits)
     if doc is not None:
         return _checked(doc)
     if not zipfile.is_zipfile(path):
@@ -327,7 +364,7 @@ def read_docx(path: Path, sha256: str) -> Document:
     suffix = path.suffix.lower() if path.suffix.lower() in (".docx", ".wps", ".odt", ".docm", ".doc") else ".docx"
     missing = ("not a DOCX that python-docx can read (a WPS or OpenDocument file?); reading it needs "
                "LibreOffice, which is not installed: convert to PDF or DOCX")
-    return _checked(_via_libreoffice(path, sha256, "docx", suffix, missing))
+    return _checked(_via_libreoffice(path, sha256, "docx", suffix, missing, limits))
 
 
 def _checked(doc: Document) -> Document:

@@ -28,13 +28,15 @@ How a page is read:
   as read, and text the recogniser is unsure of is dropped (the cell reads blank: null).
 
 OCR costs a few seconds a page (see benchmarks/bench_ocr.py), so a file with more than
-``max_pages`` pages (default 30, or the ``XXGK_OCR_MAX_PAGES`` environment variable) is
-refused rather than read (0 turns OCR off).
+``max_pages`` pages (``Limits.ocr_max_pages``: default 30, or the ``XXGK_OCR_MAX_PAGES``
+environment variable) is refused rather than read (0 turns OCR off). An image larger than
+``Limits.max_image_pixels`` (an image file, or an image inside a scanned PDF) is refused
+from its header, before it is decoded: a small file can declare gigapixels (a
+decompression bomb), and decoding it would take the memory of the machine.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from bisect import bisect_right
@@ -49,14 +51,15 @@ import numpy as np  # noqa: E402
 import pymupdf  # noqa: E402
 
 from pipeline.document import Document, Page, UnreadableFile  # noqa: E402
+from pipeline.ingest.limits import ENV, Limits  # noqa: E402
 from pipeline.readers.pdf import _text_around  # noqa: E402
 from pipeline.readers.pdf_margins import drop_running_lines  # noqa: E402
 from pipeline.readers.pdf_page import Line, PageContent  # noqa: E402
 from pipeline.readers.pdf_tables import Box, PageTable, to_grids  # noqa: E402
 
 DPI = 150  # OCR resolution: PDF pages are rendered at it, finer images scaled down to it
-DEFAULT_MAX_PAGES = 30
-MAX_PAGES_ENV = "XXGK_OCR_MAX_PAGES"
+DEFAULT_MAX_PAGES = Limits.ocr_max_pages
+MAX_PAGES_ENV = ENV["ocr_max_pages"]
 A4_LONG_SIDE = 842.0  # points: every page is taken for A4, its long side for A4's
 
 # Table rules, in points (converted to pixels with the page's scale).
@@ -104,15 +107,15 @@ def engine():
 
 
 def max_pages_default() -> int:
-    value = os.environ.get(MAX_PAGES_ENV, "")
-    return int(value) if value.strip().isdigit() else DEFAULT_MAX_PAGES
+    """The OCR page limit the environment sets (``XXGK_OCR_MAX_PAGES``), else the default."""
+    return Limits.from_env().ocr_max_pages
 
 
 # ---------------------------------------------------------------- entry points
 
 
 def ocr_pdf(path: Path, sha256: str, *, max_pages: int | None = None, dpi: int | None = None,
-            warnings: list[str] | None = None) -> Document:
+            warnings: list[str] | None = None, limits: Limits | None = None) -> Document:
     """OCR every page of an image-only PDF; raise ``UnreadableFile`` when it shows no text.
 
     Every page is taken for A4 (portrait or landscape) and rendered at ``dpi`` (default
@@ -121,7 +124,8 @@ def ocr_pdf(path: Path, sha256: str, *, max_pages: int | None = None, dpi: int |
     four times the resolution wanted, and rules and glyphs measured in points as huge.
     """
     dpi = dpi or DPI
-    limit = max_pages_default() if max_pages is None else max_pages
+    limits = Limits.from_env() if limits is None else limits
+    limit = limits.ocr_max_pages if max_pages is None else max_pages
     try:
         doc = pymupdf.open(str(path), filetype="pdf")
     except Exception as exc:
@@ -131,6 +135,9 @@ def ocr_pdf(path: Path, sha256: str, *, max_pages: int | None = None, dpi: int |
             raise UnreadableFile(
                 f"{path}: scanned PDF of {doc.page_count} pages, more than the OCR limit of {limit} "
                 f"(set {MAX_PAGES_ENV} to read it)")
+        for page in doc:  # every image's declared size, before any is decoded by rendering
+            for image in page.get_images(full=True):
+                _check_pixels(path, limits, image[2], image[3], f"page {page.number + 1} has an image")
         contents = []
         for page in doc:
             zoom = A4_LONG_SIDE * dpi / 72 / max(page.rect.width, page.rect.height, 1)
@@ -142,12 +149,21 @@ def ocr_pdf(path: Path, sha256: str, *, max_pages: int | None = None, dpi: int |
     return _document(path, sha256, "pdf", contents, list(warnings or []))
 
 
-def read_image(path: Path, sha256: str, *, max_pages: int | None = None) -> Document:
-    """OCR a PNG, JPEG or TIFF (every frame of a multi-page TIFF is a page)."""
+def read_image(path: Path, sha256: str, *, max_pages: int | None = None, limits: Limits | None = None) -> Document:
+    """OCR a PNG, JPEG or TIFF (every frame of a multi-page TIFF is a page).
+
+    Each frame's size is checked against ``limits.max_image_pixels`` from the header, before
+    it is decoded; PIL's own decompression-bomb refusal becomes the same kind of reason.
+    """
     from PIL import Image, ImageOps, ImageSequence
 
-    limit = max_pages_default() if max_pages is None else max_pages
+    limits = Limits.from_env() if limits is None else limits
+    limit = limits.ocr_max_pages if max_pages is None else max_pages
     contents = []
+    # PIL's own guard is a fixed ~179 megapixels with its own wording; ours is configurable
+    # and checks every frame before it is decoded, so PIL's is off while we read (one file
+    # at a time per process: no other reader sees the change).
+    pil_guard, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
     try:
         with Image.open(path) as im:
             frames = getattr(im, "n_frames", 1)
@@ -155,6 +171,7 @@ def read_image(path: Path, sha256: str, *, max_pages: int | None = None) -> Docu
                 raise UnreadableFile(
                     f"{path}: image of {frames} pages, more than the OCR limit of {limit} (set {MAX_PAGES_ENV} to read it)")
             for n, frame in enumerate(ImageSequence.Iterator(im), start=1):
+                _check_pixels(path, limits, *frame.size, "image" if frames == 1 else f"page {n} is an image")
                 gray = np.asarray(_flatten(ImageOps.exif_transpose(frame)))
                 scale = max(gray.shape) / A4_LONG_SIDE
                 if scale > DPI / 72:  # a fine scan: scaled down to the OCR resolution
@@ -162,11 +179,22 @@ def read_image(path: Path, sha256: str, *, max_pages: int | None = None) -> Docu
                     gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
                     scale *= factor
                 contents.append(read_page_image(gray, n, scale))
-    except UnreadableFile:
+    except (UnreadableFile, MemoryError):  # out of memory is the worker's limit, not a broken image
         raise
-    except Exception as exc:  # PIL's UnidentifiedImageError, truncated files, decompression bombs
+    except Image.DecompressionBombError as exc:  # PIL's guard, should it be on: the image was not decoded
+        raise UnreadableFile(f"{path}: image too large to decode safely, a decompression bomb? ({exc})") from exc
+    except Exception as exc:  # PIL's UnidentifiedImageError, truncated files
         raise UnreadableFile(f"{path}: broken image, cannot be decoded ({exc})") from exc
+    finally:
+        Image.MAX_IMAGE_PIXELS = pil_guard
     return _document(path, sha256, "image", contents, [])
+
+
+def _check_pixels(path: Path, limits: Limits, width: int, height: int, what: str) -> None:
+    """Refuse an image whose declared size is over ``limits.max_image_pixels`` (it is not decoded)."""
+    if limits.exceeded("max_image_pixels", width * height):
+        raise UnreadableFile(f"{path}: {what} of {width} × {height} pixels, "
+                             f"{limits.over('max_image_pixels', width * height)}; not decoded (a decompression bomb?)")
 
 
 def _flatten(frame):

@@ -18,6 +18,7 @@ Why it works this way:
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 sys.modules.setdefault("pymupdf.layout", None)  # skip the ONNX layout model: 1 s and 225 MB per import
@@ -25,6 +26,7 @@ sys.modules.setdefault("pymupdf.layout", None)  # skip the ONNX layout model: 1 
 import pymupdf  # noqa: E402
 
 from pipeline.document import Document, Page, UnreadableFile  # noqa: E402
+from pipeline.ingest.limits import Limits  # noqa: E402
 from pipeline.readers.pdf_margins import drop_running_lines  # noqa: E402
 from pipeline.readers.pdf_page import PageContent, read_page  # noqa: E402
 from pipeline.readers.pdf_tables import to_grids  # noqa: E402
@@ -32,24 +34,28 @@ from pipeline.readers.pdf_tables import to_grids  # noqa: E402
 if hasattr(pymupdf, "no_recommend_layout"):  # PyMuPDF 2: no advert for the layout package we avoid
     pymupdf.no_recommend_layout()
 
-DEFAULT_MAX_PAGES = 200
 UNDECODABLE_SHARE = 0.3  # more U+FFFD than this among the glyphs: the text layer is unusable
 
 
-def read_pdf(path: Path, sha256: str, *, max_pages: int = DEFAULT_MAX_PAGES, merge_continued: bool = True) -> Document:
+def read_pdf(path: Path, sha256: str, *, max_pages: int | None = None, merge_continued: bool = True,
+             limits: Limits | None = None) -> Document:
     """Read a PDF into a Document, or raise ``UnreadableFile`` saying why.
 
     Refused: encrypted PDFs needing a password, files MuPDF cannot open, PDFs with more than
-    ``max_pages`` pages (annual reports run to a dozen; hundreds of pages is a yearbook or
-    a compilation, not one report, and would stall the run), and PDFs without a text layer
-    (unless OCR reads them: a PDF of page images with no text layer at all goes to
-    ``ocr.ocr_pdf``). ``merge_continued`` joins a table continued on the next page
-    into one grid.
+    ``max_pages`` pages (default ``limits.max_pages``; annual reports run to a dozen, hundreds
+    of pages is a yearbook or a compilation, not one report, and would stall the run),
+    checked right after opening, before any page is interpreted; and PDFs without a text
+    layer (unless OCR reads them: a PDF of page images with no text layer at all goes to
+    ``ocr.ocr_pdf``, with the same ``limits``). ``merge_continued`` joins a table continued
+    on the next page into one grid.
     """
+    limits = Limits.from_env() if limits is None else limits
+    if max_pages is not None:
+        limits = replace(limits, max_pages=max_pages)
     doc = _open(path)
     try:
-        if doc.page_count > max_pages:
-            raise UnreadableFile(f"{path}: too many pages ({doc.page_count} > {max_pages}); not a single annual report?")
+        if limits.exceeded("max_pages", doc.page_count):
+            raise UnreadableFile(f"{path}: {limits.over('max_pages', doc.page_count)}; not a single annual report?")
         repaired = doc.is_repaired
         warnings = ["file was damaged; MuPDF repaired it"] if repaired else []
         contents = []
@@ -66,7 +72,7 @@ def read_pdf(path: Path, sha256: str, *, max_pages: int = DEFAULT_MAX_PAGES, mer
         # when it finds no text either, or when it has too many pages to OCR).
         from pipeline.readers.ocr import ocr_pdf
 
-        return ocr_pdf(path, sha256, warnings=warnings)
+        return ocr_pdf(path, sha256, warnings=warnings, limits=limits)
     _check_text_layer(path, contents, warnings, repaired)
     drop_running_lines(contents)
     tables = [t for c in contents for t in c.tables]
