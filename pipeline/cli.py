@@ -74,6 +74,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         for f in summary.checks_failed:
             c.add_row(f"{f.asset}:{f.name}", f.severity, f.description)
         console.print(c)
+    if summary.step_seconds:
+        steps = ", ".join(f"{k} {v:.2f}s" for k, v in summary.step_seconds.items())
+        console.print(f"[dim]steps: {steps}[/]")
     console.print(f"[dim]{summary.seconds:.1f}s, run {summary.run_id}[/]")
     return 0
 

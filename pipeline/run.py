@@ -41,6 +41,8 @@ class RunSummary:
     files: pl.DataFrame
     """One row per file seen: path, sha256, outcome, reason (the run's ingest_log rows)."""
     checks_failed: list[FailedCheck] = field(default_factory=list)
+    step_seconds: dict[str, float] = field(default_factory=dict)
+    """Wall time of each asset and check step, from Dagster's step events (for benchmarks)."""
     hashed: int = 0
     """Files read to hash them (new, changed or forced); the others kept the ledger's hash."""
     full_build: bool = False
@@ -168,6 +170,7 @@ def run_pipeline(
             run_config=run_config,
             tags={"xxgk/source": "xxgk run"},
         )
+        steps = _step_seconds(instance.all_logs(result.run_id))  # type: ignore[attr-defined]
         batch = result.output_for_node("validated_frames")
         manifest = result.output_for_node("raw_manifest")
         evaluations = result.get_asset_check_evaluations()
@@ -190,5 +193,24 @@ def run_pipeline(
         files=batch.files,
         checks_failed=failed,
         hashed=int(manifest.manifest["hashed"].sum()),
+        step_seconds=steps,
         full_build=manifest.full,
     )
+
+
+def _step_seconds(entries: Sequence[object]) -> dict[str, float]:
+    """step key → seconds between its STEP_START and STEP_SUCCESS/STEP_FAILURE log entries."""
+    started: dict[str, float] = {}
+    out: dict[str, float] = {}
+    for entry in entries:
+        event = getattr(entry, "dagster_event", None)
+        key = getattr(event, "step_key", None)
+        kind = getattr(event, "event_type_value", "")
+        at = getattr(entry, "timestamp", None)
+        if key is None or at is None:
+            continue
+        if kind == "STEP_START":
+            started[key] = at
+        elif kind in ("STEP_SUCCESS", "STEP_FAILURE") and key in started:
+            out[key] = round(at - started[key], 3)
+    return out
