@@ -8,5 +8,5 @@ Layers, each in its own package:
 - ``pipeline.defs``: the Dagster assets, checks, schedule and sensor that orchestrate the above.
 """
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 """Bump when parsing output may change: every file is re-read once on the next run."""

@@ -233,7 +233,7 @@ def parse_document(doc: Document) -> dict:
     rec["checks"] = (
         chk.request_checks(rec["requests"], template)
         + chk.review_checks(rec["review_litigation"])
-        + chk.narrative_checks(text[s1[0] : s1[1]], rec["requests"])
+        + chk.narrative_checks(text[s1[0] : s1[1]], rec["requests"], rec["review_litigation"], rec["year"])
     )
     for c in rec["checks"]:
         if c["ok"] is False:
