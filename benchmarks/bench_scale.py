@@ -1,0 +1,266 @@
+"""The whole pipeline against the extraction floor, at corpus scale.
+
+Run: .venv/bin/python benchmarks/bench_scale.py N [--kind pdf|html|txt|mix] [--corpus DIR] [--workers W]
+
+1. Generates N reports with the test generator (pipeline.samples): ``min(N, 200)`` distinct
+   random records are rendered (text-layer PDFs drawn with ruled tables, HTML or text), and
+   the rest are byte-distinct variants of them (a PDF's metadata, an HTML comment, a text
+   footer), so every file is a separate report without rendering 100,000 PDFs. The corpus is
+   cached in ``--corpus`` (default a folder under /tmp keyed by kind and N).
+2. Measures, in this one process run:
+   - the floor: raw PyMuPDF ``get_text()`` over every PDF, single process;
+   - the pipeline's stages one by one on a sample of 300 files, single process: read
+     (pipeline.readers.read), parse (parse_document), validate (records → frames → pandera),
+     publish (a full DuckDB build);
+   - the whole ``xxgk run`` (a real process: start-up, Dagster, reader workers, publishing)
+     with the peak memory of its process tree (sampled every 50 ms), then a second,
+     no-change ``xxgk run``.
+3. Prints seconds per report for each, the ratio of the whole run to the floor, the share of
+   validate + publish in the whole run (from the run's own step timings), and the targets of
+   issue 6 as pass/fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.modules.setdefault("pymupdf.layout", None)
+
+DISTINCT = 200
+SAMPLE = 300
+
+
+# --- corpus --------------------------------------------------------------------------------
+
+
+def _render_base(args: tuple[str, int, str]) -> str:
+    """Render one distinct random report (in a worker process)."""
+    kind, i, out = args
+    from pipeline.samples.generate import random_record
+
+    rng = random.Random(1000 + i)
+    rec = random_record(rng)
+    path = Path(out) / f"base_{i:04d}.{ {'pdf': 'pdf', 'html': 'html', 'txt': 'txt'}[kind] }"
+    if kind == "pdf":
+        from pipeline.samples.render_pdf_drawn import render_drawn_pdf
+
+        render_drawn_pdf(rec, path, rng)
+    elif kind == "html":
+        from pipeline.samples.render_html import render_html
+
+        path.write_bytes(render_html(rec, encoding="utf-8", seed=i))
+    else:
+        from pipeline.samples.render_text import render_text
+
+        path.write_text(render_text(rec, "tab", i), encoding="utf-8")
+    return str(path)
+
+
+def _variant(base: Path, i: int, out: Path) -> Path:
+    """A byte-distinct copy of ``base``: a separate report with the same tables."""
+    path = out / f"{i // 1000:03d}" / f"r{i:06d}{base.suffix}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if base.suffix == ".pdf":
+        import pymupdf
+
+        doc = pymupdf.open(base)
+        doc.set_metadata({"subject": f"xxgk bench {i}"})
+        path.write_bytes(doc.tobytes(garbage=0))
+        doc.close()
+    elif base.suffix == ".html":
+        path.write_bytes(base.read_bytes() + f"\n<!-- {i} -->\n".encode())
+    else:
+        path.write_bytes(base.read_bytes() + f"\n（本文件编号 {i}）\n".encode())
+    return path
+
+
+def make_corpus(kind: str, n: int, root: Path) -> tuple[Path, list[Path]]:
+    raw = root / "raw"
+    done = root / ".complete"
+    if done.exists():
+        return raw, sorted(raw.rglob("r*.*"))
+    kinds = ["pdf", "html", "txt"] if kind == "mix" else [kind]
+    bases_dir = root / "bases"
+    bases_dir.mkdir(parents=True, exist_ok=True)
+    jobs = [(kinds[i % len(kinds)], i, str(bases_dir)) for i in range(min(n, DISTINCT))]
+    with ProcessPoolExecutor(2) as pool:
+        bases = [Path(p) for p in pool.map(_render_base, jobs)]
+    files = [_variant(bases[i % len(bases)], i, raw) for i in range(n)]
+    done.touch()
+    return raw, files
+
+
+# --- measurements --------------------------------------------------------------------------
+
+
+def floor_get_text(pdfs: list[Path]) -> float:
+    import pymupdf
+
+    t0 = time.perf_counter()
+    for p in pdfs:
+        doc = pymupdf.open(p)
+        for page in doc:
+            page.get_text()
+        doc.close()
+    return time.perf_counter() - t0
+
+
+def stages(files: list[Path], tmp: Path) -> dict[str, float]:
+    """Seconds per report of each stage, single process, on ``files``."""
+    from pipeline.parsing.parser import parse_document
+    from pipeline.readers import read, sha256_file
+    from pipeline.validation import records_to_frames, validate_frames
+    from pipeline.warehouse.publish import Delta, publish
+
+    out: dict[str, float] = {}
+    t0 = time.perf_counter()
+    docs = [read(p, sha256_file(p)) for p in files]
+    out["read"] = (time.perf_counter() - t0) / len(files)
+    t0 = time.perf_counter()
+    records = [parse_document(d) for d in docs]
+    out["parse"] = (time.perf_counter() - t0) / len(files)
+    t0 = time.perf_counter()
+    result = validate_frames(records_to_frames([r for r in records if r["status"] in ("ok", "incomplete")]))
+    out["validate"] = (time.perf_counter() - t0) / len(files)
+    t0 = time.perf_counter()
+    publish(Delta(frames=result.frames, run_id="bench", full=True), tmp / "stages.duckdb")
+    out["publish"] = (time.perf_counter() - t0) / len(files)
+    return out
+
+
+class PeakRSS:
+    """Peak total RSS of a process and its children, sampled in a thread."""
+
+    def __init__(self, pid: int) -> None:
+        self.proc = psutil.Process(pid)
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                procs = [self.proc, *self.proc.children(recursive=True)]
+                total = 0
+                for p in procs:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+                self.peak = max(self.peak, total)
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def xxgk_run(raw: Path, warehouse: Path, workers: int) -> tuple[float, int, str]:
+    """(wall seconds, peak RSS bytes of the process tree, output) of one ``xxgk run``."""
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    env["COLUMNS"] = "300"
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli", "run", "--raw", str(raw), "--warehouse", str(warehouse),
+         "--no-progress", "--workers", str(workers)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    peak = PeakRSS(proc.pid)
+    out, _ = proc.communicate()
+    seconds = time.perf_counter() - t0
+    rss = peak.stop()
+    if proc.returncode != 0:
+        raise SystemExit(f"xxgk run failed:\n{out}")
+    return seconds, rss, out
+
+
+def step_times(output: str) -> dict[str, float]:
+    m = re.search(r"steps: (.*?)\n\S*\d+\.\ds, run", output, re.S)
+    if not m:
+        return {}
+    text = " ".join(m.group(1).split())
+    return {k: float(v) for k, v in re.findall(r"(\w+) ([\d.]+)s", text)}
+
+
+def count(output: str, label: str) -> int:
+    m = re.search(rf"{re.escape(label)}\s*│\s*(\d+)", output)
+    return int(m.group(1)) if m else -1
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("n", type=int, nargs="?", default=1000)
+    ap.add_argument("--kind", choices=("pdf", "html", "txt", "mix"), default="pdf")
+    ap.add_argument("--corpus", type=Path, default=None)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+    root = args.corpus or Path(tempfile.gettempdir()) / f"xxgk-bench-{args.kind}-{args.n}"
+    t0 = time.perf_counter()
+    raw, files = make_corpus(args.kind, args.n, root)
+    print(f"corpus: {len(files)} {args.kind} files in {raw} ({time.perf_counter() - t0:.1f} s to make or find)")
+    pdfs = [p for p in files if p.suffix == ".pdf"]
+
+    with tempfile.TemporaryDirectory(prefix="xxgk-bench-run-") as tmp:
+        tmp_path = Path(tmp)
+        floor = floor_get_text(pdfs) if pdfs else 0.0
+        sample = random.Random(7).sample(files, min(SAMPLE, len(files)))
+        per = stages(sample, tmp_path)
+        warehouse = tmp_path / "wh" / "xxgk.duckdb"
+        whole, rss, out = xxgk_run(raw, warehouse, args.workers)
+        loaded = count(out, "loaded (read now)")
+        again, rss2, out2 = xxgk_run(raw, warehouse, args.workers)
+        steps = step_times(out)
+
+    n = len(files)
+    print(f"\n{'measure':44} {'s/report':>10} {'total s':>9}")
+    if pdfs:
+        print(f"{'floor: PyMuPDF get_text(), 1 process':44} {floor / len(pdfs):10.4f} {floor:9.1f}")
+    for name, s in per.items():
+        print(f"{'stage ' + name + ' (1 process, sample of ' + str(len(sample)) + ')':44} {s:10.4f}")
+    print(f"{'whole xxgk run (' + str(args.workers) + ' workers)':44} {whole / n:10.4f} {whole:9.1f}")
+    print(f"{'second xxgk run, nothing changed':44} {again / n:10.5f} {again:9.2f}")
+    print(f"\nloaded {loaded} of {n}; unchanged on the second run: {count(out2, 'unchanged (not re-read)')}")
+    print(f"peak memory of the run's process tree: {rss / 2**20:.0f} MB (no-change run {rss2 / 2**20:.0f} MB)")
+    vp = steps.get("validated_frames", 0) + steps.get("warehouse", 0) + steps.get("warehouse_parquet", 0)
+    share = vp / whole if whole else 0.0
+    print(f"steps of the whole run: {', '.join(f'{k} {v:.1f}s' for k, v in steps.items() if v >= 0.05)}")
+    print(f"validate + publish (+ parquet export): {vp:.1f} s = {share:.0%} of the whole run")
+
+    ratio = whole / floor if floor else float("nan")
+    if pdfs:
+        print(f"whole run / floor: {ratio:.2f}×")
+    print("\ntargets (issue 6; binding for N ≥ 10,000 text-layer PDFs):")
+    per_100k = whole / n * 100_000
+    checks = [
+        ("whole run ≤ 2× single-process get_text", bool(pdfs) and ratio <= 2.0, f"{ratio:.2f}×"),
+        ("100,000 reports < 15 min (extrapolated)", per_100k < 900, f"{per_100k / 60:.1f} min"),
+        ("peak memory < 1.5 GB", rss < 1.5 * 2**30, f"{rss / 2**30:.2f} GB"),
+        ("no-change run < 10 s (at 10,000 files)", again < 10, f"{again:.1f} s at {n}"),
+        ("validate + publish < 20% of the total", share < 0.20, f"{share:.0%}"),
+    ]
+    for label, ok, value in checks:
+        print(f"  {'PASS' if ok else 'FAIL'}  {label:44} {value}")
+    if n < 10_000:
+        print(f"  (N = {n} < 10,000: indicative only)")
+
+
+if __name__ == "__main__":
+    main()
