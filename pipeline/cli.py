@@ -1,4 +1,5 @@
-"""The ``xxgk`` command: ``run`` the pipeline, ``parse`` files, show the warehouse's ``status``.
+"""The ``xxgk`` command: ``run`` the pipeline, ``parse`` files, show the warehouse's ``status``,
+``export`` it (CSV, Parquet, Excel) and build its HTML ``report``.
 
 argparse rather than click: no extra dependency, and ``xxgk parse`` stays fast because
 nothing here imports Dagster at module level (only ``xxgk run`` loads it).
@@ -15,6 +16,7 @@ from typing import Any
 
 DEFAULT_RAW = "data/raw"
 DEFAULT_WAREHOUSE = "data/warehouse/xxgk.duckdb"
+DEFAULT_EXPORT_DIR = "data/export"
 
 
 def _console(stderr: bool = False):
@@ -312,6 +314,68 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- xxgk export ----------------------------------------------------------------------------
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Every table and view to CSV / Parquet files or one Excel workbook; read-only, so it can
+    run while a run publishes or an analyst has the warehouse open."""
+    from rich.table import Table
+
+    from pipeline.export import export
+
+    path = Path(args.warehouse)
+    if not path.is_file():
+        _console(stderr=True).print(f"no warehouse at {path}: run [bold]xxgk run[/] first")
+        return 1
+    try:
+        result = export(path, Path(args.out), args.format)
+    except Exception as exc:
+        _console(stderr=True).print(f"[bold red]xxgk export failed:[/] {type(exc).__name__}: {exc}")
+        return 1
+    console = _console()
+    table = Table(title=f"xxgk export --format {result.format} → {result.out}", title_justify="left")
+    table.add_column("relation")
+    table.add_column("kind")
+    table.add_column("rows", justify="right")
+    table.add_column("written to" if result.format != "xlsx" else "sheets", overflow="fold")
+    table.add_column("note", overflow="fold")
+    for item in result.relations:
+        where = ", ".join(item.sheets) if result.format == "xlsx" else (item.path.name if item.path else "")
+        table.add_row(item.name, item.kind, f"{item.rows:,}", where or "[red]not written[/]", item.note)
+    console.print(table)
+    return 0
+
+
+# --- xxgk report ----------------------------------------------------------------------------
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The static HTML report (what the ``warehouse_report`` asset writes after every run)."""
+    from pipeline.report import build_report
+
+    path = Path(args.warehouse)
+    if not path.is_file():
+        _console(stderr=True).print(f"no warehouse at {path}: run [bold]xxgk run[/] first")
+        return 1
+    out = Path(args.out) if args.out else path.parent / "report.html"
+    try:
+        result = build_report(path, out)
+    except Exception as exc:
+        _console(stderr=True).print(f"[bold red]xxgk report failed:[/] {type(exc).__name__}: {exc}")
+        return 1
+    console = _console()
+    c = result.counts
+    console.print(f"[bold]xxgk report[/] {path} → {out} ({result.bytes / 1e6:.1f} MB)")
+    console.print(
+        f"{c['agencies']} agencies in {c['counties']} counties, {c['current_reports']} current reports; "
+        f"{c['missing_agency_years']} agency-years without a report; {c['failed_checks']} failed checks"
+    )
+    for note in result.notes:
+        console.print(f"[dim]{note}[/]")
+    return 0
+
+
 # --- entry point ----------------------------------------------------------------------------
 
 
@@ -347,6 +411,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--warehouse", default=DEFAULT_WAREHOUSE, help=f"DuckDB file (default {DEFAULT_WAREHOUSE})"
     )
     status.set_defaults(func=cmd_status)
+
+    from pipeline.export import FORMATS, WORKBOOK_NAME
+
+    export = sub.add_parser("export", help="every table and view as CSV or Parquet files, or one Excel workbook")
+    export.add_argument("--format", required=True, choices=FORMATS, help=f"xlsx writes one workbook, {WORKBOOK_NAME}")
+    export.add_argument(
+        "--out", default=DEFAULT_EXPORT_DIR, metavar="DIR", help=f"output directory (default {DEFAULT_EXPORT_DIR})"
+    )
+    export.add_argument(
+        "--warehouse", default=DEFAULT_WAREHOUSE, help=f"DuckDB file (default {DEFAULT_WAREHOUSE})"
+    )
+    export.set_defaults(func=cmd_export)
+
+    report = sub.add_parser("report", help="the static HTML report: charts, coverage grid, failed checks")
+    report.add_argument(
+        "--out", default=None, metavar="FILE", help="HTML file (default: report.html beside the warehouse)"
+    )
+    report.add_argument(
+        "--warehouse", default=DEFAULT_WAREHOUSE, help=f"DuckDB file (default {DEFAULT_WAREHOUSE})"
+    )
+    report.set_defaults(func=cmd_report)
     return parser
 
 

@@ -14,7 +14,7 @@ from pipeline.ledger.walk import fingerprint, iter_raw_files
 
 ROOT = Path(__file__).resolve().parents[1]
 
-ASSETS = {"raw_manifest", "report_records", "validated_frames", "warehouse", "warehouse_parquet"}
+ASSETS = {"raw_manifest", "report_records", "validated_frames", "warehouse", "warehouse_parquet", "warehouse_report"}
 CHECKS = {
     ("warehouse", "requests_balance"),
     ("warehouse", "requests_outcomes_sum"),

@@ -24,7 +24,7 @@ from pipeline.defs.jobs import LOCAL_MAX_CONCURRENT, build_xxgk_job, job_executo
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 DEPLOY = ROOT / "deploy" / "k8s"
-ASSETS = {"raw_manifest", "report_records", "validated_frames", "warehouse", "warehouse_parquet"}
+ASSETS = {"raw_manifest", "report_records", "validated_frames", "warehouse", "warehouse_parquet", "warehouse_report"}
 
 
 def _load_yaml(path: Path) -> dict[str, Any]:

@@ -58,8 +58,8 @@ def build_xxgk_job(executor: dg.ExecutorDefinition | None = None) -> "Unresolved
     return dg.define_asset_job(
         "xxgk_job",
         selection=dg.AssetSelection.groups("xxgk"),
-        description="Walk the raw dir, parse new or changed files, validate, publish the warehouse "
-        "and its Parquet export.",
+        description="Walk the raw dir, parse new or changed files, validate, publish the warehouse, "
+        "its Parquet export and its HTML report.",
         executor_def=executor,
         config=defaults,
     )
