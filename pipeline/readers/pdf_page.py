@@ -85,32 +85,41 @@ def read_page(page: pymupdf.Page) -> PageContent:
 
 
 def _read_line(line: dict, content: PageContent, placed: set[int]) -> None:
-    """Route one MuPDF text line: glyphs in tables to their cells, the rest to a page line."""
+    """Route one MuPDF text line: glyphs in tables to their cells, the rest to a page line.
+
+    Plain floats, not ``pymupdf.Rect`` unions, in this loop: it runs once per glyph, and
+    Rect arithmetic cost more than the rest of reading a page.
+    """
     outside: list[str] = []
-    box = pymupdf.Rect()
+    bx0 = by0 = float("inf")
+    bx1 = by1 = float("-inf")
     in_cells: dict[tuple[int, Box], list[str]] = {}
     where: dict[tuple[int, Box], tuple[float, float]] = {}
+    tables = content.tables
     for span in line["spans"]:
         for ch in span["chars"]:
-            content.glyphs += not ch["c"].isspace()
-            content.undecodable += ch["c"] == "\ufffd"
+            c = ch["c"]
+            content.glyphs += not c.isspace()
+            content.undecodable += c == "\ufffd"
             x0, y0, x1, y1 = ch["bbox"]
-            hit = _locate(content.tables, (x0 + x1) / 2, (y0 + y1) / 2)
+            hit = _locate(tables, (x0 + x1) / 2, (y0 + y1) / 2) if tables else None
             if hit is None:
-                outside.append(ch["c"])
-                box |= ch["bbox"]
+                outside.append(c)
+                if x1 > x0 and y1 > y0:  # an empty box (a space) does not widen the line, as in Rect union
+                    bx0, by0, bx1, by1 = min(bx0, x0), min(by0, y0), max(bx1, x1), max(by1, y1)
                 continue
-            in_cells.setdefault(hit, []).append(ch["c"])
+            in_cells.setdefault(hit, []).append(c)
             where.setdefault(hit, (round(y0, 1), x0))
             if hit[0] not in placed:
                 placed.add(hit[0])
-                content.flow.append(content.tables[hit[0]])
+                content.flow.append(tables[hit[0]])
     for (t, cell), chars in in_cells.items():
         if piece := "".join(chars).strip():
             # kept with its position: MuPDF's line order is content order, and a number
             # wrapped in a narrow cell must be joined top to bottom, not as written
-            content.tables[t].texts.setdefault(cell, []).append((*where[(t, cell)], piece))
+            tables[t].texts.setdefault(cell, []).append((*where[(t, cell)], piece))
     if "".join(outside).strip():
+        box = pymupdf.Rect(bx0, by0, bx1, by1) if bx1 >= bx0 else pymupdf.Rect()
         content.flow.append(Line("".join(outside).rstrip(), box))
 
 

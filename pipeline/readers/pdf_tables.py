@@ -26,6 +26,7 @@ import pymupdf  # noqa: E402
 import pymupdf.table  # noqa: E402
 
 from pipeline.document import TableGrid  # noqa: E402
+from pipeline.readers.pdf_lattice import lattice_cells  # noqa: E402
 
 Box = tuple[float, float, float, float]
 EDGE_TOLERANCE = 3.0  # points: rules of one table broken across pages line up within this
@@ -61,8 +62,21 @@ class PageTable:
         return [[None if c is None else "".join(t for *_, t in sorted(self.texts.get(c, []))) for c in row] for row in self.slots]
 
 
-def find_page_tables(page: pymupdf.Page, number: int) -> list[PageTable]:
-    """Ruled tables of ``page`` (layout model off); a lone framed box is not a table.
+def find_page_tables(page: pymupdf.Page, number: int, fast: bool = True) -> list[PageTable]:
+    """Ruled tables of ``page``; a lone framed box is not a table.
+
+    ``fast``: the lattice method on C-built paths (pdf_lattice), a few ms a page; pages it
+    is unsure about (curves, slanted lines) go to ``find_tables``, ~40 ms a page.
+    """
+    if fast:
+        found = lattice_cells(page.get_cdrawings())
+        if found is not None:
+            return sorted((_page_table(cells, number) for cells in found), key=lambda t: (t.bbox.y0, t.bbox.x0))
+    return find_tables_slow(page, number)
+
+
+def find_tables_slow(page: pymupdf.Page, number: int) -> list[PageTable]:
+    """PyMuPDF's ``find_tables`` (layout model off).
 
     ``use_layout=False``: PyMuPDF 2.0 otherwise runs an ONNX layout model first and keeps
     only the ruled tables it also sees (about 14× slower, and a second opinion the ruled

@@ -1,0 +1,85 @@
+"""The fast lattice table finder agrees with PyMuPDF's find_tables on every generated PDF layout.
+
+``pipeline.readers.pdf_lattice`` replaces ``find_tables`` (ten times slower) for ruled grids;
+it is trusted only because it finds the same cells: same tables, same slot pattern (merged
+cells included), corners within a point. Pages it cannot judge go back to find_tables.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.modules.setdefault("pymupdf.layout", None)
+import pymupdf  # noqa: E402
+
+from pipeline.readers.pdf_lattice import lattice_cells  # noqa: E402
+from pipeline.readers.pdf_tables import find_page_tables, find_tables_slow  # noqa: E402
+from pipeline.samples.generate import random_record  # noqa: E402
+from pipeline.samples.layouts import LAYOUTS  # noqa: E402
+from pipeline.samples.render_pdf_drawn import render_drawn_pdf  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _pdfs(tmp: Path) -> list[Path]:
+    rng = random.Random(20261123)
+    out = sorted((ROOT / "data" / "raw").glob("*.pdf"))
+    out += [LAYOUTS["pdf:story"].render(random_record(rng, blank_rate=0.2), tmp, i) for i in range(6)]
+    out += [render_drawn_pdf(random_record(rng), tmp / f"drawn_{i}.pdf", random.Random(i)) for i in range(6)]
+    if LAYOUTS["pdf:libreoffice"].available():
+        out += [LAYOUTS["pdf:libreoffice"].render(random_record(rng), tmp, 100 + i) for i in range(2)]
+    return out
+
+
+def _shape(tables: list) -> list[list[list[bool]]]:
+    return [[[c is not None for c in row] for row in t.slots] for t in tables]
+
+
+def _corners(tables: list) -> list[list[tuple[float, ...]]]:
+    return [sorted(c for row in t.slots for c in row if c) for t in tables]
+
+
+def test_lattice_finds_the_cells_find_tables_finds(tmp_path: Path) -> None:
+    pages = 0
+    for path in _pdfs(tmp_path):
+        doc = pymupdf.open(path)
+        for page in doc:
+            fast = find_page_tables(page, page.number + 1)
+            slow = find_tables_slow(page, page.number + 1)
+            assert lattice_cells(page.get_cdrawings()) is not None, f"{path.name} p{page.number + 1} fell back"
+            assert _shape(fast) == _shape(slow), f"{path.name} p{page.number + 1}"
+            for a, b in zip(_corners(fast), _corners(slow), strict=True):
+                for ca, cb in zip(a, b, strict=True):
+                    assert max(abs(u - v) for u, v in zip(ca, cb, strict=True)) < 1.0, (path.name, ca, cb)
+            pages += bool(slow)
+        doc.close()
+    assert pages >= 20  # pages that hold tables were really compared
+
+
+def test_unsure_pages_fall_back_and_lone_boxes_are_not_tables() -> None:
+    curve = [{"items": [("c", (0, 0), (1, 1), (2, 1), (3, 0))]}]
+    slanted = [{"items": [("l", (0, 0), (50, 40))]}]
+    assert lattice_cells(curve) is None
+    assert lattice_cells(slanted) == []  # a slanted line is no rule (find_tables ignores it too)
+    frame = [{"items": [("re", (10, 10, 200, 100), 1)]}]
+    assert lattice_cells(frame) == []  # one framed box: one cell, not a table
+    grid = [{"items": [("l", (0, y), (90, y)) for y in (0, 20, 40)] + [("l", (x, 0), (x, 40)) for x in (0, 30, 90)]}]
+    (table,) = lattice_cells(grid)
+    assert sorted(table) == [(0, 0, 30, 20), (0, 20, 30, 40), (30, 0, 90, 20), (30, 20, 90, 40)]
+    merged = [{"items": [("l", (0, y), (90, y)) for y in (0, 20, 40)] + [("l", (0, 0), (0, 40)), ("l", (90, 0), (90, 40)),
+                                                                        ("l", (30, 20), (30, 40))]}]  # fmt: skip
+    (table,) = lattice_cells(merged)
+    assert sorted(table) == [(0, 0, 90, 20), (0, 20, 30, 40), (30, 20, 90, 40)]  # the top row is one merged cell
+
+
+@pytest.mark.parametrize("gap", [0.0, 2.5])
+def test_rules_broken_into_pieces_are_joined(gap: float) -> None:
+    """Producers draw a rule as many short strokes (one per cell); gaps under 3 pt close."""
+    pieces = [("l", (x, 0), (x + 30 - gap, 0)) for x in (0, 30, 60)] + [("l", (x, 20), (x + 30 - gap, 20)) for x in (0, 30, 60)]
+    sides = [("l", (x, 0), (x, 20)) for x in (0, 30, 60, 90)]
+    (table,) = lattice_cells([{"items": pieces + sides}])
+    assert len(table) == 3
