@@ -96,6 +96,9 @@ def _read_line(line: dict, content: PageContent, placed: set[int]) -> None:
     in_cells: dict[tuple[int, Box], list[str]] = {}
     where: dict[tuple[int, Box], tuple[float, float]] = {}
     tables = content.tables
+    lx0, ly0, lx1, ly1 = line["bbox"]
+    if tables and not any(t.bbox.x0 <= lx1 and lx0 <= t.bbox.x1 and t.bbox.y0 <= ly1 and ly0 <= t.bbox.y1 for t in tables):
+        tables = []  # the line touches no table: none of its glyphs can be in a cell
     for span in line["spans"]:
         for ch in span["chars"]:
             c = ch["c"]
