@@ -115,6 +115,7 @@
                  dtick: top(values, c.group, c.barmode) <= 10 ? 1 : undefined },
         legend: { orientation: "h", y: -0.14, traceorder: "normal" },
         separators: ".,",
+        modebar: { orientation: "v" },  // down the right edge, clear of the title
         annotations: hasData(values, c.group) ? [] : [{
           text: "无数据：报告未给出", showarrow: false, xref: "paper", yref: "paper", x: 0.5, y: 0.5,
           font: { size: 16, color: "#9aa5b1" }
