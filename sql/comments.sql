@@ -1,14 +1,27 @@
 -- Chinese descriptions of the warehouse's tables, views and main columns, for DBeaver and
 -- `SELECT * FROM duckdb_columns()`. Executed after the tables and views exist.
 
-COMMENT ON TABLE agencies IS '发布年度报告的机关（一行一个机关）；agency_id 由规范化后的机关名称派生，跨年份稳定';
-COMMENT ON COLUMN agencies.agency_id IS '机关标识：去除空白后的机关名称 sha1 前 12 位（名称缺失时由文件哈希派生）';
-COMMENT ON COLUMN agencies.name IS '机关名称（报告落款或标题所载，去除空白）';
+COMMENT ON TABLE agencies IS '发布年度报告的机关（一行一个机关）；同一机关名称写法不同（简称、繁体、办事处/街道等）仍为一个机关，agency_id 跨年份稳定';
+COMMENT ON COLUMN agencies.agency_id IS '机关标识：canonical_key 的 sha1 前 12 位（名称缺失时由文件哈希派生）';
+COMMENT ON COLUMN agencies.name IS '机关名称（最新一份报告所载写法，规范化：全角转半角、去空白、繁转简；人工别名文件映射来的写法不作名称）';
 COMMENT ON COLUMN agencies.province IS '所在省（自治区、直辖市），未知为空';
 COMMENT ON COLUMN agencies.city IS '所在市（州），未知为空';
 COMMENT ON COLUMN agencies.county IS '所在县（市、区），未知为空';
 COMMENT ON COLUMN agencies.town IS '所在乡镇（街道），未知为空';
-COMMENT ON COLUMN agencies.level IS '层级：town 乡镇街道 / county 县级 / city 市级 / province 省级 / department 部门 / unknown 未知';
+COMMENT ON COLUMN agencies.level IS '层级：town 乡镇 / street 街道 / county 县级 / city 市级 / province 省级 / department 部门 / unknown 未知';
+COMMENT ON COLUMN agencies.adcode IS '所在（或所属）行政区划的 6 位代码（县级或市级，取已知最细一级，来自 cpca 行政区划表），未知为空';
+COMMENT ON COLUMN agencies.canonical_key IS '规范键：“区划代码:主体名称”（如 510421:丙谷镇、510421:人民政府、510421:教育局），去除地名前缀、统一后缀后得出；无区划时冒号前为空';
+
+COMMENT ON TABLE agency_aliases IS '机关名称的每种写法（报告原文 × 规则得出的规范键）及其归属机关；how = file 表示由人工别名文件 data/agencies/aliases.csv 合并';
+COMMENT ON COLUMN agency_aliases.alias IS '报告所载机关名称（原文写法）';
+COMMENT ON COLUMN agency_aliases.normalized IS '规范化写法（全角转半角、去空白、繁转简）';
+COMMENT ON COLUMN agency_aliases.agency_id IS '归属机关，关联 agencies.agency_id';
+COMMENT ON COLUMN agency_aliases.derived_key IS '按命名规则由该写法（结合报告地区）得出的规范键；how = file 时机关的规范键见 agencies.canonical_key';
+COMMENT ON COLUMN agency_aliases.how IS 'derived 按命名规则归并 / file 按人工别名文件归并';
+COMMENT ON COLUMN agency_aliases.note IS '别名文件中的说明（how = file 时）';
+COMMENT ON COLUMN agency_aliases.first_year IS '该写法最早出现的报告年度';
+COMMENT ON COLUMN agency_aliases.last_year IS '该写法最近出现的报告年度';
+COMMENT ON COLUMN agency_aliases.n_reports IS '使用该写法的报告份数';
 
 COMMENT ON TABLE reports IS '作为年度报告读取的文件（一行一个文件）；同一机关同一年度有多份时以 is_current 为准';
 COMMENT ON COLUMN reports.report_id IS '报告标识：文件 sha256 前 16 位';
@@ -75,4 +88,18 @@ COMMENT ON VIEW yoy_requests IS '依申请公开各格同比：本年值、上�
 COMMENT ON VIEW yoy_active_disclosure IS '主动公开条数同比（按类别，含合计）';
 COMMENT ON VIEW carryover_mismatches IS '本年“上年结转”与上年“结转下年度继续办理”不一致的机关、年度与列';
 COMMENT ON VIEW report_panel IS '机关 × 年度主要指标一览（新收申请、予以公开、办理总计、行政复议、行政诉讼、主动公开）';
+COMMENT ON VIEW coverage IS '报告覆盖情况：每个机关 × 语料中有报告的每个年度，是否有（当前）报告；如 2024 年未发布报告的乡镇：year = 2024 AND NOT has_report AND level = ''town''';
+COMMENT ON COLUMN coverage.agency_id IS '机关标识，关联 agencies.agency_id';
+COMMENT ON COLUMN coverage.agency_name IS '机关名称';
+COMMENT ON COLUMN coverage.level IS '机关层级（同 agencies.level）';
+COMMENT ON COLUMN coverage.province IS '所在省';
+COMMENT ON COLUMN coverage.city IS '所在市（州）';
+COMMENT ON COLUMN coverage.county IS '所在县（市、区）';
+COMMENT ON COLUMN coverage.town IS '乡镇（街道）名称';
+COMMENT ON COLUMN coverage.adcode IS '行政区划代码（6 位）';
+COMMENT ON COLUMN coverage.year IS '年度（语料中至少有一份报告的年度）';
+COMMENT ON COLUMN coverage.has_report IS '该机关该年度是否有报告';
+COMMENT ON COLUMN coverage.report_id IS '该年度的当前报告（is_current），无报告为空';
+COMMENT ON COLUMN coverage.published_on IS '该报告的落款日期，无报告或未知为空';
+COMMENT ON COLUMN coverage.source_path IS '该报告的源文件路径';
 COMMENT ON VIEW request_cells_wide IS '依申请公开情况表的宽表形式：一行一个办理结果，一列一类申请人';

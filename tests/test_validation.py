@@ -74,8 +74,9 @@ def test_every_template_cell_gets_a_row_and_nulls_stay_null() -> None:
     assert checks["column_key"] == "natural_person" and checks["origin"] == "record"
 
     agency = frames["agencies"].row(0, named=True)
-    assert agency["agency_id"] == hashlib.sha1("米易县丙谷镇人民政府".encode()).hexdigest()[:12]
-    assert agency["level"] == "town" and agency["county"] == "米易县"
+    # the id hashes the canonical key (米易县's division code, then the town), not the spelling
+    assert agency["agency_id"] == hashlib.sha1("510421:丙谷镇".encode()).hexdigest()[:12]
+    assert agency["level"] == "town" and agency["county"] == "米易县" and agency["adcode"] == "510421"
 
     result = validate_frames(frames)
     assert result.quarantined == {} and result.failure_cases.height == 0

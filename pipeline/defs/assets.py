@@ -448,6 +448,7 @@ def warehouse(
         run_id=run_id,
         base_run_id=report_records.base_run_id,
         full=report_records.full,
+        aliases_file=xxgk.aliases_path(),
     )
     result = publish(delta, path)
     staging.remove()

@@ -11,12 +11,14 @@ import dagster as dg
 ENV_RAW_DIR = "XXGK_RAW_DIR"
 ENV_WAREHOUSE = "XXGK_WAREHOUSE"
 ENV_PARQUET_DIR = "XXGK_PARQUET_DIR"
+ENV_ALIASES_FILE = "XXGK_ALIASES_FILE"
 """Environment variables that relocate the data without editing code or run config: a
 deployment (shared storage on a cluster) or a test (temp dirs under ``dg dev``) sets them
 before the code location loads."""
 
 DEFAULT_RAW_DIR = "data/raw"
 DEFAULT_WAREHOUSE = "data/warehouse/xxgk.duckdb"
+DEFAULT_ALIASES_FILE = "data/agencies/aliases.csv"
 
 
 class XxgkConfig(dg.ConfigurableResource):
@@ -31,6 +33,9 @@ class XxgkConfig(dg.ConfigurableResource):
     warehouse: str = DEFAULT_WAREHOUSE
     parquet_dir: str = ""
     """Empty: ``parquet/`` beside the warehouse file, so moving the warehouse moves the export."""
+    aliases_file: str = DEFAULT_ALIASES_FILE
+    """The analysts' agency alias file (pipeline.agencies.aliases), applied to every report at
+    each publish. A missing file means no aliases; empty string: do not read one."""
 
     workers: int = 2
     """Worker processes that read files (both cores of the reference machine). 0 reads in
@@ -63,6 +68,9 @@ class XxgkConfig(dg.ConfigurableResource):
     def warehouse_path(self) -> Path:
         return Path(self.warehouse)
 
+    def aliases_path(self) -> Path | None:
+        return Path(self.aliases_file) if self.aliases_file else None
+
     def parquet_path(self) -> Path:
         if self.parquet_dir:
             return Path(self.parquet_dir)
@@ -88,6 +96,7 @@ def resources() -> dg.Definitions:
                 raw_dir=_env_or_default(ENV_RAW_DIR, DEFAULT_RAW_DIR),
                 warehouse=_env_or_default(ENV_WAREHOUSE, DEFAULT_WAREHOUSE),
                 parquet_dir=_env_or_default(ENV_PARQUET_DIR, ""),
+                aliases_file=_env_or_default(ENV_ALIASES_FILE, DEFAULT_ALIASES_FILE),
             )
         }
     )

@@ -19,7 +19,8 @@ from typing import Any
 import polars as pl
 
 from pipeline import template
-from pipeline.validation.agencies import agency_id, agency_level, normalize_name
+from pipeline.agencies.assign import AGENCIES_SCHEMA, assign_agencies
+from pipeline.agencies.identity import identify
 from pipeline.validation.values import CellError, to_int, to_number
 
 NON_REPORT_STATUSES = frozenset({"not_a_report", "unreadable"})
@@ -30,8 +31,7 @@ FATAL = "fatal"
 _S, _I, _F, _B = pl.String, pl.Int64, pl.Float64, pl.Boolean
 
 FRAME_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
-    "agencies": {"agency_id": _S, "name": _S, "province": _S, "city": _S, "county": _S, "town": _S,
-                 "level": _S},
+    "agencies": AGENCIES_SCHEMA,
     "reports": {"report_id": _S, "agency_id": _S, "agency_name": _S, "year": _I, "template": _S,
                 "published_on": pl.Date, "status": _S, "source_path": _S, "sha256": _S,
                 "source_format": _S, "source_size": _I, "parser_version": _S, "is_current": _B,
@@ -125,7 +125,8 @@ class _Builder:
         year = self._int(rid, "year", record.get("year"))
         published_on = self._date(rid, record.get("published_on"))
         region = _mapping(record.get("region"))
-        aid = agency_id(record.get("agency"), source.get("sha256"))
+        aid = identify(record.get("agency"), *(_str(region.get(k)) for k in ("province", "city", "county")),
+                       source.get("sha256")).agency_id  # fmt: skip
         pages = _mapping(record.get("table_pages"))
         checks = [c for c in record.get("checks") or [] if isinstance(c, Mapping)]
         issues = [i for i in record.get("issues") or [] if isinstance(i, Mapping)]
@@ -277,34 +278,13 @@ class _Builder:
 
 
 def agencies_from_reports(reports: pl.DataFrame) -> pl.DataFrame:
-    """One row per agency: the latest report's name and region parts, falling back to older ones.
+    """One row per agency of these reports, by the naming rules alone (pipeline.agencies).
 
-    A function of the reports frame alone, so that publishing can recompute the agencies of
-    the whole warehouse from its ``reports`` table after an incremental load (an agency's
-    newest report may have arrived in this run while its older ones were loaded long ago).
+    Publishing recomputes the agencies of the whole warehouse, with the analyst's alias
+    file, from its ``reports`` table (pipeline.agencies.assign_agencies); this is the same
+    computation for one batch, so that a batch's frames validate on their own.
     """
-    parts = ("province", "city", "county", "town")
-    latest_first = reports.select(
-        "agency_id",
-        pl.col("agency_name")
-        .map_elements(normalize_name, return_dtype=pl.String, skip_nulls=True)
-        .alias("name"),
-        *parts,
-        "year",
-        "published_on",
-        "report_id",
-    ).sort(
-        ["agency_id", "year", "published_on", "report_id"],
-        descending=[False, True, True, True],
-        nulls_last=True,
-    )
-    grouped = latest_first.group_by("agency_id", maintain_order=True).agg(
-        pl.col(p).drop_nulls().first() for p in ("name", *parts)
-    )
-    levels = [agency_level(*row) for row in grouped.select("name", *parts).iter_rows()]
-    return grouped.with_columns(level=pl.Series(levels, dtype=pl.String)).select(
-        list(FRAME_SCHEMAS["agencies"])
-    ).sort("agency_id").cast(FRAME_SCHEMAS["agencies"])  # fmt: skip
+    return assign_agencies(reports).agencies.cast(FRAME_SCHEMAS["agencies"])  # type: ignore[arg-type]
 
 
 def _str(value: object) -> str | None:

@@ -15,7 +15,7 @@ import polars as pl
 from pandera.errors import SchemaErrors
 
 from pipeline import template
-from pipeline.validation.agencies import LEVELS
+from pipeline.agencies.identity import LEVELS
 from pipeline.validation.frames import FATAL, FRAME_SCHEMAS, REPORT_STATUSES, empty_frames, mark_current
 
 
@@ -41,6 +41,8 @@ class Agencies(pa.DataFrameModel):
     county: str = pa.Field(nullable=True)
     town: str = pa.Field(nullable=True)
     level: str = pa.Field(isin=list(LEVELS))
+    adcode: str = pa.Field(nullable=True, str_matches=r"^[0-9]{6}$")
+    canonical_key: str = pa.Field(unique=True)
 
     class Config(_Strict):
         name = "agencies"

@@ -3,9 +3,10 @@
 A run changes the warehouse by a *delta*: reports to remove (files gone or read again),
 validated frames to add, the new ledger of raw files and this run's ingest-log rows.
 The delta is applied to a private copy of the current warehouse (``<name>.building-<pid>``);
-the derived parts (versions and ``is_current``, agencies, cross-year checks, views,
-comments) are recomputed over the whole copy, which is then checkpointed, fsynced and
-renamed over the target with ``os.replace``. The rename is atomic, so analysts see either
+the derived parts (agency ids with the analyst's alias file, versions and ``is_current``,
+agencies and their aliases, cross-year checks, views, comments) are recomputed over the
+whole copy, which is then checkpointed, fsynced and renamed over the target with
+``os.replace``. The rename is atomic, so analysts see either
 the old warehouse or the new one, never a mix, and a reader holding the old file open
 keeps reading the old inode undisturbed. A crash at any point (even SIGKILL) leaves the
 old file untouched; the build file is deleted on error, or by the next run when the
@@ -32,13 +33,14 @@ import polars as pl
 
 import pipeline
 from pipeline import template
+from pipeline.agencies import AliasFile, assign_agencies, load_aliases
 from pipeline.ledger.plan import LEDGER_SCHEMA, empty_ledger
-from pipeline.validation.frames import FRAME_SCHEMAS, agencies_from_reports
+from pipeline.validation.frames import FRAME_SCHEMAS
 from pipeline.warehouse.readonly import open_read_only, table_names
 
 SQL_DIR = Path(pipeline.__file__).parents[1] / "sql"
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 """Bumped when a table's columns change: an older warehouse is then rebuilt from the raw files."""
 
 INGEST_LOG_SCHEMA: dict[str, pl.DataType] = {
@@ -77,6 +79,9 @@ class Delta:
     """The warehouse's ``last_run_id`` when the run planned its delta; publishing refuses a
     warehouse that has moved on since (another run would be silently undone)."""
     full: bool = False
+    aliases_file: Path | None = None
+    """The analyst's alias file (pipeline.agencies.aliases), applied to every report, old and
+    new: editing it re-keys the warehouse on the next run. None: the naming rules alone."""
 
 
 @dataclass
@@ -142,6 +147,7 @@ def publish(delta: Delta, warehouse: Path) -> PublishResult:
     warehouse = Path(warehouse)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     warnings: list[str] = []
+    aliases = load_aliases(delta.aliases_file)  # a malformed file stops here, before any copying
     with _exclusive(warehouse):
         _remove_stale_builds(warehouse)
         building = warehouse.with_name(f"{warehouse.name}.building-{os.getpid()}")
@@ -155,7 +161,7 @@ def publish(delta: Delta, warehouse: Path) -> PublishResult:
                     _create_empty(con, old_log)
                 _apply(con, delta)
                 _pause("applied", building)
-                _derive(con, delta)
+                _derive(con, delta, aliases, warnings)
                 result = _summarize(con, warehouse)
                 con.execute("CHECKPOINT")
             finally:
@@ -270,14 +276,10 @@ def _insert(con: duckdb.DuckDBPyConnection, name: str, source: FrameSource) -> N
         con.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM read_parquet(?)', [[str(p) for p in source]])
 
 
-def _derive(con: duckdb.DuckDBPyConnection, delta: Delta) -> None:
+def _derive(con: duckdb.DuckDBPyConnection, delta: Delta, aliases: AliasFile, warnings: list[str]) -> None:
     """Recompute what depends on the whole warehouse, not on one report."""
+    _assign_agencies(con, aliases, warnings)  # first: versions and is_current are per agency
     _run_sql_dir(con, SQL_DIR / "publish")  # paths and file times from the ledger; versions; is_current
-    reports = con.sql(
-        "SELECT agency_id, agency_name, province, city, county, town, year, published_on, report_id FROM reports"
-    ).pl()
-    con.execute("DELETE FROM agencies")
-    _insert(con, "agencies", agencies_from_reports(reports))
     con.execute("DELETE FROM check_results WHERE origin = 'cross_year'")
     _run_sql_dir(con, SQL_DIR / "views")
     _run_sql_file(con, SQL_DIR / "comments.sql")
@@ -289,6 +291,31 @@ def _derive(con: duckdb.DuckDBPyConnection, delta: Delta) -> None:
         "published_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }.items():
         con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES (?, ?)", [key, value])
+
+
+def _assign_agencies(con: duckdb.DuckDBPyConnection, aliases: AliasFile, warnings: list[str]) -> None:
+    """Re-key every report and rebuild ``agencies`` and ``agency_aliases`` (pipeline.agencies).
+
+    Over the whole ``reports`` table, not the delta: an alias-file edit or a merge must reach
+    reports loaded long ago, whose files are not read again.
+    """
+    reports = con.sql(
+        "SELECT report_id, agency_name, province, city, county, year, published_on, sha256 FROM reports"
+    ).pl()
+    assignment = assign_agencies(reports, aliases)
+    warnings.extend(assignment.warnings)
+    con.register("_agency_of", assignment.report_agency)
+    try:
+        con.execute(
+            "UPDATE reports SET agency_id = a.agency_id FROM _agency_of AS a "
+            "WHERE a.report_id = reports.report_id AND reports.agency_id IS DISTINCT FROM a.agency_id"
+        )
+    finally:
+        con.unregister("_agency_of")
+    con.execute("DELETE FROM agencies")
+    _insert(con, "agencies", assignment.agencies)
+    con.execute("DROP TABLE IF EXISTS agency_aliases")
+    _create_table(con, "agency_aliases", assignment.aliases)
 
 
 # -- helpers ---------------------------------------------------------------------------------
