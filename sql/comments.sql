@@ -103,3 +103,34 @@ COMMENT ON COLUMN coverage.report_id IS '该年度的当前报告（is_current�
 COMMENT ON COLUMN coverage.published_on IS '该报告的落款日期，无报告或未知为空';
 COMMENT ON COLUMN coverage.source_path IS '该报告的源文件路径';
 COMMENT ON VIEW request_cells_wide IS '依申请公开情况表的宽表形式：一行一个办理结果，一列一类申请人';
+
+-- report_rates and check_findings (sql/views/70_report_rates.sql, 80_check_findings.sql); the
+-- wide view report_cells_wide carries its own comments in its generated file.
+COMMENT ON VIEW report_rates IS '派生比率：一行一份当年应使用的报告（is_current）；比率旁附其分子分母所用数值。仅用报告所载数值，分母为 0 或所需数值未给出时比率为空';
+COMMENT ON COLUMN report_rates.share_granted IS '申请公开率（予以公开与部分公开占比）＝（予以公开 + 部分公开）÷（本年新收 + 上年结转），均取总计列：(requests.granted.total + requests.partially_granted.total) / (requests.new_received.total + requests.carried_over.total)';
+COMMENT ON COLUMN report_rates.granted IS '三、本年度办理结果（一）予以公开｜总计（requests.granted.total）';
+COMMENT ON COLUMN report_rates.partially_granted IS '三、本年度办理结果（二）部分公开｜总计（requests.partially_granted.total）';
+COMMENT ON COLUMN report_rates.new_received IS '一、本年新收政府信息公开申请数量｜总计（requests.new_received.total）';
+COMMENT ON COLUMN report_rates.carried_over IS '二、上年结转政府信息公开申请数量｜总计（requests.carried_over.total）';
+COMMENT ON COLUMN report_rates.review_correction_rate IS '行政复议纠错率＝行政复议结果纠正 ÷ 行政复议总计：review_litigation.review.corrected / review_litigation.review.total（总计含尚未审结）';
+COMMENT ON COLUMN report_rates.review_corrected IS '行政复议｜结果纠正（review.corrected）';
+COMMENT ON COLUMN report_rates.review_total IS '行政复议｜总计（review.total）';
+COMMENT ON COLUMN report_rates.litigation_direct_correction_rate IS '未经复议直接起诉的行政诉讼纠错率＝结果纠正 ÷ 总计：litigation_direct.corrected / litigation_direct.total';
+COMMENT ON COLUMN report_rates.litigation_direct_corrected IS '行政诉讼 未经复议直接起诉｜结果纠正（litigation_direct.corrected）';
+COMMENT ON COLUMN report_rates.litigation_direct_total IS '行政诉讼 未经复议直接起诉｜总计（litigation_direct.total）';
+COMMENT ON COLUMN report_rates.litigation_after_review_correction_rate IS '复议后起诉的行政诉讼纠错率＝结果纠正 ÷ 总计：litigation_after_review.corrected / litigation_after_review.total';
+COMMENT ON COLUMN report_rates.litigation_after_review_corrected IS '行政诉讼 复议后起诉｜结果纠正（litigation_after_review.corrected）';
+COMMENT ON COLUMN report_rates.litigation_after_review_total IS '行政诉讼 复议后起诉｜总计（litigation_after_review.total）';
+COMMENT ON COLUMN report_rates.litigation_correction_rate IS '行政诉讼纠错率（两类合计）＝（直接起诉结果纠正 + 复议后起诉结果纠正）÷（直接起诉总计 + 复议后起诉总计）：(litigation_direct.corrected + litigation_after_review.corrected) / (litigation_direct.total + litigation_after_review.total)';
+
+COMMENT ON VIEW check_findings IS '校验发现：一行一项。printed_inconsistent 报告所印数字不合勾稽关系（check_results.ok = false）；not_evaluable 所需数值缺失、无法校验（ok 为空）；unreadable 流水线未能读出的单元格或行（issues）。附机关、年度、文件与页码';
+COMMENT ON COLUMN check_findings.kind IS 'printed_inconsistent 报告数字前后不一致 / not_evaluable 无法校验 / unreadable 无法读取';
+COMMENT ON COLUMN check_findings.is_current IS '是否为该机关该年度应使用的报告；只看当前报告时筛选 is_current';
+COMMENT ON COLUMN check_findings.section IS '所涉部分：requests 第三部分、review_litigation 第四部分、article20 第二部分、narrative 正文表述';
+COMMENT ON COLUMN check_findings.rule IS '校验规则名（如 requests.balance.total），unreadable 行为问题代码（cell_missing 缺格、row_missing 缺行、ambiguous_split 数字粘连无法唯一拆分、value_unreadable 数值无法识别）';
+COMMENT ON COLUMN check_findings.location IS '校验所涉申请人列键，或无法读取的单元格位置（如 review_litigation.review.upheld）';
+COMMENT ON COLUMN check_findings.expected IS '按规则应得的数值（跨年度校验为上年数值推算所得）';
+COMMENT ON COLUMN check_findings.actual IS '报告所载数值';
+COMMENT ON COLUMN check_findings.difference IS '所载数值 − 应得数值';
+COMMENT ON COLUMN check_findings.origin IS 'record 逐份校验 / cross_year 跨年度校验';
+COMMENT ON COLUMN check_findings.page IS '所涉表格起始页码（reports.page_*），正文表述或页码未知时为空';

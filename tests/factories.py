@@ -51,11 +51,12 @@ def fake_sha256(*parts: object) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode("utf-8")).hexdigest()
 
 
-def _article20(tpl: str) -> dict[str, dict[str, float | int | None]]:
+def _article20(tpl: str, year: int) -> dict[str, dict[str, float | int | None]]:
+    """Section 二's cells; 现行有效件数 grows by 制发 − 废止 each year, so consecutive years agree."""
     if tpl == "2021":
         return {
             "regulations": {"issued": 0, "repealed": 0, "in_force": 0},
-            "normative_documents": {"issued": 2, "repealed": 1, "in_force": 12},
+            "normative_documents": {"issued": 2, "repealed": 1, "in_force": 12 + (year - 2024)},
             "administrative_licensing": {"decisions": 120},
             "administrative_penalty": {"decisions": 7},
             "administrative_coercion": {"decisions": 0},
@@ -139,7 +140,7 @@ def make_record(
         "region": {"province": province, "city": city, "county": county, "town": town},
         "published_on": f"{(year or 2024) + 1}-01-15" if published_on == "default" else published_on,
         "active_disclosure": {"total": active_total, "by_category": categories},
-        "article20": _article20(tpl_key),
+        "article20": _article20(tpl_key, year or 2024),
         "units": {"centralized_procurement.amount": "元"} if tpl_key == "2019" else {},
         "requests": rows,
         "review_litigation": {

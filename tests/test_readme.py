@@ -9,11 +9,12 @@ ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def test_readme_shows_every_example_query_verbatim() -> None:
+def test_readme_lists_every_example_query() -> None:
+    """The queries themselves are in docs/warehouse.md, verbatim (tests/test_warehouse_doc.py)."""
     examples = sorted((ROOT / "sql" / "examples").glob("*.sql"))
-    assert len(examples) == 5
+    assert examples and "docs/warehouse.md" in README
     for path in examples:
-        assert path.read_text(encoding="utf-8").strip() in README, path.name
+        assert f"`sql/examples/{path.name}`" in README, path.name
 
 
 def test_ci_runs_the_readme_test_command() -> None:
