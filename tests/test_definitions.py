@@ -63,9 +63,24 @@ def test_definitions_module_matches_defs_folder() -> None:
     assert keys == ASSETS
 
 
-def _tick(sensor: dg.SensorDefinition, raw: Path, cursor: str | None):
-    context = dg.build_sensor_context(cursor=cursor, resources={"xxgk": XxgkConfig(raw_dir=str(raw))})
+def _tick(sensor: dg.SensorDefinition, raw: Path, cursor: str | None, aliases: Path | None = None):
+    config = XxgkConfig(raw_dir=str(raw), aliases_file=str(aliases) if aliases else "")
+    context = dg.build_sensor_context(cursor=cursor, resources={"xxgk": config})
     return sensor.evaluate_tick(context)
+
+
+def test_sensor_runs_when_the_alias_file_is_edited(defs: dg.Definitions, tmp_path: Path) -> None:
+    sensor = defs.resolve_sensor_def("raw_files_sensor")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("a", encoding="utf-8")
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("alias,canonical,note\n", encoding="utf-8")
+    first = _tick(sensor, raw, None, aliases)
+    assert _tick(sensor, raw, first.cursor, aliases).run_requests == []
+    aliases.write_text("alias,canonical,note\n新山族乡,米易县新山傈僳族乡人民政府,OCR\n", encoding="utf-8")
+    edited = _tick(sensor, raw, first.cursor, aliases)
+    assert len(edited.run_requests) == 1 and edited.cursor != first.cursor
 
 
 def test_sensor_requests_one_run_per_change(defs: dg.Definitions, tmp_path: Path) -> None:

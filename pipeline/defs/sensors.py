@@ -14,7 +14,8 @@ from pipeline.ledger.walk import fingerprint, iter_raw_files
     job_name="xxgk_job",
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,  # unattended: on as soon as the daemon runs
-    description="Requests one xxgk_job run whenever a raw file is added, removed, replaced or touched.",
+    description="Requests one xxgk_job run whenever a raw file is added, removed, replaced or touched, "
+    "or the agencies' alias file is edited.",
 )
 def raw_files_sensor(
     context: dg.SensorEvaluationContext, xxgk: XxgkConfig
@@ -30,7 +31,8 @@ def raw_files_sensor(
         return dg.SkipReason(f"raw dir {raw} does not exist")
     if context.cursor is None and not iter_raw_files(raw):
         return dg.SkipReason(f"raw dir {raw} is empty")
-    fp = fingerprint(raw)
+    aliases = xxgk.aliases_path()
+    fp = fingerprint(raw, (aliases,) if aliases is not None else ())
     if fp == context.cursor:
         return dg.SkipReason("no raw file changed")
     return dg.SensorResult(run_requests=[dg.RunRequest(run_key=fp)], cursor=fp)

@@ -38,10 +38,20 @@ def iter_raw_files(raw_dir: Path) -> list[Path]:
     return sorted(out)
 
 
-def fingerprint(raw_dir: Path) -> str:
+def fingerprint(raw_dir: Path, extra: tuple[Path, ...] = ()) -> str:
     """A hash of (path, size, mtime) of every raw file: changes whenever a file is added,
-    removed, replaced or touched, without reading any file's content (cheap every 30 s)."""
+    removed, replaced or touched, without reading any file's content (cheap every 30 s).
+
+    ``extra`` files (the analysts' alias file) count too: editing one changes the warehouse
+    without any raw file changing, so it must start a run as well.
+    """
     h = hashlib.sha256()
+    for p in extra:
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        h.update(f"extra:{p}\t{st.st_size}\t{st.st_mtime_ns}\n".encode())
     for p in iter_raw_files(raw_dir):
         try:
             st = p.stat()
