@@ -21,6 +21,7 @@ CHECKS = {
     ("warehouse", "applicants_row_sum"),
     ("warehouse", "review_litigation_totals"),
     ("warehouse", "narrative_matches_tables"),
+    ("warehouse", "article20_in_force"),
     ("validated_frames", "schema_validation"),
     ("warehouse", "cross_year_carryover"),
 }

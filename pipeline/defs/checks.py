@@ -29,6 +29,10 @@ RULE_FAMILIES: dict[str, tuple[str, str]] = {
         "total = upheld + corrected + other + pending, per group",
     ),
     "narrative_matches_tables": ("narrative.", "figures stated in the text agree with the tables"),
+    "article20_in_force": (
+        "article20.in_force.",
+        "现行有效件数 = last year's 现行有效件数 + 本年制发 - 本年废止, same agency (cross-year)",
+    ),
 }
 
 
@@ -91,6 +95,7 @@ review_litigation_totals = _family_check(
 narrative_matches_tables = _family_check(
     "narrative_matches_tables", *RULE_FAMILIES["narrative_matches_tables"]
 )
+article20_in_force = _family_check("article20_in_force", *RULE_FAMILIES["article20_in_force"])
 
 
 def _query(con, sql: str) -> pl.DataFrame:
@@ -123,9 +128,8 @@ def cross_year_carryover(xxgk: XxgkConfig) -> dg.AssetCheckResult:
                     "select column_name from information_schema.columns where table_name = 'check_results'"
                 ).fetchall()
             }
-            family = "(c.rule like '%carryover%'" + (
-                " or c.origin = 'cross_year')" if "origin" in cols else ")"
-            )
+            # carry-over rules only: other cross-year rules (article20.in_force.*) have their own check
+            family = "(c.rule like 'requests.carryover.%')" if "origin" in cols else "(c.rule like '%carryover%')"
             join = " left join reports r using (report_id)" if "reports" in names else ""
             path_col = "r.source_path as path, " if join else ""
             rules = _query(
