@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.warehouse.publish import RUN_TABLES
 from pipeline.warehouse.readonly import open_read_only
 
 _BUILDING = ".building-"
@@ -103,6 +104,25 @@ def _swap_in(new_dir: Path, out_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+KEY_FILE = "_content_key"
+"""The warehouse's ``content_key`` the export was made from (see publish._content_key)."""
+
+
+def _content_key(con: duckdb.DuckDBPyConnection) -> str | None:
+    try:
+        row = con.execute("SELECT value FROM warehouse_meta WHERE key = 'content_key'").fetchone()
+    except duckdb.Error:  # an older warehouse without warehouse_meta: always export everything
+        return None
+    return row[0] if row else None
+
+
+def _read_key(out_dir: Path) -> str | None:
+    try:
+        return (out_dir / KEY_FILE).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
 def export_parquet(warehouse: Path, out_dir: Path) -> dict[str, int]:
     """Write each table and view of ``warehouse`` to ``<out_dir>/<name>.parquet``; return rows per name.
 
@@ -120,17 +140,30 @@ def export_parquet(warehouse: Path, out_dir: Path) -> dict[str, int]:
     try:
         counts: dict[str, int] = {}
         with open_read_only(warehouse) as con:
+            key = _content_key(con)
+            reuse = key is not None and _read_key(out_dir) == key
             for name in relation_names(con):
                 if not _SAFE_NAME.match(name):
                     # The name becomes a file name: a "/" or ".." in it must not write elsewhere.
                     raise ValueError(f"relation name {name!r} is not a plain identifier")
                 target = building / f"{name}.parquet"
-                (n,) = con.execute(
-                    f"COPY (SELECT * FROM {_quote_ident(name)}) TO {_quote_literal(str(target))} "
-                    "(FORMAT parquet, COMPRESSION zstd)"
-                ).fetchone() or (0,)
-                _fsync(target)
+                previous = out_dir / f"{name}.parquet"
+                if reuse and name not in RUN_TABLES and previous.is_file():
+                    # Same report content as the last export: its file is this run's file too.
+                    try:
+                        os.link(previous, target)
+                    except OSError:  # storage without hard links
+                        shutil.copy2(previous, target)
+                    (n,) = con.execute("SELECT count(*) FROM read_parquet(?)", [str(target)]).fetchone() or (0,)
+                else:
+                    (n,) = con.execute(
+                        f"COPY (SELECT * FROM {_quote_ident(name)}) TO {_quote_literal(str(target))} "
+                        "(FORMAT parquet, COMPRESSION zstd)"
+                    ).fetchone() or (0,)
+                    _fsync(target)
                 counts[name] = int(n)
+        if key is not None:
+            (building / KEY_FILE).write_text(key + "\n", encoding="utf-8")
         _fsync(building)
         os.chmod(building, 0o755)  # mkdtemp makes it 0700: readers on shared storage need to list it
         _swap_in(building, out_dir)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import re
 import shutil
@@ -289,8 +290,36 @@ def _derive(con: duckdb.DuckDBPyConnection, delta: Delta, aliases: AliasFile, wa
         "parser_version": str(pipeline.PARSER_VERSION),
         "last_run_id": delta.run_id,
         "published_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "content_key": _content_key(con),
     }.items():
         con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES (?, ?)", [key, value])
+
+
+CONTENT_TABLES = ("reports", "agencies", "agency_aliases")
+"""What every other report-derived table and view is a function of: the reports (content
+hash, parser version, path, version and agency), the agencies and the spellings seen."""
+
+RUN_TABLES = ("ingest_log", "raw_files", "warehouse_meta")
+"""Tables that change every run even when no report does (run ids, times)."""
+
+
+def _content_key(con: duckdb.DuckDBPyConnection) -> str:
+    """A digest of the warehouse's report content, equal across runs that changed no report.
+
+    Lets the Parquet export (pipeline.warehouse.parquet_export) keep last run's files for
+    every relation but the run-scoped ones when nothing else changed, so a no-change night
+    does not rewrite gigabytes.
+    """
+    parts = [SCHEMA_VERSION, str(pipeline.PARSER_VERSION)]
+    present = table_names(con)
+    for name in CONTENT_TABLES:
+        if name not in present:
+            continue
+        (digest,) = con.execute(
+            f'SELECT coalesce(md5(string_agg(t::VARCHAR, chr(10) ORDER BY t::VARCHAR)), \'\') FROM "{name}" AS t'
+        ).fetchone()  # type: ignore[misc]
+        parts.append(f"{name}={digest}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
 def _assign_agencies(con: duckdb.DuckDBPyConnection, aliases: AliasFile, warnings: list[str]) -> None:
