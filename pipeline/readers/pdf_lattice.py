@@ -125,29 +125,29 @@ def _cells(hs: list[Segment], vs: list[Segment]) -> list[Box]:
             x, y0, y1 = vs[vi]
             if y0 - CROSS <= y <= y1 + CROSS:
                 points[(x, y)] = (hi, vi)
-    rows: dict[float, list[float]] = defaultdict(list)  # y -> xs of points on it
-    cols: dict[float, list[float]] = defaultdict(list)  # x -> ys of points on it
-    for x, y in points:
-        rows[y].append(x)
-        cols[x].append(y)
-    for v in rows.values():
-        v.sort()
-    for v in cols.values():
-        v.sort()
+    on_h: dict[int, list[float]] = defaultdict(list)  # horizontal rule -> xs of its crossings
+    on_v: dict[int, list[float]] = defaultdict(list)  # vertical rule -> ys of its crossings
+    for (x, y), (hi, vi) in points.items():
+        on_h[hi].append(x)
+        on_v[vi].append(y)
+    for xs in on_h.values():
+        xs.sort()
+    for ys in on_v.values():
+        ys.sort()
 
     cells: list[Box] = []
-    for (x, y), (h_top, v_left) in sorted(points.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        rights = [rx for rx in rows[y] if rx > x and points[(rx, y)][0] == h_top]
-        downs = [dy for dy in cols[x] if dy > y and points[(x, dy)][1] == v_left]
+    for (x, y), (h_top, v_left) in points.items():
+        # corners to the right along the same top rule, and below along the same left rule
+        xs = on_h[h_top]
+        rights = xs[bisect_right(xs, x):]
+        ys = on_v[v_left]
+        downs = ys[bisect_right(ys, y):]
         found = None
         for dy in downs:
             h_bottom = points[(x, dy)][0]
             for rx in rights:
                 corner = points.get((rx, dy))
-                if corner is None:
-                    continue
-                v_right = points[(rx, y)][1]
-                if corner == (h_bottom, v_right):
+                if corner is not None and corner == (h_bottom, points[(rx, y)][1]):
                     found = (x, y, rx, dy)
                     break
             if found:

@@ -97,15 +97,27 @@ def _read_line(line: dict, content: PageContent, placed: set[int]) -> None:
     where: dict[tuple[int, Box], tuple[float, float]] = {}
     tables = content.tables
     lx0, ly0, lx1, ly1 = line["bbox"]
-    if tables and not any(t.bbox.x0 <= lx1 and lx0 <= t.bbox.x1 and t.bbox.y0 <= ly1 and ly0 <= t.bbox.y1 for t in tables):
+    touching = [
+        k for k, t in enumerate(tables) if t.bbox.x0 <= lx1 and lx0 <= t.bbox.x1 and t.bbox.y0 <= ly1 and ly0 <= t.bbox.y1
+    ]
+    if not touching:
         tables = []  # the line touches no table: none of its glyphs can be in a cell
+    only = None  # the one table the line lies wholly inside (and touches no other): no search per glyph
+    if len(touching) == 1:
+        b = tables[touching[0]].bbox
+        if b.x0 <= lx0 and lx1 <= b.x1 and b.y0 <= ly0 and ly1 <= b.y1:
+            only = touching[0]
     for span in line["spans"]:
         for ch in span["chars"]:
             c = ch["c"]
             content.glyphs += not c.isspace()
             content.undecodable += c == "\ufffd"
             x0, y0, x1, y1 = ch["bbox"]
-            hit = _locate(tables, (x0 + x1) / 2, (y0 + y1) / 2) if tables else None
+            if only is not None:
+                cell = tables[only].cell_at((x0 + x1) / 2, (y0 + y1) / 2)
+                hit = None if cell is None else (only, cell)
+            else:
+                hit = _locate(tables, (x0 + x1) / 2, (y0 + y1) / 2) if tables else None
             if hit is None:
                 outside.append(c)
                 if x1 > x0 and y1 > y0:  # an empty box (a space) does not widen the line, as in Rect union
