@@ -237,3 +237,24 @@ def test_importing_the_pool_module_stays_light() -> None:
             "print(sorted(m for m in ('dagster', 'polars', 'pymupdf', 'pymupdf.layout', 'cv2') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_encoded_records_carry_the_whole_record_as_json(tmp_path: Path) -> None:
+    """The reader worker encodes the record; the staging line is exactly parse_file's record."""
+    from pipeline.ingest.encoded import JSON_KEY, parse_encoded
+    from pipeline.ledger.staging import Staging
+    from pipeline.parsing import parse_file
+
+    seed = sorted((Path(__file__).resolve().parents[1] / "data" / "raw").glob("*.txt"))[0]
+    summary = parse_encoded(seed, sha256="ab" * 32)
+    full = parse_file(seed, sha256="ab" * 32)
+    assert summary["status"] == full["status"] == "ok" and summary["report_id"] == full["report_id"]
+    assert json.loads(summary[JSON_KEY]) == json.loads(json.dumps(full, ensure_ascii=False, default=str))
+    staging = Staging(tmp_path / "staging")
+    with staging.record_writer() as writer:
+        writer.add(summary)
+        writer.add({"status": "unreadable", "report_id": None, "source": {"path": "x"}, "issues": []})
+    (chunk,) = staging.record_chunks()
+    lines = Staging.read_records(chunk)
+    assert lines[0] == json.loads(summary[JSON_KEY]) and JSON_KEY not in lines[0]
+    assert lines[1]["status"] == "unreadable"

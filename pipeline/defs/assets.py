@@ -285,11 +285,13 @@ def _parse(xxgk: XxgkConfig, items: list) -> Any:
     (``workers=0``: in this process, no timeout — for debugging a reader under pdb)."""
     if not items:  # nothing new: do not even start the reader processes (their warm-up is ~1 s)
         return
+    from pipeline.ingest.encoded import parse_encoded
     from pipeline.ingest.isolate import ParseTask, parse_many
 
     tasks = [ParseTask(sha256=i.sha256, path=i.path, format=i.format) for i in items]
     item_of = {(i.sha256, i.path): i for i in items}
-    for task, record in parse_many(tasks, xxgk.limits(), workers=xxgk.workers):
+    # parse_encoded: the worker encodes the record's JSON, the parent only writes it
+    for task, record in parse_many(tasks, xxgk.limits(), workers=xxgk.workers, parse_fn=parse_encoded):
         yield item_of[(task.sha256, task.path)], record
 
 

@@ -84,7 +84,9 @@ class RecordWriter:
     def add(self, record: dict[str, Any]) -> None:
         if self._fh is None or self._in_part >= self.chunk_size:
             self._rotate()
-        self._fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        # A record encoded by the reader worker (pipeline.ingest.encoded) is written as is.
+        text = record.get("_json")
+        self._fh.write((text if isinstance(text, str) else json.dumps(record, ensure_ascii=False, default=str)) + "\n")
         self._in_part += 1
         self.count += 1
 
