@@ -174,25 +174,16 @@ def _int(el, name: str, default: int = 0) -> int:
         return default
 
 
-def _row_cells(tr) -> list:
+def _children(parent, tag: str) -> list:
+    """``parent``'s child elements of ``tag`` (rows of a table, cells of a row), including
+    those wrapped in a content control (``w:sdt``) or custom XML, which Word nests in place."""
     out = []
-    for el in tr:
-        if el.tag == W + "tc":
+    for el in parent:
+        if el.tag == tag:
             out.append(el)
         elif el.tag in (W + "sdt", W + "customXml"):
             content = el.find(W + "sdtContent") if el.tag == W + "sdt" else el
-            out += [c for c in (content if content is not None else []) if c.tag == W + "tc"]
-    return out
-
-
-def _table_rows(tbl) -> list:
-    out = []
-    for el in tbl:
-        if el.tag == W + "tr":
-            out.append(el)
-        elif el.tag in (W + "sdt", W + "customXml"):
-            content = el.find(W + "sdtContent") if el.tag == W + "sdt" else el
-            out += [r for r in (content if content is not None else []) if r.tag == W + "tr"]
+            out += [c for c in (content if content is not None else []) if c.tag == tag]
     return out
 
 
@@ -203,10 +194,10 @@ def table_grid(tbl) -> list[list[str | None]]:
     and read as ""; a ``vMerge`` continuation, or an ``hMerge`` one, is covered (None).
     """
     rows: list[list[str | None]] = []
-    for tr in _table_rows(tbl):
+    for tr in _children(tbl, W + "tr"):
         trpr = tr.find(W + "trPr")
         row: list[str | None] = [""] * _int(trpr, W + "gridBefore")
-        for tc in _row_cells(tr):
+        for tc in _children(tr, W + "tc"):
             tcpr = tc.find(W + "tcPr")
             span = max(1, _int(tcpr, W + "gridSpan", 1))
             vmerge = tcpr.find(W + "vMerge") if tcpr is not None else None
