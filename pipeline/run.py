@@ -18,8 +18,6 @@ from pathlib import Path
 
 import polars as pl
 
-OUTCOMES = ("loaded", "unchanged", "duplicate", "quarantined", "removed")
-
 
 @dataclass
 class FailedCheck:

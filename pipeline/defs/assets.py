@@ -24,14 +24,13 @@ import dagster as dg
 import polars as pl
 
 from pipeline.defs.resources import XxgkConfig
+from pipeline.ledger.plan import outcome_counts
 
 GROUP = "xxgk"
 
 REPORT_STATUSES = ("ok", "incomplete")
 """Statuses of a record that was read as a report; the others are quarantined."""
 
-OUTCOMES = ("loaded", "unchanged", "duplicate", "quarantined", "removed")
-"""Per-file outcomes of a run (see pipeline.ledger.plan.OUTCOMES)."""
 
 
 # --- progress ------------------------------------------------------------------------------
@@ -150,10 +149,6 @@ def report_id_of(record: dict) -> str | None:
     return sha[:16] if sha else None
 
 
-def _counts(files: pl.DataFrame) -> dict[str, int]:
-    return {o: int((files["outcome"] == o).sum()) for o in OUTCOMES}
-
-
 # --- assets ---------------------------------------------------------------------------------
 
 
@@ -223,7 +218,7 @@ def report_records(
     the reason), ``removed`` (gone since the last run; its report leaves the warehouse).
     """
     import pipeline
-    from pipeline.ledger.plan import FILES_SCHEMA, make_plan
+    from pipeline.ledger.plan import FILES_SCHEMA, file_row, make_plan
     from pipeline.ledger.staging import Staging
 
     version = str(pipeline.PARSER_VERSION)
@@ -238,17 +233,11 @@ def report_records(
         for i, (item, rec) in enumerate(_parse(xxgk, plan.to_parse), 1):
             writer.add(rec)
             if rec.get("status") in REPORT_STATUSES:
-                files.append(
-                    {"path": item.path, "sha256": item.sha256, "report_id": report_id_of(rec),
-                     "outcome": "loaded", "reason": None}
-                )  # fmt: skip
+                files.append(file_row(item.path, item.sha256, report_id_of(rec), "loaded", None))
             else:
                 reason = quarantine_reason(rec)
                 context.log.warning(f"quarantined {item.path}: {reason}")
-                files.append(
-                    {"path": item.path, "sha256": item.sha256, "report_id": None,
-                     "outcome": "quarantined", "reason": reason}
-                )  # fmt: skip
+                files.append(file_row(item.path, item.sha256, None, "quarantined", reason))
             _progress("parse", i, total, item.path)
             if i % 500 == 0:
                 context.log.info(f"parsed {i}/{total}")
@@ -271,7 +260,7 @@ def report_records(
             "parsed": total,
             "reused": len(plan.keep),
             "removed_reports": len(plan.remove),
-            **_counts(files_df),
+            **outcome_counts(files_df),
             "quarantined_files": md_table(
                 files_df.filter(pl.col("outcome") == "quarantined").select("path", "reason")
             ),
@@ -458,7 +447,7 @@ def warehouse(
     for warning in result.warnings:
         context.log.warning(warning)
 
-    counts = _counts(files)
+    counts = dict(outcome_counts(files))
     tags = {f"xxgk/{o}": str(n) for o, n in counts.items()}
     tags["xxgk/failed_check_reports"] = str(result.failed_check_reports)
     try:

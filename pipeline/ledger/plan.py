@@ -133,7 +133,7 @@ def make_plan(
         "path", "sha256", "format", "error", "forced"
     ).iter_rows():
         if sha is None:
-            plan.files.append(_row(path, None, None, "quarantined", f"unreadable: {error or 'could not hash'}"))
+            plan.files.append(file_row(path, None, None, "quarantined", f"unreadable: {error or 'could not hash'}"))
             continue
         by_sha.setdefault(sha, []).append(path)
         fmt_of.setdefault(sha, fmt)
@@ -152,24 +152,24 @@ def make_plan(
             kept_shas.add(sha)
             plan.keep[prev.report_id] = canonical
             moved = None if canonical == prev.path else f"moved from {prev.path}"
-            plan.files.append(_row(canonical, sha, prev.report_id, "unchanged", moved))
+            plan.files.append(file_row(canonical, sha, prev.report_id, "unchanged", moved))
         else:  # quarantined last time, same bytes, same parser: same verdict, not read again
-            plan.files.append(_row(canonical, sha, None, "quarantined", prev.reason))
+            plan.files.append(file_row(canonical, sha, None, "quarantined", prev.reason))
         for p in paths:
             if p != canonical:
                 rid = prev.report_id if reuse and prev is not None and prev.state == "report" else None
-                plan.files.append(_row(p, sha, rid, "duplicate", f"same content as {canonical}"))
+                plan.files.append(file_row(p, sha, rid, "duplicate", f"same content as {canonical}"))
 
     plan.remove = {rid for rid, sha in prev_reports.items() if sha not in kept_shas}
     present = set(manifest["path"].to_list())
     where = f" {raw_dir}" if raw_dir else " the raw folder"
     for path, sha, rid in ledger.select("path", "sha256", "report_id").iter_rows():
         if path not in present:
-            plan.files.append(_row(path, sha, rid, "removed", f"no longer under{where}"))
+            plan.files.append(file_row(path, sha, rid, "removed", f"no longer under{where}"))
     return plan
 
 
-def _row(path: str, sha: str | None, rid: str | None, outcome: str, reason: str | None) -> dict[str, Any]:
+def file_row(path: str, sha: str | None, rid: str | None, outcome: str, reason: str | None) -> dict[str, Any]:
     return {"path": path, "sha256": sha, "report_id": rid, "outcome": outcome, "reason": reason}
 
 
