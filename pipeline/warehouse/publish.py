@@ -120,10 +120,12 @@ def empty_ingest_log() -> pl.DataFrame:
     return pl.DataFrame(schema=INGEST_LOG_SCHEMA)
 
 
-def read_previous(warehouse: Path) -> Previous:
+def read_previous(warehouse: Path, with_ledger: bool = True) -> Previous:
     """The current warehouse's ledger (``raw_files``) and last run id, read-only.
 
     Never raises: a missing, damaged or outdated warehouse is reported as not usable.
+    ``with_ledger=False`` skips reading the ledger (publishing only checks the run id and
+    schema; the run already read the ledger when it planned).
     """
     warehouse = Path(warehouse)
     if not warehouse.exists():
@@ -136,7 +138,7 @@ def read_previous(warehouse: Path) -> Previous:
                     empty_ledger(), meta.get("last_run_id"), False,
                     f"warehouse schema {meta.get('schema_version')!r} is not {SCHEMA_VERSION!r}",
                 )  # fmt: skip
-            ledger = _conform(con.sql("SELECT * FROM raw_files").pl(), LEDGER_SCHEMA)
+            ledger = _conform(con.sql("SELECT * FROM raw_files").pl(), LEDGER_SCHEMA) if with_ledger else empty_ledger()
             return Previous(ledger, meta.get("last_run_id"), True)
     except (duckdb.Error, OSError) as err:
         return Previous(empty_ledger(), None, False, f"cannot read {warehouse}: {err}")
@@ -190,7 +192,7 @@ def _start_build(delta: Delta, warehouse: Path, building: Path, warnings: list[s
     Returns (full, old ingest log to carry into a full build). A delta made against another
     run's warehouse is refused rather than applied to the wrong base.
     """
-    previous = read_previous(warehouse)
+    previous = read_previous(warehouse, with_ledger=False)
     if not delta.full:
         if not previous.usable:
             raise WarehouseChanged(
