@@ -8,10 +8,16 @@ test changes only the numbers it is about (``overrides`` sets any dotted path, i
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import hashlib
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+import duckdb
+import polars as pl
+
+import pipeline
 from pipeline import PARSER_VERSION, template
 
 RowSpec = int | None | Mapping[str, int | None]
@@ -201,3 +207,41 @@ def two_year_corpus() -> list[dict[str, Any]]:
         make_record("米易县教育局", 2024, town=None, new_received=1, granted=1, partially_granted=0,
                     carried_forward=5),
     ]  # fmt: skip
+
+
+# --- reading and feeding a built warehouse ------------------------------------------------------
+
+RUN_SCOPED = ("ingest_log", "raw_files", "warehouse_meta")
+"""Tables that differ between two runs over the same files (run ids, times)."""
+
+
+def query(path: Path, sql: str) -> pl.DataFrame:
+    """Open, read, close: a lingering connection in this process would pin the old file."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.sql(sql).pl()
+    finally:
+        con.close()
+
+
+def table_rows(path: Path, exclude: tuple[str, ...] = RUN_SCOPED) -> dict[str, list[tuple]]:
+    """Every table's rows, sorted: what "the same warehouse" means (row order is not a contract)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+        return {n: sorted(con.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr) for n in names if n not in exclude}
+    finally:
+        con.close()
+
+
+def ledger_for(records: list[dict[str, Any]], run_id: str) -> pl.DataFrame:
+    """The raw_files rows of these records' files, each filed as a report, mtimes one second apart."""
+    from pipeline.ledger.plan import LEDGER_SCHEMA
+
+    return pl.DataFrame({
+        "path": [r["source"]["path"] for r in records],
+        "sha256": [r["source"]["sha256"] for r in records],
+        "report_id": [r["report_id"] for r in records],
+        "mtime": [dt.datetime(2025, 3, 1, 8, 0, i) for i in range(len(records))],
+        "state": "report", "parser_version": pipeline.PARSER_VERSION, "run_id": run_id,
+    }).cast({c: t for c, t in LEDGER_SCHEMA.items() if c in ("mtime",)})  # fmt: skip

@@ -7,12 +7,10 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import polars as pl
 import pytest
-from factories import make_record
+from factories import ledger_for, make_record, query
 
-import pipeline
 from pipeline.agencies import AliasFileError, assign_agencies, identify, load_aliases, parse_aliases
 from pipeline.agencies.identity import normalize_name
 from pipeline.validation import records_to_frames, validate_frames
@@ -274,24 +272,6 @@ def test_alias_file_problems_that_depend_on_the_corpus() -> None:
 
 
 # -- the warehouse ------------------------------------------------------------------------------
-
-
-def query(path: Path, sql: str) -> pl.DataFrame:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.sql(sql).pl()
-    finally:
-        con.close()
-
-
-def ledger_for(records: list[dict[str, Any]], run_id: str) -> pl.DataFrame:
-    return pl.DataFrame({
-        "path": [r["source"]["path"] for r in records],
-        "sha256": [r["source"]["sha256"] for r in records],
-        "report_id": [r["report_id"] for r in records],
-        "mtime": [dt.datetime(2025, 3, 1, 8, 0, i) for i in range(len(records))],
-        "state": "report", "parser_version": pipeline.PARSER_VERSION, "run_id": run_id,
-    })  # fmt: skip
 
 
 def full_build(path: Path, records: list[dict[str, Any]], aliases: Path | None) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from factories import table_rows
 
 import pipeline
 from pipeline.run import RunSummary, run_pipeline
@@ -35,16 +36,6 @@ def rows(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
 
 def outcomes(summary: RunSummary) -> dict[str, tuple[str, str | None]]:
     return {p: (o, r) for p, o, r in summary.files.select("path", "outcome", "reason").iter_rows()}
-
-
-def tables(warehouse: Path, skip: tuple[str, ...] = ("ingest_log", "raw_files", "warehouse_meta")) -> dict:
-    """Every table's rows, sorted (row order is not part of the contract)."""
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
-        return {n: sorted(con.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr) for n in names if n not in skip}
-    finally:
-        con.close()
 
 
 @pytest.fixture()
@@ -171,9 +162,9 @@ def test_two_runs_give_identical_tables_and_ids_do_not_depend_on_run_order(
 ) -> None:
     raw, warehouse = corpus
     run_pipeline(raw, warehouse, progress=False)
-    once = tables(warehouse)
+    once = table_rows(warehouse)
     run_pipeline(raw, warehouse, progress=False)
-    assert tables(warehouse) == once
+    assert table_rows(warehouse) == once
 
     # Built in two steps, in the other order (the subfolder file first): same ids, same rows.
     other_raw, other = tmp_path / "other" / "raw", tmp_path / "other" / "xxgk.duckdb"
@@ -188,7 +179,7 @@ def test_two_runs_give_identical_tables_and_ids_do_not_depend_on_run_order(
         return rows(path, "SELECT report_id, agency_id, sha256, version, is_current FROM reports ORDER BY 1")
 
     assert ids(other) == ids(warehouse)
-    a, b = tables(warehouse), tables(other)
+    a, b = table_rows(warehouse), table_rows(other)
     for name in a:
         if name != "reports":  # source paths differ by folder; everything else must be equal
             assert a[name] == b[name], name

@@ -10,14 +10,12 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import polars as pl
 import pytest
-from factories import make_record, two_year_corpus
+from factories import ledger_for, make_record, query, table_rows, two_year_corpus
 
 import pipeline
 from pipeline import template
-from pipeline.ledger.plan import LEDGER_SCHEMA
 from pipeline.validation import empty_frames, records_to_frames, validate_frames
 from pipeline.warehouse import publish as publish_mod
 from pipeline.warehouse.publish import Delta, WarehouseChanged, publish, read_previous
@@ -46,15 +44,6 @@ CONTRACT_VIEWS = {
 }  # fmt: skip
 
 
-def query(path: Path, sql: str) -> pl.DataFrame:
-    """Open, read, close: a lingering connection in this process would pin the old file."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.sql(sql).pl()
-    finally:
-        con.close()
-
-
 def log_for(records: list[dict[str, Any]], run_id: str, outcome: str = "loaded") -> pl.DataFrame:
     return pl.DataFrame({
         "path": [r["source"]["path"] for r in records],
@@ -62,17 +51,6 @@ def log_for(records: list[dict[str, Any]], run_id: str, outcome: str = "loaded")
         "run_id": run_id, "outcome": outcome, "reason": None,
         "at": dt.datetime(2025, 3, 1, 8, 0, tzinfo=dt.UTC),
     })  # fmt: skip
-
-
-def ledger_for(records: list[dict[str, Any]], run_id: str) -> pl.DataFrame:
-    """The raw_files rows of these records' files, each filed as a report, mtimes one second apart."""
-    return pl.DataFrame({
-        "path": [r["source"]["path"] for r in records],
-        "sha256": [r["source"]["sha256"] for r in records],
-        "report_id": [r["report_id"] for r in records],
-        "mtime": [dt.datetime(2025, 3, 1, 8, 0, i) for i in range(len(records))],
-        "state": "report", "parser_version": pipeline.PARSER_VERSION, "run_id": run_id,
-    }).cast({c: t for c, t in LEDGER_SCHEMA.items() if c in ("mtime",)})  # fmt: skip
 
 
 def frames_of(records: list[dict[str, Any]]) -> dict[str, pl.DataFrame]:
@@ -241,16 +219,6 @@ def test_example_query_returns_expected_rows(warehouse: Path, name: str) -> None
     result = query(warehouse, (SQL_DIR / "examples" / name).read_text(encoding="utf-8"))
     got = result.select(columns).rows()
     assert len(got) == len(expected) and set(got) == expected, got
-
-
-def table_rows(path: Path, exclude: tuple[str, ...] = ("ingest_log", "raw_files", "warehouse_meta")) -> dict:
-    """Every table's rows, sorted: what "the same warehouse" means (row order is not a contract)."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
-        return {n: sorted(con.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr) for n in names if n not in exclude}
-    finally:
-        con.close()
 
 
 def test_incremental_delta_equals_a_full_build_and_appends_the_log(tmp_path: Path) -> None:
