@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from itertools import repeat
 from typing import Any
 
 import polars as pl
@@ -21,7 +25,7 @@ import polars as pl
 from pipeline import template
 from pipeline.agencies.assign import AGENCIES_SCHEMA, assign_agencies
 from pipeline.agencies.identity import identify
-from pipeline.validation.values import CellError, to_int, to_number
+from pipeline.validation.values import INT64_MAX, CellError, to_int, to_number
 
 NON_REPORT_STATUSES = frozenset({"not_a_report", "unreadable"})
 REPORT_STATUSES = ("ok", "incomplete")
@@ -139,8 +143,7 @@ class _Builder:
                 rid, "article20", tpl, record.get("article20"), derived, _mapping(record.get("units"))
             )
         self._active(rid, record.get("active_disclosure"))
-        for check in checks:
-            self._check(rid, check)
+        self._checks(rid, checks)
         for item in issues:
             self.issue(rid, _str(item.get("severity")), _str(item.get("code")), _str(item.get("where")),
                        _str(item.get("detail")))  # fmt: skip
@@ -204,8 +207,12 @@ class _Builder:
         """One row per template cell, then one per extra key the record carries.
 
         Extra keys are kept (not dropped) so that the schema's key checks can see them.
+        A table of plain numbers goes through ``_plain_cells`` (whole columns at once);
+        anything else — a string, a derived value, an extra key — cell by cell below.
         """
         given = given if isinstance(given, Mapping) else {}
+        if self._plain_cells(rid, _cell_layout(table, tpl), given, derived, units or {}):
+            return
         keys = [(r, c) for r in template.rows(table, tpl) for c in template.columns(table, tpl, r)]
         known = set(keys)
         for row, cols in given.items():
@@ -240,6 +247,51 @@ class _Builder:
                 )
             self.rows[frame].add(**values)
 
+    def _plain_cells(self, rid: str, layout: _CellLayout, given: Mapping[str, Any],
+                     derived: Mapping[str, Any], units: Mapping[str, Any]) -> bool:  # fmt: skip
+        """Add a table's rows column-wise when every cell is a plain number or null; else add nothing.
+
+        The common case (~200 cells a report): the record has exactly the template's cells,
+        ints (floats for article 20) or None, and no derived value for this table. Those
+        cells cannot raise an issue, so the columns are extended whole instead of building
+        a row per cell; the rows are the ones the cell-by-cell path gives, in the same
+        order. Returns False, having added nothing, when any cell needs that path.
+        """
+        if derived and any(not isinstance(k, str) or k.startswith(layout.prefix) for k in derived):
+            return False
+        raws: list[Any] = []
+        for row, columns in layout.rows:
+            cols = given.get(row)
+            if isinstance(cols, Mapping):
+                raws.extend(map(cols.get, columns))
+            else:
+                raws.extend(repeat(None, len(columns)))
+        for row, cols in given.items():
+            if isinstance(cols, Mapping):
+                known = layout.columns_of.get(row)
+                if known is None or not known.issuperset(cols):
+                    return False  # an extra key: its row must reach the schema's key check
+        values = _plain_floats(raws) if layout.floats else raws if _plain_ints(raws) else None
+        if values is None:
+            return False
+        n = len(raws)
+        cols_out = self.rows[layout.frame].cols
+        cols_out["report_id"].extend(repeat(rid, n))
+        cols_out[layout.names[0]].extend(layout.row_keys)
+        cols_out[layout.names[1]].extend(layout.column_keys)
+        cols_out["value"].extend(values)
+        cols_out["derived"].extend(repeat(False, n))
+        cols_out["derived_value"].extend(repeat(None, n))
+        if layout.floats:
+            if units:
+                cols_out["unit"].extend(
+                    _unit(units, r, c) or _DEFAULT_UNITS.get(c)
+                    for r, c in zip(layout.row_keys, layout.column_keys, strict=True)
+                )
+            else:
+                cols_out["unit"].extend(layout.default_units)
+        return True
+
     def _active(self, rid: str, given: object) -> None:
         if not isinstance(given, Mapping):
             return
@@ -253,12 +305,35 @@ class _Builder:
                                                count=self._int(rid, where, count))  # fmt: skip
         self.rows["active_disclosure"].add(report_id=rid, category="total", count=total)
 
+    def _checks(self, rid: str, checks: list[Mapping[str, Any]]) -> None:
+        """The record's checks, column-wise when every expected/actual is a plain number or null.
+
+        Else check by check (``_check``), so that an unreadable number is reported as an issue
+        in the same order as ever.
+        """
+        expected = _plain_floats([c.get("expected") for c in checks])
+        actual = _plain_floats([c.get("actual") for c in checks])
+        if expected is None or actual is None:
+            for check in checks:
+                self._check(rid, check)
+            return
+        rules = [_str(c.get("rule")) for c in checks]
+        oks = [c.get("ok") for c in checks]
+        cols = self.rows["check_results"].cols
+        cols["report_id"].extend(repeat(rid, len(checks)))
+        cols["rule"].extend(rules)
+        cols["column_key"].extend(map(_rule_column, rules))
+        cols["ok"].extend([ok if isinstance(ok, bool) else None for ok in oks])
+        cols["expected"].extend(expected)
+        cols["actual"].extend(actual)
+        cols["detail"].extend([_str(c.get("detail")) for c in checks])
+        cols["origin"].extend(repeat("record", len(checks)))
+
     def _check(self, rid: str, check: Mapping[str, Any]) -> None:
         rule = _str(check.get("rule"))
-        suffix = rule.rsplit(".", 1)[-1] if rule and rule.startswith("requests.") else None
         ok = check.get("ok")
         self.rows["check_results"].add(
-            report_id=rid, rule=rule, column_key=suffix if suffix in template.REQUEST_COLUMNS else None,
+            report_id=rid, rule=rule, column_key=_rule_column(rule),
             ok=ok if isinstance(ok, bool) else None,
             expected=self._num(rid, f"checks.{rule}.expected", check.get("expected"))[0],
             actual=self._num(rid, f"checks.{rule}.actual", check.get("actual"))[0],
@@ -285,6 +360,79 @@ def agencies_from_reports(reports: pl.DataFrame) -> pl.DataFrame:
     computation for one batch, so that a batch's frames validate on their own.
     """
     return assign_agencies(reports).agencies.cast(FRAME_SCHEMAS["agencies"])  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class _CellLayout:
+    """The template cells of one table in one template, laid out once for ``_plain_cells``."""
+
+    table: str
+    frame: str
+    names: tuple[str, str]
+    """The frame's two key columns (row_key/column_key, item_key/measure_key, …)."""
+    floats: bool
+    """Article 20 holds decimals (fees, amounts) and units; the other tables hold counts."""
+    prefix: str
+    """``"<table>."``: a derived value for this table has a key starting with it."""
+    rows: tuple[tuple[str, tuple[str, ...]], ...]
+    columns_of: dict[str, frozenset[str]]
+    row_keys: tuple[str, ...]
+    column_keys: tuple[str, ...]
+    default_units: tuple[str | None, ...]
+
+
+_FRAME_OF = {"requests": "request_cells", "review_litigation": "review_litigation_cells",
+             "article20": "article20_cells"}  # fmt: skip
+_KEY_NAMES = {"requests": ("row_key", "column_key"), "review_litigation": ("proceeding_key", "result_key"),
+              "article20": ("item_key", "measure_key")}  # fmt: skip
+
+
+@cache
+def _cell_layout(table: str, tpl: str) -> _CellLayout:
+    rows = tuple((r, template.columns(table, tpl, r)) for r in template.rows(table, tpl))
+    cells = [(r, c) for r, columns in rows for c in columns]
+    return _CellLayout(
+        table=table, frame=_FRAME_OF[table], names=_KEY_NAMES[table], floats=table == "article20",
+        prefix=f"{table}.", rows=rows, columns_of={r: frozenset(columns) for r, columns in rows},
+        row_keys=tuple(r for r, _ in cells), column_keys=tuple(c for _, c in cells),
+        default_units=tuple(_DEFAULT_UNITS.get(c) for _, c in cells),
+    )  # fmt: skip
+
+
+_INT_TYPES = frozenset({int, type(None)})
+_NUMBER_TYPES = frozenset({int, float, type(None)})
+
+
+def _plain_ints(values: list[Any]) -> bool:
+    """Whether every value is None or an int that ``to_int`` keeps as it is (not a bool, within Int64)."""
+    if not _INT_TYPES.issuperset(map(type, values)):
+        return False
+    nonzero = [*filter(None, values)]  # only ints and None are left: None and 0 drop out
+    return not nonzero or (min(nonzero) >= -INT64_MAX and max(nonzero) <= INT64_MAX)
+
+
+def _plain_floats(values: list[Any]) -> list[float | None] | None:
+    """``to_number(v)[0]`` of every value when all are None or finite ints/floats; else None.
+
+    NaN, infinities and numbers beyond Int64 are left to ``to_number`` (which nulls, rejects
+    or raises), so this shortcut only ever takes values both paths read the same.
+    """
+    types = set(map(type, values))
+    if not _NUMBER_TYPES.issuperset(types):
+        return None
+    numbers = [v for v in values if v is not None]
+    if float in types and not all(map(math.isfinite, [v for v in numbers if type(v) is float])):
+        return None  # checked first: min and max are unreliable with a NaN among the values
+    if numbers and not (min(numbers) >= -INT64_MAX and max(numbers) <= INT64_MAX):
+        return None
+    return [None if v is None else float(v) for v in values]
+
+
+@lru_cache(maxsize=4096)
+def _rule_column(rule: str | None) -> str | None:
+    """The request column a ``requests.<rule>.<column>`` check is about (None for other rules)."""
+    suffix = rule.rsplit(".", 1)[-1] if rule and rule.startswith("requests.") else None
+    return suffix if suffix in template.REQUEST_COLUMNS else None
 
 
 def _str(value: object) -> str | None:
