@@ -17,6 +17,7 @@ not what this module generates. Regenerate with::
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,6 +94,29 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+_KEY = re.compile(r"^[a-z0-9_]+$")
+
+
+def _pivot(name: str, source: str, row_col: str, col_col: str, measure: str, columns: list[WideColumn]) -> str:
+    """A CTE with one row per report and one column per cell: ``max(measure)`` of that cell.
+
+    A PIVOT on the cell's two keys joined by ``.`` rather than one ``max(...) FILTER (WHERE
+    row = … AND column = …)`` per column: the same values (a cell is unique per report, a
+    pair of keys not listed is left out, a report without rows is null after the LEFT JOIN),
+    but DuckDB evaluates the PIVOT's 175 conditions as columns before aggregating, which is
+    15 times faster than filters evaluated inside the aggregate; this view dominated the
+    Parquet export. Keys are ``[a-z0-9_]``, so the ``.`` cannot make two pairs one key.
+    """
+    for c in columns:
+        if not (_KEY.match(c.row_key) and _KEY.match(c.column_key)):
+            raise ValueError(f"template key {c.row_key!r}/{c.column_key!r} is not [a-z0-9_]")
+    cells = ",\n".join(f"        {_quote(f'{c.row_key}.{c.column_key}')} AS {c.name}" for c in columns)
+    return (
+        f"{name} AS (\n    PIVOT (SELECT report_id, {row_col} || '.' || {col_col} AS cell, {measure} FROM {source})\n"
+        f"    ON cell IN (\n{cells}\n    )\n    USING max({measure})\n    GROUP BY report_id\n)"
+    )
+
+
 def _unit_columns(columns: list[WideColumn]) -> list[WideColumn]:
     """Money cells carry their unit as printed (万元, 元): a bare number there would mislead."""
     return [
@@ -117,30 +141,19 @@ def view_sql() -> str:
     ]
     ctes = []
     for table, (prefix, source, row_col, col_col) in _TABLES.items():
-        exprs = [
-            f"        max(value) FILTER (WHERE {row_col} = {_quote(c.row_key)} AND {col_col} = {_quote(c.column_key)})"
-            f" AS {c.name}"
-            for c in columns
-            if c.table == table
-        ]
+        ctes.append(_pivot(prefix, source, row_col, col_col, "value", [c for c in columns if c.table == table]))
         if table == "article20":
-            exprs += [
-                f"        max(unit) FILTER (WHERE {row_col} = {_quote(c.row_key)} AND {col_col} = {_quote(c.column_key)})"
-                f" AS {c.name}"
-                for c in units
-            ]
-        ctes.append(
-            f"{prefix} AS (\n    SELECT\n        report_id,\n" + ",\n".join(exprs)
-            + f"\n    FROM {source}\n    GROUP BY report_id\n)"
-        )
+            ctes.append(_pivot(f"{prefix}_unit", source, row_col, col_col, "unit", units))
     lines.append("WITH " + ",\n".join(ctes))
     select = [f"    {expr} AS {name}" for name, expr, _ in _REPORT_COLUMNS]
     prefix_of = {table: spec[0] for table, spec in _TABLES.items()}
-    select += [f"    {prefix_of[c.table]}.{c.name}" for c in [*columns, *units]]
+    select += [f"    {prefix_of[c.table]}.{c.name}" for c in columns]
+    select += [f"    {prefix_of[c.table]}_unit.{c.name}" for c in units]
     lines.append("SELECT\n" + ",\n".join(select))
     lines.append("FROM reports AS r")
     lines.append("LEFT JOIN agencies AS a USING (agency_id)")
     lines += [f"LEFT JOIN {prefix} USING (report_id)" for prefix, _, _, _ in _TABLES.values()]
+    lines.append(f"LEFT JOIN {prefix_of['article20']}_unit USING (report_id)")
     lines[-1] += ";"
     lines.append("")
     lines.append(
