@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 sys.modules.setdefault("pymupdf.layout", None)  # skip the ONNX layout model: 1 s and 225 MB per import
 
 import pymupdf  # noqa: E402
 
+from pipeline.readers.pdf_lattice import vector_rules  # noqa: E402
 from pipeline.readers.pdf_tables import Box, PageTable, find_page_tables, render_rows  # noqa: E402
 
 # get_text()'s flags, except that a glyph without a Unicode mapping reads as U+FFFD rather
@@ -23,12 +25,21 @@ from pipeline.readers.pdf_tables import Box, PageTable, find_page_tables, render
 TEXT_FLAGS = pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_USE_CID_FOR_UNKNOWN_UNICODE
 
 
+class BBox(NamedTuple):
+    """A box as plain floats: a line's box is made for every text line, and ``pymupdf.Rect`` is slow to make."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
 @dataclass
 class Line:
     """A text line outside tables, with its box (for header/footer and continuation tests)."""
 
     text: str
-    bbox: pymupdf.Rect
+    bbox: BBox | pymupdf.Rect
 
 
 @dataclass
@@ -72,16 +83,89 @@ def read_page(page: pymupdf.Page) -> PageContent:
     if page.rotation:
         scratch = upright_copy(page)  # referenced until the page is read
         page = scratch[0]
-    content.tables = find_page_tables(page, content.number)
+    textpage = page.get_textpage(flags=TEXT_FLAGS | pymupdf.TEXT_COLLECT_VECTORS)
+    blocks = textpage.extractDICT()["blocks"]
+    content.tables = find_page_tables(page, content.number, rules=vector_rules(blocks))
     placed: set[int] = set()
-    for block in page.get_text("rawdict", flags=TEXT_FLAGS)["blocks"]:
-        for line in block.get("lines", []):
-            _read_line(line, content, placed)
+    glyphs: list[dict] | None = None  # the page's lines glyph by glyph, built only when needed
+    for b, block in enumerate(blocks):
+        for k, line in enumerate(block.get("lines", ())):
+            if not _read_spans(line, content, placed):
+                if glyphs is None:
+                    glyphs = textpage.extractRAWDICT()["blocks"]
+                _read_line(glyphs[b]["lines"][k], content, placed)
     for t, table in enumerate(content.tables):
         if t not in placed:  # a table without any text: placed by its position
             below = (k for k, it in enumerate(content.flow) if isinstance(it, Line) and it.bbox.y0 >= table.bbox.y0)
             content.flow.insert(next(below, len(content.flow)), table)
     return content
+
+
+def _read_spans(line: dict, content: PageContent, placed: set[int]) -> bool:
+    """Route one MuPDF text line span by span; False when a span is not within one cell.
+
+    Why spans first: MuPDF builds glyph-level dicts (rawdict) at about twice the cost of
+    span-level ones, and nearly every line of these reports lies outside the tables or in
+    one cell per span. A span wholly inside a cell has every glyph centre in that cell, so
+    it goes there whole, exactly as its glyphs would; a line that leaves its table or a
+    span that crosses a rule is left to ``_read_line`` glyph by glyph.
+    """
+    spans = line["spans"]
+    lx0, ly0, lx1, ly1 = line["bbox"]
+    table = None
+    t = -1
+    for k, candidate in enumerate(content.tables):
+        b = candidate.box
+        if b[0] <= lx1 and lx0 <= b[2] and b[1] <= ly1 and ly0 <= b[3]:
+            if table is not None or not (b[0] <= lx0 and lx1 <= b[2] and b[1] <= ly0 and ly1 <= b[3]):
+                return False  # touches two tables, or leaves the one it touches
+            table, t = candidate, k
+    if table is None:
+        text = spans[0]["text"] if len(spans) == 1 else "".join(s["text"] for s in spans)
+        _count(content, text)
+        if text.strip():
+            content.flow.append(Line(text.rstrip(), _ink_box(spans)))
+        return True
+    pieces: dict[Box, list[str]] = {}
+    where: dict[Box, tuple[float, float]] = {}
+    for s in spans:
+        x0, y0, x1, y1 = s["bbox"]
+        y = (y0 + y1) / 2  # every glyph of a span has this centre height: one font, size and baseline
+        cell = table.cell_at((x0 + x1) / 2, y)
+        text = s["text"]
+        if cell is None or not (cell[0] <= x0 and x1 <= cell[2] and cell[1] <= y <= cell[3]):
+            if text.strip():
+                return False
+            continue  # blanks between cells, on a rule: no text either way
+        if cell in pieces:
+            pieces[cell].append(text)
+        else:
+            pieces[cell] = [text]
+            where[cell] = (round(y0, 1), x0)
+    _count(content, "".join(s["text"] for s in spans))
+    if pieces and t not in placed:  # the table stands where its first glyph comes
+        placed.add(t)
+        content.flow.append(table)
+    for cell, texts in pieces.items():
+        if piece := "".join(texts).strip():
+            table.texts.setdefault(cell, []).append((*where[cell], piece))
+    return True
+
+
+def _count(content: PageContent, text: str) -> None:
+    """Count a line's glyphs (blanks aside) and those without a Unicode mapping."""
+    content.glyphs += len("".join(text.split()))
+    content.undecodable += text.count("\ufffd")
+
+
+def _ink_box(spans: list[dict]) -> BBox:
+    """The box of a line's non-empty spans (an empty box, a lone space, widens nothing)."""
+    boxes = [s["bbox"] for s in spans if s["bbox"][2] > s["bbox"][0] and s["bbox"][3] > s["bbox"][1]]
+    if len(boxes) == 1:
+        return BBox(*boxes[0])
+    if not boxes:
+        return BBox(0.0, 0.0, 0.0, 0.0)
+    return BBox(min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _read_line(line: dict, content: PageContent, placed: set[int]) -> None:
@@ -134,7 +218,7 @@ def _read_line(line: dict, content: PageContent, placed: set[int]) -> None:
             # wrapped in a narrow cell must be joined top to bottom, not as written
             tables[t].texts.setdefault(cell, []).append((*where[(t, cell)], piece))
     if "".join(outside).strip():
-        box = pymupdf.Rect(bx0, by0, bx1, by1) if bx1 >= bx0 else pymupdf.Rect()
+        box = BBox(bx0, by0, bx1, by1) if bx1 >= bx0 else BBox(0.0, 0.0, 0.0, 0.0)
         content.flow.append(Line("".join(outside).rstrip(), box))
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import inspect
 import re
 import sys
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 sys.modules.setdefault("pymupdf.layout", None)  # skip the ONNX layout model: 1 s and 225 MB per import
@@ -26,7 +26,7 @@ import pymupdf  # noqa: E402
 import pymupdf.table  # noqa: E402
 
 from pipeline.document import TableGrid  # noqa: E402
-from pipeline.readers.pdf_lattice import lattice_cells  # noqa: E402
+from pipeline.readers.pdf_lattice import Segment, cells_of_rules, lattice_cells  # noqa: E402
 
 Box = tuple[float, float, float, float]
 EDGE_TOLERANCE = 3.0  # points: rules of one table broken across pages line up within this
@@ -48,6 +48,11 @@ class PageTable:
     slots: list[list[Box | None]]  # the cell starting in each slot, None when covered
     texts: dict[Box, list[tuple[float, float, str]]] = field(default_factory=dict)  # (y, x, text) per line piece
     origin: dict[tuple[int, int], Box] = field(default_factory=dict)  # slot -> cell covering it
+    box: Box = (0.0, 0.0, 0.0, 0.0)  # ``bbox`` as plain floats, for the per-line tests
+    _rows: tuple[int, list[list[str | None]]] | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.box = tuple(self.bbox)
 
     def cell_at(self, x: float, y: float) -> Box | None:
         """The cell whose area holds the point, if any."""
@@ -58,18 +63,31 @@ class PageTable:
         return None
 
     def rows(self) -> list[list[str | None]]:
-        """The grid: cell text with its lines joined without spaces, "" empty, None covered."""
-        return [[None if c is None else "".join(t for *_, t in sorted(self.texts.get(c, []))) for c in row] for row in self.slots]
+        """The grid: cell text with its lines joined without spaces, "" empty, None covered.
+
+        Worked out once the cell texts stop changing (the reader asks several times: page
+        text, continuation tests, grids); every call gets its own lists.
+        """
+        key = sum(len(v) for v in self.texts.values())
+        if self._rows is None or self._rows[0] != key:
+            grid = [[None if c is None else "".join(t for *_, t in sorted(self.texts.get(c, ()))) for c in row]
+                    for row in self.slots]
+            self._rows = (key, grid)
+        return [list(row) for row in self._rows[1]]
 
 
-def find_page_tables(page: pymupdf.Page, number: int, fast: bool = True) -> list[PageTable]:
+def find_page_tables(page: pymupdf.Page, number: int, fast: bool = True,
+                     rules: tuple[list[Segment] | None, list[Segment] | None] | None = None) -> list[PageTable]:
     """Ruled tables of ``page``; a lone framed box is not a table.
 
-    ``fast``: the lattice method on C-built paths (pdf_lattice), a few ms a page; pages it
-    is unsure about (curves, slanted lines) go to ``find_tables``, ~40 ms a page.
+    ``fast``: the lattice method (pdf_lattice), a few ms a page, on ``rules`` (collected
+    with the text, see ``pdf_lattice.vector_rules``) or else on the paths of
+    ``get_cdrawings()``; pages it is unsure about (curves) go to ``find_tables``, ~40 ms a page.
     """
     if fast:
-        found = lattice_cells(page.get_cdrawings())
+        found = None if rules is None else cells_of_rules(*rules)
+        if found is None:
+            found = lattice_cells(page.get_cdrawings())
         if found is not None:
             return sorted((_page_table(cells, number) for cells in found), key=lambda t: (t.bbox.y0, t.bbox.x0))
     return find_tables_slow(page, number)
@@ -146,8 +164,13 @@ def _edges(table: PageTable) -> list[float]:
 
 
 def _slot(edges: list[float], x: float) -> int:
-    """Index of the rule in ``edges`` nearest to ``x``."""
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - x))
+    """Index of the rule in ``edges`` (sorted) nearest to ``x``; the lower one on a tie."""
+    i = bisect_left(edges, x)
+    if i == 0:
+        return 0
+    if i == len(edges) or abs(edges[i - 1] - x) <= abs(edges[i] - x):
+        return i - 1
+    return i
 
 
 def _union(a: list[float], b: list[float]) -> list[float]:
