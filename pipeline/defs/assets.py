@@ -307,36 +307,18 @@ def validated_frames(
     context: dg.AssetExecutionContext, report_records: RecordBatch
 ) -> dg.Output[ValidatedBatch]:
     """Flatten the new records into the warehouse's long frames and validate them with pandera,
-    chunk by chunk, before anything is written to the warehouse.
+    a few thousand reports at a time (pipeline.validation.staged), before anything is
+    written to the warehouse.
 
     A report that fails validation is quarantined whole (with the reason), never published
     in part; the rest of the batch goes on. Bad data never fails this step.
     """
-    from pipeline.ledger.staging import Staging, iter_chunks
+    from pipeline.ledger.staging import Staging
+    from pipeline.validation.staged import validate_staged
 
     staging = Staging(Path(report_records.staging))
-    quarantined: dict[str, str] = {}
-    report_paths: dict[str, str] = {}
-    cases: list[pl.DataFrame] = []
-    rows: dict[str, int] = {}
-    for part, records in iter_chunks(staging):
-        from pipeline.validation.schemas import validate_frames  # pandera: only when there is work
-
-        reports = [r for r in records if r.get("status") in REPORT_STATUSES]
-        frames, flatten_failed = _flatten(reports)
-        result = validate_frames(frames)
-        bad = {**flatten_failed, **{str(k): str(v) for k, v in result.quarantined.items()}}
-        if bad:
-            for rec in reports:
-                rid = report_id_of(rec)
-                if rid in bad:
-                    report_paths[rid] = (rec.get("source") or {}).get("path") or ""
-            quarantined.update(bad)
-            if result.failure_cases is not None and cases.__len__() < 20:
-                cases.append(result.failure_cases.head(200))
-        staging.write_frames(part, result.frames)
-        for name, df in result.frames.items():
-            rows[name] = rows.get(name, 0) + df.height
+    found = validate_staged(staging)
+    quarantined, report_paths, rows = found.quarantined, found.report_paths, found.rows
 
     files = report_records.files
     if quarantined:
@@ -359,7 +341,7 @@ def validated_frames(
             .sort("path")
         )
         context.log.warning(f"{len(quarantined)} report(s) quarantined by validation")
-    failure_cases = pl.concat(cases, how="diagonal_relaxed") if cases else pl.DataFrame()
+    failure_cases = found.failure_cases
     q_df = pl.DataFrame(
         [{"report_id": rid, "path": report_paths.get(rid), "reason": r} for rid, r in quarantined.items()],
         schema={"report_id": pl.String, "path": pl.String, "reason": pl.String},
@@ -381,29 +363,6 @@ def validated_frames(
             "failure_cases": md_table(failure_cases),
         },
     )
-
-
-def _flatten(records: list[dict]) -> tuple[dict[str, pl.DataFrame], dict[str, str]]:
-    """``records_to_frames``, isolating any record that makes it raise.
-
-    Flattening the whole chunk at once is the fast path; if one malformed record breaks it,
-    the chunk is retried record by record so only that record is quarantined.
-    """
-    from pipeline.validation.frames import records_to_frames
-
-    try:
-        return records_to_frames(records), {}
-    except Exception:
-        pass
-    good: list[dict] = []
-    bad: dict[str, str] = {}
-    for rec in records:
-        try:
-            records_to_frames([rec])
-            good.append(rec)
-        except Exception as exc:
-            bad[report_id_of(rec) or "?"] = f"could not flatten: {type(exc).__name__}: {exc}"
-    return records_to_frames(good), bad
 
 
 @dg.asset(group_name=GROUP, kinds={"duckdb"})

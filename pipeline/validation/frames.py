@@ -259,18 +259,19 @@ class _Builder:
         """
         if derived and any(not isinstance(k, str) or k.startswith(layout.prefix) for k in derived):
             return False
+        if not layout.row_set.issuperset(given):
+            return False  # a row outside the template: the cell-by-cell path keeps its cells
         raws: list[Any] = []
-        for row, columns in layout.rows:
+        for row, columns, known in layout.rows:
             cols = given.get(row)
-            if isinstance(cols, Mapping):
+            if cols is None:
+                raws.extend(repeat(None, len(columns)))
+            elif type(cols) is dict or isinstance(cols, Mapping):
+                if not known.issuperset(cols):
+                    return False  # an extra key: its row must reach the schema's key check
                 raws.extend(map(cols.get, columns))
             else:
                 raws.extend(repeat(None, len(columns)))
-        for row, cols in given.items():
-            if isinstance(cols, Mapping):
-                known = layout.columns_of.get(row)
-                if known is None or not known.issuperset(cols):
-                    return False  # an extra key: its row must reach the schema's key check
         values = _plain_floats(raws) if layout.floats else raws if _plain_ints(raws) else None
         if values is None:
             return False
@@ -311,23 +312,22 @@ class _Builder:
         Else check by check (``_check``), so that an unreadable number is reported as an issue
         in the same order as ever.
         """
-        expected = _plain_floats([c.get("expected") for c in checks])
-        actual = _plain_floats([c.get("actual") for c in checks])
-        if expected is None or actual is None:
+        n = len(checks)
+        numbers = _plain_floats([c.get("expected") for c in checks] + [c.get("actual") for c in checks])
+        if numbers is None:
             for check in checks:
                 self._check(rid, check)
             return
-        rules = [_str(c.get("rule")) for c in checks]
-        oks = [c.get("ok") for c in checks]
+        rules = list(map(_str, [c.get("rule") for c in checks]))
         cols = self.rows["check_results"].cols
-        cols["report_id"].extend(repeat(rid, len(checks)))
+        cols["report_id"].extend(repeat(rid, n))
         cols["rule"].extend(rules)
         cols["column_key"].extend(map(_rule_column, rules))
-        cols["ok"].extend([ok if isinstance(ok, bool) else None for ok in oks])
-        cols["expected"].extend(expected)
-        cols["actual"].extend(actual)
-        cols["detail"].extend([_str(c.get("detail")) for c in checks])
-        cols["origin"].extend(repeat("record", len(checks)))
+        cols["ok"].extend([ok if type(ok) is bool else None for ok in [c.get("ok") for c in checks]])
+        cols["expected"].extend(numbers[:n])
+        cols["actual"].extend(numbers[n:])
+        cols["detail"].extend(map(_str, [c.get("detail") for c in checks]))
+        cols["origin"].extend(repeat("record", n))
 
     def _check(self, rid: str, check: Mapping[str, Any]) -> None:
         rule = _str(check.get("rule"))
@@ -343,13 +343,8 @@ class _Builder:
     # -- frames --------------------------------------------------------------------------
 
     def frames(self) -> dict[str, pl.DataFrame]:
-        out = {name: rows.frame() for name, rows in self.rows.items()}
-        out["reports"] = mark_current(out["reports"])
-        out["agencies"] = self._agencies()
-        return {name: out[name] for name in FRAME_SCHEMAS}
-
-    def _agencies(self) -> pl.DataFrame:
-        return agencies_from_reports(self.rows["reports"].frame())
+        """The frames keyed by report (all but agencies); reports' ``version`` and ``is_current`` are null."""
+        return {name: rows.frame() for name, rows in self.rows.items()}
 
 
 def agencies_from_reports(reports: pl.DataFrame) -> pl.DataFrame:
@@ -374,8 +369,9 @@ class _CellLayout:
     """Article 20 holds decimals (fees, amounts) and units; the other tables hold counts."""
     prefix: str
     """``"<table>."``: a derived value for this table has a key starting with it."""
-    rows: tuple[tuple[str, tuple[str, ...]], ...]
-    columns_of: dict[str, frozenset[str]]
+    rows: tuple[tuple[str, tuple[str, ...], frozenset[str]], ...]
+    """(row key, its column keys in order, the same as a set) for every row, in order."""
+    row_set: frozenset[str]
     row_keys: tuple[str, ...]
     column_keys: tuple[str, ...]
     default_units: tuple[str | None, ...]
@@ -389,11 +385,11 @@ _KEY_NAMES = {"requests": ("row_key", "column_key"), "review_litigation": ("proc
 
 @cache
 def _cell_layout(table: str, tpl: str) -> _CellLayout:
-    rows = tuple((r, template.columns(table, tpl, r)) for r in template.rows(table, tpl))
-    cells = [(r, c) for r, columns in rows for c in columns]
+    rows = tuple((r, cs, frozenset(cs)) for r in template.rows(table, tpl) for cs in [template.columns(table, tpl, r)])
+    cells = [(r, c) for r, columns, _ in rows for c in columns]
     return _CellLayout(
         table=table, frame=_FRAME_OF[table], names=_KEY_NAMES[table], floats=table == "article20",
-        prefix=f"{table}.", rows=rows, columns_of={r: frozenset(columns) for r, columns in rows},
+        prefix=f"{table}.", rows=rows, row_set=frozenset(r for r, _, _ in rows),
         row_keys=tuple(r for r, _ in cells), column_keys=tuple(c for _, c in cells),
         default_units=tuple(_DEFAULT_UNITS.get(c) for _, c in cells),
     )  # fmt: skip
@@ -436,7 +432,7 @@ def _rule_column(rule: str | None) -> str | None:
 
 
 def _str(value: object) -> str | None:
-    return None if value is None else str(value)
+    return value if type(value) is str else None if value is None else str(value)
 
 
 def _mapping(value: object) -> Mapping[str, Any]:
@@ -483,6 +479,19 @@ def records_to_frames(records: Iterable[Mapping[str, Any]]) -> dict[str, pl.Data
 
     The same file met twice (same sha256 under two paths) becomes one report, with an
     ``info`` issue naming the other path, so that totals are not counted twice.
+    """
+    frames = report_frames(records)
+    frames["reports"] = mark_current(frames["reports"])
+    frames["agencies"] = agencies_from_reports(frames["reports"])
+    return {name: frames[name] for name in FRAME_SCHEMAS}
+
+
+def report_frames(records: Iterable[Mapping[str, Any]]) -> dict[str, pl.DataFrame]:
+    """``records_to_frames`` without the parts that depend on the whole batch: no ``agencies``
+    frame, and the reports' ``version`` and ``is_current`` left null.
+
+    For a caller that gathers several chunks' frames and validates them together
+    (pipeline.validation.staged): it computes those once for the gathered reports.
     """
     builder = _Builder()
     seen: dict[str, tuple[str, str | None]] = {}

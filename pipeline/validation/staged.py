@@ -1,0 +1,174 @@
+"""Validate a run's staged records into staged frames: the work of the ``validated_frames`` asset.
+
+Records are read chunk by chunk (pipeline.ledger.staging) and flattened per chunk, as they
+were written; the flattened frames of several chunks are then validated by pandera at once,
+up to ``BATCH_ROWS`` rows. Why batches: a pandera pass over the eight frames costs ~65 ms
+however few rows it checks, which at 500 reports a chunk was most of this step's time,
+while the rows themselves are cheap. A batch of a few thousand reports keeps memory bounded
+(a few hundred MB at most) whatever the corpus size.
+
+Validating a batch gives the same verdicts as validating its chunks one by one: every check
+looks at one row or one report, except the uniqueness of keys that contain the report id
+(a report's rows are all in its own chunk, and a report id is in one chunk only: the run
+reads each content hash once) and of agencies (computed from the batch's reports). Kept out
+of Dagster so a benchmark or a test can run it on a staging folder directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from pipeline.ledger.staging import Staging, iter_chunks
+from pipeline.validation.frames import FRAME_SCHEMAS, REPORT_STATUSES, report_frames
+
+BATCH_ROWS = 600_000
+"""Rows (of all frames) validated by one pandera pass: ~2,500 reports of ~240 rows each."""
+
+FAILURE_CASES_KEPT = 4_000
+"""Failure cases kept for the run's metadata and the schema check (a sample: the reasons are complete)."""
+
+
+@dataclass
+class StagedValidation:
+    """What ``validate_staged`` found: quarantined reports with reasons, and rows written per frame."""
+
+    quarantined: dict[str, str] = field(default_factory=dict)
+    """report_id → reason, for every report dropped (pandera, or flattening failed)."""
+    report_paths: dict[str, str] = field(default_factory=dict)
+    """report_id → source path of the quarantined reports."""
+    failure_cases: pl.DataFrame = field(default_factory=pl.DataFrame)
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+def record_report_id(record: Mapping[str, Any]) -> str | None:
+    """A record's report id as the run files it: ``report_id``, else the first 16 hex of sha256."""
+    rid = record.get("report_id")
+    if rid:
+        return str(rid)
+    sha = (record.get("source") or {}).get("sha256")
+    return sha[:16] if sha else None
+
+
+def validate_staged(staging: Staging, batch_rows: int = BATCH_ROWS) -> StagedValidation:
+    """Flatten and validate every staged record chunk; write the valid frames as staged parts.
+
+    Each batch is written as the parts of its first chunk's number, so parts stay in the
+    order the records were staged. Bad data never raises: a report failing validation is
+    quarantined whole.
+    """
+    out = StagedValidation()
+    batch = _Batch()
+    cases: list[pl.DataFrame] = []
+    kept_cases = 0
+
+    def flush() -> None:
+        nonlocal kept_cases
+        if batch.part is None:
+            return
+        bad = batch.validate_and_write(staging, out.rows)
+        if bad.quarantined:
+            for rid in bad.quarantined:
+                if rid in batch.paths:
+                    out.report_paths[rid] = batch.paths[rid]
+            out.quarantined.update(bad.quarantined)
+            if kept_cases < FAILURE_CASES_KEPT and bad.failure_cases is not None:
+                cases.append(bad.failure_cases.head(FAILURE_CASES_KEPT - kept_cases))
+                kept_cases += cases[-1].height
+        batch.clear()
+
+    for part, records in iter_chunks(staging):
+        reports = [r for r in records if r.get("status") in REPORT_STATUSES]
+        del records
+        frames, flatten_failed = flatten_isolating(reports, record_report_id)
+        batch.add(part, frames, flatten_failed, reports)
+        del reports
+        if batch.height >= batch_rows:
+            flush()
+    flush()
+    out.failure_cases = pl.concat(cases, how="diagonal_relaxed") if cases else pl.DataFrame()
+    return out
+
+
+@dataclass
+class _Verdict:
+    quarantined: dict[str, str]
+    failure_cases: pl.DataFrame | None
+
+
+class _Batch:
+    """Flattened frames of consecutive chunks, waiting to be validated together."""
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        self.part: int | None = None
+        self.frames: dict[str, list[pl.DataFrame]] = {
+            name: [] for name in FRAME_SCHEMAS if name != "agencies"
+        }
+        self.flatten_failed: dict[str, str] = {}
+        self.paths: dict[str, str] = {}
+        self.height = 0
+
+    def add(self, part: int, frames: dict[str, pl.DataFrame], flatten_failed: dict[str, str],
+            reports: list[dict[str, Any]]) -> None:  # fmt: skip
+        if self.part is None:
+            self.part = part
+        for name, parts in self.frames.items():
+            frame = frames[name]
+            if frame.height:
+                parts.append(frame)
+                self.height += frame.height
+        self.flatten_failed.update(flatten_failed)
+        for rec in reports:
+            rid = record_report_id(rec)
+            if rid is not None:
+                # the path of every report of the batch: any of them may be quarantined
+                self.paths[rid] = (rec.get("source") or {}).get("path") or ""
+
+    def validate_and_write(self, staging: Staging, rows: dict[str, int]) -> _Verdict:
+        from pipeline.validation.frames import agencies_from_reports, mark_current
+        from pipeline.validation.schemas import validate_frames  # pandera: only when there is work
+
+        frames = {
+            name: pl.concat(parts) if parts else pl.DataFrame(schema=FRAME_SCHEMAS[name])
+            for name, parts in self.frames.items()
+        }
+        self.frames = {}
+        frames["reports"] = mark_current(frames["reports"])
+        frames["agencies"] = agencies_from_reports(frames["reports"])
+        result = validate_frames({name: frames[name] for name in FRAME_SCHEMAS})
+        del frames
+        assert self.part is not None
+        staging.write_frames(self.part, result.frames)
+        for name, df in result.frames.items():
+            rows[name] = rows.get(name, 0) + df.height
+        bad = {**self.flatten_failed, **{str(k): str(v) for k, v in result.quarantined.items()}}
+        return _Verdict(bad, result.failure_cases if bad else None)
+
+
+def flatten_isolating(
+    records: list[dict[str, Any]], report_id: Callable[[Mapping[str, Any]], str | None] = record_report_id
+) -> tuple[dict[str, pl.DataFrame], dict[str, str]]:
+    """``report_frames``, isolating any record that makes it raise.
+
+    Flattening the whole chunk at once is the fast path; if one malformed record breaks it,
+    the chunk is retried record by record so only that record is quarantined.
+    """
+    try:
+        return report_frames(records), {}
+    except Exception:
+        pass
+    good: list[dict[str, Any]] = []
+    bad: dict[str, str] = {}
+    for rec in records:
+        try:
+            report_frames([rec])
+            good.append(rec)
+        except Exception as exc:
+            bad[report_id(rec) or "?"] = f"could not flatten: {type(exc).__name__}: {exc}"
+    return report_frames(good), bad
