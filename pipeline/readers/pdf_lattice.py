@@ -17,8 +17,9 @@ on every generated PDF layout.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
+
+import numpy as np
 
 Box = tuple[float, float, float, float]
 Segment = tuple[float, float, float]  # (position across, start along, end along)
@@ -47,8 +48,7 @@ def cells_of_rules(horizontal: list[Segment] | None, vertical: list[Segment] | N
     vs = _merge(vertical)
     if not hs or not vs:
         return []
-    cells = _cells(hs, vs)
-    return [t for t in _tables(cells) if len(t) >= 2]
+    return [t for t in _cells(hs, vs) if len(t) >= 2]
 
 
 def _segments(drawings: list[dict]) -> tuple[list[Segment] | None, list[Segment] | None]:
@@ -122,103 +122,89 @@ def vector_rules(blocks: list[dict]) -> tuple[list[Segment] | None, list[Segment
 
 
 def _merge(segments: list[Segment]) -> list[Segment]:
-    """Snap rules within SNAP of each other to their mean position, then join overlapping ones."""
+    """Snap rules within SNAP of each other to their mean position, then join overlapping ones.
+
+    In NumPy: a page of a Story or Word PDF has hundreds of rule pieces (each cell draws its
+    own sides), and this ran per piece in Python. Positions sorted, a gap over SNAP starts
+    a new cluster (chained, as pdfplumber's ``cluster_objects``); within a cluster, pieces
+    sorted by start join while each starts within JOIN of the furthest end so far.
+    """
     if not segments:
         return []
-    segments = sorted(segments)
-    snapped: list[Segment] = []
-    cluster: list[Segment] = [segments[0]]
-    for seg in segments[1:]:
-        if seg[0] - cluster[-1][0] <= SNAP:
-            cluster.append(seg)
-        else:
-            snapped += _snap(cluster)
-            cluster = [seg]
-    snapped += _snap(cluster)
-    by_pos: dict[float, list[tuple[float, float]]] = defaultdict(list)
-    for pos, a, b in snapped:
-        by_pos[pos].append((a, b))
-    out: list[Segment] = []
-    for pos in sorted(by_pos):
-        spans = sorted(by_pos[pos])
-        start, end = spans[0]
-        for a, b in spans[1:]:
-            if a <= end + JOIN:
-                end = max(end, b)
-            else:
-                out.append((pos, start, end))
-                start, end = a, b
-        out.append((pos, start, end))
-    return [s for s in out if s[2] - s[1] >= MIN_EDGE]
+    a = np.asarray(segments, dtype=float)
+    a = a[np.lexsort((a[:, 2], a[:, 1], a[:, 0]))]
+    cluster = np.concatenate(([0], np.cumsum(np.diff(a[:, 0]) > SNAP)))
+    mean = np.bincount(cluster, weights=a[:, 0]) / np.bincount(cluster)
+    order = np.lexsort((a[:, 2], a[:, 1], cluster))
+    cluster, start, end = cluster[order], a[order, 1], a[order, 2]
+    # furthest end so far within the cluster, exactly: a running maximum over integer keys
+    # (cluster, rank of the end), so that a new cluster starts afresh
+    by_end = np.argsort(end, kind="stable")
+    rank = np.empty(len(end), dtype=np.int64)
+    rank[by_end] = np.arange(len(end))
+    n = len(end) + 1
+    furthest = np.maximum.accumulate(cluster * n + rank)
+    prev_end = end[by_end[furthest[:-1] - cluster[:-1] * n]]
+    new = np.ones(len(end), dtype=bool)
+    new[1:] = (cluster[1:] != cluster[:-1]) | (start[1:] > prev_end + JOIN)
+    first = np.flatnonzero(new)
+    pos, lo, hi = mean[cluster[first]], start[first], np.maximum.reduceat(end, first)
+    keep = hi - lo >= MIN_EDGE
+    return list(zip(pos[keep].tolist(), lo[keep].tolist(), hi[keep].tolist(), strict=True))
 
 
-def _snap(cluster: list[Segment]) -> list[Segment]:
-    mean = sum(s[0] for s in cluster) / len(cluster)
-    return [(mean, a, b) for _, a, b in cluster]
+def _cells(hs: list[Segment], vs: list[Segment]) -> list[list[Box]]:
+    """Every smallest rectangle whose corners are crossings and whose sides lie on rules, per table.
 
+    ``hs`` and ``vs`` come sorted by position (``_merge``), so rule indices run top to
+    bottom and left to right. A cell starts at a crossing (top rule i, left rule j) and
+    ends at the first crossing of a rule below on j and a rule right of it on i that is
+    itself a crossing (bottom rule, right rule): its four sides lie on rules. Cells that
+    share a corner are one table (union-find over the crossings).
+    """
+    h = np.asarray(hs, dtype=float)
+    v = np.asarray(vs, dtype=float)
+    crosses = (
+        (v[None, :, 0] >= h[:, None, 1] - CROSS) & (v[None, :, 0] <= h[:, None, 2] + CROSS)
+        & (h[:, None, 0] >= v[None, :, 1] - CROSS) & (h[:, None, 0] <= v[None, :, 2] + CROSS)
+    )
+    on_h = [np.flatnonzero(row).tolist() for row in crosses]  # per horizontal rule: the vertical ones it crosses
+    on_v = [np.flatnonzero(col).tolist() for col in crosses.T]
+    grid = crosses.tolist()
+    ys, xs = h[:, 0].tolist(), v[:, 0].tolist()
+    n = len(xs)
+    parent: dict[int, int] = {}
 
-def _cells(hs: list[Segment], vs: list[Segment]) -> list[Box]:
-    """Every smallest rectangle whose corners are crossings and whose sides lie on rules."""
-    # crossing points, and for each the horizontal and vertical rule through it
-    points: dict[tuple[float, float], tuple[int, int]] = {}
-    v_sorted = sorted(range(len(vs)), key=lambda i: vs[i][0])
-    v_xs = [vs[i][0] for i in v_sorted]
-    for hi, (y, x0, x1) in enumerate(hs):
-        lo, hi_idx = bisect_left(v_xs, x0 - CROSS), bisect_right(v_xs, x1 + CROSS)
-        for k in range(lo, hi_idx):
-            vi = v_sorted[k]
-            x, y0, y1 = vs[vi]
-            if y0 - CROSS <= y <= y1 + CROSS:
-                points[(x, y)] = (hi, vi)
-    on_h: dict[int, list[float]] = defaultdict(list)  # horizontal rule -> xs of its crossings
-    on_v: dict[int, list[float]] = defaultdict(list)  # vertical rule -> ys of its crossings
-    for (x, y), (hi, vi) in points.items():
-        on_h[hi].append(x)
-        on_v[vi].append(y)
-    for xs in on_h.values():
-        xs.sort()
-    for ys in on_v.values():
-        ys.sort()
+    def find(p: int) -> int:
+        root = p
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while p != root:
+            parent[p], p = root, parent[p]
+        return root
 
-    cells: list[Box] = []
-    for (x, y), (h_top, v_left) in points.items():
-        # corners to the right along the same top rule, and below along the same left rule
-        xs = on_h[h_top]
-        rights = xs[bisect_right(xs, x):]
-        ys = on_v[v_left]
-        downs = ys[bisect_right(ys, y):]
-        found = None
-        for dy in downs:
-            h_bottom = points[(x, dy)][0]
-            for rx in rights:
-                corner = points.get((rx, dy))
-                if corner is not None and corner == (h_bottom, points[(rx, y)][1]):
-                    found = (x, y, rx, dy)
+    found: list[tuple[int, Box]] = []  # (crossing at the top-left corner, cell)
+    seen: set[Box] = set()
+    for i, js in enumerate(on_h):
+        for k, j in enumerate(js):
+            rights = [r for r in js[k + 1:] if xs[r] > xs[j]]
+            for d in on_v[j]:
+                if ys[d] <= ys[i]:
+                    continue
+                row = grid[d]
+                r = next((r for r in rights if row[r]), None)
+                if r is not None:
+                    cell = (xs[j], ys[i], xs[r], ys[d])
+                    if cell not in seen:
+                        seen.add(cell)
+                        corner = find(i * n + j)
+                        for other in (i * n + r, d * n + j, d * n + r):
+                            root = find(other)
+                            if root != corner:
+                                parent[root] = corner
+                        found.append((i * n + j, cell))
                     break
-            if found:
-                break
-        if found:
-            cells.append(found)
-    return cells
-
-
-def _tables(cells: list[Box]) -> list[list[Box]]:
-    """Group cells that share a corner into tables (union-find over corners)."""
-    parent = list(range(len(cells)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    owner: dict[tuple[float, float], int] = {}
-    for i, (x0, y0, x1, y1) in enumerate(cells):
-        for corner in ((x0, y0), (x1, y0), (x0, y1), (x1, y1)):
-            j = owner.setdefault(corner, i)
-            if j != i:
-                parent[find(i)] = find(j)
     groups: dict[int, list[Box]] = defaultdict(list)
-    for i, cell in enumerate(cells):
-        groups[find(i)].append(cell)
+    for corner, cell in found:
+        groups[find(corner)].append(cell)
     return sorted(groups.values(), key=lambda g: (min(c[1] for c in g), min(c[0] for c in g)))
