@@ -23,6 +23,7 @@ from pipeline.readers.pdf_tables import Box, PageTable, find_page_tables, render
 # get_text()'s flags, except that a glyph without a Unicode mapping reads as U+FFFD rather
 # than as its CID: garbage that looks like text would pass every later check.
 TEXT_FLAGS = pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_USE_CID_FOR_UNKNOWN_UNICODE
+CLIP_PAD = 1.0  # points around a line's box when its glyphs alone are extracted
 
 
 class BBox(NamedTuple):
@@ -91,14 +92,48 @@ def read_page(page: pymupdf.Page) -> PageContent:
     for b, block in enumerate(blocks):
         for k, line in enumerate(block.get("lines", ())):
             if not _read_spans(line, content, placed):
-                if glyphs is None:
-                    glyphs = textpage.extractRAWDICT()["blocks"]
-                _read_line(glyphs[b]["lines"][k], content, placed)
+                raw = _glyph_line(textpage, line)
+                if raw is None:
+                    if glyphs is None:
+                        glyphs = textpage.extractRAWDICT()["blocks"]
+                    raw = glyphs[b]["lines"][k]
+                _read_line(raw, content, placed)
     for t, table in enumerate(content.tables):
         if t not in placed:  # a table without any text: placed by its position
             below = (k for k, it in enumerate(content.flow) if isinstance(it, Line) and it.bbox.y0 >= table.bbox.y0)
             content.flow.insert(next(below, len(content.flow)), table)
     return content
+
+
+def _glyph_line(textpage: pymupdf.TextPage, line: dict) -> dict | None:
+    """One text line glyph by glyph (its rawdict), without building the rest of the page's.
+
+    Why: a page's whole rawdict costs ~2 ms (every glyph and every collected rule becomes a
+    dict), and one label wider than its cell is enough to need it. MuPDF's dict builder
+    skips blocks, lines and glyphs outside the text page's box; narrowed to the line's box
+    for the call, it builds just that line. The result is used only if it has every glyph
+    of the line (same text, same box); otherwise (or if this PyMuPDF lacks the low-level
+    access) None, and the caller takes the whole page's rawdict.
+    """
+    x0, y0, x1, y1 = line["bbox"]
+    text = "".join(s["text"] for s in line["spans"])
+    try:
+        stext = textpage.this.m_internal
+        keep = pymupdf.mupdf.FzRect(stext.mediabox)
+        clip = pymupdf.mupdf.FzRect(x0 - CLIP_PAD, y0 - CLIP_PAD, x1 + CLIP_PAD, y1 + CLIP_PAD)
+        stext.mediabox = clip.internal()
+        try:
+            blocks = textpage.extractRAWDICT()["blocks"]
+        finally:
+            stext.mediabox = keep.internal()
+    except Exception:  # no such low-level access in this PyMuPDF: the whole page's rawdict
+        return None
+    for block in blocks:
+        for raw in block.get("lines", ()):
+            chars = "".join(c["c"] for s in raw["spans"] for c in s["chars"])
+            if chars == text and all(abs(u - v) < 0.01 for u, v in zip(raw["bbox"], line["bbox"], strict=True)):
+                return raw
+    return None
 
 
 def _read_spans(line: dict, content: PageContent, placed: set[int]) -> bool:
