@@ -44,6 +44,11 @@ class Staging:
         return sorted((self.root / "records").glob("part-*.jsonl"))
 
     @staticmethod
+    def part_of(chunk: Path) -> int:
+        """The part number of a chunk file (``part-00003.jsonl`` → 3)."""
+        return int(chunk.stem.split("-")[1])
+
+    @staticmethod
     def read_records(chunk: Path) -> list[dict[str, Any]]:
         with chunk.open(encoding="utf-8") as fh:
             return [json.loads(line) for line in fh if line.strip()]
@@ -131,4 +136,4 @@ def sweep_stale(warehouse: Path, now: float | None = None) -> list[Path]:
 def iter_chunks(staging: Staging) -> Iterator[tuple[int, list[dict[str, Any]]]]:
     """(part number, records) for each record chunk, in order."""
     for chunk in staging.record_chunks():
-        yield int(chunk.stem.split("-")[1]), Staging.read_records(chunk)
+        yield Staging.part_of(chunk), Staging.read_records(chunk)

@@ -66,7 +66,7 @@ def empty_frames() -> dict[str, pl.DataFrame]:
 def source_of(record: Mapping[str, Any]) -> Mapping[str, Any]:
     """The record's ``source`` block, or an empty one when it is missing or not a mapping."""
     source = record.get("source")
-    return source if isinstance(source, Mapping) else {}
+    return source if type(source) is dict or isinstance(source, Mapping) else {}
 
 
 def report_id_of(record: Mapping[str, Any]) -> str:
@@ -132,8 +132,8 @@ class _Builder:
         aid = identify(record.get("agency"), *(_str(region.get(k)) for k in ("province", "city", "county")),
                        source.get("sha256")).agency_id  # fmt: skip
         pages = _mapping(record.get("table_pages"))
-        checks = [c for c in record.get("checks") or [] if isinstance(c, Mapping)]
-        issues = [i for i in record.get("issues") or [] if isinstance(i, Mapping)]
+        checks = [c for c in record.get("checks") or [] if type(c) is dict or isinstance(c, Mapping)]
+        issues = [i for i in record.get("issues") or [] if type(i) is dict or isinstance(i, Mapping)]
 
         derived = _mapping(record.get("derived"))
         if tpl in template.TEMPLATES:
@@ -210,7 +210,7 @@ class _Builder:
         A table of plain numbers goes through ``_plain_cells`` (whole columns at once);
         anything else — a string, a derived value, an extra key — cell by cell below.
         """
-        given = given if isinstance(given, Mapping) else {}
+        given = given if type(given) is dict or isinstance(given, Mapping) else {}
         if self._plain_cells(rid, _cell_layout(table, tpl), given, derived, units or {}):
             return
         keys = [(r, c) for r in template.rows(table, tpl) for c in template.columns(table, tpl, r)]
@@ -437,7 +437,7 @@ def _str(value: object) -> str | None:
 
 def _mapping(value: object) -> Mapping[str, Any]:
     """Optional blocks of a record (region, derived, units, pages) that are absent or malformed count as empty."""
-    return value if isinstance(value, Mapping) else {}
+    return value if type(value) is dict or isinstance(value, Mapping) else {}
 
 
 def _unit(units: Mapping[str, Any], item: str, measure: str) -> str | None:

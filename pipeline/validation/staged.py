@@ -16,17 +16,22 @@ of Dagster so a benchmark or a test can run it on a staging folder directly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import gc
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 
-from pipeline.ledger.staging import Staging, iter_chunks
+from pipeline.ledger.staging import Staging
 from pipeline.validation.frames import FRAME_SCHEMAS, REPORT_STATUSES, report_frames
 
 BATCH_ROWS = 600_000
-"""Rows (of all frames) validated by one pandera pass: ~2,500 reports of ~240 rows each."""
+"""Rows (of all frames) validated by one pandera pass: ~2,500 reports of ~240 rows each.
+Measured at 10,000 reports: a pass per 500-report chunk (as before) took 4.9 s in all,
+300,000 rows 3.3 s, 600,000 rows 3.0 s, holding 230 and 280 MB more memory; 1,200,000
+rows gained nothing more and held 470 MB."""
 
 FAILURE_CASES_KEPT = 4_000
 """Failure cases kept for the run's metadata and the schema check (a sample: the reasons are complete)."""
@@ -80,12 +85,14 @@ def validate_staged(staging: Staging, batch_rows: int = BATCH_ROWS) -> StagedVal
                 kept_cases += cases[-1].height
         batch.clear()
 
-    for part, records in iter_chunks(staging):
-        reports = [r for r in records if r.get("status") in REPORT_STATUSES]
-        del records
-        frames, flatten_failed = flatten_isolating(reports, record_report_id)
-        batch.add(part, frames, flatten_failed, reports)
-        del reports
+    for chunk in staging.record_chunks():
+        with _collector_paused():
+            records = Staging.read_records(chunk)
+            reports = [r for r in records if r.get("status") in REPORT_STATUSES]
+            del records
+            frames, flatten_failed = flatten_isolating(reports, record_report_id)
+            batch.add(Staging.part_of(chunk), frames, flatten_failed, reports)
+            del reports
         if batch.height >= batch_rows:
             flush()
     flush()
@@ -149,6 +156,25 @@ class _Batch:
             rows[name] = rows.get(name, 0) + df.height
         bad = {**self.flatten_failed, **{str(k): str(v) for k, v in result.quarantined.items()}}
         return _Verdict(bad, result.failure_cases if bad else None)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while one chunk is decoded and flattened.
+
+    A chunk makes some 100,000 dicts and lists (the JSON records, the row lists), which
+    trigger a collection every 700 allocations, each walking the young objects and now and
+    then every object of the process (Dagster's included): 10% of this step. None of these
+    objects forms a cycle, so pausing loses nothing; the collector is back on (when it was
+    on) before the next chunk, so any cycle made elsewhere is still collected.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def flatten_isolating(
