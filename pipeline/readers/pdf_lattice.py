@@ -17,6 +17,7 @@ on every generated PDF layout.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 
 import numpy as np
@@ -176,8 +177,10 @@ def _cells(hs: list[Segment], vs: list[Segment]) -> list[list[Box]]:
     parent: dict[int, int] = {}
 
     def find(p: int) -> int:
+        if p not in parent:
+            return p
         root = p
-        while parent.get(root, root) != root:
+        while root in parent:
             root = parent[root]
         while p != root:
             parent[p], p = root, parent[p]
@@ -186,24 +189,32 @@ def _cells(hs: list[Segment], vs: list[Segment]) -> list[list[Box]]:
     found: list[tuple[int, Box]] = []  # (crossing at the top-left corner, cell)
     seen: set[Box] = set()
     for i, js in enumerate(on_h):
+        yi = ys[i]
         for k, j in enumerate(js):
-            rights = [r for r in js[k + 1:] if xs[r] > xs[j]]
-            for d in on_v[j]:
-                if ys[d] <= ys[i]:
+            xj = xs[j]
+            col = on_v[j]
+            cell = None
+            for m in range(bisect_right(col, i), len(col)):  # rules below i crossing j, top down
+                d = col[m]
+                if ys[d] <= yi:
                     continue
                 row = grid[d]
-                r = next((r for r in rights if row[r]), None)
-                if r is not None:
-                    cell = (xs[j], ys[i], xs[r], ys[d])
-                    if cell not in seen:
-                        seen.add(cell)
-                        corner = find(i * n + j)
-                        for other in (i * n + r, d * n + j, d * n + r):
-                            root = find(other)
-                            if root != corner:
-                                parent[root] = corner
-                        found.append((i * n + j, cell))
+                for n_ in range(k + 1, len(js)):  # rules right of j crossing i, left to right
+                    r = js[n_]
+                    if row[r] and xs[r] > xj:
+                        cell = (xj, yi, xs[r], ys[d])
+                        break
+                if cell is not None:
                     break
+            if cell is None or cell in seen:
+                continue
+            seen.add(cell)
+            top = find(i * n + j)
+            for other in (i * n + r, d * n + j, d * n + r):
+                root = find(other)
+                if root != top:
+                    parent[root] = top
+            found.append((i * n + j, cell))
     groups: dict[int, list[Box]] = defaultdict(list)
     for corner, cell in found:
         groups[find(corner)].append(cell)

@@ -70,10 +70,18 @@ class PageTable:
         """
         key = sum(len(v) for v in self.texts.values())
         if self._rows is None or self._rows[0] != key:
-            grid = [[None if c is None else "".join(t for *_, t in sorted(self.texts.get(c, ()))) for c in row]
-                    for row in self.slots]
+            grid = [[None if c is None else _joined(self.texts.get(c)) for c in row] for row in self.slots]
             self._rows = (key, grid)
         return [list(row) for row in self._rows[1]]
+
+
+def _joined(pieces: list[tuple[float, float, str]] | None) -> str:
+    """A cell's text: its pieces top to bottom, left to right, joined without spaces."""
+    if not pieces:
+        return ""
+    if len(pieces) == 1:
+        return pieces[0][2]
+    return "".join(t for *_, t in sorted(pieces))
 
 
 def find_page_tables(page: pymupdf.Page, number: int, fast: bool = True,
@@ -140,11 +148,17 @@ def _page_table(cells: list[Box], number: int) -> PageTable:
     ys = sorted({c[1] for c in cells})
     slots: list[list[Box | None]] = [[None] * len(xs) for _ in ys]
     origin: dict[tuple[int, int], Box] = {}
+    row_of = {y: i for i, y in enumerate(ys)}
+    col_of = {x: j for j, x in enumerate(xs)}
     for c in cells:
-        i0, j0 = ys.index(c[1]), xs.index(c[0])
+        i0, j0 = row_of[c[1]], col_of[c[0]]
         slots[i0][j0] = c
-        for i in range(i0, bisect_right(ys, c[3] - 0.5)):
-            for j in range(j0, bisect_right(xs, c[2] - 0.5)):
+        i1, j1 = bisect_right(ys, c[3] - 0.5), bisect_right(xs, c[2] - 0.5)
+        if i1 == i0 + 1 and j1 == j0 + 1:  # a cell of one slot, the common case
+            origin.setdefault((i0, j0), c)
+            continue
+        for i in range(i0, i1):
+            for j in range(j0, j1):
                 origin.setdefault((i, j), c)
     bbox = pymupdf.Rect(min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))
     return PageTable(number, bbox, xs, ys, slots, {}, origin)
