@@ -1,9 +1,11 @@
 """The whole pipeline against the extraction floor, at corpus scale.
 
-Run: .venv/bin/python benchmarks/bench_scale.py N [--kind pdf|html|txt|mix] [--corpus DIR] [--workers W]
+Run: .venv/bin/python benchmarks/bench_scale.py N [--kind pdf|pdf-lo|pdf-story|pdf-mix|html|txt|mix] [--corpus DIR]
+     [--workers W]
 
 1. Generates N reports with the test generator (pipeline.samples): ``min(N, 200)`` distinct
-   random records are rendered (text-layer PDFs drawn with ruled tables, HTML or text), and
+   random records are rendered (text-layer PDFs in one of the generator's layouts or all
+   three in turn, see ``PDF_LAYOUTS``; HTML or text), and
    the rest are byte-distinct variants of them (a PDF's metadata, an HTML comment, a text
    footer), so every file is a separate report without rendering 100,000 PDFs. The corpus is
    cached in ``--corpus`` (default a folder under /tmp keyed by kind and N).
@@ -47,6 +49,12 @@ SAMPLE = 300
 # --- corpus --------------------------------------------------------------------------------
 
 
+PDF_LAYOUTS = {"pdf": "drawn", "pdf-lo": "libreoffice", "pdf-story": "story"}
+"""Generator layouts of the PDF kinds: drawn (PyMuPDF, table text stored out of reading order,
+rules as polylines), LibreOffice (a Word document exported, as agencies do; the layout the
+issue's floor figures were measured on) and Story (HTML-like flow with running headers)."""
+
+
 def _render_base(args: tuple[str, int, str]) -> str:
     """Render one distinct random report (in a worker process)."""
     kind, i, out = args
@@ -54,11 +62,17 @@ def _render_base(args: tuple[str, int, str]) -> str:
 
     rng = random.Random(1000 + i)
     rec = random_record(rng)
-    path = Path(out) / f"base_{i:04d}.{ {'pdf': 'pdf', 'html': 'html', 'txt': 'txt'}[kind] }"
+    suffix = "pdf" if kind in PDF_LAYOUTS else kind
+    path = Path(out) / (f"base_{i:04d}.{suffix}" if kind == "pdf" else f"base_{i:04d}_{kind}.{suffix}")
     if kind == "pdf":
         from pipeline.samples.render_pdf_drawn import render_drawn_pdf
 
         render_drawn_pdf(rec, path, rng)
+    elif kind in PDF_LAYOUTS:
+        from pipeline.samples.layouts import LAYOUTS
+
+        with tempfile.TemporaryDirectory() as tmp:
+            Path(LAYOUTS[f"pdf:{PDF_LAYOUTS[kind]}"].render(rec, Path(tmp), i)).replace(path)
     elif kind == "html":
         from pipeline.samples.render_html import render_html
 
@@ -93,7 +107,7 @@ def make_corpus(kind: str, n: int, root: Path) -> tuple[Path, list[Path]]:
     done = root / ".complete"
     if done.exists():
         return raw, sorted(raw.rglob("r*.*"))
-    kinds = ["pdf", "html", "txt"] if kind == "mix" else [kind]
+    kinds = {"mix": ["pdf", "html", "txt"], "pdf-mix": ["pdf", "pdf-lo", "pdf-story"]}.get(kind, [kind])
     bases_dir = root / "bases"
     bases_dir.mkdir(parents=True, exist_ok=True)
     jobs = [(kinds[i % len(kinds)], i, str(bases_dir)) for i in range(min(n, DISTINCT))]
@@ -117,6 +131,36 @@ def floor_get_text(pdfs: list[Path]) -> float:
             page.get_text()
         doc.close()
     return time.perf_counter() - t0
+
+
+def per_layout(bases: list[Path]) -> dict[str, tuple[int, float, float, float]]:
+    """Per PDF layout of the distinct reports: (files, pages per file, floor s, read + parse s) per report."""
+    import pymupdf
+
+    from pipeline.parsing.parser import parse_document
+    from pipeline.readers import read, sha256_file
+
+    groups: dict[str, list[Path]] = {}
+    for p in bases:
+        if p.suffix == ".pdf":
+            kind = p.stem.split("_", 2)[2] if p.stem.count("_") >= 2 else "pdf"
+            groups.setdefault(PDF_LAYOUTS.get(kind, kind), []).append(p)
+    out = {}
+    for name, files in sorted(groups.items()):
+        pages = 0
+        t0 = time.perf_counter()
+        for p in files:
+            doc = pymupdf.open(p)
+            pages += doc.page_count
+            for page in doc:
+                page.get_text()
+            doc.close()
+        floor = (time.perf_counter() - t0) / len(files)
+        t0 = time.perf_counter()
+        for p in files:
+            parse_document(read(p, sha256_file(p)))
+        out[name] = (len(files), pages / len(files), floor, (time.perf_counter() - t0) / len(files))
+    return out
 
 
 def stages(files: list[Path], tmp: Path) -> dict[str, float]:
@@ -208,7 +252,9 @@ def count(output: str, label: str) -> int:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("n", type=int, nargs="?", default=1000)
-    ap.add_argument("--kind", choices=("pdf", "html", "txt", "mix"), default="pdf")
+    ap.add_argument("--kind", choices=("pdf", "pdf-lo", "pdf-story", "pdf-mix", "html", "txt", "mix"), default="pdf",
+                    help="pdf: drawn PDFs; pdf-lo: Word documents exported by LibreOffice; pdf-story; "
+                         "pdf-mix: the three PDF layouts in turn; html; txt; mix: pdf, html and txt in turn")
     ap.add_argument("--corpus", type=Path, default=None)
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
@@ -223,6 +269,7 @@ def main() -> None:
         floor = floor_get_text(pdfs) if pdfs else 0.0
         sample = random.Random(7).sample(files, min(SAMPLE, len(files)))
         per = stages(sample, tmp_path)
+        layouts = per_layout(sorted((root / "bases").glob("base_*"))) if pdfs else {}
         warehouse = tmp_path / "wh" / "xxgk.duckdb"
         whole, rss, out = xxgk_run(raw, warehouse, args.workers)
         loaded = count(out, "loaded (read now)")
@@ -237,6 +284,11 @@ def main() -> None:
         print(f"{'stage ' + name + ' (1 process, sample of ' + str(len(sample)) + ')':44} {s:10.4f}")
     print(f"{'whole xxgk run (' + str(args.workers) + ' workers)':44} {whole / n:10.4f} {whole:9.1f}")
     print(f"{'second xxgk run, nothing changed':44} {again / n:10.5f} {again:9.2f}")
+    if layouts:
+        print(f"\n{'PDF layout (distinct reports, 1 process)':44} {'files':>6} {'pages':>6} {'floor ms':>9} "
+              f"{'read+parse ms':>14} {'ratio':>6}")
+        for name, (k, pages, fl, rp) in layouts.items():
+            print(f"{name:44} {k:6d} {pages:6.1f} {fl * 1000:9.2f} {rp * 1000:14.2f} {rp / fl:5.1f}×")
     print(f"\nloaded {loaded} of {n}; unchanged on the second run: {count(out2, 'unchanged (not re-read)')}")
     print(f"peak memory of the run's process tree: {rss / 2**20:.0f} MB (no-change run {rss2 / 2**20:.0f} MB)")
     vp = steps.get("validated_frames", 0) + steps.get("warehouse", 0) + steps.get("warehouse_parquet", 0)
