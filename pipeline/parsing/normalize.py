@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 _SPACES = re.compile(r"[ \u00a0\u2002-\u200b\u3000\ufeff]+")
 _DASHES = str.maketrans({"－": "-", "—": "-", "–": "-", "―": "-", "─": "-", "／": "/", "﹣": "-"})
@@ -42,7 +42,25 @@ def _pipe_tables_to_tabs(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """One form for every producer: NFKC, simplified script, ASCII dashes, tab rows for pipe tables."""
+    """One form for every producer: NFKC, simplified script, ASCII dashes, tab rows for pipe tables.
+
+    Short texts (grid cells: "0", "12", the template's labels, hundreds per report and the
+    same ones in every report) are remembered; a page of text is not.
+    """
+    if len(text) <= SHORT:
+        return _normalize_short(text)
+    return _normalize(text)
+
+
+SHORT = 64
+
+
+@lru_cache(maxsize=8192)
+def _normalize_short(text: str) -> str:
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     if len(_TRADITIONAL.findall(text)) >= 3:
         text = _t2s().convert(text)
