@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import polars as pl
 import pytest
 from factories import make_record
 
-from pipeline.ledger.staging import Staging
+from pipeline.ledger.staging import Staging, decode_record
 from pipeline.validation import FRAME_SCHEMAS, records_to_frames, validate_frames
 from pipeline.validation.staged import validate_staged
 
@@ -78,3 +79,20 @@ def test_batches_validate_like_the_whole_corpus_at_once(tmp_path: Path, batch_ro
         assert staged.schema == want.schema, name
         assert _rows(staged) == _rows(want), name
         assert found.rows.get(name, 0) == want.height, name
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"a": [1, -2, 0, 2**63 - 1, -(2**63), 2**64 - 1]},
+        {"big": 2**64, "small": -(2**63) - 1, "huge": 10**40},  # beyond 64 bits: orjson would give floats
+        {"nan": float("nan"), "inf": float("inf"), "minus_inf": float("-inf")},  # json.dumps writes NaN, Infinity
+        {"f": [0.1, 1e-320, 1.7976931348623157e308, -0.0, 3.0, 251000.0, 1.25]},
+        {"text": "米易县丙谷镇人民政府 — “quoted” \\ \t\u2028", "none": None, "t": True},
+        {"id": "1234567890123456789 in a string is read the slow way, the same"},
+    ],
+)
+def test_decode_record_reads_every_line_as_json_does(value: dict) -> None:
+    line = (json.dumps(value, ensure_ascii=False) + "\n").encode("utf-8")
+    got, want = decode_record(line), json.loads(line)
+    assert repr(got) == repr(want)  # repr: types too (an int is not a float), and nan equals nan
