@@ -17,7 +17,6 @@ not what this module generates. Regenerate with::
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,25 +93,22 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-_KEY = re.compile(r"^[a-z0-9_]+$")
-
-
 def _pivot(name: str, source: str, row_col: str, col_col: str, measure: str, columns: list[WideColumn]) -> str:
-    """A CTE with one row per report and one column per cell: ``max(measure)`` of that cell.
+    """Two CTEs: ``<name>_keys`` numbers the cells, ``<name>`` has one row per report and one
+    column per cell, ``max(measure)`` of that cell's rows.
 
-    A PIVOT on the cell's two keys joined by ``.`` rather than one ``max(...) FILTER (WHERE
-    row = … AND column = …)`` per column: the same values (a cell is unique per report, a
-    pair of keys not listed is left out, a report without rows is null after the LEFT JOIN),
-    but DuckDB evaluates the PIVOT's 175 conditions as columns before aggregating, which is
-    15 times faster than filters evaluated inside the aggregate; this view dominated the
-    Parquet export. Keys are ``[a-z0-9_]``, so the ``.`` cannot make two pairs one key.
+    A PIVOT rather than one ``max(...) FILTER (WHERE row = … AND column = …)`` per column:
+    the same values (a pair of keys not listed is left out, and a report without rows is
+    null after the LEFT JOIN either way), but DuckDB evaluates two hundred filtered
+    aggregates over every row, 15 times slower: that view was 90% of the Parquet export.
+    The cells are numbered through a list of their keys because an integer groups faster
+    than the keys' text (a quarter faster again).
     """
-    for c in columns:
-        if not (_KEY.match(c.row_key) and _KEY.match(c.column_key)):
-            raise ValueError(f"template key {c.row_key!r}/{c.column_key!r} is not [a-z0-9_]")
-    cells = ",\n".join(f"        {_quote(f'{c.row_key}.{c.column_key}')} AS {c.name}" for c in columns)
+    keys = ",\n".join(f"        ({_quote(c.row_key)}, {_quote(c.column_key)}, {i})" for i, c in enumerate(columns, 1))
+    cells = ",\n".join(f"        {i} AS {c.name}" for i, c in enumerate(columns, 1))
     return (
-        f"{name} AS (\n    PIVOT (SELECT report_id, {row_col} || '.' || {col_col} AS cell, {measure} FROM {source})\n"
+        f"{name}_keys ({row_col}, {col_col}, cell) AS (\n    VALUES\n{keys}\n),\n"
+        f"{name} AS (\n    PIVOT (SELECT report_id, cell, {measure} FROM {source} JOIN {name}_keys USING ({row_col}, {col_col}))\n"
         f"    ON cell IN (\n{cells}\n    )\n    USING max({measure})\n    GROUP BY report_id\n)"
     )
 
