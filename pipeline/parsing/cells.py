@@ -16,9 +16,12 @@ _NULL_MARKS = {"/", "-", "--", "\\", "无", "空", "——", "---", "/ ", "×"}
 Number = int | float
 
 
-@dataclass
+@dataclass(frozen=True)
 class Cell:
-    """One value cell: ``value`` is None for a blank or a dash; ``unit`` when printed with it."""
+    """One value cell: ``value`` is None for a blank or a dash; ``unit`` when printed with it.
+
+    Frozen: the grid reader shares one Cell among all cells printed alike ("0", "12").
+    """
 
     value: Number | None
     raw: str

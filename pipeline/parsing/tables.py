@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline import template as tpl
 from pipeline.document import TableGrid
@@ -45,6 +46,7 @@ class GridRow:
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+@lru_cache(maxsize=8192)
 def _grid_kind(text: str) -> Cell | str | None:
     """A grid cell: a value, "" (blank), label text (None), or an unreadable value.
 

@@ -55,6 +55,7 @@ class PageContent:
     undecodable: int = 0
     images: int = 0
     width: float = 0.0  # 0: not known (no facing-page test for running headers)
+    y_range: tuple[float, float] = (0.0, 0.0)  # from the top of the highest table to the foot of the lowest
 
     @property
     def lines(self) -> list[Line]:
@@ -87,6 +88,8 @@ def read_page(page: pymupdf.Page) -> PageContent:
     textpage = page.get_textpage(flags=TEXT_FLAGS | pymupdf.TEXT_COLLECT_VECTORS)
     blocks = textpage.extractDICT()["blocks"]
     content.tables = find_page_tables(page, content.number, rules=vector_rules(blocks))
+    if content.tables:
+        content.y_range = (min(t.box[1] for t in content.tables), max(t.box[3] for t in content.tables))
     placed: set[int] = set()
     glyphs: list[dict] | None = None  # the page's lines glyph by glyph, built only when needed
     for b, block in enumerate(blocks):
@@ -149,12 +152,15 @@ def _read_spans(line: dict, content: PageContent, placed: set[int]) -> bool:
     lx0, ly0, lx1, ly1 = line["bbox"]
     table = None
     t = -1
-    for k, candidate in enumerate(content.tables):
-        b = candidate.box
-        if b[0] <= lx1 and lx0 <= b[2] and b[1] <= ly1 and ly0 <= b[3]:
-            if table is not None or not (b[0] <= lx0 and lx1 <= b[2] and b[1] <= ly0 and ly1 <= b[3]):
-                return False  # touches two tables, or leaves the one it touches
-            table, t = candidate, k
+    if content.tables:
+        lo, hi = content.y_range
+        if ly0 <= hi and lo <= ly1:  # else above or below every table: no test per table
+            for k, candidate in enumerate(content.tables):
+                b = candidate.box
+                if b[0] <= lx1 and lx0 <= b[2] and b[1] <= ly1 and ly0 <= b[3]:
+                    if table is not None or not (b[0] <= lx0 and lx1 <= b[2] and b[1] <= ly0 and ly1 <= b[3]):
+                        return False  # touches two tables, or leaves the one it touches
+                    table, t = candidate, k
     if table is None:
         text = spans[0]["text"] if len(spans) == 1 else "".join(s["text"] for s in spans)
         _count(content, text)
