@@ -167,6 +167,22 @@ def _read_spans(line: dict, content: PageContent, placed: set[int]) -> bool:
         if text.strip():
             content.flow.append(Line(text.rstrip(), _ink_box(spans)))
         return True
+    if len(spans) == 1:  # the common case, a cell's one line: the loop below, unrolled
+        x0, y0, x1, y1 = spans[0]["bbox"]
+        text = spans[0]["text"]
+        y = (y0 + y1) / 2
+        cell = table.cell_at((x0 + x1) / 2, y)
+        if cell is None or not (cell[0] <= x0 and x1 <= cell[2] and cell[1] <= y <= cell[3]):
+            if text.strip():
+                return False
+        else:
+            if t not in placed:
+                placed.add(t)
+                content.flow.append(table)
+            if piece := text.strip():
+                table.texts.setdefault(cell, []).append((round(y0, 1), x0, piece))
+        _count(content, text)
+        return True
     pieces: dict[Box, list[str]] = {}
     where: dict[Box, tuple[float, float]] = {}
     for s in spans:
