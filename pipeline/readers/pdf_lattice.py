@@ -17,7 +17,6 @@ on every generated PDF layout.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
 
 import numpy as np
@@ -161,7 +160,11 @@ def _cells(hs: list[Segment], vs: list[Segment]) -> list[list[Box]]:
     bottom and left to right. A cell starts at a crossing (top rule i, left rule j) and
     ends at the first crossing of a rule below on j and a rule right of it on i that is
     itself a crossing (bottom rule, right rule): its four sides lie on rules. Cells that
-    share a corner are one table (union-find over the crossings).
+    share a corner are one table.
+
+    In NumPy for the common case: the nearest crossing below and to the right of every
+    crossing, and whether those two close a cell; only crossings where they do not (a cell
+    merged across rules that end inside it) are searched rule by rule.
     """
     h = np.asarray(hs, dtype=float)
     v = np.asarray(vs, dtype=float)
@@ -169,53 +172,66 @@ def _cells(hs: list[Segment], vs: list[Segment]) -> list[list[Box]]:
         (v[None, :, 0] >= h[:, None, 1] - CROSS) & (v[None, :, 0] <= h[:, None, 2] + CROSS)
         & (h[:, None, 0] >= v[None, :, 1] - CROSS) & (h[:, None, 0] <= v[None, :, 2] + CROSS)
     )
-    on_h = [np.flatnonzero(row).tolist() for row in crosses]  # per horizontal rule: the vertical ones it crosses
-    on_v = [np.flatnonzero(col).tolist() for col in crosses.T]
-    grid = crosses.tolist()
-    ys, xs = h[:, 0].tolist(), v[:, 0].tolist()
-    n = len(xs)
-    parent: dict[int, int] = {}
-
-    def find(p: int) -> int:
-        if p not in parent:
-            return p
-        root = p
-        while root in parent:
-            root = parent[root]
-        while p != root:
-            parent[p], p = root, parent[p]
-        return root
-
-    found: list[tuple[int, Box]] = []  # (crossing at the top-left corner, cell)
-    seen: set[Box] = set()
-    for i, js in enumerate(on_h):
-        yi = ys[i]
-        for k, j in enumerate(js):
-            xj = xs[j]
-            col = on_v[j]
-            cell = None
-            for m in range(bisect_right(col, i), len(col)):  # rules below i crossing j, top down
-                d = col[m]
-                if ys[d] <= yi:
-                    continue
-                row = grid[d]
-                for n_ in range(k + 1, len(js)):  # rules right of j crossing i, left to right
-                    r = js[n_]
-                    if row[r] and xs[r] > xj:
-                        cell = (xj, yi, xs[r], ys[d])
-                        break
-                if cell is not None:
-                    break
-            if cell is None or cell in seen:
-                continue
-            seen.add(cell)
-            top = find(i * n + j)
-            for other in (i * n + r, d * n + j, d * n + r):
-                root = find(other)
-                if root != top:
-                    parent[root] = top
-            found.append((i * n + j, cell))
+    n_h, n_v = crosses.shape
+    ys_a, xs_a = h[:, 0], v[:, 0]
+    below = np.full((n_h, n_v), n_h, dtype=np.intp)  # nearest crossing below, in the same column
+    below[:-1] = np.minimum.accumulate(np.where(crosses, np.arange(n_h)[:, None], n_h)[::-1], axis=0)[::-1][1:]
+    right = np.full((n_h, n_v), n_v, dtype=np.intp)  # nearest crossing to the right, in the same row
+    right[:, :-1] = np.minimum.accumulate(np.where(crosses, np.arange(n_v)[None, :], n_v)[:, ::-1], axis=1)[:, ::-1][:, 1:]
+    ii, jj = np.nonzero(crosses)
+    dd, rr = below[ii, jj], right[ii, jj]
+    has = (dd < n_h) & (rr < n_v)
+    ii, jj, dd, rr = ii[has], jj[has], dd[has], rr[has]
+    quick = crosses[dd, rr] & (ys_a[dd] > ys_a[ii]) & (xs_a[rr] > xs_a[jj])
+    if not quick.all():
+        dd, rr = dd.copy(), rr.copy()
+        for k in np.flatnonzero(~quick).tolist():
+            d, r = _search(crosses, ys_a, xs_a, int(ii[k]), int(jj[k]))
+            dd[k], rr[k] = d, r
+        found = dd >= 0
+        ii, jj, dd, rr = ii[found], jj[found], dd[found], rr[found]
+    boxes = np.stack([xs_a[jj], ys_a[ii], xs_a[rr], ys_a[dd]], axis=1).tolist()
+    table = _components(n_v, ii * n_v + jj, [ii * n_v + rr, dd * n_v + jj, dd * n_v + rr]).tolist()
     groups: dict[int, list[Box]] = defaultdict(list)
-    for corner, cell in found:
-        groups[find(corner)].append(cell)
+    seen: set[Box] = set()
+    for t, box in zip(table, boxes, strict=True):
+        cell = tuple(box)
+        if cell not in seen:  # rules at one position crossing twice: one cell
+            seen.add(cell)
+            groups[t].append(cell)
     return sorted(groups.values(), key=lambda g: (min(c[1] for c in g), min(c[0] for c in g)))
+
+
+def _search(crosses: np.ndarray, ys: np.ndarray, xs: np.ndarray, i: int, j: int) -> tuple[int, int]:
+    """(bottom rule, right rule) of the cell at crossing (i, j), rule by rule; (-1, -1) if none."""
+    rights = [r for r in np.flatnonzero(crosses[i]).tolist() if r > j and xs[r] > xs[j]]
+    for d in np.flatnonzero(crosses[:, j]).tolist():
+        if d <= i or ys[d] <= ys[i]:
+            continue
+        row = crosses[d]
+        for r in rights:
+            if row[r]:
+                return d, r
+    return -1, -1
+
+
+def _components(n_v: int, top_left: np.ndarray, corners: list[np.ndarray]) -> np.ndarray:
+    """For each cell, a label of its table: cells sharing a corner (crossing) share a label.
+
+    Minimum-label propagation over the cells' corners with pointer jumping, all in NumPy.
+    """
+    nodes = np.concatenate([top_left, *corners])
+    ids, inverse = np.unique(nodes, return_inverse=True)
+    k = len(top_left)
+    a = np.tile(inverse[:k], len(corners))
+    b = inverse[k:]
+    label = np.arange(len(ids))
+    while True:
+        low = np.minimum(label[a], label[b])
+        new = label.copy()
+        np.minimum.at(new, a, low)
+        np.minimum.at(new, b, low)
+        new = new[new]
+        if np.array_equal(new, label):
+            return label[inverse[:k]]
+        label = new
