@@ -13,7 +13,7 @@ API::
 
     parse_many(tasks: Iterable[ParseTask], limits: Limits | None = None, workers: int = 2,
                on_done: Callable[[ParseTask, dict], None] | None = None, *,
-               max_tasks: int = 100, parse_fn: ParseFn | None = None
+               max_tasks: int = 500, parse_fn: ParseFn | None = None
                ) -> Iterator[tuple[ParseTask, dict]]
 
 ``parse_many`` yields ``(task, record)`` for every task, in the order they finish (not the
@@ -29,8 +29,10 @@ plain JSON-ready dicts of ``parse_file`` (they are pickled back from the workers
   parses in the calling process, one file after another, for debugging under pdb: then
   there is **no timeout and no memory cap**, and a crash takes the caller down.
 - ``max_tasks``: a worker is replaced after this many files, so a leak in a C library
-  cannot grow without bound; starting one is cheap (a fork of a process that has already
-  imported the readers, see ``_warm_up``).
+  cannot grow without bound (the memory cap stops a fast one sooner); starting one is
+  cheap (a fork of a process that has already imported the readers, see ``_warm_up``),
+  but it starts with cold caches (the parser remembers grid cells it has classified), so
+  not every hundred files.
 - ``parse_fn``: what a worker runs per file, ``parse_file`` by default. It must be a
   module-level function (it is pickled by name) taking ``(path, sha256=, limits=)``;
   tests pass one that kills its own process, to see a crash quarantined.
@@ -92,7 +94,7 @@ def parse_many(
     workers: int = 2,
     on_done: Callable[[ParseTask, dict], None] | None = None,
     *,
-    max_tasks: int = 100,
+    max_tasks: int = 500,
     parse_fn: ParseFn | None = None,
 ) -> Iterator[tuple[ParseTask, dict]]:
     """``(task, record)`` for every task, as each finishes; see the module docstring."""
