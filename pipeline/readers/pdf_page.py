@@ -10,6 +10,7 @@ gives), each table standing where its first glyph comes.
 from __future__ import annotations
 
 import sys
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -167,21 +168,25 @@ def _read_spans(line: dict, content: PageContent, placed: set[int]) -> bool:
         if text.strip():
             content.flow.append(Line(text.rstrip(), _ink_box(spans)))
         return True
-    if len(spans) == 1:  # the common case, a cell's one line: the loop below, unrolled
-        x0, y0, x1, y1 = spans[0]["bbox"]
-        text = spans[0]["text"]
+    if len(spans) == 1:  # the common case, a cell's one line: the loop below, unrolled, cell_at inlined
+        span = spans[0]
+        x0, y0, x1, y1 = span["bbox"]
+        text = span["text"]
         y = (y0 + y1) / 2
-        cell = table.cell_at((x0 + x1) / 2, y)
+        cell = table.origin.get((bisect_right(table.ys, y) - 1, bisect_right(table.xs, (x0 + x1) / 2) - 1))
+        piece = text.strip()
         if cell is None or not (cell[0] <= x0 and x1 <= cell[2] and cell[1] <= y <= cell[3]):
-            if text.strip():
+            if piece:
                 return False
         else:
             if t not in placed:
                 placed.add(t)
                 content.flow.append(table)
-            if piece := text.strip():
+            if piece:
                 table.texts.setdefault(cell, []).append((round(y0, 1), x0, piece))
-        _count(content, text)
+        content.glyphs += len("".join(text.split()))
+        if "\ufffd" in text:
+            content.undecodable += text.count("\ufffd")
         return True
     pieces: dict[Box, list[str]] = {}
     where: dict[Box, tuple[float, float]] = {}
