@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import itertools
 import multiprocessing
 import resource
@@ -205,10 +206,14 @@ def _init_worker(memory_mb: int) -> None:
       refuse everything. Over the cap, an allocation fails: Python raises ``MemoryError``
       (the file is quarantined as out of memory), MuPDF reports an error, and a library that
       does not check may crash the worker (quarantined as a dead worker).
+    - Objects inherited from the parent (Dagster's, when run as an asset: millions) are
+      frozen out of the garbage collector: each full collection would otherwise walk them
+      all, and touching them copies the parent's memory pages into the worker.
     - glibc gives every thread that allocates its own 64 MB arena of address space; OCR's
       threads would spend half the budget on reservations, so arenas are limited to two.
     """
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    gc.freeze()
     _warm_up()
     if not memory_mb or not sys.platform.startswith("linux"):
         return
