@@ -68,7 +68,7 @@ class PageTable:
         Worked out once the cell texts stop changing (the reader asks several times: page
         text, continuation tests, grids); every call gets its own lists.
         """
-        key = sum(len(v) for v in self.texts.values())
+        key = sum(map(len, self.texts.values()))
         if self._rows is None or self._rows[0] != key:
             grid = [[None if c is None else _joined(self.texts.get(c)) for c in row] for row in self.slots]
             self._rows = (key, grid)
