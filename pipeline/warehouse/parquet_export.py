@@ -30,11 +30,18 @@ from pipeline.warehouse.readonly import open_read_only
 
 _BUILDING = ".building-"
 _OLD = ".old-"
+_SPILL = ".spill-"
 _STALE_SECONDS = 6 * 3600
 """A temp dir this old is a leftover of a crashed export, not one in progress. Age rather than
 a pid check, because on shared storage the writer may have been another machine."""
 
 _SAFE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+MEMORY_LIMIT = "768MB"
+"""DuckDB's memory for the export; past it, its hash aggregates and joins spill to a temp dir
+beside the export. Unbounded, DuckDB takes what a query wants (1.3 GB for report_cells_wide
+at 100,000 reports, on top of the run's own process), and the whole run must stay under
+1.5 GB; bounded, that view takes twice as long at that size, and nothing changes at 10,000."""
 
 
 def relation_names(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -76,7 +83,7 @@ def _remove_stale(out_dir: Path) -> None:
     """Delete temp dirs left next to ``out_dir`` by exports that crashed long ago."""
     now = time.time()
     for p in out_dir.parent.glob(f".{out_dir.name}.*"):
-        if not p.is_dir() or not (_BUILDING in p.name or _OLD in p.name):
+        if not p.is_dir() or not (_BUILDING in p.name or _OLD in p.name or _SPILL in p.name):
             continue
         with contextlib.suppress(OSError):
             if now - p.stat().st_mtime > _STALE_SECONDS:
@@ -137,9 +144,12 @@ def export_parquet(warehouse: Path, out_dir: Path) -> dict[str, int]:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(out_dir)
     building = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}{_BUILDING}", dir=out_dir.parent))
+    spill = building.with_name(building.name.replace(_BUILDING, _SPILL))
     try:
         counts: dict[str, int] = {}
         with open_read_only(warehouse) as con:
+            con.execute(f"SET memory_limit = {_quote_literal(MEMORY_LIMIT)}")
+            con.execute(f"SET temp_directory = {_quote_literal(str(spill))}")
             key = _content_key(con)
             reuse = key is not None and _read_key(out_dir) == key
             for name in relation_names(con):
@@ -170,4 +180,6 @@ def export_parquet(warehouse: Path, out_dir: Path) -> dict[str, int]:
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
     return counts
