@@ -67,6 +67,10 @@ class Staging:
             frame.write_parquet(tmp)
             tmp.replace(folder / f"part-{part:05d}.parquet")  # a half-written part is never visible
 
+    def clear_frames(self) -> None:
+        """Drop frames staged by an earlier attempt of the step (a re-execution starts clean)."""
+        shutil.rmtree(self.root / "frames", ignore_errors=True)
+
     def frame_parts(self, name: str) -> list[Path]:
         return sorted((self.root / "frames" / name).glob("part-*.parquet"))
 

@@ -65,6 +65,7 @@ def validate_staged(staging: Staging, batch_rows: int = BATCH_ROWS) -> StagedVal
     order the records were staged. Bad data never raises: a report failing validation is
     quarantined whole.
     """
+    staging.clear_frames()  # parts are numbered by batch: a part of an earlier attempt must not linger
     out = StagedValidation()
     batch = _Batch()
     cases: list[pl.DataFrame] = []
