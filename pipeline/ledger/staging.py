@@ -17,8 +17,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import orjson
 import polars as pl
+
+try:
+    import orjson
+except ImportError:  # an environment set up before orjson was a dependency: json alone, slower
+    orjson = None  # type: ignore[assignment]
 
 CHUNK_RECORDS = 500
 """Records per chunk: large enough that per-chunk costs vanish, small enough for bounded memory."""
@@ -132,7 +136,7 @@ def decode_record(line: bytes) -> Any:
     a row anywhere, found by a C-speed scan); ``NaN`` and ``Infinity``, which ``json.dumps``
     writes and orjson refuses.
     """
-    if _NINETEEN_DIGITS not in line.translate(_DIGITS_AS_ZERO):
+    if orjson is not None and _NINETEEN_DIGITS not in line.translate(_DIGITS_AS_ZERO):
         try:
             return orjson.loads(line)
         except orjson.JSONDecodeError:
