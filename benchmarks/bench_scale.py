@@ -187,11 +187,18 @@ def stages(files: list[Path], tmp: Path) -> dict[str, float]:
 
 
 class PeakRSS:
-    """Peak total RSS of a process and its children, sampled in a thread."""
+    """Peak memory of a process and its children, sampled in a thread: the sum of their PSS and of their RSS.
+
+    PSS (proportional set size) is what the tree really holds: the reader workers are
+    forked from the run's process and share its pages until they write to them, and RSS
+    counts every shared page once per process. The RSS sum is printed too, as the upper
+    bound it is.
+    """
 
     def __init__(self, pid: int) -> None:
         self.proc = psutil.Process(pid)
-        self.peak = 0
+        self.peak = 0  # PSS sum
+        self.peak_rss = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -200,25 +207,28 @@ class PeakRSS:
         while not self._stop.is_set():
             try:
                 procs = [self.proc, *self.proc.children(recursive=True)]
-                total = 0
+                pss = rss = 0
                 for p in procs:
                     try:
-                        total += p.memory_info().rss
+                        info = p.memory_full_info()  # /proc/<pid>/smaps_rollup: ~0.2 ms
+                        pss += getattr(info, "pss", info.rss)
+                        rss += info.rss
                     except psutil.Error:
                         pass
-                self.peak = max(self.peak, total)
+                self.peak = max(self.peak, pss)
+                self.peak_rss = max(self.peak_rss, rss)
             except psutil.Error:
                 pass
             time.sleep(0.05)
 
-    def stop(self) -> int:
+    def stop(self) -> tuple[int, int]:
         self._stop.set()
         self._thread.join()
-        return self.peak
+        return self.peak, self.peak_rss
 
 
-def xxgk_run(raw: Path, warehouse: Path, workers: int) -> tuple[float, int, str]:
-    """(wall seconds, peak RSS bytes of the process tree, output) of one ``xxgk run``."""
+def xxgk_run(raw: Path, warehouse: Path, workers: int) -> tuple[float, tuple[int, int], str]:
+    """(wall seconds, (peak PSS, peak RSS) bytes of the process tree, output) of one ``xxgk run``."""
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
     env["COLUMNS"] = "300"
     t0 = time.perf_counter()
@@ -290,7 +300,8 @@ def main() -> None:
         for name, (k, pages, fl, rp) in layouts.items():
             print(f"{name:44} {k:6d} {pages:6.1f} {fl * 1000:9.2f} {rp * 1000:14.2f} {rp / fl:5.1f}×")
     print(f"\nloaded {loaded} of {n}; unchanged on the second run: {count(out2, 'unchanged (not re-read)')}")
-    print(f"peak memory of the run's process tree: {rss / 2**20:.0f} MB (no-change run {rss2 / 2**20:.0f} MB)")
+    print(f"peak memory of the run's process tree: {rss[0] / 2**20:.0f} MB PSS, {rss[1] / 2**20:.0f} MB summing RSS "
+          f"(no-change run {rss2[0] / 2**20:.0f} MB PSS)")
     vp = steps.get("validated_frames", 0) + steps.get("warehouse", 0) + steps.get("warehouse_parquet", 0)
     share = vp / whole if whole else 0.0
     print(f"steps of the whole run: {', '.join(f'{k} {v:.1f}s' for k, v in steps.items() if v >= 0.05)}")
@@ -304,7 +315,7 @@ def main() -> None:
     checks = [
         ("whole run ≤ 2× single-process get_text", bool(pdfs) and ratio <= 2.0, f"{ratio:.2f}×"),
         ("100,000 reports < 15 min (extrapolated)", per_100k < 900, f"{per_100k / 60:.1f} min"),
-        ("peak memory < 1.5 GB", rss < 1.5 * 2**30, f"{rss / 2**30:.2f} GB"),
+        ("peak memory < 1.5 GB (PSS of the process tree)", rss[0] < 1.5 * 2**30, f"{rss[0] / 2**30:.2f} GB"),
         ("no-change run < 10 s (at 10,000 files)", again < 10, f"{again:.1f} s at {n}"),
         ("validate + publish < 20% of the total", share < 0.20, f"{share:.0%}"),
     ]
