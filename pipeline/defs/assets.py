@@ -160,25 +160,6 @@ class RawManifestConfig(dg.Config):
     the path under the raw dir; the matching files are hashed and parsed again."""
 
 
-def _warm_up_readers(context: dg.AssetExecutionContext) -> None:
-    """Import the readers (PyMuPDF, OpenCV, the gazetteer: ~0.8 s) in a background thread.
-
-    Why: ``report_records`` imports them before it forks its reader workers, and on a run
-    that reads files that second is otherwise spent with both cores idle. Started only
-    when something will be read, so a run with nothing new loads none of it, and only
-    when the steps share this process (``xxgk run`` and the tests materialize in process,
-    on an ephemeral instance); under the multiprocess executor ``report_records`` runs in
-    a process of its own and would not see it.
-    """
-    if not context.instance.is_ephemeral:
-        return
-    import threading
-
-    from pipeline.ingest.isolate import warm_up
-
-    threading.Thread(target=warm_up, name="xxgk-warm-up", daemon=True).start()
-
-
 @dg.asset(group_name=GROUP, kinds={"python", "polars"})
 def raw_manifest(
     context: dg.AssetExecutionContext, xxgk: XxgkConfig, config: RawManifestConfig
@@ -201,7 +182,6 @@ def raw_manifest(
     previous = read_previous(xxgk.warehouse_path())
     if not previous.usable:
         context.log.info(f"full build: {previous.reason}")
-        _warm_up_readers(context)  # every file will be read: load the readers while hashing
     manifest = scan(
         raw,
         known_files(previous.ledger),
@@ -210,8 +190,6 @@ def raw_manifest(
     )
     per_format = manifest.group_by("format").len("files").sort("format")
     hashed = int(manifest["hashed"].sum())
-    if hashed:
-        _warm_up_readers(context)  # new or changed files: report_records will read some
     context.log.info(f"{manifest.height} files under {raw}, {hashed} hashed")
     return dg.Output(
         ManifestBatch(manifest, previous.ledger, previous.last_run_id, not previous.usable, previous.reason),

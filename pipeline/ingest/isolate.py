@@ -30,7 +30,7 @@ plain JSON-ready dicts of ``parse_file`` (they are pickled back from the workers
   there is **no timeout and no memory cap**, and a crash takes the caller down.
 - ``max_tasks``: a worker is replaced after this many files, so a leak in a C library
   cannot grow without bound (the memory cap stops a fast one sooner); starting one is
-  cheap (a fork of a process that has already imported the readers, see ``warm_up``),
+  cheap (a fork of a process that has already imported the readers, see ``_warm_up``),
   but it starts with cold caches (the parser remembers grid cells it has classified), so
   not every hundred files.
 - ``parse_fn``: what a worker runs per file, ``parse_file`` by default. It must be a
@@ -58,7 +58,6 @@ import multiprocessing
 import resource
 import signal
 import sys
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -132,7 +131,7 @@ def _pooled(tasks: Iterable[ParseTask], limits: Limits, workers: int, max_tasks:
     source = itertools.chain([first], source)
     context = _context()
     if context.get_start_method() == "fork":
-        warm_up()  # once here, so that every forked worker starts with the readers loaded
+        _warm_up()  # once here, so that every forked worker starts with the readers loaded
     timeout = limits.timeout_seconds or None
     cap = IN_FLIGHT_PER_WORKER * workers
     pending: dict[Future, ParseTask] = {}
@@ -174,16 +173,12 @@ def _context() -> multiprocessing.context.BaseContext:
 
     Forking a process that runs threads (polars, Dagster) is safe here because a worker
     touches neither: it runs the readers only, which the parent loaded before any pool
-    thread started (``warm_up``). Elsewhere, spawn (fork is unsafe on macOS).
+    thread started (``_warm_up``). Elsewhere, spawn (fork is unsafe on macOS).
     """
     return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
 
 
-_WARM_LOCK = threading.Lock()
-_warmed = False
-
-
-def warm_up() -> None:
+def _warm_up() -> None:
     """Import what the readers need (parser, PyMuPDF, OpenCV, the cpca gazetteer), so a worker need not.
 
     Done in the parent before the pool forks, then each worker starts with them loaded and
@@ -191,22 +186,13 @@ def warm_up() -> None:
     itself is not loaded here: the first scan in each worker loads it (most files are not
     scans). A parent that did run OCR before is fine too: measured, a forked worker reads
     scans with the inherited engine.
-
-    Once per process, under a lock: the pipeline may start it early in a background thread
-    (``raw_manifest``), and the pool's own call then waits for it to finish, so no thread
-    is half-way through an import when the workers fork.
     """
-    global _warmed
-    with _WARM_LOCK:
-        if _warmed:
-            return
-        import pipeline.parsing.parser  # noqa: F401
-        import pipeline.readers.ocr  # noqa: F401  (OpenCV, NumPy)
-        import pipeline.readers.pdf  # noqa: F401  (PyMuPDF, without its layout model)
-        from pipeline.parsing import metadata
+    import pipeline.parsing.parser  # noqa: F401
+    import pipeline.readers.ocr  # noqa: F401  (OpenCV, NumPy)
+    import pipeline.readers.pdf  # noqa: F401  (PyMuPDF, without its layout model)
+    from pipeline.parsing import metadata
 
-        metadata.region("北京市人民政府", None)  # loads the gazetteer (pandas), cached for good
-        _warmed = True
+    metadata.region("北京市人民政府", None)  # loads the gazetteer (pandas), cached for good
 
 
 def _init_worker(memory_mb: int) -> None:
@@ -228,7 +214,7 @@ def _init_worker(memory_mb: int) -> None:
     """
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     gc.freeze()
-    warm_up()
+    _warm_up()
     if not memory_mb or not sys.platform.startswith("linux"):
         return
     try:
