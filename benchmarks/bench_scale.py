@@ -327,11 +327,11 @@ def main() -> None:
         ("whole run ≤ 2× single-process get_text", bool(pdfs) and ratio <= 2.0, f"{ratio:.2f}×"),
         ("100,000 reports < 15 min (extrapolated)", per_100k < 900, f"{per_100k / 60:.1f} min"),
         ("peak memory < 1.5 GB (PSS of the process tree)", rss[0] < 1.5 * 2**30, f"{rss[0] / 2**30:.2f} GB"),
-        ("no-change run < 10 s (at 10,000 files)", again < 10, f"{again:.1f} s at {n}"),
+        ("no-change run < 10 s (at 10,000 files)", again < 10 if n <= 10_000 else None, f"{again:.1f} s at {n}"),
         ("validate + publish < 20% of the total", share < 0.20, f"{share:.0%}"),
     ]
-    for label, ok, value in checks:
-        print(f"  {'PASS' if ok else 'FAIL'}  {label:44} {value}")
+    for label, ok, value in checks:  # ok None: the target is not defined at this N (figure shown for scale)
+        print(f"  {'----' if ok is None else 'PASS' if ok else 'FAIL'}  {label:44} {value}")
     if n < 10_000:
         print(f"  (N = {n} < 10,000: indicative only)")
 

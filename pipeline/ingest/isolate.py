@@ -142,6 +142,11 @@ def _pooled(tasks: Iterable[ParseTask], limits: Limits, workers: int, max_tasks:
         return ProcessPool(max_workers=workers, max_tasks=max_tasks, initializer=_init_worker,
                            initargs=(limits.memory_mb,), context=context)
 
+    # The objects this process holds already (Dagster's, polars', the readers') are left out
+    # of its garbage collections while it collects results: with 100,000 files the results
+    # and ledger rows it keeps would otherwise trigger full collections that walk millions
+    # of objects, on a core the workers need. Unfrozen when the pool is done.
+    gc.freeze()
     pool = new_pool()
     finished = False
     try:
@@ -168,6 +173,7 @@ def _pooled(tasks: Iterable[ParseTask], limits: Limits, workers: int, max_tasks:
         else:  # the caller stopped early, or raised: abandon the files still in flight
             pool.stop()
         pool.join()
+        gc.unfreeze()
 
 
 def _context() -> multiprocessing.context.BaseContext:
