@@ -282,6 +282,15 @@ def test_malformed_frame_raises_instead_of_quarantining_everything() -> None:
         validate_frames({**frames, "request_cells": frames["request_cells"].drop("derived")})
 
 
+@pytest.mark.parametrize("name", sorted(FRAME_SCHEMAS))
+def test_every_schema_is_strict_a_column_it_does_not_name_is_refused(name: str) -> None:
+    # pandera reads only a Config's own attributes: strictness inherited from a shared base
+    # class was silently off once; every model must say it itself.
+    frames = records_to_frames([make_record()])
+    with pytest.raises(FrameShapeError, match=name):
+        validate_frames({**frames, name: frames[name].with_columns(pl.lit(1).alias("unexpected"))})
+
+
 def test_corpus_validates_and_fake_sha_is_hex() -> None:
     assert len(fake_sha256("a")) == 64
     result = validate_frames(records_to_frames(two_year_corpus()))

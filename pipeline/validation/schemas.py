@@ -28,9 +28,9 @@ HEX64 = r"^[0-9a-f]{64}$"
 CHECK_ORIGINS = ("record", "cross_year")
 
 
-class _Strict:
-    strict = True
-    coerce = False
+# Every model's Config says ``strict = True`` (a column the model does not name is an
+# error) and ``coerce = False`` itself: pandera reads a Config's own attributes only, so a
+# shared base class or mixin with them is silently ignored (it was, until it was noticed).
 
 
 class Agencies(pa.DataFrameModel):
@@ -44,7 +44,9 @@ class Agencies(pa.DataFrameModel):
     adcode: str = pa.Field(nullable=True, str_matches=r"^[0-9]{6}$")
     canonical_key: str = pa.Field(unique=True)
 
-    class Config(_Strict):
+    class Config:
+        strict = True
+        coerce = False
         name = "agencies"
 
 
@@ -81,7 +83,9 @@ class Reports(pa.DataFrameModel):
             (pl.col("status") != "ok") | (pl.col("year").is_not_null() & pl.col("template").is_not_null())
         )
 
-    class Config(_Strict):
+    class Config:
+        strict = True
+        coerce = False
         name = "reports"
 
 
@@ -93,7 +97,9 @@ class RequestCells(pa.DataFrameModel):
     derived: pl.Boolean
     derived_value: pl.Int64 = pa.Field(nullable=True, ge=0)
 
-    class Config(_Strict):
+    class Config:
+        strict = True
+        coerce = False
         name = "request_cells"
         unique = ["report_id", "row_key", "column_key"]
 
@@ -116,7 +122,9 @@ class Article20Cells(pa.DataFrameModel):
             & (pl.col("derived_value").is_null() | (pl.col("derived_value") >= 0))
         )
 
-    class Config(_Strict):
+    class Config:
+        strict = True
+        coerce = False
         name = "article20_cells"
         unique = ["report_id", "item_key", "measure_key"]
 
@@ -129,7 +137,9 @@ class ReviewLitigationCells(pa.DataFrameModel):
     derived: pl.Boolean
     derived_value: pl.Int64 = pa.Field(nullable=True, ge=0)
 
-    class Config(_Strict):
+    class Config:
+        strict = True
+        coerce = False
         name = "review_litigation_cells"
         unique = ["report_id", "proceeding_key", "result_key"]
 
@@ -139,7 +149,9 @@ class ActiveDisclosure(pa.DataFrameModel):
     category: str = pa.Field(str_length={"min_value": 1})
     count: pl.Int64 = pa.Field(nullable=True, ge=0)
 
-    class Config(_Strict):
+    class Config:
+        strict = True
+        coerce = False
         name = "active_disclosure"
         unique = ["report_id", "category"]
 
@@ -154,7 +166,9 @@ class CheckResults(pa.DataFrameModel):
     detail: str = pa.Field(nullable=True)
     origin: str = pa.Field(isin=list(CHECK_ORIGINS))
 
-    class Config(_Strict):
+    class Config:
+        strict = True
+        coerce = False
         name = "check_results"
 
 
@@ -165,7 +179,9 @@ class Issues(pa.DataFrameModel):
     where: str = pa.Field(nullable=True)
     detail: str = pa.Field(nullable=True)
 
-    class Config(_Strict):
+    class Config:
+        strict = True
+        coerce = False
         name = "issues"
 
 
