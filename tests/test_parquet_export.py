@@ -10,8 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipeline.export.relations import list_relations
 from pipeline.warehouse import parquet_export
-from pipeline.warehouse.parquet_export import export_parquet, relation_names
+from pipeline.warehouse.parquet_export import export_parquet
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
@@ -55,7 +56,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path
 def test_every_table_and_view_is_exported(built: tuple[Path, Path]) -> None:
     warehouse, out = built
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        names = relation_names(con)
+        names = [r.name for r in list_relations(con)]
         kinds = dict(
             con.execute(
                 "SELECT table_name, 'table' FROM duckdb_tables() UNION ALL "
@@ -74,7 +75,7 @@ def test_parquet_has_the_same_rows_as_the_warehouse(built: tuple[Path, Path]) ->
     """A fresh in-memory DuckDB, knowing nothing of the warehouse, reads back the same rows."""
     warehouse, out = built
     with duckdb.connect(str(warehouse), read_only=True) as wh:
-        names = relation_names(wh)
+        names = [r.name for r in list_relations(wh)]
         expected = {name: _rows(wh, name) for name in names}
     fresh = duckdb.connect()  # in memory
     try:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.export.relations import fsync, list_relations, quote_ident, quote_literal
 from pipeline.warehouse.publish import RUN_TABLES
 from pipeline.warehouse.readonly import open_read_only
 
@@ -35,48 +35,11 @@ _STALE_SECONDS = 6 * 3600
 """A temp dir this old is a leftover of a crashed export, not one in progress. Age rather than
 a pid check, because on shared storage the writer may have been another machine."""
 
-_SAFE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
 MEMORY_LIMIT = "768MB"
 """DuckDB's memory for the export; past it, its hash aggregates and joins spill to a temp dir
 beside the export. Unbounded, DuckDB takes what a query wants (1.3 GB for report_cells_wide
 at 100,000 reports, on top of the run's own process), and the whole run must stay under
 1.5 GB; bounded, that view takes twice as long at that size, and nothing changes at 10,000."""
-
-
-def relation_names(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Tables and (non-internal) views of the warehouse's main schema, sorted by name."""
-    rows = con.execute(
-        """
-        SELECT table_name FROM duckdb_tables()
-        WHERE schema_name = 'main' AND database_name = current_database() AND NOT temporary
-        UNION
-        SELECT view_name FROM duckdb_views()
-        WHERE schema_name = 'main' AND database_name = current_database() AND NOT internal AND NOT temporary
-        ORDER BY 1
-        """
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
-def _quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _quote_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _fsync(path: Path) -> None:
-    """Flush a file or directory entry to disk, so a crash after the swap cannot leave an
-    empty file where a complete one was announced. Best effort: not every filesystem
-    (some network mounts) allows fsync on a directory."""
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _remove_stale(out_dir: Path) -> None:
@@ -106,7 +69,7 @@ def _swap_in(new_dir: Path, out_dir: Path) -> None:
         if old is not None:
             os.rename(old, out_dir)
         raise
-    _fsync(out_dir.parent)
+    fsync(out_dir.parent)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -148,14 +111,11 @@ def export_parquet(warehouse: Path, out_dir: Path) -> dict[str, int]:
     try:
         counts: dict[str, int] = {}
         with open_read_only(warehouse) as con:
-            con.execute(f"SET memory_limit = {_quote_literal(MEMORY_LIMIT)}")
-            con.execute(f"SET temp_directory = {_quote_literal(str(spill))}")
+            con.execute(f"SET memory_limit = {quote_literal(MEMORY_LIMIT)}")
+            con.execute(f"SET temp_directory = {quote_literal(str(spill))}")
             key = _content_key(con)
             reuse = key is not None and _read_key(out_dir) == key
-            for name in relation_names(con):
-                if not _SAFE_NAME.match(name):
-                    # The name becomes a file name: a "/" or ".." in it must not write elsewhere.
-                    raise ValueError(f"relation name {name!r} is not a plain identifier")
+            for name in (r.name for r in list_relations(con)):  # plain identifiers only: they become file names
                 target = building / f"{name}.parquet"
                 previous = out_dir / f"{name}.parquet"
                 if reuse and name not in RUN_TABLES and previous.is_file():
@@ -167,14 +127,14 @@ def export_parquet(warehouse: Path, out_dir: Path) -> dict[str, int]:
                     (n,) = con.execute("SELECT count(*) FROM read_parquet(?)", [str(target)]).fetchone() or (0,)
                 else:
                     (n,) = con.execute(
-                        f"COPY (SELECT * FROM {_quote_ident(name)}) TO {_quote_literal(str(target))} "
+                        f"COPY (SELECT * FROM {quote_ident(name)}) TO {quote_literal(str(target))} "
                         "(FORMAT parquet, COMPRESSION zstd)"
                     ).fetchone() or (0,)
-                    _fsync(target)
+                    fsync(target)
                 counts[name] = int(n)
         if key is not None:
             (building / KEY_FILE).write_text(key + "\n", encoding="utf-8")
-        _fsync(building)
+        fsync(building)
         os.chmod(building, 0o755)  # mkdtemp makes it 0700: readers on shared storage need to list it
         _swap_in(building, out_dir)
     except BaseException:
