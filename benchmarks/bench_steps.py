@@ -69,10 +69,11 @@ def main() -> None:
 
     import duckdb
 
+    from pipeline.export.relations import list_relations
     from pipeline.ledger.staging import Staging
     from pipeline.validation.frames import FRAME_SCHEMAS
     from pipeline.validation.staged import validate_staged
-    from pipeline.warehouse.parquet_export import export_parquet, relation_names
+    from pipeline.warehouse.parquet_export import export_parquet
     from pipeline.warehouse.publish import Delta, publish
 
     with tempfile.TemporaryDirectory(prefix="xxgk-bench-steps-") as tmp:
@@ -106,7 +107,7 @@ def main() -> None:
             print(f"parquet   {total:6.2f} s  ({len(counts)} relations, {sum(counts.values())} rows)")
             con = duckdb.connect(str(warehouse), read_only=True)
             per = []
-            for name in relation_names(con):
+            for name in (r.name for r in list_relations(con)):
                 t0 = time.perf_counter()
                 con.execute(f'COPY (SELECT * FROM "{name}") TO \'{tmp_path}/one.parquet\' (FORMAT parquet)')
                 per.append((time.perf_counter() - t0, name, counts.get(name, 0)))
