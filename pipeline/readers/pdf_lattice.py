@@ -67,15 +67,7 @@ def _segments(drawings: list[dict]) -> tuple[list[Segment] | None, list[Segment]
                 # a slanted line is no rule of a grid; find_tables ignores it too
             elif kind == "re":
                 x0, y0, x1, y1 = item[1]
-                x0, x1 = min(x0, x1), max(x0, x1)
-                y0, y1 = min(y0, y1), max(y0, y1)
-                if y1 - y0 <= THIN and x1 - x0 > THIN:
-                    hor.append(((y0 + y1) / 2, x0, x1))
-                elif x1 - x0 <= THIN and y1 - y0 > THIN:
-                    ver.append(((x0 + x1) / 2, y0, y1))
-                elif x1 - x0 > THIN and y1 - y0 > THIN:
-                    hor += [(y0, x0, x1), (y1, x0, x1)]
-                    ver += [(x0, y0, y1), (x1, y0, y1)]
+                _rect_rules(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1), hor, ver)
             else:  # curves, quads: leave the page to find_tables
                 return None, None
     return hor, ver
@@ -111,14 +103,20 @@ def vector_rules(blocks: list[dict]) -> tuple[list[Segment] | None, list[Segment
                 ver.append(((x0 + x1) / 2, y0, y1))
             elif w > STROKED_RULE and h > STROKED_RULE:
                 return None, None  # a framed rectangle: where its sides lie depends on the line width
-        elif h <= THIN and w > THIN:
-            hor.append(((y0 + y1) / 2, x0, x1))
-        elif w <= THIN and h > THIN:
-            ver.append(((x0 + x1) / 2, y0, y1))
-        elif w > THIN and h > THIN:
-            hor += [(y0, x0, x1), (y1, x0, x1)]
-            ver += [(x0, y0, y1), (x1, y0, y1)]
+        else:
+            _rect_rules(x0, y0, x1, y1, hor, ver)
     return hor, ver
+
+
+def _rect_rules(x0: float, y0: float, x1: float, y1: float, hor: list[Segment], ver: list[Segment]) -> None:
+    """A rectangle's rules (corners in order): a thin one is a drawn rule, a larger one has four sides."""
+    if y1 - y0 <= THIN and x1 - x0 > THIN:
+        hor.append(((y0 + y1) / 2, x0, x1))
+    elif x1 - x0 <= THIN and y1 - y0 > THIN:
+        ver.append(((x0 + x1) / 2, y0, y1))
+    elif x1 - x0 > THIN and y1 - y0 > THIN:
+        hor += [(y0, x0, x1), (y1, x0, x1)]
+        ver += [(x0, y0, y1), (x1, y0, y1)]
 
 
 def _merge(segments: list[Segment]) -> list[Segment]:
