@@ -145,7 +145,8 @@ def _pooled(tasks: Iterable[ParseTask], limits: Limits, workers: int, max_tasks:
     # The objects this process holds already (Dagster's, polars', the readers') are left out
     # of its garbage collections while it collects results: with 100,000 files the results
     # and ledger rows it keeps would otherwise trigger full collections that walk millions
-    # of objects, on a core the workers need. Unfrozen when the pool is done.
+    # of objects, on a core the workers need. Forked workers inherit them frozen too.
+    # Unfrozen when the pool is done.
     gc.freeze()
     pool = new_pool()
     finished = False
@@ -214,9 +215,10 @@ def _init_worker(memory_mb: int) -> None:
       refuse everything. Over the cap, an allocation fails: Python raises ``MemoryError``
       (the file is quarantined as out of memory), MuPDF reports an error, and a library that
       does not check may crash the worker (quarantined as a dead worker).
-    - Objects inherited from the parent (Dagster's, when run as an asset: millions) are
-      frozen out of the garbage collector: each full collection would otherwise walk them
-      all, and touching them copies the parent's memory pages into the worker.
+    - Objects inherited from the parent (Dagster's, when run as an asset: millions) arrive
+      frozen out of the garbage collector, since ``_pooled`` freezes them before it forks:
+      each full collection would otherwise walk them all, and touching them copies the
+      parent's memory pages into the worker.
     - The collector runs less often (``WORKER_GC_THRESHOLDS``): a page read builds
       thousands of short-lived dicts that reference counting frees anyway, and collecting
       every 700 allocations cost ~5% of reading a report. Cycles are still collected.
@@ -224,7 +226,6 @@ def _init_worker(memory_mb: int) -> None:
       threads would spend half the budget on reservations, so arenas are limited to two.
     """
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    gc.freeze()
     gc.set_threshold(*WORKER_GC_THRESHOLDS)
     _warm_up()
     if not memory_mb or not sys.platform.startswith("linux"):
