@@ -121,22 +121,23 @@ def make_corpus(kind: str, n: int, root: Path) -> tuple[Path, list[Path]]:
 # --- measurements --------------------------------------------------------------------------
 
 
-def floor_get_text(pdfs: list[Path]) -> float:
+def floor_get_text(pdfs: list[Path]) -> tuple[float, int]:
+    """(seconds, pages) of raw PyMuPDF ``get_text()`` over every page of ``pdfs``, one process."""
     import pymupdf
 
+    pages = 0
     t0 = time.perf_counter()
     for p in pdfs:
         doc = pymupdf.open(p)
+        pages += doc.page_count
         for page in doc:
             page.get_text()
         doc.close()
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, pages
 
 
 def per_layout(bases: list[Path]) -> dict[str, tuple[int, float, float, float]]:
     """Per PDF layout of the distinct reports: (files, pages per file, floor s, read + parse s) per report."""
-    import pymupdf
-
     from pipeline.parsing.parser import parse_document
     from pipeline.readers import read, sha256_file
 
@@ -147,15 +148,8 @@ def per_layout(bases: list[Path]) -> dict[str, tuple[int, float, float, float]]:
             groups.setdefault(PDF_LAYOUTS.get(kind, kind), []).append(p)
     out = {}
     for name, files in sorted(groups.items()):
-        pages = 0
-        t0 = time.perf_counter()
-        for p in files:
-            doc = pymupdf.open(p)
-            pages += doc.page_count
-            for page in doc:
-                page.get_text()
-            doc.close()
-        floor = (time.perf_counter() - t0) / len(files)
+        seconds, pages = floor_get_text(files)
+        floor = seconds / len(files)
         t0 = time.perf_counter()
         for p in files:
             parse_document(read(p, sha256_file(p)))
@@ -287,7 +281,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="xxgk-bench-run-") as tmp:
         tmp_path = Path(tmp)
-        floor = floor_get_text(pdfs) if pdfs else 0.0
+        floor = floor_get_text(pdfs)[0] if pdfs else 0.0
         sample = random.Random(7).sample(files, min(SAMPLE, len(files)))
         per = stages(sample, tmp_path)
         layouts = per_layout(sorted((root / "bases").glob("base_*"))) if pdfs else {}
