@@ -65,8 +65,7 @@ def empty_frames() -> dict[str, pl.DataFrame]:
 
 def source_of(record: Mapping[str, Any]) -> Mapping[str, Any]:
     """The record's ``source`` block, or an empty one when it is missing or not a mapping."""
-    source = record.get("source")
-    return source if type(source) is dict or isinstance(source, Mapping) else {}
+    return _mapping(record.get("source"))
 
 
 def report_id_of(record: Mapping[str, Any]) -> str:
@@ -132,8 +131,8 @@ class _Builder:
         aid = identify(record.get("agency"), *(_str(region.get(k)) for k in ("province", "city", "county")),
                        source.get("sha256")).agency_id  # fmt: skip
         pages = _mapping(record.get("table_pages"))
-        checks = [c for c in record.get("checks") or [] if type(c) is dict or isinstance(c, Mapping)]
-        issues = [i for i in record.get("issues") or [] if type(i) is dict or isinstance(i, Mapping)]
+        checks = [c for c in record.get("checks") or [] if _is_mapping(c)]
+        issues = [i for i in record.get("issues") or [] if _is_mapping(i)]
 
         derived = _mapping(record.get("derived"))
         if tpl in template.TEMPLATES:
@@ -210,7 +209,7 @@ class _Builder:
         A table of plain numbers goes through ``_plain_cells`` (whole columns at once);
         anything else — a string, a derived value, an extra key — cell by cell below.
         """
-        given = given if type(given) is dict or isinstance(given, Mapping) else {}
+        given = _mapping(given)
         if self._plain_cells(rid, _cell_layout(table, tpl), given, derived, units or {}):
             return
         keys = [(r, c) for r in template.rows(table, tpl) for c in template.columns(table, tpl, r)]
@@ -266,7 +265,7 @@ class _Builder:
             cols = given.get(row)
             if cols is None:
                 raws.extend(repeat(None, len(columns)))
-            elif type(cols) is dict or isinstance(cols, Mapping):
+            elif _is_mapping(cols):
                 if not known.issuperset(cols):
                     return False  # an extra key: its row must reach the schema's key check
                 raws.extend(map(cols.get, columns))
@@ -435,9 +434,14 @@ def _str(value: object) -> str | None:
     return value if type(value) is str else None if value is None else str(value)
 
 
+def _is_mapping(value: object) -> bool:
+    """A Mapping; a plain dict (what JSON gives) is recognised without the slower ABC check."""
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def _mapping(value: object) -> Mapping[str, Any]:
     """Optional blocks of a record (region, derived, units, pages) that are absent or malformed count as empty."""
-    return value if type(value) is dict or isinstance(value, Mapping) else {}
+    return value if _is_mapping(value) else {}
 
 
 def _unit(units: Mapping[str, Any], item: str, measure: str) -> str | None:
