@@ -141,14 +141,6 @@ def quarantine_reason(record: dict) -> str:
     return status
 
 
-def report_id_of(record: dict) -> str | None:
-    rid = record.get("report_id")
-    if rid:
-        return str(rid)
-    sha = (record.get("source") or {}).get("sha256")
-    return sha[:16] if sha else None
-
-
 # --- assets ---------------------------------------------------------------------------------
 
 
@@ -218,7 +210,7 @@ def report_records(
     the reason), ``removed`` (gone since the last run; its report leaves the warehouse).
     """
     import pipeline
-    from pipeline.ledger.plan import FILES_SCHEMA, file_row, make_plan
+    from pipeline.ledger.plan import FILES_SCHEMA, file_row, make_plan, record_report_id
     from pipeline.ledger.staging import Staging
 
     version = str(pipeline.PARSER_VERSION)
@@ -233,7 +225,7 @@ def report_records(
         for i, (item, rec) in enumerate(_parse(xxgk, plan.to_parse), 1):
             writer.add(rec)
             if rec.get("status") in REPORT_STATUSES:
-                files.append(file_row(item.path, item.sha256, report_id_of(rec), "loaded", None))
+                files.append(file_row(item.path, item.sha256, record_report_id(rec), "loaded", None))
             else:
                 reason = quarantine_reason(rec)
                 context.log.warning(f"quarantined {item.path}: {reason}")

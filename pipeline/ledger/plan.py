@@ -169,6 +169,19 @@ def make_plan(
     return plan
 
 
+def record_report_id(record: Mapping[str, Any]) -> str | None:
+    """A parsed record's report id as the run files it: ``report_id``, else the first 16 hex of sha256.
+
+    One definition for the ledger rows (``report_records``) and the staged validation, so a
+    file and its report's rows always carry the same id.
+    """
+    rid = record.get("report_id")
+    if rid:
+        return str(rid)
+    sha = (record.get("source") or {}).get("sha256")
+    return sha[:16] if sha else None
+
+
 def file_row(path: str, sha: str | None, rid: str | None, outcome: str, reason: str | None) -> dict[str, Any]:
     return {"path": path, "sha256": sha, "report_id": rid, "outcome": outcome, "reason": reason}
 

@@ -24,6 +24,7 @@ from typing import Any
 
 import polars as pl
 
+from pipeline.ledger.plan import record_report_id
 from pipeline.ledger.staging import Staging
 from pipeline.validation.frames import FRAME_SCHEMAS, REPORT_STATUSES, report_frames
 
@@ -47,15 +48,6 @@ class StagedValidation:
     """report_id → source path of the quarantined reports."""
     failure_cases: pl.DataFrame = field(default_factory=pl.DataFrame)
     rows: dict[str, int] = field(default_factory=dict)
-
-
-def record_report_id(record: Mapping[str, Any]) -> str | None:
-    """A record's report id as the run files it: ``report_id``, else the first 16 hex of sha256."""
-    rid = record.get("report_id")
-    if rid:
-        return str(rid)
-    sha = (record.get("source") or {}).get("sha256")
-    return sha[:16] if sha else None
 
 
 def validate_staged(staging: Staging, batch_rows: int = BATCH_ROWS) -> StagedValidation:
