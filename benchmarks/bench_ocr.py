@@ -24,7 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-sys.modules.setdefault("pymupdf.layout", None)  # never load PyMuPDF's layout model
+from pipeline.offline import seal  # noqa: E402
+
+seal()  # no telemetry look-ups, no PyMuPDF layout model / pymupdf4llm (see pipeline.offline)
 
 import pymupdf  # noqa: E402
 

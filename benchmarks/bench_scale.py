@@ -40,7 +40,9 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.modules.setdefault("pymupdf.layout", None)
+from pipeline.offline import seal  # noqa: E402
+
+seal()  # no telemetry look-ups, no PyMuPDF layout model / pymupdf4llm (see pipeline.offline)
 
 DISTINCT = 200
 SAMPLE = 300
