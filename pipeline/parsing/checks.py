@@ -32,8 +32,10 @@ def request_checks(requests: dict[str, dict[str, Number | None]], template: str)
     out: list[dict] = []
     if not requests:
         return out
-    rows = tpl.rows("requests", template)
-    outcome_rows = rows[rows.index("granted") : rows.index("total_processed")]
+    # a page printing the other format's （六）其他处理 row(s) is summed over what it printed
+    group = tpl.printed_group(requests, template)
+    rows = tpl.record_request_rows(template, group)
+    outcome_rows = tpl.outcome_rows(requests, template)
     for col in tpl.REQUEST_COLUMNS:
         column = {r: requests.get(r, {}).get(col) for r in rows}
         left, m1 = _sum(column, ["new_received", "carried_over"], f"requests.*.{col}")

@@ -78,3 +78,22 @@ def request_row_pattern(row_key: str) -> re.Pattern[str]:
 @cache
 def article20_pattern(item_key: str) -> re.Pattern[str]:
     return re.compile("(?:" + "|".join(loose(v) for v in ARTICLE20_LABELS[item_key]) + ")")
+
+
+_GROUP_2021 = re.compile("|".join(loose(v) for v in ("逾期不补正", "逾期未按收费", "缴纳费用")))
+_GROUP_2019 = re.compile(loose("其他处理"))
+
+
+def other_group_printed(request_text: str, template: str) -> str:
+    """Which format's （六）其他处理 group the request table prints: "2021" (three sub-rows),
+    "2019" (the single row) or, when neither shows, ``template``.
+
+    Decided by the labels on the page, never by the template: a 2021-format report that kept
+    the 2019 row prints 其他处理 and none of the 2021 sub-rows' words (2021's own group heading
+    is also （六）其他处理, so the sub-rows' words decide first).
+    """
+    if _GROUP_2021.search(request_text):
+        return "2021"
+    if _GROUP_2019.search(request_text):
+        return "2019"
+    return template

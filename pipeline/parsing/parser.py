@@ -19,6 +19,7 @@ from pipeline.parsing import checks as chk
 from pipeline.parsing import metadata as meta
 from pipeline.parsing import tables
 from pipeline.parsing.cells import RowValues
+from pipeline.parsing.labels import other_group_printed
 from pipeline.parsing.normalize import compact, normalize
 from pipeline.parsing.sections import find_sections
 
@@ -67,15 +68,22 @@ def _issue(rec: dict, severity: str, code: str, where: str, detail: str) -> None
     rec["issues"].append({"severity": severity, "code": code, "where": where, "detail": detail})
 
 
-def _fill(rec: dict, table: str, keys: list[str], cols_of, found: dict[str, RowValues]) -> None:
-    """Write found rows into the record; every template cell is present, null when not given."""
+def _fill(rec: dict, table: str, keys: list[str], cols_of, found: dict[str, RowValues],
+          not_printed: dict[str, str] | None = None) -> None:
+    """Write found rows into the record; every template cell is present, null when not given.
+
+    ``not_printed``: rows the page does not have by design (a mixed 2019/2021 table), with why.
+    """
     out: dict[str, dict] = {}
     for key in keys:
         cols = cols_of(key)
         row = found.get(key)
         if row is None:
             out[key] = dict.fromkeys(cols)
-            _issue(rec, "warning", "row_missing", f"{table}.{key}", "row not found in the source")
+            if not_printed and key in not_printed:
+                _issue(rec, "warning", "row_not_printed", f"{table}.{key}", not_printed[key])
+            else:
+                _issue(rec, "warning", "row_missing", f"{table}.{key}", "row not found in the source")
             continue
         out[key] = {}
         for code, detail in row.issues:
@@ -189,17 +197,26 @@ def parse_document(doc: Document) -> dict:
     a20 = tables.article20_from_grid(grows, template) if grows else {}
     if len(a20) < 2 and s2:
         a20 = tables.article20_from_text(text, s2, template, page_of)
-    req = tables.requests_from_grid(grows, template) if grows else {}
     req_span = s3 or ((s2[1], s4[0] if s4 else len(text)) if s2 else None)
-    if len(req) < len(tpl.rows("requests", template)) // 2 and req_span:
-        req = tables.requests_from_text(text, req_span, template, page_of)
+    group = other_group_printed(text[req_span[0] : req_span[1]], template) if req_span else template
+    req_keys = tpl.request_rows(template, group)
+    req = tables.requests_from_grid(grows, template, req_keys) if grows else {}
+    if len(req) < len(req_keys) // 2 and req_span:
+        req = tables.requests_from_text(text, req_span, template, page_of, req_keys)
     rv = tables.review_from_grid(grows) if grows else None
     if rv is None and s4:
         rv = tables.review_from_text(text, s4, page_of)
 
     items = list(tpl.rows("article20", template))
     _fill(rec, "article20", items, lambda k: tpl.columns("article20", template, k), a20)
-    _fill(rec, "requests", list(tpl.rows("requests", template)), lambda k: tpl.REQUEST_COLUMNS, req)
+    not_printed = {}
+    if group != template:
+        shown = "、".join(f"requests.{k}" for k in tpl.OTHER_GROUP[group])
+        not_printed = dict.fromkeys(tpl.OTHER_GROUP[template], (
+            f"the {template}-format table prints the {group} format's （六）其他处理 row(s) instead; "
+            f"kept as printed under {shown}"))
+    _fill(rec, "requests", list(tpl.record_request_rows(template, group)), lambda k: tpl.REQUEST_COLUMNS, req,
+          not_printed)
     review_found: dict[str, RowValues] = {}
     if rv is not None:
         for gi, group in enumerate(tpl.REVIEW_GROUPS):

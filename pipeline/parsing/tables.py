@@ -83,8 +83,9 @@ def _fit(cells: list[Cell | str], n: int) -> tuple[list[Cell | None], list[tuple
     return assign(cells, n)
 
 
-def requests_from_grid(rows: list[GridRow], template: str) -> dict[str, RowValues]:
-    keys = tpl.rows("requests", template)
+def requests_from_grid(rows: list[GridRow], template: str, keys: tuple[str, ...] | None = None) -> dict[str, RowValues]:
+    """``keys``: the rows the page prints, in order (default: the template's own)."""
+    keys = keys or tpl.rows("requests", template)
     found: dict[str, RowValues] = {}
     i = 0
     for r in rows:
@@ -222,8 +223,10 @@ def _resolve_by_columns(found: dict[str, RowValues], pending: dict[str, list[lis
                 f"digits ran together; {len(pending[k])} splits fit the row sum and {len(options)} the column sums: not read")], page)
 
 
-def requests_from_text(text: str, span: Span, template: str, page_of) -> dict[str, RowValues]:
-    patterns = [(k, request_row_pattern(k)) for k in tpl.rows("requests", template)]
+def requests_from_text(text: str, span: Span, template: str, page_of,
+                       keys: tuple[str, ...] | None = None) -> dict[str, RowValues]:
+    """``keys``: the rows the page prints, in order (default: the template's own)."""
+    patterns = [(k, request_row_pattern(k)) for k in keys or tpl.rows("requests", template)]
     hits = _anchor_rows(text, span, patterns)
     n = len(tpl.REQUEST_COLUMNS)
     value_col = None

@@ -33,8 +33,13 @@ def _count(rng: random.Random, large: bool) -> int:
 
 
 def random_record(rng: random.Random, *, template: str | None = None, blank_rate: float = 0.0,
-                  large: bool = True) -> dict:
-    """A record shaped like the parser's output (tables, metadata), consistent before blanks."""
+                  large: bool = True, other_rows_of: str | None = None) -> dict:
+    """A record shaped like the parser's output (tables, metadata), consistent before blanks.
+
+    ``other_rows_of``: the format whose （六）其他处理 row(s) the request table prints, when not
+    the template's own (a 2021 report that kept the 2019 single row, as real ones do). The
+    record then holds that group with values and its own group null, as the parser records it.
+    """
     t = template or rng.choice(tpl.TEMPLATES)
     rows = tpl.rows("requests", t)
     outcome_rows = rows[rows.index("granted") : rows.index("total_processed")]
@@ -52,6 +57,8 @@ def random_record(rng: random.Random, *, template: str | None = None, blank_rate
     for r in rows:
         requests[r]["total"] = sum(requests[r][c] for c in tpl.APPLICANT_COLUMNS)
         requests[r] = {c: requests[r][c] for c in tpl.REQUEST_COLUMNS}
+    if other_rows_of is not None and other_rows_of != t:
+        requests = _other_group(rng, requests, t, other_rows_of)
     review = {}
     for g in tpl.REVIEW_GROUPS:
         parts = {k: _count(rng, False) for k in tpl.REVIEW_RESULTS[:-1]}
@@ -86,3 +93,25 @@ def random_record(rng: random.Random, *, template: str | None = None, blank_rate
         "requests": requests,
         "review_litigation": review,
     }
+
+
+def _other_group(rng: random.Random, requests: dict[str, dict], t: str, group_of: str) -> dict[str, dict]:
+    """The request table with the other format's （六）其他处理 group printed in place of its own.
+
+    The printed group carries the same per-column sums (one row takes the three rows' sum,
+    or three rows split the one row's count), so every check of the format still holds.
+    """
+    own, other = tpl.OTHER_GROUP[t], tpl.OTHER_GROUP[group_of]
+    out = {r: dict(v) for r, v in requests.items()}
+    new: dict[str, dict] = {k: {} for k in other}
+    for col in tpl.APPLICANT_COLUMNS:
+        count = sum(requests[r][col] for r in own)
+        cuts = sorted(rng.randint(0, count) for _ in range(len(other) - 1))
+        for k, lo, hi in zip(other, [0, *cuts], [*cuts, count], strict=True):
+            new[k][col] = hi - lo
+    for k in other:
+        new[k]["total"] = sum(new[k][c] for c in tpl.APPLICANT_COLUMNS)
+        out[k] = {c: new[k][c] for c in tpl.REQUEST_COLUMNS}
+    for k in own:
+        out[k] = dict.fromkeys(tpl.REQUEST_COLUMNS)
+    return {r: out[r] for r in tpl.record_request_rows(t, group_of)}

@@ -119,14 +119,14 @@ def choose_split(spec: ReportSpec, archive: pymupdf.Archive) -> tuple[int, bool]
     fit, it breaks half-way, because published reports nearly always break it and a table
     that fits would leave the reader's continuation handling untested.
     """
-    n = len(request_rows(spec.template))
+    n = len(request_rows(spec.template, spec.request_group))
     for new_page in (False, True):
         lo, hi = 0, n  # largest k that fits, by bisection (more rows never fit better)
         while lo < hi:
             mid = (lo + hi + 1) // 2
             lo, hi = (mid, hi) if _fits(spec, archive, mid, new_page) else (lo, mid - 1)
         k = n // 2 if lo == n else lo
-        while k > 0 and not split_ok(spec.template, k):
+        while k > 0 and not split_ok(spec.template, k, spec.request_group):
             k -= 1
         if k >= 2:
             return k, new_page

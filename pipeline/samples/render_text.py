@@ -116,8 +116,8 @@ def _render(rec: dict, layout: str, seed: int) -> str:
         out.append("\t\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t")
     else:
         out.append("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况\n自然\n人\n法人或其他组织\n总\n计\n商业\n企业\n科研\n机构\n社会\n公益\n组织\n法律\n服务\n机构\n其\n他")
-    for row in tpl.rows("requests", t):
-        label = _row_label("requests", t, row)
+    for row in tpl.request_rows(t, tpl.printed_group(rec["requests"], t)):
+        label = _row_label("requests", t if row in tpl.rows("requests", t) else tpl.other_template(t), row)
         vals = _values([rec["requests"][row][c] for c in tpl.REQUEST_COLUMNS], layout)
         if layout == "tab":
             parts = label.split(" ")

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from pipeline.samples.spec import ReportSpec
 from pipeline.samples.tables_html import BORDER, CELL_PAD_X, FONT_PT, fmt_value, td
-from pipeline.template import REQUEST_COLUMNS, label, rows
+from pipeline.template import REQUEST_COLUMNS, label, other_template, rows
+from pipeline.template import request_rows as tpl_request_rows
 
 GROUP_W, SUB_W, ITEM_W, VALUE_W = 30.0, 42.0, 162.0, 31.0  # 3 label + 7 value columns = 451 pt
 LABELS_W = GROUP_W + SUB_W + ITEM_W
@@ -40,16 +41,20 @@ class RequestRow:
     own: str
 
 
-def request_rows(template: str) -> list[RequestRow]:
+def request_rows(template: str, group_of: str | None = None) -> list[RequestRow]:
     """Body rows in printed order, labels split from the CSV's zh_row.
+
+    ``group_of``: the format whose （六）其他处理 row(s) the table prints (a 2021 table that
+    kept the 2019 row); None for the template's own.
 
     ``三、本年度办理结果（一）予以公开`` → group 三…, own （一）予以公开;
     ``（三）不予公开 1.属于国家秘密`` → group 三…, sub （三）不予公开, own 1．属于国家秘密.
     Item numbers print with a full-width period, as in the national format itself.
     """
     out = []
-    for key in rows("requests", template):
-        zh = label("requests", template, key, "total").zh_row
+    for key in tpl_request_rows(template, group_of):
+        own_format = template if key in rows("requests", template) else other_template(template)
+        zh = label("requests", own_format, key, "total").zh_row
         if zh.startswith(OUTCOME_GROUP):
             out.append(RequestRow(key, OUTCOME_GROUP, None, zh[len(OUTCOME_GROUP) :]))
         elif zh.startswith("（"):
@@ -78,13 +83,13 @@ def _run(body: list[RequestRow], i: int, level: str, stop: int) -> int:
     return n
 
 
-def split_ok(template: str, k: int) -> bool:
+def split_ok(template: str, k: int, group_of: str | None = None) -> bool:
     """Whether the body may break before row ``k``.
 
     A row-group label cut by the break keeps its text on the first page, where PyMuPDF
     needs it to fit in its rows but the last (else it draws a gap without a rule).
     """
-    body = request_rows(template)
+    body = request_rows(template, group_of)
     if not 0 < k < len(body):
         return False
     for level, width in (("group", GROUP_W), ("sub", SUB_W)):
@@ -141,7 +146,7 @@ def requests_html(spec: ReportSpec, table_id: str, split_at: int | None = None) 
     The second part carries the id ``table_id + "-2"``; an empty marker ``table_id + "-end"``
     follows the first part, so a layout pass can tell on which page that part ends.
     """
-    body = request_rows(spec.template)
+    body = request_rows(spec.template, spec.request_group)
     stop = len(body) if split_at is None else split_at
     html = f'<table id="{table_id}">{_header(spec.template)}{_body(spec, body, 0, stop)}</table>'
     html += f'<div id="{table_id}-end"></div>'

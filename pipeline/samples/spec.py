@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.template import REQUEST_COLUMNS, REVIEW_GROUPS, REVIEW_RESULTS, columns, rows
+from pipeline.template import REQUEST_COLUMNS, REVIEW_GROUPS, REVIEW_RESULTS, columns, printed_group, rows
 
 Value = int | float | None
 CellTable = dict[str, dict[str, Value]]
@@ -35,6 +35,11 @@ class ReportSpec:
     review_litigation: CellTable = field(default_factory=dict)
     signature_agency: str = ""
     signature_date: str = ""
+
+    @property
+    def request_group(self) -> str:
+        """The format whose （六）其他处理 row(s) the request table prints (see ``template.printed_group``)."""
+        return printed_group(self.requests, self.template)
 
     def cell(self, table: str, row_key: str, column_key: str) -> Value:
         """The value of one cell, ``None`` when the spec leaves it blank."""
