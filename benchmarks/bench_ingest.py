@@ -57,7 +57,7 @@ def xxgk_run(raw: Path, warehouse: Path, workers: int) -> tuple[float, str, floa
 
 
 def count(output: str, label: str) -> int:
-    m = re.search(rf"│ {re.escape(label)}\s*│\s*(\d+)", output)
+    m = re.search(rf"│\s*{re.escape(label)}\s*│\s*(\d+)", output)
     return int(m.group(1)) if m else -1
 
 

@@ -241,7 +241,7 @@ def xxgk_run(raw: Path, warehouse: Path, workers: int) -> tuple[float, tuple[int
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli", "run", "--raw", str(raw), "--warehouse", str(warehouse),
-         "--no-progress", "--workers", str(workers)],
+         "--no-progress", "--verbose", "--workers", str(workers)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     peak = PeakRSS(proc.pid)
@@ -254,11 +254,11 @@ def xxgk_run(raw: Path, warehouse: Path, workers: int) -> tuple[float, tuple[int
 
 
 def step_times(output: str) -> dict[str, float]:
-    m = re.search(r"steps: (.*?)\n\S*\d+\.\ds, run", output, re.S)
-    if not m:
+    """The "seconds per step" table ``xxgk run --verbose`` prints."""
+    _, found, table = output.partition("seconds per step")
+    if not found:
         return {}
-    text = " ".join(m.group(1).split())
-    return {k: float(v) for k, v in re.findall(r"(\w+) ([\d.]+)s", text)}
+    return {k: float(v) for k, v in re.findall(r"│\s*(\w+)\s*│\s*([\d.]+)\s*│", table)}
 
 
 def count(output: str, label: str) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,9 +21,21 @@ DEFAULT_EXPORT_DIR = "data/export"
 
 
 def _console(stderr: bool = False):
+    """A rich console whose plain messages are never hard-wrapped (``soft_wrap``): a path or a
+    reason broken over lines at the terminal's width (or ``COLUMNS``) cannot be copied or
+    grepped. Tables still fit the width."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _fail(command: str, message: str) -> int:
+    """One line on stderr, ``xxgk <command>: <message>``, and exit code 1: the same shape for
+    every command and every argument a user can get wrong."""
+    from rich.markup import escape
+
+    _console(stderr=True).print(f"[bold red]xxgk {command}:[/] {escape(message)}")
+    return 1
 
 
 # --- xxgk run -------------------------------------------------------------------------------
@@ -31,11 +44,11 @@ def _console(stderr: bool = False):
 def cmd_run(args: argparse.Namespace) -> int:
     """Exit 0 whenever the pipeline ran, even with quarantined files or failed checks: those
     are findings about the data (listed in the summary), not failures of the run."""
-    from rich.table import Table
-
+    problem = _run_arguments_problem(args)
+    if problem:  # before Dagster is even imported: one line, no stack trace
+        return _fail("run", problem)
     from pipeline.run import run_pipeline
 
-    console = _console()
     try:
         summary = run_pipeline(
             Path(args.raw),
@@ -43,53 +56,94 @@ def cmd_run(args: argparse.Namespace) -> int:
             progress=not args.no_progress,
             reread=args.reread or (),
             workers=args.workers,
+            log_level="INFO" if args.verbose else "CRITICAL",
         )
     except Exception as exc:
-        _console(stderr=True).print(f"[bold red]xxgk run failed:[/] {type(exc).__name__}: {exc}")
-        return 1
+        return _fail("run", f"failed: {type(exc).__name__}: {exc}")
+    print_run_summary(summary, verbose=args.verbose)
+    return 0
 
-    console.print(f"[bold]xxgk run[/] {summary.raw_dir} → {summary.warehouse}")
-    table = Table(show_header=True)
-    table.add_column("files", justify="left")
-    table.add_column("count", justify="right")
-    table.add_row("seen", str(summary.files_seen))
-    table.add_row("loaded (read now)", str(summary.loaded))
-    table.add_row("unchanged (not re-read)", str(summary.unchanged))
-    table.add_row("duplicate (same content)", str(summary.duplicate))
-    table.add_row("removed (gone since last run)", str(summary.removed))
-    table.add_row("quarantined", str(len(summary.quarantined)), style="red" if summary.quarantined else None)
-    table.add_row(
-        "checks failed", str(len(summary.checks_failed)), style="yellow" if summary.checks_failed else None
-    )
+
+def _run_arguments_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with ``xxgk run``'s arguments, in one sentence, or None.
+
+    Checked before Dagster starts: Dagster would report a missing folder as two stack
+    traces of its own, and a file given as ``--raw`` as a folder that "does not exist".
+    """
+    raw = Path(args.raw)
+    if not raw.exists():
+        return f"--raw {raw}: no such folder (give the folder holding the report files)"
+    if not raw.is_dir():
+        return f"--raw {raw}: not a folder but a file (give the folder holding the report files)"
+    warehouse = Path(args.warehouse)
+    if warehouse.is_dir():
+        return f"--warehouse {warehouse}: a folder, not a DuckDB file (e.g. {warehouse / 'xxgk.duckdb'})"
+    if args.workers is not None and args.workers < 0:
+        return f"--workers {args.workers}: must be 0 (read in this process) or more"
+    return None
+
+
+def print_run_summary(summary, verbose: bool = False) -> None:
+    """One table: what happened to the files, how the format checks came out (passed, failed
+    and not evaluable: not evaluable is not a pass), and the time; then the quarantined files
+    and failed checks as plain lines that are never cut or wrapped."""
+    from rich.table import Table
+
+    console = _console()
+
+    table = Table(title=f"xxgk run {summary.raw_dir} → {summary.warehouse}", title_justify="left")
+    table.add_column("", justify="left")
+    table.add_column("", justify="right")
+    table.show_header = False
+    table.add_row("[bold]files[/]", "")
+    table.add_row("  seen", str(summary.files_seen))
+    table.add_row("  loaded (read now)", str(summary.loaded))
+    table.add_row("  unchanged (not re-read)", str(summary.unchanged))
+    table.add_row("  duplicate (same content)", str(summary.duplicate))
+    table.add_row("  removed (gone since last run)", str(summary.removed))
+    table.add_row("  quarantined", str(len(summary.quarantined)), style="red" if summary.quarantined else None)
+    checks = summary.format_checks
+    if checks is not None:
+        table.add_row("[bold]format checks[/] (current reports)", "")
+        table.add_row("  passed", str(checks.passed))
+        table.add_row("  failed", str(checks.failed), style="yellow" if checks.failed else None)
+        table.add_row("  not evaluable (a figure missing)", str(checks.not_evaluable))
+        table.add_row("  reports failing one or more", str(checks.failing_reports))
+    table.add_row("[bold]time[/]", f"{summary.seconds:.1f} s")
     console.print(table)
     if summary.quarantined:
-        q = Table(title="quarantined files", show_lines=False)
-        q.add_column("path")
-        q.add_column("reason", overflow="fold")
-        for path, reason in summary.quarantined:
-            q.add_row(path, reason)
-        console.print(q)
+        console.print(f"[bold red]quarantined files ({len(summary.quarantined)})[/]")
+        for path, reason in summary.quarantined:  # reasons usually name the file already
+            console.print(f"  {reason}" if path in reason else f"  {path}: {reason}", markup=False)
     if summary.checks_failed:
-        c = Table(title="failed checks")
-        for col in ("check", "severity", "description"):
-            c.add_column(col, overflow="fold")
+        console.print(f"[bold yellow]Dagster checks not passed ({len(summary.checks_failed)})[/]")
         for f in summary.checks_failed:
-            c.add_row(f"{f.asset}:{f.name}", f.severity, f.description)
-        console.print(c)
-    if summary.step_seconds:
-        steps = ", ".join(f"{k} {v:.2f}s" for k, v in summary.step_seconds.items())
-        console.print(f"[dim]steps: {steps}[/]")
-    console.print(f"[dim]{summary.seconds:.1f}s, run {summary.run_id}[/]")
-    return 0
+            console.print(f"  {f.asset}:{f.name} ({f.severity}): {f.description}", markup=False)
+    if verbose and summary.step_seconds:
+        steps = Table(title="seconds per step", title_justify="left")
+        steps.add_column("step")
+        steps.add_column("seconds", justify="right")
+        for k, v in summary.step_seconds.items():
+            steps.add_row(k, f"{v:.2f}")
+        console.print(steps)
+    console.print(f"[dim]run {summary.run_id}[/]")
 
 
 # --- xxgk parse -----------------------------------------------------------------------------
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
+    """Print every file's record; exit 1 when any file could not be read.
+
+    A missing file, a folder, a named pipe, an empty or unreadable file still gets its record
+    (status ``unreadable``, the reason as an issue, ``report_id`` null: no id is invented for
+    content never read) and a one-line message on stderr; the other files print as usual.
+    A readable file that is not a report (``not_a_report``) is a finding, not a failure.
+    """
     from pipeline.parsing import parse_file
 
     console = None if args.json else _console()
+    failed = 0
     for name in args.files:
         record = parse_file(Path(name))
         if args.json:
@@ -97,15 +151,44 @@ def cmd_parse(args: argparse.Namespace) -> int:
             sys.stdout.flush()
         else:
             print_record(record, console)
-    return 0
+        if record.get("status") == "unreadable":
+            failed += 1
+            reasons = [str(i.get("detail")) for i in record.get("issues") or [] if i.get("severity") == "error"]
+            _fail("parse", reasons[0] if reasons else f"{name}: could not be read")
+    if failed:
+        _fail("parse", f"{failed} of {len(args.files)} file(s) could not be read")
+    return 1 if failed else 0
 
 
-def _fmt(value: Any, derived: bool = False) -> str:
+def _fmt(value: Any, derived: Any = None) -> str:
+    """A cell as printed, "—" when the report gives none; a cell the report leaves blank but
+    its row fixes (``derived``: the record's offer for it) shows that value marked "*"."""
+    if value is None and isinstance(derived, dict) and derived.get("value") is not None:
+        return f"{_fmt(derived['value'])}[yellow]*[/]"
     if value is None:
         return "[dim]—[/]"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return f"{value}[yellow]*[/]" if derived else str(value)
+    return str(value)
+
+
+_GROUP_NUMERAL = re.compile(r"^([一二三四五六七八九十]+、[^（(]+?)\s*([（(][一二三四五六七八九十]+[）)].*)$")
+
+
+def row_heading(label: str) -> tuple[str | None, str]:
+    """Split a template row label into (group, the row's own label).
+
+    "（三）不予公开 1.属于国家秘密" → ("（三）不予公开", "1.属于国家秘密");
+    "三、本年度办理结果（一）予以公开" → ("三、本年度办理结果", "（一）予以公开"): each row keeps
+    its own words, so two rows of one group never print alike when the column is narrow.
+    """
+    head, _, leaf = label.partition(" ")
+    if leaf:
+        return head, leaf
+    m = _GROUP_NUMERAL.match(label)
+    if m:
+        return m.group(1), m.group(2)
+    return None, label
 
 
 def _grid_table(record: dict, table: str, title: str, first_header: str):
@@ -147,32 +230,29 @@ def _grid_table(record: dict, table: str, title: str, first_header: str):
             ):
                 zr, zc = zh(row, col)
                 v = (values.get(row) or {}).get(col)
-                unit = (
-                    (record.get("units") or {}).get(f"{row}.{col}")
-                    if isinstance(record.get("units"), dict)
-                    else None
-                )
-                t.add_row(zr, zc, _fmt(v, f"{table}.{row}.{col}" in derived) + (f" {unit}" if unit else ""))
+                unit = (record.get("units") or {}).get(f"{table}.{row}.{col}") if isinstance(
+                    record.get("units"), dict) else None  # fmt: skip
+                t.add_row(zr, zc, _fmt(v, derived.get(f"{table}.{row}.{col}")) + (f" {unit}" if unit else ""))
         return t
     # Labels are "group leaf" (e.g. "（三）不予公开 1.属于国家秘密"): print each group once as a
-    # heading row and the leaves under it, and keep only the leaf of column labels
-    # ("法人或其他组织 商业企业" → "商业企业"), so the table fits a terminal.
-    t.add_column(first_header, max_width=20, no_wrap=True, overflow="ellipsis")
+    # heading row and each row's own label under it (row_heading), and keep only the leaf of
+    # column labels ("法人或其他组织 商业企业" → "商业企业"), so the table fits a terminal.
+    # A narrow terminal folds the column headers ("社会公\n益组织") rather than cutting them.
+    t.add_column(first_header, min_width=14, max_width=20, no_wrap=True, overflow="ellipsis")
     for col in columns:
-        t.add_column(zh(rows[0], col)[1].split(" ")[-1], justify="right")
+        t.add_column(zh(rows[0], col)[1].split(" ")[-1], justify="right", overflow="fold")
     group = None
     for row in rows:
         cells = values.get(row) or {}
-        label = zh(row, columns[0] if columns else None)[0]
-        head, _, leaf = label.partition(" ")
-        if leaf:
+        head, label = row_heading(zh(row, columns[0] if columns else None)[0])
+        if head:
             if head != group:
                 t.add_row(f"[bold]{head}[/]", *("" for _ in columns))
                 group = head
-            label = "  " + leaf
+            label = "  " + label
         else:
             group = None
-        t.add_row(label, *(_fmt(cells.get(c), f"{table}.{row}.{c}" in derived) for c in columns))
+        t.add_row(label, *(_fmt(cells.get(c), derived.get(f"{table}.{row}.{c}")) for c in columns))
     return t
 
 
@@ -194,7 +274,7 @@ def print_record(record: dict, console) -> None:
         f"模板 {record.get('template') or '—'}  状态 [{colour}]{status}[/]",
         f"地区 {where or '—'}   落款日期 {record.get('published_on') or '—'}",
         f"主动公开 {_fmt(active.get('total'))}" + (f"（{cats}）" if cats else ""),
-        f"[dim]{src.get('path')}  {src.get('format')}  sha256 {str(src.get('sha256'))[:16]}[/]",
+        f"[dim]{src.get('path')}  {src.get('format')}  report id {record.get('report_id') or '—'}[/]",
     ]
     console.print(Panel("\n".join(head), expand=False))
     if status in ("ok", "incomplete"):
@@ -207,7 +287,10 @@ def print_record(record: dict, console) -> None:
             if t is not None:
                 console.print(t)
         if record.get("derived"):
-            console.print("[yellow]*[/] [dim]derived (not printed in the report)[/]")
+            console.print(
+                "[yellow]*[/] [dim]derived: blank in the report, fixed by the other cells of its row "
+                "(the warehouse keeps value null and this in derived_value)[/]"
+            )
     failed = [c for c in record.get("checks") or [] if c.get("ok") is False]
     if failed:
         t = Table(title=f"failed checks ({len(failed)})", title_justify="left")
@@ -218,9 +301,13 @@ def print_record(record: dict, console) -> None:
                 str(c.get("rule")), _fmt(c.get("expected")), _fmt(c.get("actual")), str(c.get("detail") or "")
             )
         console.print(t)
-    else:
-        n = sum(1 for c in record.get("checks") or [] if c.get("ok") is True)
-        console.print(f"[green]checks: {n} passed, none failed[/]")
+    checks = record.get("checks") or []
+    passed = sum(1 for c in checks if c.get("ok") is True)
+    not_evaluable = sum(1 for c in checks if c.get("ok") is None)
+    console.print(
+        f"checks: {passed} passed, {len(failed) or 'none'} failed, {not_evaluable} not evaluable"
+        + (" (a figure they need is missing)" if not_evaluable else "")
+    )
     issues = record.get("issues") or []
     if issues:
         t = Table(title=f"issues ({len(issues)})", title_justify="left")
@@ -249,13 +336,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     console = _console()
     path = Path(args.warehouse)
     if not path.exists():
-        _console(stderr=True).print(f"no warehouse at {path}: run [bold]xxgk run[/] first")
-        return 1
+        return _fail("status", f"no warehouse at {path}: run xxgk run first")
     with open_read_only(path) as con:
         tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
         if "ingest_log" not in tables:
-            _console(stderr=True).print(f"{path} has no ingest_log table")
-            return 1
+            return _fail("status", f"{path} has no ingest_log table")
         meta = dict(con.execute("select key, value from warehouse_meta").fetchall()) if "warehouse_meta" in tables else {}
         last = con.execute(
             # "at" is quoted: it is a keyword in DuckDB 2
@@ -326,13 +411,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     path = Path(args.warehouse)
     if not path.is_file():
-        _console(stderr=True).print(f"no warehouse at {path}: run [bold]xxgk run[/] first")
-        return 1
+        return _fail("export", f"no warehouse at {path}: run xxgk run first")
     try:
         result = export(path, Path(args.out), args.format)
     except Exception as exc:
-        _console(stderr=True).print(f"[bold red]xxgk export failed:[/] {type(exc).__name__}: {exc}")
-        return 1
+        return _fail("export", f"failed: {type(exc).__name__}: {exc}")
     console = _console()
     table = Table(title=f"xxgk export --format {result.format} → {result.out}", title_justify="left")
     table.add_column("relation")
@@ -356,14 +439,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     path = Path(args.warehouse)
     if not path.is_file():
-        _console(stderr=True).print(f"no warehouse at {path}: run [bold]xxgk run[/] first")
-        return 1
+        return _fail("report", f"no warehouse at {path}: run xxgk run first")
     out = Path(args.out) if args.out else path.parent / "report.html"
     try:
         result = build_report(path, out)
     except Exception as exc:
-        _console(stderr=True).print(f"[bold red]xxgk report failed:[/] {type(exc).__name__}: {exc}")
-        return 1
+        return _fail("report", f"failed: {type(exc).__name__}: {exc}")
     console = _console()
     c = result.counts
     console.print(f"[bold]xxgk report[/] {path} → {out} ({result.bytes / 1e6:.1f} MB)")
@@ -399,6 +480,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="read these files again even if unchanged (path or glob; repeatable)",
     )
     run.add_argument("--workers", type=int, default=None, help="reader processes (default 2; 0 = in-process)")
+    run.add_argument(
+        "--verbose", action="store_true", help="show Dagster's log (INFO and up) and the seconds per step"
+    )
     run.set_defaults(func=cmd_run)
 
     parse = sub.add_parser("parse", help="parse files and print their report records")

@@ -27,6 +27,38 @@ class FailedCheck:
     description: str
 
 
+@dataclass(frozen=True)
+class FormatChecks:
+    """The format's own checks over the current reports of the published warehouse.
+
+    ``not_evaluable`` is kept apart from ``passed``: a rule whose figures the report does not
+    give was not checked, and must not read as a pass.
+    """
+
+    passed: int
+    failed: int
+    not_evaluable: int
+    failing_reports: int
+
+
+def format_checks(warehouse: Path) -> FormatChecks | None:
+    """Count ``check_results`` of current reports by outcome (None if the file has no such table)."""
+    from pipeline.warehouse.readonly import open_read_only
+
+    if not Path(warehouse).is_file():
+        return None
+    with open_read_only(Path(warehouse)) as con:
+        names = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+        if not {"check_results", "reports"} <= names:
+            return None
+        row = con.execute(
+            "SELECT count(*) FILTER (WHERE c.ok), count(*) FILTER (WHERE NOT c.ok), "
+            "count(*) FILTER (WHERE c.ok IS NULL), count(DISTINCT c.report_id) FILTER (WHERE NOT c.ok) "
+            "FROM check_results c JOIN reports r USING (report_id) WHERE r.is_current"
+        ).fetchone()
+    return FormatChecks(*(int(v or 0) for v in row))
+
+
 @dataclass
 class RunSummary:
     """What one run did to each file, and which checks failed."""
@@ -44,6 +76,8 @@ class RunSummary:
     hashed: int = 0
     """Files read to hash them (new, changed or forced); the others kept the ledger's hash."""
     full_build: bool = False
+    format_checks: FormatChecks | None = None
+    """Passed / failed / not evaluable format checks in the published warehouse."""
 
     def count(self, outcome: str) -> int:
         return int((self.files["outcome"] == outcome).sum()) if self.files.height else 0
@@ -142,7 +176,8 @@ def run_pipeline(
 
     Raises when the pipeline itself fails (a bug or an unwritable warehouse); bad input
     files never make it raise, they are quarantined and listed in the summary.
-    ``log_level`` is Dagster's console log level: WARNING keeps the progress bar readable.
+    ``log_level`` is Dagster's console log level: WARNING keeps the progress bar readable;
+    ``xxgk run`` passes CRITICAL (the summary says what the warnings would) unless --verbose.
     ``reread`` names files (paths or globs) to read again although they did not change;
     ``workers`` overrides the number of reader processes.
     """
@@ -193,6 +228,7 @@ def run_pipeline(
         hashed=int(manifest.manifest["hashed"].sum()),
         step_seconds=steps,
         full_build=manifest.full,
+        format_checks=format_checks(Path(warehouse)) if result.success else None,
     )
 
 

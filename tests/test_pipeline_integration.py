@@ -163,7 +163,7 @@ def test_cli_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest
     shutil.copytree(RAW, raw)
     assert main(["run", "--raw", str(raw), "--warehouse", str(warehouse), "--no-progress"]) == 0
     out = capsys.readouterr().out
-    for word in ("seen", "loaded", "unchanged", "duplicate", "quarantined", "checks failed"):
+    for word in ("seen", "loaded", "unchanged", "duplicate", "quarantined", "format checks", "not evaluable"):
         assert word in out
     assert main(["status", "--warehouse", str(warehouse)]) == 0
     assert "loaded" in capsys.readouterr().out
@@ -177,5 +177,5 @@ def test_missing_raw_dir_fails_without_touching_the_warehouse(
     warehouse = tmp_path / "xxgk.duckdb"
     warehouse.write_bytes(b"previous warehouse")
     assert main(["run", "--raw", str(tmp_path / "nope"), "--warehouse", str(warehouse), "--no-progress"]) == 1
-    assert "does not exist" in capsys.readouterr().err
+    assert "no such folder" in capsys.readouterr().err
     assert warehouse.read_bytes() == b"previous warehouse"

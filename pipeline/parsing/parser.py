@@ -41,11 +41,13 @@ def detect_template(text: str, s2: tuple[int, int] | None, s3: tuple[int, int] |
     return None
 
 
-def _empty_record(path: str, sha256: str, fmt: str, status: str) -> dict:
+def _empty_record(path: str, sha256: str | None, fmt: str, status: str) -> dict:
+    """The record's full shape with nothing read yet. ``sha256`` None (content never read: a
+    missing file, a folder, a pipe) gives ``report_id`` None, never an id made up of zeros."""
     return {
         "source": {"path": path, "sha256": sha256, "format": fmt},
         "parser_version": pipeline.PARSER_VERSION,  # read at call time: a version bump applies at once
-        "report_id": sha256[:16],
+        "report_id": sha256[:16] if sha256 else None,
         "status": status,
         "template": None,
         "year": None,
@@ -258,7 +260,7 @@ def parse_document(doc: Document) -> dict:
     return rec
 
 
-def unreadable_record(path: str, sha256: str, fmt: str | None, code: str, detail: str) -> dict:
+def unreadable_record(path: str, sha256: str | None, fmt: str | None, code: str, detail: str) -> dict:
     """The record of a file that was not read: status ``unreadable``, one error issue saying why.
 
     Public so that whoever stops a reader from outside (a timeout, a crashed worker process)
@@ -292,7 +294,13 @@ def parse_file(path: Path, sha256: str | None = None, limits: Limits | None = No
     path = Path(path)
     limits = Limits.from_env() if limits is None else limits
     regular = path.is_file()  # False for a named pipe, whose reading would block forever
-    digest = sha256 or (sha256_file(path) if regular else "0" * 64)
+    try:
+        # Not regular (missing, a folder, a pipe): no content, so no hash and no report id;
+        # read() below says what the path is.
+        digest = sha256 or (sha256_file(path) if regular else None)
+    except OSError as exc:  # no read permission, an I/O error: a record saying so, not a traceback
+        return unreadable_record(str(path), None, "unknown", "unreadable",
+                                 f"{path}: cannot be read ({exc.strerror or exc})")
     try:
         doc = read(path, digest, limits)
     except UnreadableFile as exc:
