@@ -61,6 +61,20 @@ def _read_doc(path: Path, sha256: str, limits: Limits) -> Document:
     return read_doc(path, sha256, limits=limits)
 
 
+def _read_rtf(path: Path, sha256: str, limits: Limits) -> Document:
+    # RTF (often named .doc): converted to DOCX by LibreOffice when it is installed
+    from pipeline.readers.docx import read_rtf
+
+    return read_rtf(path, sha256, limits=limits)
+
+
+def _read_mht(path: Path, sha256: str, limits: Limits) -> Document:
+    # a web page saved as one file (MIME HTML): its HTML part goes to the HTML reader
+    from pipeline.readers.mht import read_mht
+
+    return read_mht(path, sha256)
+
+
 def _read_image(path: Path, sha256: str, limits: Limits) -> Document:
     # Imported lazily: the OCR engine (ONNX Runtime, OpenCV) is only loaded for a scan.
     from pipeline.readers.ocr import read_image
@@ -80,6 +94,8 @@ READERS: dict[str, Callable[[Path, str, Limits], Document]] = {
     "html": _read_html,
     "docx": _read_docx,
     "doc": _read_doc,
+    "rtf": _read_rtf,
+    "mht": _read_mht,
 }
 
 

@@ -1,7 +1,13 @@
 """Detect a file's format from its first bytes, falling back to the extension.
 
 Agencies publish files with wrong or missing extensions (a PDF saved as .doc, a web page
-saved as .txt), so content decides; the extension only breaks ties between text formats.
+saved as .txt, an RTF saved as .doc), so content decides; the extension only breaks ties
+between text formats.
+
+A PDF is recognised by its header at offset 0, as PDF readers do. A header a little later
+(within the first kilobyte, after a mail or HTTP header left in front) counts only when
+the file also ends like a PDF (``%%EOF``): a text report that mentions "%PDF-1.7" near
+its top is text, not a broken PDF.
 """
 
 from __future__ import annotations
@@ -10,16 +16,24 @@ import re
 from pathlib import Path
 
 _MD_LINE = re.compile(r"^(#{1,6}\s|\|.*\|\s*$|\*\*)", re.M)
+_PDF_HEADER = re.compile(rb"%PDF-\d\.\d")
+_PDF_TAIL = 1024  # bytes: where a PDF's %%EOF marker stands (readers look this far from the end)
+_MIME_HEADER = re.compile(rb"^[A-Za-z][A-Za-z0-9-]*:[^\r\n]*\r?\n")
+_MIME_HTML = re.compile(rb"content-type:\s*(?:multipart/related|text/html)", re.I)
 
 
 def detect_format(path: Path) -> str:
-    """One of pdf, docx, doc, html, image, md, txt or unknown."""
+    """One of pdf, docx, doc, rtf, mht, html, image, md, txt or unknown."""
     path = Path(path)
     with path.open("rb") as fh:
         head = fh.read(4096)
     ext = path.suffix.lower().lstrip(".")
-    if head.startswith(b"%PDF") or b"%PDF-" in head[:1024]:
+    if head.startswith(b"%PDF") or (_PDF_HEADER.search(head[:1024]) and _ends_like_pdf(path)):
         return "pdf"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if _is_mime_html(head):
+        return "mht"
     if head.startswith(b"PK\x03\x04"):
         return "docx" if ext in ("docx", "wps", "doc", "") or b"word/" in head else "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -39,3 +53,22 @@ def detect_format(path: Path) -> str:
     if sample is None:
         return "unknown"
     return "md" if len(_MD_LINE.findall(sample)) >= 2 else "txt"
+
+
+def _ends_like_pdf(path: Path) -> bool:
+    """Whether the file's last kilobyte holds the ``%%EOF`` marker every PDF ends with."""
+    with path.open("rb") as fh:
+        fh.seek(0, 2)
+        fh.seek(max(0, fh.tell() - _PDF_TAIL))
+        return b"%%EOF" in fh.read()
+
+
+def _is_mime_html(head: bytes) -> bool:
+    """A MIME message (``.mht``/``.mhtml``: a web page saved as one file) whose content is HTML.
+
+    It opens with mail-style headers (``MIME-Version: 1.0``, ``Content-Type: multipart/related``)
+    rather than markup.
+    """
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return (bool(_MIME_HEADER.match(start))
+            and b"mime-version:" in start[:2048].lower() and bool(_MIME_HTML.search(start[:4096])))

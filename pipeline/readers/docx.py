@@ -12,13 +12,14 @@ Why it works this way:
   fallback copy of a text box. An explicit page break starts a new page.
 - The core properties (author, title, dates) describe the file, not the report: they go
   to ``Document.meta`` and never into the text.
-- .doc and .wps (OLE) files, and zips that are not DOCX, are converted to DOCX by
-  LibreOffice (``soffice --headless --convert-to docx``) when it is installed, with a time
+- .doc and .wps (OLE) files, RTF documents (often named .doc), and zips that are not
+  DOCX, are converted to DOCX by LibreOffice (``soffice --headless --convert-to docx``) when it is installed, with a time
   limit; without it they are refused with the reason.
 - Limits (``pipeline.ingest.limits``) are checked from the package before its XML is
   parsed: a DOCX whose parts unpack to more than ``max_bytes`` (a zip bomb: a few kilobytes
   that inflate to gigabytes) is refused, and so is one of more than ``max_pages`` pages,
-  by the page count Word records in ``docProps/app.xml``, else by its explicit page breaks.
+  by the page count Word records in ``docProps/app.xml``, else by its explicit page breaks,
+  and one whose XML declares a DTD (an entity-expansion bomb: OOXML never has one).
 """
 
 from __future__ import annotations
@@ -244,15 +245,40 @@ def _check_package(path: Path, source: Path, limits: Limits) -> None:
     try:
         with zipfile.ZipFile(source) as z:
             unpacked = sum(i.file_size for i in z.infolist())
+            if limits.exceeded("max_bytes", unpacked):
+                raise UnreadableFile(f"{path}: unpacks to {limits.over('max_bytes', unpacked)}; a zip bomb?")
             app = z.read("docProps/app.xml")[:65536] if "docProps/app.xml" in z.namelist() else b""
+            declaring = _part_with_dtd(z)
     except (zipfile.BadZipFile, OSError, ValueError):
         return  # not a readable zip: python-docx refuses it with its own reason
-    if limits.exceeded("max_bytes", unpacked):
-        raise UnreadableFile(f"{path}: unpacks to {limits.over('max_bytes', unpacked)}; a zip bomb?")
+    if declaring:
+        raise UnreadableFile(f"{path}: its part {declaring} declares XML entities (a DTD), which no Word document "
+                             "has: an entity-expansion bomb ('billion laughs')? Not read")
     m = re.search(rb"<(?:\w+:)?Pages>\s*(\d+)\s*<", app)
     if m and limits.exceeded("max_pages", int(m.group(1))):
         raise UnreadableFile(f"{path}: {limits.over('max_pages', int(m.group(1)))} (by its own count); "
                              "not a single annual report?")
+
+
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
+_PROLOG_BYTES = 65536  # a part's prolog (where a DTD must stand) is far shorter
+
+
+def _part_with_dtd(z: zipfile.ZipFile) -> str | None:
+    """The first XML part that declares a DTD, if any.
+
+    Office Open XML forbids DTDs, so a part with one was made to attack the reader: entities
+    that expand to gigabytes (lxml stops them, and python-docx would then report the file as
+    "not a DOCX", sending it to LibreOffice, which fails and takes the blame), or that point
+    at local files. A DTD can only stand before the root element, so the start of each part
+    is enough; markup in a document's text is escaped (``&lt;!DOCTYPE``) and never matches.
+    """
+    for info in z.infolist():
+        if info.filename.lower().endswith((".xml", ".rels")):
+            with z.open(info) as fh:
+                if _DTD.search(fh.read(_PROLOG_BYTES)):
+                    return info.filename
+    return None
 
 
 def _document(path: Path, sha256: str, fmt: str, source: Path | None = None,
@@ -338,6 +364,17 @@ def _via_libreoffice(path: Path, sha256: str, fmt: str, suffix: str, missing: st
 def read_doc(path: Path, sha256: str, *, limits: Limits | None = None) -> Document:
     """A .doc or .wps (OLE) file, read through LibreOffice's DOCX conversion."""
     return _via_libreoffice(Path(path), sha256, "doc", ".doc", NO_SOFFICE, limits)
+
+
+NO_SOFFICE_RTF = ("an RTF document{named}; reading it needs LibreOffice, which is not installed: "
+                  "convert to PDF or DOCX")
+
+
+def read_rtf(path: Path, sha256: str, *, limits: Limits | None = None) -> Document:
+    """An RTF document (Word's "save as RTF", often named .doc), read through LibreOffice's DOCX conversion."""
+    path = Path(path)
+    named = f" (named {path.suffix})" if path.suffix.lower() not in (".rtf", "") else ""
+    return _via_libreoffice(path, sha256, "rtf", ".rtf", NO_SOFFICE_RTF.format(named=named), limits)
 
 
 def read_docx(path: Path, sha256: str, *, limits: Limits | None = None) -> Document:

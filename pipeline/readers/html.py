@@ -595,9 +595,12 @@ def article(root) -> tuple[list[str], list[TableGrid]]:
     return lines, tables
 
 
-def read_html(path: Path, sha256: str) -> Document:
-    """Read a saved web page into a one-page Document, or raise ``UnreadableFile`` saying why."""
-    raw = Path(path).read_bytes()
+def read_html(path: Path, sha256: str, raw: bytes | None = None) -> Document:
+    """Read a saved web page into a one-page Document, or raise ``UnreadableFile`` saying why.
+
+    ``raw``: the page's bytes when they are not the file's own (the HTML part of a ``.mht``).
+    """
+    raw = Path(path).read_bytes() if raw is None else raw
     try:
         text, warnings = decode_html(raw)
     except UnreadableFile as exc:
