@@ -84,10 +84,20 @@ COMMENT ON TABLE warehouse_meta IS '仓库元数据：schema_version、parser_ve
 COMMENT ON TABLE dictionary IS '模板键与中文表头对照（TEMPLATE_KEYS.csv 的全部键）';
 
 COMMENT ON VIEW current_reports IS '每个机关每年应使用的报告（is_current），附机关名称、地区与层级';
-COMMENT ON VIEW yoy_requests IS '依申请公开各格同比：本年值、上年值、增减与增幅（上年为空或 0 时增幅为空）';
+COMMENT ON VIEW yoy_requests IS '依申请公开各格同比：本年值、上年值、增减与增幅（上年为空或 0 时增幅为空）；报告空缺但可由同行其他格确定推算的格取推算值，并以 value_derived / prev_value_derived 标明';
+COMMENT ON COLUMN yoy_requests.value_derived IS '本年值是否为推算值（报告未印出，由同行其他格确定推算，见 request_cells.derived_value）';
+COMMENT ON COLUMN yoy_requests.prev_value_derived IS '上年值是否为推算值（报告未印出，由同行其他格确定推算）';
 COMMENT ON VIEW yoy_active_disclosure IS '主动公开条数同比（按类别，含合计）';
 COMMENT ON VIEW carryover_mismatches IS '本年“上年结转”与上年“结转下年度继续办理”不一致的机关、年度与列';
-COMMENT ON VIEW report_panel IS '机关 × 年度主要指标一览（新收申请、予以公开、办理总计、行政复议、行政诉讼、主动公开）';
+COMMENT ON VIEW report_panel IS '机关 × 年度主要指标一览（新收申请、予以公开、办理总计、行政复议、行政诉讼、主动公开）；报告空缺但可由同行其他格确定推算的数取推算值，并以同名 _derived 列标明';
+COMMENT ON COLUMN report_panel.new_requests_derived IS '本年新收申请是否为推算值（报告未印出，由同行其他格确定推算）';
+COMMENT ON COLUMN report_panel.granted_derived IS '予以公开是否为推算值（报告未印出，由同行其他格确定推算）';
+COMMENT ON COLUMN report_panel.partially_granted_derived IS '部分公开是否为推算值（报告未印出，由同行其他格确定推算）';
+COMMENT ON COLUMN report_panel.total_processed_derived IS '办理结果总计是否为推算值（报告未印出，由同行其他格确定推算）';
+COMMENT ON COLUMN report_panel.carried_over_derived IS '上年结转是否为推算值（报告未印出，由同行其他格确定推算）';
+COMMENT ON COLUMN report_panel.carried_forward_derived IS '结转下年度继续办理是否为推算值（报告未印出，由同行其他格确定推算）';
+COMMENT ON COLUMN report_panel.review_total_derived IS '行政复议总计是否为推算值（报告未印出，由同行其他格确定推算）';
+COMMENT ON COLUMN report_panel.litigation_total_derived IS '行政诉讼总计是否为推算值（报告未印出，由同行其他格确定推算）';
 COMMENT ON VIEW coverage IS '报告覆盖情况：每个机关 × 语料中有报告的每个年度，是否有（当前）报告；如 2024 年未发布报告的乡镇：year = 2024 AND NOT has_report AND level = ''town''';
 COMMENT ON COLUMN coverage.agency_id IS '机关标识，关联 agencies.agency_id';
 COMMENT ON COLUMN coverage.agency_name IS '机关名称';
@@ -106,7 +116,7 @@ COMMENT ON VIEW request_cells_wide IS '依申请公开情况表的宽表形式�
 
 -- report_rates and check_findings (sql/views/70_report_rates.sql, 80_check_findings.sql); the
 -- wide view report_cells_wide carries its own comments in its generated file.
-COMMENT ON VIEW report_rates IS '派生比率：一行一份当年应使用的报告（is_current）；比率旁附其分子分母所用数值。仅用报告所载数值，分母为 0 或所需数值未给出时比率为空';
+COMMENT ON VIEW report_rates IS '派生比率：一行一份当年应使用的报告（is_current）；比率旁附其分子分母所用数值。分母为 0 或所需数值未给出时比率为空；报告空缺但可由同行其他格确定推算的数取推算值，相应比率的 _derived 列为真，derived_figures 列出推算的数';
 COMMENT ON COLUMN report_rates.share_granted IS '申请公开率（予以公开与部分公开占比）＝（予以公开 + 部分公开）÷（本年新收 + 上年结转），均取总计列：(requests.granted.total + requests.partially_granted.total) / (requests.new_received.total + requests.carried_over.total)';
 COMMENT ON COLUMN report_rates.granted IS '三、本年度办理结果（一）予以公开｜总计（requests.granted.total）';
 COMMENT ON COLUMN report_rates.partially_granted IS '三、本年度办理结果（二）部分公开｜总计（requests.partially_granted.total）';
@@ -122,6 +132,13 @@ COMMENT ON COLUMN report_rates.litigation_after_review_correction_rate IS '复�
 COMMENT ON COLUMN report_rates.litigation_after_review_corrected IS '行政诉讼 复议后起诉｜结果纠正（litigation_after_review.corrected）';
 COMMENT ON COLUMN report_rates.litigation_after_review_total IS '行政诉讼 复议后起诉｜总计（litigation_after_review.total）';
 COMMENT ON COLUMN report_rates.litigation_correction_rate IS '行政诉讼纠错率（两类合计）＝（直接起诉结果纠正 + 复议后起诉结果纠正）÷（直接起诉总计 + 复议后起诉总计）：(litigation_direct.corrected + litigation_after_review.corrected) / (litigation_direct.total + litigation_after_review.total)';
+
+COMMENT ON COLUMN report_rates.share_granted_derived IS '申请公开率是否用到推算值（所用数值中有报告未印出、由同行其他格确定推算者）';
+COMMENT ON COLUMN report_rates.review_correction_rate_derived IS '行政复议纠错率是否用到推算值（所用数值中有报告未印出、由同行其他格确定推算者）';
+COMMENT ON COLUMN report_rates.litigation_direct_correction_rate_derived IS '直接起诉行政诉讼纠错率是否用到推算值（所用数值中有报告未印出、由同行其他格确定推算者）';
+COMMENT ON COLUMN report_rates.litigation_after_review_correction_rate_derived IS '复议后起诉行政诉讼纠错率是否用到推算值（所用数值中有报告未印出、由同行其他格确定推算者）';
+COMMENT ON COLUMN report_rates.litigation_correction_rate_derived IS '行政诉讼纠错率是否用到推算值（所用数值中有报告未印出、由同行其他格确定推算者）';
+COMMENT ON COLUMN report_rates.derived_figures IS '推算的数：本行所用数值中报告未印出、由同行其他格确定推算者的列名（如 new_received）；空列表表示全部为报告所载';
 
 COMMENT ON VIEW check_findings IS '校验发现：一行一项。printed_inconsistent 报告所印数字不合勾稽关系（check_results.ok = false）；not_evaluable 所需数值缺失、无法校验（ok 为空）；unreadable 流水线未能读出的单元格或行（issues）。附机关、年度、文件与页码';
 COMMENT ON COLUMN check_findings.kind IS 'printed_inconsistent 报告数字前后不一致 / not_evaluable 无法校验 / unreadable 无法读取';

@@ -141,6 +141,8 @@ def _cell(value: object) -> object:
         return dt.datetime(value.year, value.month, value.day)
     if isinstance(value, float):
         return int(value) if value.is_integer() else float(f"{value:.12g}")
+    if isinstance(value, list):  # a list column (derived_cells) is one text cell, empty when empty
+        return ", ".join(map(str, value)) or None
     return value
 
 

@@ -164,7 +164,8 @@ def test_wide_view_has_a_commented_column_for_every_template_cell(warehouse: Pat
 
 
 def test_wide_view_holds_exactly_the_long_tables_values(warehouse: Path) -> None:
-    """Unpivoted, the wide view is the three long tables: every cell, null for null, nothing else."""
+    """Unpivoted, the wide view is the three long tables (the printed value, else the derived one;
+    tests/test_derived_views.py checks the mark): every cell, null for null, nothing else."""
     wide = query(warehouse, "SELECT * FROM report_cells_wide")
     assert wide.height == query(warehouse, "SELECT count(*) FROM reports").item()  # every version
     cells = [c for c in wide_view.wide_columns()]
@@ -173,9 +174,12 @@ def test_wide_view_holds_exactly_the_long_tables_values(warehouse: Path) -> None
                           "row_key": [c.row_key for c in cells], "column_key": [c.column_key for c in cells]})  # fmt: skip
     from_wide = {(r, t, k, c, v) for r, _, v, t, k, c in long.join(names, on="name").rows()}
     from_long = rows(warehouse, """
-        SELECT r.report_id, 'requests', row_key, column_key, value::DOUBLE FROM request_cells JOIN reports r USING (report_id)
-        UNION ALL SELECT report_id, 'review_litigation', proceeding_key, result_key, value::DOUBLE FROM review_litigation_cells
-        UNION ALL SELECT report_id, 'article20', item_key, measure_key, value FROM article20_cells""")
+        SELECT r.report_id, 'requests', row_key, column_key, coalesce(value, derived_value)::DOUBLE
+        FROM request_cells JOIN reports r USING (report_id)
+        UNION ALL SELECT report_id, 'review_litigation', proceeding_key, result_key,
+                         coalesce(value, derived_value)::DOUBLE FROM review_litigation_cells
+        UNION ALL SELECT report_id, 'article20', item_key, measure_key, coalesce(value, derived_value)
+        FROM article20_cells""")
     present = {(r, t, k, c, None if v is None else float(v)) for r, t, k, c, v in from_wide if v is not None}
     assert present == {row for row in from_long if row[4] is not None}
     # a cell of the other format is null, and so is a cell the report does not give

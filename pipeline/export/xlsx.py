@@ -105,8 +105,8 @@ class _Sheet:
     def write_row(self, r: int, row: Sequence[Any]) -> None:
         ws, f = self.ws, self.f
         for c, value in enumerate(row):
-            if value is None:
-                continue
+            if value is None or (isinstance(value, list | tuple) and not value):
+                continue  # an empty list (no derived cells) reads best as an empty cell
             if isinstance(value, bool):
                 ws.write_boolean(r, c, value)
             elif isinstance(value, int):
@@ -140,6 +140,8 @@ class _Sheet:
 def _text(value: Any) -> str:
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value).hex()
+    if isinstance(value, list | tuple):  # derived_cells, derived_figures: names, not a Python repr
+        return ", ".join(_text(v) for v in value)
     return str(value)
 
 

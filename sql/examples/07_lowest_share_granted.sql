@@ -1,7 +1,8 @@
 -- title: Where the share of requests granted was lowest, per year
 -- share_granted = (予以公开 + 部分公开) / (本年新收 + 上年结转), 总计 column (report_rates).
 -- The five lowest agencies of each year (ties share a rank); reports whose share is null
--- (nothing to handle, or a figure not given) are left out rather than ranked as 0.
+-- (nothing to handle, or a figure not given) are left out rather than ranked as 0;
+-- share_granted_derived marks a share resting on a figure derived from its row (a lost 总计).
 SELECT
     year,
     rank() OVER (PARTITION BY year ORDER BY share_granted) AS rank_lowest,
@@ -10,6 +11,7 @@ SELECT
     county,
     town,
     share_granted,
+    share_granted_derived,
     granted,
     partially_granted,
     new_received,
