@@ -20,6 +20,28 @@ _PDF_HEADER = re.compile(rb"%PDF-\d\.\d")
 _PDF_TAIL = 1024  # bytes: where a PDF's %%EOF marker stands (readers look this far from the end)
 _MIME_HEADER = re.compile(rb"^[A-Za-z][A-Za-z0-9-]*:[^\r\n]*\r?\n")
 _MIME_HTML = re.compile(rb"content-type:\s*(?:multipart/related|text/html)", re.I)
+# Block-level markup that only an HTML document or fragment carries. Inline tags (<br>, <b>)
+# are left out: converters put <br> in markdown table cells, which are still markdown.
+_BLOCK_OPEN = re.compile(rb"<(?:p|div|table|tbody|tr|td|th|span|section|article|h[1-6]|ul|ol|li|font|center)\b[^<>]{0,400}>", re.I)
+_BLOCK_CLOSE = re.compile(rb"</(?:p|div|table|tbody|tr|td|th|span|section|article|h[1-6]|ul|ol|li|font|center)\s*>", re.I)
+
+
+def looks_like_html(head: bytes) -> bool:
+    """An HTML document or a fragment of one, by its content, whatever it is named.
+
+    CMSs and crawlers save an article's content string without ``<html>`` or ``<body>``
+    (it starts with ``<p style=…>`` or ``<table>``): read as text, its tags would become
+    the report's words (the agency read as "<p style=…>"). Markup is recognised when the
+    text opens with a block tag, or when block tags open and close several times.
+    """
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered[:1024]:
+        return True
+    opens = len(_BLOCK_OPEN.findall(head))
+    closes = len(_BLOCK_CLOSE.findall(head))
+    if _BLOCK_OPEN.match(lowered) and closes >= 1:
+        return True
+    return opens >= 3 and closes >= 3
 
 
 def detect_format(path: Path) -> str:
@@ -40,8 +62,7 @@ def detect_format(path: Path) -> str:
         return "doc"
     if head[:8] == b"\x89PNG\r\n\x1a\n" or head[:3] == b"\xff\xd8\xff" or head[:4] in (b"II*\x00", b"MM\x00*"):
         return "image"
-    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered[:1024]:
+    if looks_like_html(head):
         return "html"
     if b"\x00" in head:
         return "unknown"

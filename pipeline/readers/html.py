@@ -19,7 +19,8 @@ Why it works this way:
 - Text is in document order, block elements as lines, a ``<br>`` a line break; a line
   break in the source between two CJK characters is no space (as in a browser).
 - Tables: ``rowspan``/``colspan`` expanded into a ``TableGrid`` (the cell's text in its
-  top-left position, covered positions ``None``, ``&nbsp;``/whitespace-only cells ``""``),
+  top-left position, covered positions and positions past a row's last cell ``None``,
+  ``&nbsp;``/whitespace-only cells ``""``),
   and written into the text as tab-joined rows like the PDF reader does. Layout tables
   (a cell holding a table, or a single-cell frame) are read as blocks, not as data.
 """
@@ -552,16 +553,27 @@ def table_cells(table) -> tuple[list[tuple[int, int, int, int, str]], int, int]:
 
 
 def table_grid(table) -> list[list[str | None]]:
-    """A cell's text in its top-left slot, the slots it covers None; a slot no cell reaches
-    (a short row) is "", a blank, as a browser shows it."""
+    """A cell's text in its top-left slot, the slots it covers None.
+
+    A slot no cell reaches is "" (a blank) between cells, but None past a row's last cell:
+    there is no cell there at all. That matters when a header spans more columns than the
+    data rows have (CMS tables often do): the data rows are then shorter than the grid, and
+    blanks padded onto their right end would read as their last columns and shift every value.
+    """
     cells, n_rows, width = table_cells(table)
     grid: list[list[str | None]] = [[""] * width for _ in range(n_rows)]
+    last = [-1] * n_rows  # the rightmost slot a cell occupies or covers, per row
     for r, c, rs, cs, text in cells:
         for i in range(rs):
+            if r + i < n_rows:
+                last[r + i] = max(last[r + i], c + cs - 1)
             for j in range(cs):
                 if r + i < n_rows:
                     grid[r + i][c + j] = None
         grid[r][c] = text
+    for r, row in enumerate(grid):
+        for j in range(last[r] + 1, width):
+            row[j] = None
     return grid
 
 

@@ -44,6 +44,14 @@ def _html(encoding: str) -> Callable[[dict, Path, int], Path]:
     return render
 
 
+def _html_fragment(rec: dict, out_dir: Path, seed: int) -> Path:
+    from pipeline.samples.render_html import render_html_fragment
+
+    path = out_dir / f"html_fragment_{seed}.txt"  # saved as text: only the content says HTML
+    path.write_bytes(render_html_fragment(rec, seed=seed))
+    return path
+
+
 def _docx(rec: dict, out_dir: Path, seed: int) -> Path:
     from pipeline.samples.render_docx import render_docx
 
@@ -76,6 +84,7 @@ LAYOUTS: dict[str, Layout] = {
     **{f"text:{name}": Layout(f"text:{name}", "text", _text(name), exact=name != "runtogether") for name in TEXT_LAYOUTS},
     "html:utf-8": Layout("html:utf-8", "html", _html("utf-8")),
     "html:gbk": Layout("html:gbk", "html", _html("gbk")),
+    "html:fragment": Layout("html:fragment", "html", _html_fragment),
     "docx": Layout("docx", "docx", _docx),
     "pdf:story": Layout("pdf:story", "pdf", _story_pdf),
     "pdf:libreoffice": Layout("pdf:libreoffice", "pdf", _libreoffice_pdf, available=lambda: bool(shutil.which("soffice"))),

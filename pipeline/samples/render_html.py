@@ -215,3 +215,33 @@ def render_html(rec: dict, *, encoding: str = "utf-8", seed: int = 0) -> bytes:
     )
     page = f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n{head}\n</head>\n<body>\n{body}\n</body>\n</html>\n'
     return page.encode(codec, errors="xmlcharrefreplace")
+
+
+def _wider_headers(html: str, rng: random.Random) -> str:
+    """Header cells spanning more columns than the data rows have, as CMS editors leave them.
+
+    申请人情况 (over the seven applicant columns) and 行政诉讼 (over ten) are given one or two
+    columns more, so the grid is wider than every data row: a reader that aligns the data
+    rows to the grid's right edge shifts every value.
+    """
+    extra = rng.randint(1, 2)
+    html = re.sub(r'colspan="7"([^>]*>(?:<[^>]+>)*申请人情况)', rf'colspan="{7 + extra}"\1', html)
+    return re.sub(r'colspan="10"([^>]*>(?:<[^>]+>)*行政诉讼)', rf'colspan="{10 + extra}"\1', html)
+
+
+def render_html_fragment(rec: dict, *, seed: int = 0) -> bytes:
+    """The record as a CMS's article content string: no ``<html>``, ``<head>`` or ``<body>``.
+
+    What a crawler saves from a site's content API (or a page's editor field): it starts with
+    ``<p style=…>`` (the centred title) or with a ``<table>`` (the 索引号 index block), blanks are
+    ``&nbsp;``, cells are wrapped in Word's paragraphs and spans, and header cells span more
+    columns than the data rows (``_wider_headers``). No charset is declared: UTF-8 bytes.
+    """
+    rng = random.Random(seed)
+    spec = report_spec(rec)
+    content = _content(spec, rng, title_inside=True)
+    content = _wider_headers(content, rng)
+    if rng.random() < 0.5:
+        _, shown = _page_date(spec.signature_date, rng, rec["year"])
+        content = _meta_block(shown, "table", rng).replace(' class="xxgk-info" width="100%"', "") + "\n" + content
+    return content.encode("utf-8")
