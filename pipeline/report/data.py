@@ -9,6 +9,11 @@ note when it does not, so a report can be built from any warehouse version.
 Nulls stay nulls: a figure the report does not give is not drawn (never as 0), a group of
 outcome rows (不予公开 …) is null when any row in it is null, and a county's sum says how
 many of its reports gave the figure.
+
+A figure the report left blank but its row's printed cells fix with certainty (the long
+tables' ``derived_value``: a lost 总计) is drawn, marked: the chart data carries, per figure
+and year, whether it is derived (an agency) or how many of the summed reports' figures are
+(a county), and the page hatches those bars and says so in the legend and on hover.
 """
 
 from __future__ import annotations
@@ -110,19 +115,61 @@ class FailedCheck:
     is_current: bool
 
 
+FINDING_KINDS = {
+    "printed_inconsistent": "数字不符",
+    "not_evaluable": "无法校验",
+    "unreadable": "未能读出",
+}
+ISSUE_CODES = {
+    "cell_missing": "缺格",
+    "row_missing": "缺行",
+    "ambiguous_split": "数字粘连，无法唯一拆分",
+    "value_unreadable": "数值无法识别",
+}
+DETAIL_CHARS = 80
+"""Characters of a finding's detail shown in its cell (the whole text is its tooltip): a long
+detail made every row several lines tall."""
+
+
 @dataclass
 class FindingRow:
-    cells: list[str]
+    """One ``check_findings`` row as the report shows it: Chinese labels, the file's name with
+    its full path as a tooltip, and whether the report it concerns is the current version."""
+
+    county: str
+    agency: str
+    agency_id: str
+    year: int | None
+    kind: str
+    what: str
+    """The rule's Chinese name, or the unreadable cell's Chinese label."""
+    code: str
+    """The rule or issue code and location as stored, for SQL."""
+    expected: float | int | None
+    actual: float | int | None
+    detail: str
+    detail_full: str
+    source_name: str
+    source_path: str
     href: str | None
+    page: int | None
+    is_current: bool
 
 
 @dataclass
 class Findings:
-    """Rows of a view we do not own (``check_findings``), shown as they come."""
+    """``check_findings`` minus the failed checks (shown above it): current reports' rows,
+    then those of superseded versions (hidden until asked for)."""
 
-    columns: list[str]
     rows: list[FindingRow]
     total: int
+    """Rows of current reports."""
+    old_total: int
+    """Rows of superseded versions."""
+
+    @property
+    def current_shown(self) -> int:
+        return sum(r.is_current for r in self.rows)
 
 
 @dataclass
@@ -153,14 +200,42 @@ def relations(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
     return dict(out)
 
 
+def _derived_flag(key: str, condition: str) -> str:
+    """``<key>_d``: the figure rests on a derived cell (a printed value wins over a derived one)."""
+    return f"coalesce(bool_or(is_derived) FILTER (WHERE {condition}), false) AS {key}_d"
+
+
 def _figures_sql() -> str:
-    """One row per current report: agency, county, year and every charted figure."""
+    """One row per current report: agency, county, year, every charted figure (printed, else
+    derived with certainty) and, per figure, ``<key>_d``: whether it rests on a derived cell."""
     groups = ",\n".join(
         f"""CASE WHEN count(*) FILTER (WHERE starts_with(row_key, '{g}_')) > 0
                   AND count(*) FILTER (WHERE starts_with(row_key, '{g}_'))
-                      = count(value) FILTER (WHERE starts_with(row_key, '{g}_'))
-             THEN sum(value) FILTER (WHERE starts_with(row_key, '{g}_')) END AS {g}"""
+                      = count(figure) FILTER (WHERE starts_with(row_key, '{g}_'))
+             THEN sum(figure) FILTER (WHERE starts_with(row_key, '{g}_')) END AS {g},
+            {_derived_flag(g, f"starts_with(row_key, '{g}_')")}"""
         for g in OUTCOME_GROUPS
+    )
+    req_rows = ("new_received", "carried_over", "granted", "partially_granted")
+    req = ",\n".join(
+        f"max(figure) FILTER (WHERE row_key = '{k}') AS {k}, {_derived_flag(k, f'row_key = {chr(39)}{k}{chr(39)}')}"
+        for k in req_rows
+    )
+    rl_parts = {
+        "review_total": ("review", "total"),
+        "review_corrected": ("review", "corrected"),
+    }
+    rl = ",\n".join(
+        f"max(figure) FILTER (WHERE proceeding_key = '{p}' AND result_key = '{r}') AS {k}, "
+        + _derived_flag(k, f"proceeding_key = '{p}' AND result_key = '{r}'")
+        for k, (p, r) in rl_parts.items()
+    )
+    lit = ",\n".join(
+        f"""max(figure) FILTER (WHERE proceeding_key = 'litigation_direct' AND result_key = '{r}')
+              + max(figure) FILTER (WHERE proceeding_key = 'litigation_after_review' AND result_key = '{r}')
+              AS litigation_{r},
+            {_derived_flag(f"litigation_{r}", f"proceeding_key LIKE 'litigation%' AND result_key = '{r}'")}"""
+        for r in ("total", "corrected")
     )
     return f"""
     WITH cur AS (
@@ -170,26 +245,25 @@ def _figures_sql() -> str:
     ),
     req AS (
         SELECT report_id,
-            max(value) FILTER (WHERE row_key = 'new_received') AS new_received,
-            max(value) FILTER (WHERE row_key = 'carried_over') AS carried_over,
-            max(value) FILTER (WHERE row_key = 'granted') AS granted,
-            max(value) FILTER (WHERE row_key = 'partially_granted') AS partially_granted,
+            {req},
             {groups}
-        FROM request_cells
-        WHERE column_key = 'total'
+        FROM (
+            SELECT report_id, row_key, coalesce(value, derived_value) AS figure,
+                   value IS NULL AND derived_value IS NOT NULL AS is_derived
+            FROM request_cells
+            WHERE column_key = 'total'
+        )
         GROUP BY report_id
     ),
     rl AS (
         SELECT report_id,
-            max(value) FILTER (WHERE proceeding_key = 'review' AND result_key = 'total') AS review_total,
-            max(value) FILTER (WHERE proceeding_key = 'review' AND result_key = 'corrected') AS review_corrected,
-            max(value) FILTER (WHERE proceeding_key = 'litigation_direct' AND result_key = 'total')
-              + max(value) FILTER (WHERE proceeding_key = 'litigation_after_review' AND result_key = 'total')
-              AS litigation_total,
-            max(value) FILTER (WHERE proceeding_key = 'litigation_direct' AND result_key = 'corrected')
-              + max(value) FILTER (WHERE proceeding_key = 'litigation_after_review' AND result_key = 'corrected')
-              AS litigation_corrected
-        FROM review_litigation_cells
+            {rl},
+            {lit}
+        FROM (
+            SELECT report_id, proceeding_key, result_key, coalesce(value, derived_value) AS figure,
+                   value IS NULL AND derived_value IS NOT NULL AS is_derived
+            FROM review_litigation_cells
+        )
         GROUP BY report_id
     )
     SELECT
@@ -197,7 +271,9 @@ def _figures_sql() -> str:
         coalesce(a.name, cur.agency_id) AS agency_name,
         coalesce(a.county, '{UNKNOWN_COUNTY}') AS county,
         cur.year,
-        {", ".join(f"{k}::DOUBLE AS {k}" for k, _ in SERIES)}
+        {", ".join(f"{k}::DOUBLE AS {k}" for k, _ in SERIES)},
+        -- a flag only where the figure is known: a null figure is not drawn at all
+        {", ".join(f"coalesce({k}_d AND {k} IS NOT NULL, false) AS {k}_d" for k, _ in SERIES)}
     FROM cur
     LEFT JOIN agencies AS a USING (agency_id)
     LEFT JOIN req USING (report_id)
@@ -213,22 +289,27 @@ def _chart_data(con: duckdb.DuckDBPyConnection, years: list[int]) -> dict[str, A
     index = {y: i for i, y in enumerate(years)}
 
     def empty() -> dict[str, Any]:
-        return {"n": [0] * len(years), "v": {k: [None] * len(years) for k in keys}}
+        # "d": per figure and year, 1 when an agency's figure is derived, or how many of the
+        # reports summed into a county's figure are (0: all printed)
+        return {"n": [0] * len(years), "v": {k: [None] * len(years) for k in keys},
+                "d": {k: [0] * len(years) for k in keys}}  # fmt: skip
 
     values: dict[str, dict[str, Any]] = {}
     agencies: dict[str, tuple[str, str]] = {}
+    n = len(keys)
     for row in con.execute(f"SELECT * FROM ({figures}) ORDER BY county, agency_name, year").fetchall():
         agency_id, name, county, year = row[:4]
         agencies[agency_id] = (name, county)
         scope = values.setdefault(f"agency:{agency_id}", empty())
         i = index[year]
         scope["n"][i] = 1
-        for k, v in zip(keys, row[4:], strict=True):
+        for k, v, d in zip(keys, row[4 : 4 + n], row[4 + n :], strict=True):
             scope["v"][k][i] = _number(v)
+            scope["d"][k][i] = int(bool(d))
 
     # Sums over a county (and over everything): sum() of SQL skips nulls and is null when
     # nothing was given; count(x) says how many reports gave the figure.
-    aggregates = ", ".join(f"sum({k}), count({k})" for k in keys)
+    aggregates = ", ".join(f"sum({k}), count({k}), count_if({k}_d)" for k in keys)
     rows = con.execute(
         f"SELECT grouping(county), county, year, count(*), {aggregates} FROM ({figures}) "
         "GROUP BY GROUPING SETS ((county, year), (year))"
@@ -240,8 +321,9 @@ def _chart_data(con: duckdb.DuckDBPyConnection, years: list[int]) -> dict[str, A
         i = index[year]
         scope["n"][i] = int(n)
         for j, k in enumerate(keys):
-            scope["v"][k][i] = _number(row[4 + 2 * j])
-            scope["g"][k][i] = int(row[5 + 2 * j])
+            scope["v"][k][i] = _number(row[4 + 3 * j])
+            scope["g"][k][i] = int(row[5 + 3 * j])
+            scope["d"][k][i] = int(row[6 + 3 * j])
 
     counties = sorted({c for _, c in agencies.values()}, key=lambda c: (c == UNKNOWN_COUNTY, c))
     scopes: list[dict[str, Any]] = [{"id": "all", "kind": "all", "label": "全部机关合计"}]
@@ -396,6 +478,23 @@ def _failed_checks(
     return out
 
 
+def _cell_labels(con: duckdb.DuckDBPyConnection, rels: dict[str, set[str]]) -> dict[str, str]:
+    """``table.row.column`` → "行｜列" in Chinese, from ``dictionary`` (both formats; the
+    2021 label wins where they differ), so an unreadable cell is named as printed."""
+    if "dictionary" not in rels or not {"table", "row_key", "column_key", "zh_label"} <= rels["dictionary"]:
+        return {}
+    rows = con.execute(
+        """SELECT "table" || '.' || row_key || '.' || column_key, zh_label FROM dictionary
+           ORDER BY template"""
+    ).fetchall()
+    labels: dict[str, str] = {}
+    for key, label in rows:
+        labels[str(key)] = str(label)
+    for key, label in list(labels.items()):  # a row missing whole: "table.row"
+        labels.setdefault(key.rsplit(".", 1)[0], label.split("｜")[0])
+    return labels
+
+
 def _findings(
     con: duckdb.DuckDBPyConnection,
     rels: dict[str, set[str]],
@@ -405,36 +504,59 @@ def _findings(
 ) -> Findings | None:
     """The ``check_findings`` view, when the warehouse has it, minus what the failed-checks
     table already shows (kind ``printed_inconsistent``): checks that could not be evaluated
-    and cells that could not be read. Its columns are shown as they come; a ``source_path``
-    (with ``page``) becomes a link."""
+    and cells that could not be read. Current reports first (shown by default), then
+    superseded versions (a page control shows them); at most ``MAX_FINDINGS`` rows."""
     if "check_findings" not in rels:
         notes.append("仓库中没有 check_findings 视图：跳过“其他核查发现”一节。")
         return None
-    columns_present = rels["check_findings"]
-    where = "WHERE kind IS DISTINCT FROM 'printed_inconsistent'" if "kind" in columns_present else ""
-    cursor = con.execute(f"SELECT * FROM check_findings {where} LIMIT {MAX_FINDINGS}")
-    columns = [d[0] for d in cursor.description]
-    rows = []
-    for values in cursor.fetchall():
-        row = dict(zip(columns, values, strict=True))
-        page = row.get("page")
-        href = _href(
-            str(row.get("source_path") or ""),
-            source_root,
-            report_dir,
-            page if isinstance(page, int) else None,
-        )
-        rows.append(FindingRow([_display(v) for v in values], href))
-    (total,) = con.execute(f"SELECT count(*) FROM check_findings {where}").fetchone() or (0,)
-    return Findings(columns=columns, rows=rows, total=int(total))
+    have = rels["check_findings"]
 
+    def col(name: str, cast: str = "VARCHAR") -> str:
+        return f"f.{name}" if name in have else f"NULL::{cast}"
 
-def _display(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return str(_number(value))
-    return str(value)
+    where = "WHERE f.kind IS DISTINCT FROM 'printed_inconsistent'" if "kind" in have else ""
+    current = "coalesce(f.is_current, true)" if "is_current" in have else "true"
+    select = f"""
+        SELECT coalesce({col("county")}, ?), coalesce({col("agency_name")}, {col("agency_id")}, ''),
+               coalesce({col("agency_id")}, ''), {col("year", "BIGINT")}, {col("kind")}, {col("rule")},
+               {col("location")}, {col("expected", "DOUBLE")}, {col("actual", "DOUBLE")}, {col("detail")},
+               {col("source_path")}, {col("page", "BIGINT")}, {current} AS current
+        FROM check_findings AS f {where}
+    """
+    rows = con.execute(
+        f"SELECT * FROM ({select}) ORDER BY NOT current, 1, 2, 4, 6, 7 LIMIT {MAX_FINDINGS}", [UNKNOWN_COUNTY]
+    ).fetchall()
+    total, old_total = con.execute(
+        f"SELECT count(*) FILTER (WHERE current), count(*) FILTER (WHERE NOT current) FROM ({select})",
+        [UNKNOWN_COUNTY],
+    ).fetchone() or (0, 0)
+    cells = _cell_labels(con, rels)
+    out = []
+    for county, agency, agency_id, year, kind, rule, location, expected, actual, detail, path, page, cur in rows:
+        rule, location = str(rule or ""), str(location or "")
+        if kind == "unreadable":
+            what = f"{ISSUE_CODES.get(rule, rule)}：{cells.get(location, location)}"
+            code = f"{rule} {location}".strip()
+        else:
+            family = rule.rpartition(".")[0]
+            column = cells.get(f"requests.total_processed.{location}", "").split("｜")[-1] if location else ""
+            what = RULE_NAMES.get(family, rule) + (f"（{column or location}）" if location else "")
+            code = rule
+        detail = str(detail or "")
+        short = detail if len(detail) <= DETAIL_CHARS else detail[: DETAIL_CHARS - 1] + "…"
+        page_no = int(page) if isinstance(page, int) else None
+        source = str(path or "")
+        out.append(
+            FindingRow(
+                county=str(county), agency=str(agency), agency_id=str(agency_id),
+                year=int(year) if year is not None else None, kind=FINDING_KINDS.get(str(kind), str(kind or "")),
+                what=what, code=code, expected=_number(expected), actual=_number(actual),
+                detail=short, detail_full=detail, source_name=source.replace("\\", "/").rsplit("/", 1)[-1],
+                source_path=source, href=_href(source, source_root, report_dir, page_no), page=page_no,
+                is_current=bool(cur),
+            )
+        )  # fmt: skip
+    return Findings(rows=out, total=int(total), old_total=int(old_total))
 
 
 def load(

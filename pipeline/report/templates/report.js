@@ -45,28 +45,57 @@
     count.textContent = q ? "匹配 " + shown + " 项" : "共 " + data.scopes.length + " 项";
   }
 
+  // A derived figure (the report left it blank; its row's printed cells fix it) is drawn,
+  // never as printed: its bar is hatched, its label carries "*", the hover says so, and the
+  // legend gets a "推算值" entry whenever a chart shows one.
+  var DERIVED_SHAPE = "/";
+  var DERIVED_LABEL = "斜线 = 推算值（报告未印出，由同行各格确定推算）";
+
+  function derivedAt(values, key) {
+    var d = (values.d || {})[key] || [];
+    return data.years.map(function (_, i) { return values.v[key][i] !== null && (d[i] || 0) > 0 ? d[i] : 0; });
+  }
+
   function trace(series, values, index, barmode) {
     var x = data.years.map(String);
     var y = values.v[series.key];
+    var derived = derivedAt(values, series.key);
     var t = {
       type: "bar",
       name: series.label,
       x: x,
       y: y,
-      marker: { color: COLORS[index % COLORS.length] },
-      texttemplate: "%{y:,}",
+      marker: {
+        color: COLORS[index % COLORS.length],
+        pattern: { shape: derived.map(function (d) { return d ? DERIVED_SHAPE : ""; }), fillmode: "overlay", solidity: 0.4 }
+      },
+      texttemplate: derived.map(function (d) { return d ? "%{y:,}*" : "%{y:,}"; }),
       textposition: barmode === "stack" ? "inside" : "outside",
       textangle: 0,
       cliponaxis: false
     };
     if (values.g) {
-      // a sum over several reports: say how many of them gave the figure
-      t.customdata = y.map(function (_, i) { return [values.g[series.key][i], values.n[i]]; });
-      t.hovertemplate = "%{x} " + series.label + "：%{y:,}<br>%{customdata[1]} 份报告中 %{customdata[0]} 份给出<extra></extra>";
+      // a sum over several reports: say how many of them gave the figure, and how many derived it
+      t.customdata = y.map(function (_, i) {
+        return [values.g[series.key][i], values.n[i], derived[i] ? "<br>其中 " + derived[i] + " 份为推算值" : ""];
+      });
+      t.hovertemplate = "%{x} " + series.label + "：%{y:,}<br>%{customdata[1]} 份报告中 %{customdata[0]} 份给出%{customdata[2]}<extra></extra>";
     } else {
-      t.hovertemplate = "%{x} " + series.label + "：%{y:,}<extra></extra>";
+      t.customdata = derived.map(function (d) { return d ? "（推算值：报告未印出，由同行各格确定推算）" : ""; });
+      t.hovertemplate = "%{x} " + series.label + "：%{y:,}%{customdata}<extra></extra>";
     }
     return t;
+  }
+
+  function legendForDerived(group, values) {
+    var any = data.series[group].some(function (s) {
+      return derivedAt(values, s.key).some(function (d) { return d > 0; });
+    });
+    if (!any) { return []; }
+    return [{
+      type: "bar", name: DERIVED_LABEL, x: [null], y: [null], hoverinfo: "skip", showlegend: true,
+      marker: { color: "#9aa5b1", pattern: { shape: DERIVED_SHAPE, fillmode: "overlay", solidity: 0.4 } }
+    }];
   }
 
   function hasData(values, group) {
@@ -103,7 +132,8 @@
       select.value = scope.id;
     }
     CHARTS.forEach(function (c) {
-      var traces = data.series[c.group].map(function (s, i) { return trace(s, values, i, c.barmode); });
+      var traces = data.series[c.group].map(function (s, i) { return trace(s, values, i, c.barmode); })
+        .concat(legendForDerived(c.group, values));
       var layout = {
         title: { text: scope.label + " · " + c.title + "（件）", font: { size: 15 }, x: 0.02, xanchor: "left" },
         font: { family: FONT, size: 12 },
