@@ -155,6 +155,7 @@ def make_record(
             "litigation_after_review": group(litigation_after_review),
         },
         "derived": {},
+        "cell_methods": {},
         "table_pages": {"article20": 2, "requests": 3, "review_litigation": 4},
         "checks": _balance_checks(rows),
         "issues": [],

@@ -183,6 +183,11 @@ def test_run_together_row_recovered_from_its_sum(tmp_path: Path) -> None:
     assert rec["requests"]["new_received"] == {"natural_person": 80, "commercial": 1, "research": 0,
                                                "social_welfare": 0, "legal_service": 0, "other_org": 0, "total": 81}
     assert any(i["code"] == "recovered_from_sums" for i in rec["issues"])
+    # every cell says how it was placed: the run-together row by sums, the spaced rows delimited
+    methods = rec["cell_methods"]
+    assert {methods[f"requests.new_received.{c}"]["method"] for c in tpl.REQUEST_COLUMNS} == {"solved"}
+    assert methods["requests.granted.total"]["method"] == "delimited"
+    assert methods["review_litigation.review.total"]["method"] in {"delimited", "solved"}
 
 
 def test_unreadable_grid_cell_is_null_in_its_own_column() -> None:
@@ -193,3 +198,18 @@ def test_unreadable_grid_cell_is_null_in_its_own_column() -> None:
     rows = [[None, "（六）其他处理", None, "0", ">", "51", "20", "0", "0", "72"]]
     found = requests_from_grid(grid_rows([TableGrid(1, rows)]), "2019")
     assert [c if c is None else c.value for c in found["other_processing"].cells] == [0, None, 51, 20, 0, 0, 72]
+
+
+def test_cell_methods_cover_every_printed_cell_and_only_those(tmp_path: Path) -> None:
+    """``cell_methods`` has an entry for each cell holding a value, none for a null one."""
+    text = _seed("000").replace("一、本年新收政府信息公开申请数量 0 0 0 0 0 0 0", "一、本年新收政府信息公开申请数量 3 0 - 0 0 0 3")
+    path = tmp_path / "dash.txt"
+    path.write_text(text, encoding="utf-8")
+    rec = parse_file(path)
+    assert rec["requests"]["new_received"]["research"] is None
+    printed = {f"{t}.{r}.{c}" for t in ("article20", "requests", "review_litigation")
+               for r, cols in rec[t].items() for c, v in cols.items() if v is not None}
+    recorded = {k for k, v in rec["cell_methods"].items() if v["method"] != "derived"}
+    assert recorded == printed
+    assert all(v["method"] in {"grid", "delimited", "solved", "template_order", "ocr", "derived"}
+               for v in rec["cell_methods"].values())

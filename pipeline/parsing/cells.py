@@ -28,13 +28,24 @@ class Cell:
     unit: str | None = None
 
 
+METHODS = ("grid", "delimited", "solved", "template_order", "ocr", "derived")
+
+
 @dataclass
 class RowValues:
-    """What was read for one template row."""
+    """What was read for one template row, and how its cells were placed.
+
+    ``method`` says how every cell of the row got its column (one of ``METHODS``):
+    ``grid`` cell geometry, ``delimited`` a row with exactly one value per column,
+    ``solved`` the unique split the format's sums allow, ``template_order`` an unlabeled
+    row placed by the template's order and confirmed by every sum. It goes into the
+    record's ``cell_methods`` so an analyst can filter solved or OCR values.
+    """
 
     cells: list[Cell | None]
     issues: list[tuple[str, str]] = field(default_factory=list)
     page: int | None = None
+    method: str = "delimited"
 
 
 def parse_number(token: str) -> Number | None:

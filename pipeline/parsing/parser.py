@@ -60,6 +60,8 @@ def _empty_record(path: str, sha256: str | None, fmt: str, status: str) -> dict:
         "requests": {},
         "review_litigation": {},
         "derived": {},
+        # how and where each printed cell was read: "requests.granted.total" -> {"method": "grid", "page": 2}
+        "cell_methods": {},
         "table_pages": {},
         "checks": [],
         "issues": [],
@@ -71,12 +73,15 @@ def _issue(rec: dict, severity: str, code: str, where: str, detail: str) -> None
 
 
 def _fill(rec: dict, table: str, keys: list[str], cols_of, found: dict[str, RowValues],
-          not_printed: dict[str, str] | None = None) -> None:
+          not_printed: dict[str, str] | None = None, ocr: bool = False) -> None:
     """Write found rows into the record; every template cell is present, null when not given.
 
     ``not_printed``: rows the page does not have by design (a mixed 2019/2021 table), with why.
+    Each cell holding a value gets its provenance in ``cell_methods`` (method and page), one
+    shared dict per row: an OCR-read document's cells are all ``ocr``, whatever placed them.
     """
     out: dict[str, dict] = {}
+    methods = rec["cell_methods"]
     for key in keys:
         cols = cols_of(key)
         row = found.get(key)
@@ -90,8 +95,11 @@ def _fill(rec: dict, table: str, keys: list[str], cols_of, found: dict[str, RowV
         out[key] = {}
         for code, detail in row.issues:
             _issue(rec, "warning", code, f"{table}.{key}", detail)
+        placed = {"method": "ocr" if ocr else row.method, "page": row.page}
         for col, cell in zip(cols, row.cells, strict=True):
             out[key][col] = None if cell is None else cell.value
+            if cell is not None and cell.value is not None:
+                methods[f"{table}.{key}.{col}"] = placed
             if cell is None or cell.value is None:
                 how = f"printed as '{cell.raw}'" if cell is not None else "blank or lost in the source"
                 _issue(rec, "warning", "cell_missing", f"{table}.{key}.{col}", how)
@@ -117,6 +125,7 @@ def _derive(rec: dict) -> None:
                 return
         where = f"{table}.{row}.{k}"
         rec["derived"][where] = {"value": v, "from": how}
+        rec["cell_methods"][where] = {"method": "derived", "page": None}
         _issue(rec, "info", "derivable", where, f"missing; {how} gives {v} (kept null in the table)")
 
     for row, values in rec["requests"].items():
@@ -210,7 +219,7 @@ def parse_document(doc: Document) -> dict:
         rv = tables.review_from_text(text, s4, page_of)
 
     items = list(tpl.rows("article20", template))
-    _fill(rec, "article20", items, lambda k: tpl.columns("article20", template, k), a20)
+    _fill(rec, "article20", items, lambda k: tpl.columns("article20", template, k), a20, ocr=doc.ocr)
     not_printed = {}
     if group != template:
         shown = "、".join(f"requests.{k}" for k in tpl.OTHER_GROUP[group])
@@ -218,12 +227,13 @@ def parse_document(doc: Document) -> dict:
             f"the {template}-format table prints the {group} format's （六）其他处理 row(s) instead; "
             f"kept as printed under {shown}"))
     _fill(rec, "requests", list(tpl.record_request_rows(template, group)), lambda k: tpl.REQUEST_COLUMNS, req,
-          not_printed)
+          not_printed, doc.ocr)
     review_found: dict[str, RowValues] = {}
     if rv is not None:
         for gi, group in enumerate(tpl.REVIEW_GROUPS):
-            review_found[group] = RowValues(rv.cells[gi * 5 : gi * 5 + 5], rv.issues if gi == 0 else [], rv.page)
-    _fill(rec, "review_litigation", list(tpl.REVIEW_GROUPS), lambda k: tpl.REVIEW_RESULTS, review_found)
+            review_found[group] = RowValues(rv.cells[gi * 5 : gi * 5 + 5], rv.issues if gi == 0 else [], rv.page,
+                                            rv.method)
+    _fill(rec, "review_litigation", list(tpl.REVIEW_GROUPS), lambda k: tpl.REVIEW_RESULTS, review_found, ocr=doc.ocr)
     for table, found in (("article20", a20), ("requests", req), ("review_litigation", review_found)):
         pages = sorted({r.page for r in found.values() if r.page is not None})
         if pages:

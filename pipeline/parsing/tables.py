@@ -95,7 +95,7 @@ def requests_from_grid(rows: list[GridRow], template: str, keys: tuple[str, ...]
         for k in range(i, len(keys)):
             if request_row_pattern(keys[k]).search(lab):
                 vals, issues = _fit(r.cells, len(tpl.REQUEST_COLUMNS))
-                found[keys[k]] = RowValues(vals, issues, r.page)
+                found[keys[k]] = RowValues(vals, issues, r.page, "grid")
                 i = k + 1
                 break
     return found
@@ -116,7 +116,7 @@ def article20_from_grid(rows: list[GridRow], template: str) -> dict[str, RowValu
                 while len(cells) > n and cells[-1] == "":
                     cells = cells[:-1]
                 vals, issues = assign(cells, n)
-                found[item] = RowValues(vals, issues, r.page)
+                found[item] = RowValues(vals, issues, r.page, "grid")
                 break
     return found
 
@@ -125,7 +125,7 @@ def review_from_grid(rows: list[GridRow]) -> RowValues | None:
     for r in rows:
         if not r.label and len(r.cells) >= 15 and any(isinstance(c, Cell) for c in r.cells):
             vals, issues = _fit(r.cells, 15)
-            return RowValues(vals, issues, r.page)
+            return RowValues(vals, issues, r.page, "grid")
     return None
 
 
@@ -216,7 +216,7 @@ def _resolve_by_columns(found: dict[str, RowValues], pending: dict[str, list[lis
         if len(options) == 1:
             vals = next(iter(options))
             found[k] = RowValues([Cell(v, str(v)) for v in vals], [
-                ("recovered_from_sums", "digits ran together; the only split satisfying the row and column sums")], page)
+                ("recovered_from_sums", "digits ran together; the only split satisfying the row and column sums")], page, "solved")
         else:
             found[k] = RowValues([None] * 7, [(
                 "ambiguous_split",
@@ -247,7 +247,7 @@ def requests_from_text(text: str, span: Span, template: str, page_of,
         runs = _run_together(cells, 1, n) if n == 7 else None
         if runs is not None and len(runs) == 1:
             found[key] = RowValues([Cell(v, str(v)) for v in runs[0]], [
-                ("recovered_from_sums", "digits ran together; the only split whose total equals its parts")], page_of(at))
+                ("recovered_from_sums", "digits ran together; the only split whose total equals its parts")], page_of(at), "solved")
             continue
         if runs:
             pending[key] = runs
@@ -278,7 +278,8 @@ def _pool_if_drifted(found: dict[str, RowValues], segs: dict[str, SegmentCells],
     if len(pool) == n * len(segs) and all(isinstance(c, Cell) for c in pool):
         for i, key in enumerate(segs):
             found[key] = RowValues(list(pool[i * n : (i + 1) * n]), [  # type: ignore[arg-type]
-                ("cells_pooled", "labels and values drifted apart; values dealt out in row order")], found[key].page)
+                ("cells_pooled", "labels and values drifted apart; values dealt out in row order")], found[key].page,
+                "template_order")
     elif empty_rows * 2 >= len(segs):
         for key in segs:
             found[key] = RowValues([None] * n, [(
@@ -337,7 +338,8 @@ def review_from_text(text: str, span: Span, page_of) -> RowValues | None:
     if runs is not None:
         if len(runs) == 1:
             return RowValues([Cell(v, str(v)) for v in runs[0]], [
-                ("recovered_from_sums", "digits ran together; the only split whose totals equal their parts")], page_of(last.end()))
+                ("recovered_from_sums", "digits ran together; the only split whose totals equal their parts")], page_of(last.end()),
+                "solved")
         return RowValues([None] * 15, [("ambiguous_split", f"digits ran together; {len(runs)} splits fit: not read")], page_of(last.end()))
     if len(values) == 15:
         return RowValues(list(values), [], page_of(last.end()))
