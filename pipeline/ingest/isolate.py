@@ -188,7 +188,7 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def _warm_up() -> None:
-    """Import what the readers need (parser, PyMuPDF, OpenCV, the cpca gazetteer), so a worker need not.
+    """Import what the readers need (parser, PyMuPDF, OpenCV, the gazetteers), so a worker need not.
 
     Done in the parent before the pool forks, then each worker starts with them loaded and
     its memory budget (``_init_worker``) is not spent on mapping libraries. The OCR engine
@@ -199,9 +199,9 @@ def _warm_up() -> None:
     import pipeline.parsing.parser  # noqa: F401
     import pipeline.readers.ocr  # noqa: F401  (OpenCV, NumPy)
     import pipeline.readers.pdf  # noqa: F401  (PyMuPDF, without its layout model)
-    from pipeline.parsing import metadata
+    from pipeline.agencies import places
 
-    metadata.region("北京市人民政府", None)  # loads the gazetteer (pandas), cached for good
+    places.warm_up()  # the division and town lists, read once and cached for good
 
 
 def _init_worker(memory_mb: int) -> None:

@@ -1,127 +1,400 @@
-"""Who reported, for which year, when: the report's metadata, from its title and signature.
+"""Who reported, for which year, when: the report's metadata — what the document says, or null.
 
-The signature (落款) names the issuing body most formally and dates the report, so it is
-preferred; the title is the fallback (some titles lost the agency, some signatures are
-cut off). Nothing is invented: what the text does not give stays null.
+Real pages put a lot around a report: page chrome and breadcrumbs before the title, the
+site's 发布机构/发布日期 (the publisher, often another office, and the web date), spam in
+mirrors, statistics periods full of dates. Each field therefore has its own sources, in
+order, and nothing else:
+
+- **agency**: the title; the signature; the report's own sentences — "现公布XX2024年…年度报告",
+  "本报告由XX编制", "XX编制…报告", the contact line "请与XX联系", "XX认真贯彻…". Every
+  candidate must read as an organisation's name (pipeline.agencies.names); an office
+  compiling or answering for its government stands for that government.
+- **year**: the title, then the statistics period ("统计期限自2024年1月1日…"), then the
+  opening of section 一.
+- **published_on**: the signature date — a date standing alone (or after the signing body)
+  on one of the last lines. Never the statistics period, never the page's 发布日期, never a
+  date inside a sentence; a month without a day is no date.
+- **template**: the table headers decide (pipeline.parsing.parser.detect_template); without
+  tables the national rule by year (reports on 2019–2020: the 2019 format, on 2021 and
+  later: the 2021 format, earlier: an old format, null), and without a year the notice cited.
+- **active_disclosure**: one exact total stated as the proactively disclosed items, and its
+  categories only when a 其中 list of figures follows it.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 
-from pipeline.parsing.normalize import compact
+from pipeline.agencies.names import body_of_office, is_org_name
+from pipeline.parsing.normalize import compact, normalize
 
-_DATE = re.compile(r"(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年?\s*度?")
-_ORG_SUFFIX = re.compile(
-    r"(人民政府|政府|办事处|委员会|管委会|局|办公室|办公厅|厅|院|中心|所|站|署|部|会|室|处|队|馆|街道|镇|乡|委|公司|集团)$"
+_REPORT_TITLE = re.compile(r"信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)(?:[(（][^()（）]{0,12}[)）])?$")
+_TITLE_LABEL = re.compile(r"^(?:标题|题目|文章标题|名称|主题)[:：]")
+_YEAR = re.compile(r"((?:19|20)\d{2})年度?")
+_NOTICE = re.compile(r"(?:通知|意见|办法|方案|解读|答记者问|新闻|会议|培训|目录|列表)$")
+
+
+@dataclass
+class Title:
+    """The report's title line (compacted) with the agency and year it names."""
+
+    text: str
+    agency: str | None
+    year: int | None
+    line: int | None = None
+
+
+def _title_parts(flat: str) -> tuple[str | None, int | None]:
+    """Agency and year of a title ('米易县丙谷镇2024年度政府信息公开工作年度报告',
+    '2024年上海市科委政府信息公开工作年度报告', '河包镇政府信息公开工作年度报告')."""
+    body = re.sub(r"(?:政府)?信息公开.*$", "", flat)
+    m = _YEAR.search(body)
+    year = int(m.group(1)) if m else None
+    if m is None:
+        name = body
+    elif m.start() == 0:
+        name = body[m.end():]
+    else:
+        name = body[: m.start()]
+    name = name.strip("《》“”\"'")
+    name = re.sub(r"(?:关于|的)$", "", name)
+    return (name if is_org_name(name) else None), year
+
+
+def find_title(lines: list[str], page_title: str | None = None, limit: int = 30) -> Title | None:
+    """The first line (or two lines joined: titles break) among the opening lines that reads
+    as a report's title; else the page's own title when it does."""
+    head = [compact(_TITLE_LABEL.sub("", ln.strip())) for ln in lines[:limit]]
+    for i, ln in enumerate(head):
+        for cand in (ln, head[i - 1] + ln if i else None):
+            if cand and len(cand) <= 60 and _REPORT_TITLE.search(cand):
+                agency, year = _title_parts(cand)
+                if agency is None and cand is ln and i:
+                    joined_agency, joined_year = _title_parts(head[i - 1] + ln)
+                    if joined_agency:
+                        return Title(head[i - 1] + ln, joined_agency, joined_year or year, i)
+                return Title(cand, agency, year, i)
+        # a title followed on the same line by the report's first sentence (flattened pages)
+        m = re.match(r"^(.{4,60}?信息公开(?:工作)?(?:年度)?报告)(?=根据|按照|依据|本报告|为)", ln)
+        if m:
+            agency, year = _title_parts(m.group(1))
+            return Title(m.group(1), agency, year, i)
+    if page_title:
+        for part in re.split(r"[_|｜\-—]+", normalize(page_title)):
+            flat = compact(part)
+            if _REPORT_TITLE.search(flat) and len(flat) <= 60:
+                agency, year = _title_parts(flat)
+                return Title(flat, agency, year, None)
+    return None
+
+
+def is_notice_title(line: str) -> bool:
+    """A title that announces something else: a notice, an opinion, a news item, a list."""
+    return bool(_NOTICE.search(compact(line)))
+
+
+# ------------------------------------------------------------------ agency from sentences -----
+
+_ORG = r"([\u4e00-\u9fff]{2,40}?)"
+_SENTENCE_SOURCES: tuple[tuple[str, re.Pattern[str], bool], ...] = (
+    ("published_sentence",
+     re.compile(r"现(?:特|将)?(?:向社会)?(?:公布|发布|印发|公开)(?:(?:19|20)\d{2}年度?)?" + _ORG
+                + r"(?:(?:19|20)\d{2}年度?)(?:政府)?信息公开"), False),
+    ("compiled_by", re.compile(r"由" + _ORG + r"(?=根据|按照|依据|依照|结合|汇总|负责|编制|编写|起草|制作|牵头)"), True),
+    ("compiles", re.compile(r"(?:^|[,，。;；:：\n])" + _ORG + r"(?:编制|编写|起草)(?:了|完成)?(?:本|(?:19|20)\d{2})"), True),
+    ("contact", re.compile(r"(?:请|可|直接)?(?:与|同|向)" + _ORG + r"(?:联系|咨询)"), True),
+    ("narrative",
+     re.compile(r"(?:^|[,，。;；\n])" + _ORG
+                + r"(?=认真|坚持|深入|严格|全面|积极|紧紧|持续|进一步|始终|切实|不断|高度重视|紧密|扎实)"), False),
 )
-_TOWN = re.compile(r"(?:县|区|市|旗)([\u4e00-\u9fff]{1,10}?(?:镇|乡|街道|苏木))(?=人民政府|政府|办事处|街道办事处|党委|$)")
 
 
-def signature(text: str) -> tuple[str | None, str | None, int | None]:
-    """(agency, ISO date, offset) from the signature block: the last date not marked 印发."""
-    best = None
-    for m in _DATE.finditer(text):
-        tail = text[m.end() : m.end() + 6]
-        if "印发" in tail or "发布" in tail:
-            continue
-        best = m
-    if best is None:
-        return None, None, None
+def agency_from_sentences(text: str) -> tuple[str | None, str | None]:
+    """(agency, how) from the report's own sentences, in the order of the sources above.
+
+    Only the opening of the report is read (the preface and section 一): later sentences name
+    other bodies (上级, 兄弟单位) far more often than the report's own.
+    """
+    head = text[:3000]
+    for how, pattern, office in _SENTENCE_SOURCES:
+        for m in pattern.finditer(head):
+            name = m.group(1)
+            # the clause may open with words before the name: take the longest valid tail
+            for k in range(0, max(1, len(name) - 2)):
+                cand = body_of_office(name[k:]) if office else name[k:]
+                if is_org_name(cand):
+                    return cand, how
+    return None, None
+
+
+# ------------------------------------------------------------------ dates ------------------------
+
+_DIGIT = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DATE_ARABIC = r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+_DATE_HAN = r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日"
+_CLOSING = re.compile(rf"^(?P<org>[\u4e00-\u9fff]{{2,40}})?\s*(?:{_DATE_ARABIC}|{_DATE_HAN})$")
+_TAIL = re.compile(rf"[。\s](?P<org>[\u4e00-\u9fff]{{2,40}})?\s*(?:{_DATE_ARABIC}|{_DATE_HAN})\s*$")
+
+
+def _han_number(s: str) -> int:
+    if s.startswith("十"):
+        return 10 + (_DIGIT.get(s[1:], 0) if len(s) > 1 else 0)
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return _DIGIT[tens] * 10 + (_DIGIT[ones] if ones else 0)
+    return _DIGIT[s]
+
+
+def _iso(m: re.Match[str]) -> str | None:
+    g = m.groups()
     try:
-        iso = date(int(best.group(1)), int(best.group(2)), int(best.group(3))).isoformat()
-    except ValueError:
-        iso = None
-    agency = None
-    head = text[: best.start()]
-    same_line = head[head.rfind("\n") + 1 :].strip()
-    lines = [ln.strip(" \t*#") for ln in head.split("\n")]
-    candidates = ([same_line] if same_line else []) + [ln for ln in reversed(lines) if ln][:2]
-    for cand in candidates:
-        c = compact(cand)
-        if 2 < len(c) <= 40 and _ORG_SUFFIX.search(c) and not re.search(r"[,。;:!?]", c):
-            agency = c
+        if g[1]:
+            return date(int(g[1]), int(g[2]), int(g[3])).isoformat()
+        y = int("".join(str(_DIGIT[c]) for c in g[4]))
+        return date(y, _han_number(g[5]), _han_number(g[6])).isoformat()
+    except (ValueError, KeyError):
+        return None
+
+
+@dataclass
+class Signature:
+    agency: str | None = None
+    published_on: str | None = None
+
+
+def signature(lines: list[str]) -> Signature:
+    """The signing body and date: a date alone (or after the body) on one of the last lines.
+
+    Lines after it may only be short remarks (页码, "(此件公开发布)"), never a sentence: a
+    date followed by more report is a date inside the report, not its signature.
+    """
+    body = [ln.strip() for ln in lines if ln.strip()]
+    for back in range(1, min(4, len(body)) + 1):
+        ln = compact(body[-back])
+        after = body[len(body) - back + 1 :]
+        if any(len(a) > 30 or a.rstrip().endswith("。") for a in after):
             break
-    return agency, iso, best.start()
+        m = _CLOSING.match(ln)
+        if m is None and back == 1 and len(ln) > 40:
+            m = _TAIL.search(ln)  # a flattened page: the whole report on one line
+        if m is None:
+            continue
+        iso = _iso(m)
+        org = m.group("org")
+        if not org and len(body) > back:
+            prev = compact(body[-back - 1])
+            org = prev if len(prev) <= 40 else None
+        agency = org if org and is_org_name(org) else None
+        return Signature(agency, iso)
+    return Signature()
 
 
-def title_block(text: str, s1_start: int | None) -> str:
-    end = s1_start if s1_start is not None else min(len(text), 400)
-    return text[:end]
+# ------------------------------------------------------------------ year -------------------------
+
+_PERIOD = re.compile(
+    r"(?:统计|数据)[^。]{0,12}?(?:期限|时限|时间|周期|区间|范围|期间)[^。\d]{0,8}?(?:(?:19|20)\d{2}年)?"
+    r"[^。\d]{0,4}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"
+)
+_PERIOD_LOOSE = re.compile(r"(?:自|从)\s*((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|到)")
+_YEAR_OPENING = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)(?!\s*(?:修订|修正|印发|发布|第))")
+_YEAR_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*(?:年度?)?\s*$")
 
 
-def title_agency_and_year(title: str) -> tuple[str | None, int | None]:
-    """Agency and year from the title ('米易县丙谷镇2024年度政府信息公开工作年度报告')."""
-    flat = compact(title)
-    m = re.search(r"(.*?)(?:关于)?(20\d{2})\s*年\s*度?.{0,12}?(?:政府)?信息公开", flat)
-    if not m:
-        m2 = re.search(r"(20\d{2})", flat)
-        return None, int(m2.group(1)) if m2 else None
-    agency = m.group(1).strip("《》“”\"'")
-    agency = re.sub(r"^.*?(?:[。!?]|\))", "", agency) if len(agency) > 40 else agency
-    return (agency or None), int(m.group(2))
-
-
-@cache
-def _resolve(name: str) -> tuple[str | None, str | None, str | None]:
-    """Province, city, county of a place name, from the cpca gazetteer."""
-    import cpca
-
-    df = cpca.transform([name])
-    row = df.iloc[0]
-
-    def val(col: str) -> str | None:
-        v = row.get(col)
-        return v if isinstance(v, str) and v else None
-
-    return val("省"), val("市"), val("区")
-
-
-def region(agency: str | None, title_agency: str | None) -> dict[str, str | None]:
-    names = [n for n in (agency, title_agency) if n]
-    out: dict[str, str | None] = {"province": None, "city": None, "county": None, "town": None}
-    for n in names:
-        province, city, county = _resolve(n)
-        out["province"] = out["province"] or province
-        out["city"] = out["city"] or city
-        out["county"] = out["county"] or county
-        if out["town"] is None:
-            m = _TOWN.search(n)
+def year_from_text(text: str, s1: tuple[int, int] | None, signed: str | None = None) -> tuple[int | None, str | None]:
+    """The year a report covers when its title does not say: the statistics period, a year
+    standing alone above section 一 (what is left of a title), then the first year section
+    一 names ("2023年,东街街道…") — never one after the signature's year."""
+    head = text[:4000]
+    for pattern in (_PERIOD, _PERIOD_LOOSE):
+        m = pattern.search(head)
+        if m:
+            return int(m.group(1)), "statistics_period"
+    if s1:
+        for ln in text[: s1[0]].split("\n")[-12:]:
+            m = _YEAR_LINE.match(ln)
             if m:
-                out["town"] = m.group(1)
+                return int(m.group(1)), "title_remnant"
+        m = _YEAR_OPENING.search(text, s1[0], min(s1[1], s1[0] + 600))
+        if m and (signed is None or int(m.group(1)) <= int(signed[:4])):
+            return int(m.group(1)), "section_one"
+    return None, None
+
+
+# ------------------------------------------------------------------ template ---------------------
+
+_NOTICE_2021 = re.compile(r"〔\s*2021\s*〕\s*30\s*号|\[\s*2021\s*\]\s*30\s*号|年度报告格式")
+_NOTICE_2019 = re.compile(r"〔\s*2019\s*〕\s*60\s*号|\[\s*2019\s*\]\s*60\s*号|关于政府信息公开工作年度报告有关事项的通知")
+
+
+def template_without_tables(year: int | None, text: str) -> tuple[str | None, str]:
+    """The format a report without readable table headers uses: the national rule by year,
+    else the notice it cites. Old formats (before the 2019 report) have no template."""
+    if year is not None:
+        if year >= 2021:
+            return "2021", f"a report on {year} uses the 2021 format"
+        if year >= 2019:
+            return "2019", f"a report on {year} uses the 2019 format"
+        return None, f"a report on {year} predates the national formats"
+    head = compact(text[:3000])
+    if _NOTICE_2021.search(head):
+        return "2021", "cites the 2021 notice (国办公开办函〔2021〕30号)"
+    if _NOTICE_2019.search(head):
+        return "2019", "cites the 2019 notice (国办公开办函〔2019〕60号)"
+    return None, "no table headers, year or notice"
+
+
+# ------------------------------------------------------------------ active disclosure ------------
+
+_ACTIVE_TOTAL = re.compile(
+    r"(?:主动(?:发布)?(?:公开|发布|公布)[^,，。;；\d]{0,12}?信息|(?:公开|发布|公布)政府信息)"
+    r"(?:共计|共|总计|合计|累计)?[:：]?\s*(\d+)\s*(余|多)?\s*(条|件)"
+)
+_CATEGORY = re.compile(r"^(?P<name>[^\d]{2,30}?)(?:共|计)?(?P<n>\d+)(?P<approx>余|多)?(?:条|件)$")
+_FIGURE = re.compile(r"\d+(?:余|多)?[条件]")
+_CATEGORY_PREFIX = re.compile(r"^(?:其中|包括|包含|共计|共|[:：,，(（])+")
+
+
+@dataclass
+class ActiveDisclosure:
+    total: int | None = None
+    by_category: dict[str, int | None] = field(default_factory=dict)
+    issues: list[tuple[str, str]] = field(default_factory=list)
+
+
+_FIRST_TABLE = re.compile(r"第\s*二\s*十\s*条\s*第|信\s*息\s*内\s*容")
+
+
+def narrative_end(text: str, s1: tuple[int, int]) -> int:
+    """Where section 一's narrative ends: at the first table of section 二 when that comes later
+    than the next heading found (a flattened page whose preface lists the parts by name makes
+    the heading finder stop inside the preface)."""
+    m = _FIRST_TABLE.search(text, s1[0])
+    return max(s1[1], m.start()) if m and s1[1] - s1[0] < 200 else s1[1]
+
+
+def active_disclosure(section1: str) -> ActiveDisclosure:
+    """The proactive disclosure total and, when a 其中 list follows it, its categories.
+
+    Several different figures stated as totals (one per channel: 网站…条, 微信…条) give no
+    total; "80余条" is not an exact figure.
+    """
+    out = ActiveDisclosure()
+    text = re.sub(r"\s+", "", section1)
+    totals: list[tuple[int, dict[str, int | None]]] = []
+    approximate: list[dict[str, int | None]] = []
+    skip_to = 0
+    for m in _ACTIVE_TOTAL.finditer(text):
+        if m.start() < skip_to:
+            continue  # a figure inside the 其中 list of the total before it
+        cats, skip_to = _categories(text, m.end())
+        if m.group(2):
+            out.issues.append(("approximate_total", f"active disclosure printed as '{m.group(0)}': not an exact figure"))
+            approximate.append(cats)
+            continue
+        totals.append((int(m.group(1)), cats))
+    values = {v for v, _ in totals}
+    if len(values) > 1:
+        out.issues.append(("ambiguous_total", f"several disclosure figures ({sorted(values)}): none is the total"))
+    if len(values) == 1:
+        out.total, out.by_category = totals[0]
+    elif not totals and len(approximate) == 1:
+        out.by_category = approximate[0]  # "50余条，其中工作动态37条…": the parts are exact
     return out
 
 
-_ACTIVE_TOTAL = re.compile(r"主动公开[^,。;\d]{0,16}?(\d+)\s*(余|多)?\s*条")
-_CATEGORY = re.compile(r"([\u4e00-\u9fff]{2,16}?)\s*(\d+)\s*(余|多)?\s*条")
-_CATEGORY_PREFIX = re.compile(r"^(?:其中|包括|包含|含|有|发布|公开|共|为)+")
-
-
-def active_disclosure(section1: str) -> tuple[dict, list[tuple[str, str]]]:
-    """Proactive disclosure total and categories from section 一's narrative."""
-    issues: list[tuple[str, str]] = []
-    text = re.sub(r"\s+", "", section1)
-    m = _ACTIVE_TOTAL.search(text)
+def _categories(text: str, at: int) -> tuple[dict[str, int | None], int]:
+    """The 其中 list right after a total ("。其中,工作动态50条,通知公告9条…"), complete or nothing,
+    and where the list ends."""
+    m = re.compile(r"[,，。;；]?[(（]?其中(?:包括)?[:：,，]?").match(text, at)
     if not m:
-        return {"total": None, "by_category": {}}, issues
-    total = None if m.group(2) else int(m.group(1))
-    if m.group(2):
-        issues.append(("approximate_total", f"active disclosure total printed as '{m.group(0)}': not an exact figure"))
-    sentence_end = text.find("。", m.end())
-    rest = text[m.end() : sentence_end if sentence_end >= 0 else len(text)]
+        return {}, at
+    end = re.compile(r"[。)）]").search(text, m.end())
+    stop = end.start() if end else len(text)
     cats: dict[str, int | None] = {}
-    k = rest.find("其中")
-    if k >= 0:
-        for c in _CATEGORY.finditer(rest, k):
-            name = _CATEGORY_PREFIX.sub("", c.group(1))
-            if len(name) < 2:
+    body = text[m.end() : stop]
+    # items are separated by semicolons when each carries a description ("工作动态37条,涵盖…;
+    # 通知公告13条,包括…"), by commas otherwise; an item opens with its name and figure
+    items = re.split(r"[;；]", body) if re.search(r"[;；]", body) else re.split(r"[,，]", body)
+    for item in items:
+        head = re.split(r"[,，]", item)[0]
+        # "工作动态61条、通知公告11条": several items in one piece; "政策、规范性文件类信息68条": one
+        pieces = re.split(r"(?<=[条件])、", head) if len(_FIGURE.findall(head)) > 1 else [head]
+        for piece in pieces:
+            piece = _CATEGORY_PREFIX.sub("", piece)
+            if not piece:
                 continue
-            if c.group(3):
-                issues.append(("approximate_category", f"'{c.group(0)}' is not an exact figure"))
-                cats[name] = None
-            else:
-                cats[name] = int(c.group(2))
-    return {"total": total, "by_category": cats}, issues
+            c = _CATEGORY.match(piece)
+            if c is None:
+                return {}, stop  # a piece without a figure: the list is partial, so no breakdown
+            cats[c.group("name")] = None if c.group("approx") else int(c.group("n"))
+    return cats, stop
+
+
+# ------------------------------------------------------------------ all of it --------------------
+
+
+@dataclass
+class Metadata:
+    """Every metadata field of a report, with the notes saying where each came from."""
+
+    agency: str | None = None
+    year: int | None = None
+    published_on: str | None = None
+    region: dict[str, str | None] = field(default_factory=dict)
+    notes: list[tuple[str, str, str, str]] = field(default_factory=list)
+    """(severity, code, where, detail) for the record's issues."""
+
+
+_GOVERNMENT_SUFFIX = re.compile(r"人民政府|政府|街道办事处|办事处")
+
+
+def _bare_division(name: str) -> bool:
+    from pipeline.agencies.regions import gazetteer
+
+    return name in gazetteer().full_names
+
+
+def read_metadata(text: str, lines: list[str], title: Title | None, s1: tuple[int, int] | None) -> Metadata:
+    """Agency, year, signature date and region of a report (see the module's docstring)."""
+    from pipeline.agencies.places import resolve
+
+    out = Metadata()
+    sig = signature(lines)
+    said, how = agency_from_sentences(text)
+    agency = None
+    if title is not None and title.agency:
+        agency, source = title.agency, "title"
+    elif sig.agency:
+        agency, source = sig.agency, "signature"
+    elif said:
+        agency, source = said, how
+    else:
+        source = None
+    for fuller in (sig.agency, said):
+        if agency and fuller and fuller.startswith(agency) and _GOVERNMENT_SUFFIX.fullmatch(fuller[len(agency):]):
+            if _bare_division(agency) or not agency.endswith(("政府", "办事处")):
+                agency = fuller  # the title names the place or town (开远市, XX镇), the text its government
+                break
+    out.agency = agency
+    if agency is None:
+        out.notes.append(("warning", "agency_missing", "agency", "no title, signature or sentence names the agency"))
+    elif source != "title":
+        out.notes.append(("info", f"agency_from_{source}", "agency", f"agency read from the {source.replace('_', ' ')}"))
+
+    out.year = title.year if title is not None else None
+    if out.year is None:
+        out.year, where = year_from_text(text, s1, sig.published_on)
+        if out.year is not None:
+            out.notes.append(("info", f"year_from_{where}", "year", f"no year in a title; read from the {where.replace('_', ' ')}"))
+
+    if sig.published_on and out.year is not None and int(sig.published_on[:4]) <= out.year - 1:
+        out.notes.append(("warning", "signature_date_implausible", "published_on",
+                          f"{sig.published_on} is before the year the report covers ({out.year}); not kept"))
+    else:
+        out.published_on = sig.published_on
+
+    names = [n for n in (agency, title.agency if title else None, sig.agency, said) if n]
+    out.region = resolve(names, text[:4000]).as_dict() if names else resolve([], text[:4000]).as_dict()
+    return out

@@ -17,6 +17,7 @@ from pipeline.document import Document, UnreadableFile
 from pipeline.ingest.limits import Limits
 from pipeline.parsing import checks as chk
 from pipeline.parsing import metadata as meta
+from pipeline.parsing import status as report_status
 from pipeline.parsing import tables
 from pipeline.parsing.cells import RowValues
 from pipeline.parsing.labels import other_group_printed
@@ -54,6 +55,7 @@ def _empty_record(path: str, sha256: str | None, fmt: str, status: str) -> dict:
         "agency": None,
         "region": {"province": None, "city": None, "county": None, "town": None},
         "published_on": None,
+        "coverage": None,
         "active_disclosure": {"total": None, "by_category": {}},
         "article20": {},
         "units": {},
@@ -66,6 +68,14 @@ def _empty_record(path: str, sha256: str | None, fmt: str, status: str) -> dict:
         "checks": [],
         "issues": [],
     }
+
+
+def _not_a_report(rec: dict) -> None:
+    """Clear what was read of a document that turned out not to be a report (a blank template)."""
+    blank = _empty_record(rec["source"]["path"], rec["source"]["sha256"], rec["source"]["format"], "not_a_report")
+    for key in ("status", "template", "year", "agency", "region", "published_on", "coverage", "active_disclosure",
+                "article20", "units", "requests", "review_litigation", "derived", "table_pages"):
+        rec[key] = blank[key]
 
 
 def _issue(rec: dict, severity: str, code: str, where: str, detail: str) -> None:
@@ -159,49 +169,38 @@ def parse_document(doc: Document) -> dict:
         return doc.pages[max(0, bisect_right(starts, offset) - 1)].number
 
     s2, s3, s4 = secs.span("s2"), secs.span("s3"), secs.span("s4")
-    has_request_rows = bool(re.search(r"本\s*年\s*新\s*收", text)) and bool(re.search(r"上\s*年\s*结\s*转", text))
-    report_words = bool(re.search(r"信息公开.{0,6}年度?报告|年度报告", compact(text[:2000])))
-    sections_found = sum(secs.has(k) for k in ("s1", "s2", "s3", "s4", "s5", "s6"))
-    if not has_request_rows and sections_found < 3:
+    lines = text.split("\n")
+    title = meta.find_title(lines, (doc.meta or {}).get("title"))
+    kind = report_status.classify(lines, text, secs, title)
+    if not kind.is_report:
         rec["status"] = "not_a_report"
-        _issue(rec, "error", "not_a_report", "source",
-               f"{doc.path}: no statistical tables and {sections_found} of 6 section headings"
-               + (" (mentions an annual report)" if report_words else ""))
+        _issue(rec, "error", "not_a_report", "source", f"{doc.path}: not a report: {kind.reason}")
         return rec
 
-    template = detect_template(text, s2, s3)
-    rec["template"] = template
-    if template is None:
-        _issue(rec, "warning", "template_unknown", "template", "neither 2021 nor 2019 table headers found; read as 2021")
-        template = "2021"
-
-    # metadata
-    s1_start = secs.starts.get("s1", (None,))[0]
-    title = meta.title_block(text, s1_start)
-    title_agency, title_year = meta.title_agency_and_year(title)
-    sig_agency, published_on, _ = meta.signature(text)
-    rec["agency"] = sig_agency or title_agency
-    if sig_agency is None and title_agency:
-        _issue(rec, "info", "agency_from_title", "agency", "no signature block; agency taken from the title")
-    elif sig_agency and not title_agency:
-        _issue(rec, "info", "agency_from_signature", "agency", "title does not name the agency; taken from the signature")
-    if rec["agency"] is None:
-        _issue(rec, "warning", "agency_missing", "agency", "neither title nor signature names the agency")
-    year = title_year
-    if year is None:
-        s1 = secs.span("s1")
-        m = re.search(r"(20\d{2})\s*年", text[s1[0] : s1[1]]) if s1 else None
-        if m:
-            year = int(m.group(1))
-            _issue(rec, "info", "year_from_text", "year", "title gives no year; taken from section 一")
-    rec["year"] = year
-    rec["published_on"] = published_on
-    rec["region"] = meta.region(rec["agency"], title_agency)
+    # metadata: what the document says, or null (pipeline.parsing.metadata)
     s1 = secs.span("s1") or (0, secs.starts.get("s2", (len(text),))[0])
-    ad, ad_issues = meta.active_disclosure(text[s1[0] : s1[1]])
-    rec["active_disclosure"] = ad
-    for code, detail in ad_issues:
+    md = meta.read_metadata(text, lines, title, secs.span("s1"))
+    rec["agency"], rec["year"], rec["published_on"], rec["region"] = md.agency, md.year, md.published_on, md.region
+    for severity, code, where, detail in md.notes:
+        _issue(rec, severity, code, where, detail)
+    ad = meta.active_disclosure(text[s1[0] : meta.narrative_end(text, s1)])
+    rec["active_disclosure"] = {"total": ad.total, "by_category": ad.by_category}
+    for code, detail in ad.issues:
         _issue(rec, "warning", code, "active_disclosure", detail)
+
+    template = detect_template(text, s2, s3)
+    if template is None:
+        template, why = meta.template_without_tables(rec["year"], text)
+        _issue(rec, "info", "template_inferred", "template", f"no table headers to tell the format: {why}")
+    rec["template"] = template
+    printed = report_status.tables_printed(text)
+    ends = secs.has("s5") or secs.has("s6") or rec["published_on"] is not None
+    if template is None:  # a pre-2019 format: no template cells to read
+        rec["status"] = "ok" if ends and rec["year"] is not None else "incomplete"
+        if not ends:
+            _issue(rec, "warning", "incomplete", "source", "text stops before the end")
+        rec["coverage"] = None
+        return rec
 
     # tables: grids first (cell positions known), text otherwise
     grows = tables.grid_rows(doc.tables) if doc.tables else []
@@ -240,24 +239,24 @@ def parse_document(doc: Document) -> dict:
             rec["table_pages"][table] = pages[0] if len(pages) == 1 else pages
     _derive(rec)
 
-    # a text about reports (a notice with the blank template, a news item) is not a report
+    # a blank template (headings and table labels, no figure, no narrative) is not a report
     has_values = any(v is not None for t in ("article20", "requests", "review_litigation")
                      for row in rec[t].values() for v in row.values())
-    about = re.search(r"通知|意见|办法|方案|新闻|会议|培训|解读|转发|答记者问", compact(title))
-    if not has_values and (about or not (secs.has("s1") and (secs.has("s5") or secs.has("s6")))):
-        rec["status"] = "not_a_report"
-        _issue(rec, "error", "not_a_report", "source",
-               f"{doc.path}: no figures in any table" + (f" and the title reads as a '{about.group(0)}'" if about else
-                                            " and no report narrative"))
+    narrative = len(re.findall(r"[\u4e00-\u9fff]", text[s1[0] : s1[1]]))
+    if not has_values and narrative < 20 and rec["agency"] is None:
+        _not_a_report(rec)
+        _issue(rec, "error", "not_a_report", "source", f"{doc.path}: a blank template: no figure and no narrative")
         return rec
 
-    # status: a report whose end is missing, or whose tables are, is incomplete
-    missing_tables = [t for t, f in (("article20", a20), ("requests", req), ("review_litigation", review_found)) if not f]
-    ends = secs.has("s5") or secs.has("s6") or published_on is not None
+    # status: ok when the report is whole (its end and its three tables are there)
+    found = {"article20": a20, "requests": req, "review_litigation": review_found}
+    missing_tables = [t for t in found if not found[t] and not printed[t]]
     if missing_tables or not ends:
         rec["status"] = "incomplete"
-        _issue(rec, "warning", "incomplete", "source",
-               "text stops before the end" if not ends else f"tables not found: {', '.join(missing_tables)}")
+        why = "text stops before the end" if not ends else f"tables not found: {', '.join(missing_tables)}"
+        _issue(rec, "warning", "incomplete", "source", why)
+    printed_blank = sum(1 for i in rec["issues"] if i["code"] == "cell_missing" and i["detail"].startswith("printed as"))
+    rec["coverage"] = report_status.coverage(rec, printed_blank)
 
     rec["checks"] = (
         chk.request_checks(rec["requests"], template)

@@ -1,0 +1,72 @@
+"""Is this string the name of an organisation? The gate every agency candidate passes.
+
+Real pages put many strings where a name could be: breadcrumbs ("首页>政府信息公开>…正文
+示范区教育局"), sentence fragments ("文件要求,现特向社会公布"), spam injected into a mirror
+("bet36体育投注_…#办公厅"), generic references ("区政府", "我镇"). An agency is accepted only
+when the whole string reads as one organisation's name: Chinese characters only, ending in an
+organisation suffix, with a proper name before the suffix, and no navigation or sentence words.
+What fails stays null — a missing agency is honest, a plausible wrong one is not.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.agencies.regions import gazetteer
+
+_SUFFIX = re.compile(
+    r"(?:人民政府|政府|办公室|办公厅|厅|局|委员会|委|管委会|管理委员会|街道办事处|街道办|街道|办事处|镇|乡|苏木"
+    r"|综合实验区|实验区|新区|示范区|开发区|高新区|园区|中心|院|署|办)$"
+)
+ZONE = re.compile(r"(?:综合实验区|实验区|新区|示范区|开发区|高新区|园区)$")
+"""Special zones: not divisions of the gazetteer, but bodies that report like a county."""
+
+_CJK_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
+_NOT_A_NAME = re.compile(
+    r"首页|当前位置|位置|正文|栏目|网站|来源|浏览|分享|打印|字体|链接|下载|发布|公布|公开|报告|根据|按照|要求|关于|通知"
+    r"|认真|贯彻|坚持|领导下|重视|以下简称|简称"
+)
+"""Navigation, page and sentence words that no organisation's name contains (信息公开 is
+allowed only through the office names trimmed below, never in a reporting body's name)."""
+
+_GENERIC_START = re.compile(r"^(?:我|本|各|全|该|上级|省|市|区|县|州|旗|镇|乡|街道|其|此|有关)")
+"""A name starting here refers to a body without naming it (区政府, 我镇, 市科委, 各部门)."""
+
+_INTERNAL_OFFICE = re.compile(
+    r"^(?P<gov>.+?(?:人民政府|政府))(?:党政综合办公室|党政办公室|党政办|综合办公室|办公室|办公厅"
+    r"|(?:政府)?信息公开[\u4e00-\u9fff]*?办公室|政务公开[\u4e00-\u9fff]*?办公室)$"
+)
+_DIVISION_SUFFIX = re.compile(r"(?:省|市|县|区|州|旗|盟)$")
+
+
+def is_org_name(name: str | None) -> bool:
+    """Whether ``name`` (already compacted) reads as one organisation's full name."""
+    if not name or not (3 <= len(name) <= 30) or not _CJK_ONLY.match(name):
+        return False
+    if _NOT_A_NAME.search(name):
+        return False
+    if name in gazetteer().full_names and _DIVISION_SUFFIX.search(name):
+        return True  # a title naming the body by its place: 开远市2025年…报告
+    m = _SUFFIX.search(name)
+    if m is None:
+        return False
+    stem = name[: m.start()]
+    if len(stem) < 2 or _GENERIC_START.match(name) and not _starts_with_division(name):
+        return False
+    return True
+
+
+def _starts_with_division(name: str) -> bool:
+    g = gazetteer()
+    return any(name.startswith(n) for n in (name[:k] for k in range(2, min(len(name), g.longest) + 1))
+               if n in g.full_names)
+
+
+def body_of_office(name: str) -> str:
+    """The government an internal office works for: 两城镇人民政府党政办公室 → 两城镇人民政府.
+
+    A report compiled ("由…编制") or answered for ("请与…联系") by a government's own office is
+    that government's report; the office is not a reporting body of its own there.
+    """
+    m = _INTERNAL_OFFICE.match(name)
+    return m.group("gov") if m else name
