@@ -31,3 +31,37 @@ def test_compare_can_fail() -> None:
     score = compare(forged, truth)
     assert score.wrong == ["requests.new_received.total: want 21 got 9999"]
     assert score.invented == ["requests.other_overdue_correction.total: got 5"]
+
+
+@pytest.mark.parametrize(("item", "truth", "raw"), ITEMS, ids=[i[0] for i in ITEMS])
+def test_metadata_right_or_null(item: str, truth: dict, raw) -> None:
+    """Status is right, and every metadata field is the truth (or an accepted alternative) or
+    null: no wrong and no invented agency, region, date, year, template or disclosure total."""
+    record = parse_file(raw)
+    score = compare(record, truth)
+    assert record["status"] == truth["status"], f"{item}: status {record['status']}, truth {truth['status']}"
+    assert score.meta_wrong == [], f"{item}: {score.meta_wrong}"
+    assert score.meta_invented == [], f"{item}: {score.meta_invented}"
+    if record["status"] != "not_a_report" and record["template"] is not None:
+        assert 0.0 <= record["coverage"] <= 1.0
+
+
+def test_metadata_mostly_read() -> None:
+    """Across the real items at least 95% of the metadata fields the truth gives are read."""
+    total = right = 0
+    for _item, truth, raw in ITEMS:
+        score = compare(parse_file(raw), truth)
+        total += score.meta
+        right += score.meta_right
+    assert right >= 0.95 * total, f"metadata {right}/{total}"
+
+
+def test_metadata_compare_can_fail() -> None:
+    """The metadata comparison flags a wrong, an invented and a missing field."""
+    _, truth, _ = next(i for i in ITEMS if i[0] == "weishan-liangcheng-2020")
+    forged = {**truth, "agency": "微山县人民政府", "published_on": "2020-12-31",
+              "region": {**truth["region"], "town": None}}
+    score = compare(forged, truth)
+    assert score.meta_wrong == ["agency: want 两城镇人民政府 got 微山县人民政府"]
+    assert score.meta_invented == ["published_on: got 2020-12-31"]
+    assert score.meta_missing == ["region.town: want 两城镇"]

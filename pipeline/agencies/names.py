@@ -32,9 +32,11 @@ allowed only through the office names trimmed below, never in a reporting body's
 _GENERIC_START = re.compile(r"^(?:我|本|各|全|该|上级|省|市|区|县|州|旗|镇|乡|街道|其|此|有关)")
 """A name starting here refers to a body without naming it (区政府, 我镇, 市科委, 各部门)."""
 
-_INTERNAL_OFFICE = re.compile(
-    r"^(?P<gov>.+?(?:人民政府|政府))(?:党政综合办公室|党政办公室|党政办|综合办公室|办公室|办公厅"
-    r"|(?:政府)?信息公开[\u4e00-\u9fff]*?办公室|政务公开[\u4e00-\u9fff]*?办公室)$"
+_INTERNAL_OFFICE = (
+    # 南平市人民政府信息公开工作领导小组办公室, 两城镇人民政府党政办公室
+    re.compile(r"^(?P<gov>.+?人民政府)(?:[\u4e00-\u9fff]*?办公室|办公厅|党政办)$"),
+    # 唐村镇政府办公室 — but in XX政府信息公开…办公室 the 政府 belongs to 政府信息公开
+    re.compile(r"^(?P<gov>.+?政府)(?:党政综合办公室|党政办公室|党政办|综合办公室|办公室|办公厅)$"),
 )
 _DIVISION_SUFFIX = re.compile(r"(?:省|市|县|区|州|旗|盟)$")
 
@@ -68,5 +70,8 @@ def body_of_office(name: str) -> str:
     A report compiled ("由…编制") or answered for ("请与…联系") by a government's own office is
     that government's report; the office is not a reporting body of its own there.
     """
-    m = _INTERNAL_OFFICE.match(name)
-    return m.group("gov") if m else name
+    for pattern in _INTERNAL_OFFICE:
+        m = pattern.match(name)
+        if m:
+            return m.group("gov")
+    return name
