@@ -197,6 +197,27 @@ def test_coverage_view_is_used_when_present(warehouse: Path, tmp_path: Path) -> 
     assert not any("coverage" in n for n in result.notes)
 
 
+def test_incomplete_report_is_shown_as_such(warehouse: Path, tmp_path: Path) -> None:
+    """A town whose only report for a year is incomplete is "不全" in the grid, not "缺", and
+    the coverage view says so (has_report true, status 'incomplete')."""
+    copy = tmp_path / "xxgk.duckdb"
+    shutil.copyfile(warehouse, copy)
+    salian = agency_id(copy, "米易县撒莲镇人民政府")
+    with duckdb.connect(str(copy)) as con:
+        con.execute("UPDATE reports SET status = 'incomplete' WHERE agency_id = ? AND year = 2024", [salian])
+        row = con.execute(
+            "SELECT has_report, status FROM coverage WHERE agency_id = ? AND year = 2024", [salian]
+        ).fetchone()
+    assert row == (True, "incomplete")
+    out = tmp_path / "report.html"
+    build_report(copy, out)
+    doc = lxml_html.fromstring(out.read_text(encoding="utf-8"))
+    assert coverage_cell(doc, salian, 2024) == ("has incomplete", "不全")
+    assert coverage_cell(doc, salian, 2023) == ("missing", "缺")
+    row_missing = doc.xpath(f'//table[@class="coverage"]//tr[@data-agency-id="{salian}"]/td[@class="num"]')
+    assert row_missing[0].text_content().strip() == "1"
+
+
 def test_without_the_newer_views(warehouse: Path, tmp_path: Path) -> None:
     """An older warehouse (no coverage, no check_findings) still gives a full report, and the
     page says what it computed itself or skipped."""

@@ -365,3 +365,17 @@ def test_new_examples_have_answers_here() -> None:
     """Examples 06 and later answer the issue's questions; each has a non-trivial answer above."""
     names = {p.name for p in (SQL_DIR / "examples").glob("*.sql") if int(p.name[:2]) >= 6}
     assert names == set(VIEW_EXAMPLES)
+
+
+def test_coverage_counts_an_incomplete_report(tmp_path: Path) -> None:
+    """A town whose only report for a year is incomplete has a report that year: the coverage
+    view says has_report with status 'incomplete' and the report's table coverage; the record's
+    coverage reaches reports.coverage."""
+    ok = make_record(JIA, 2023, town="甲镇", new_received=3, granted=1, overrides={"coverage": 1.0})
+    partial = make_record(JIA, 2024, town="甲镇", new_received=3, granted=1,
+                          overrides={"status": "incomplete", "coverage": 0.25})
+    path = tmp_path / "xxgk.duckdb"
+    build(path, [ok, partial])
+    got = rows(path, f"SELECT year, has_report, status, report_coverage FROM coverage WHERE agency_name = '{JIA}'")
+    assert got == {(2023, True, "ok", 1.0), (2024, True, "incomplete", 0.25)}
+    assert rows(path, "SELECT status, coverage FROM reports WHERE year = 2024") == {("incomplete", 0.25)}

@@ -81,6 +81,9 @@ class CoverageRow:
     name: str
     cells: list[bool]
     """One per year of ``ReportData.years``: has a current report or not."""
+    incomplete: list[bool] = field(default_factory=list)
+    """One per year: the current report is ``incomplete`` (tables lost, copy cut short). It still
+    counts as a report: such a town is not missing for that year."""
 
     @property
     def missing(self) -> int:
@@ -367,11 +370,14 @@ def _coverage(
     (it may know agencies that never published); else every agency of ``agencies`` against
     every year, from ``reports``."""
     have: set[tuple[str, int]]
+    partial: set[tuple[str, int]] = set()
     if "coverage" in rels and {"agency_id", "year", "has_report"} <= rels["coverage"]:
         source = "coverage 视图"
+        status = "c.status" if "status" in rels["coverage"] else "NULL"
         rows = con.execute(
-            """
-            SELECT c.agency_id, coalesce(a.name, c.agency_id), coalesce(a.county, ?), c.year, c.has_report
+            f"""
+            SELECT c.agency_id, coalesce(a.name, c.agency_id), coalesce(a.county, ?), c.year, c.has_report,
+                   {status}
             FROM coverage AS c LEFT JOIN agencies AS a USING (agency_id)
             WHERE c.year IS NOT NULL
             """,
@@ -379,6 +385,7 @@ def _coverage(
         ).fetchall()
         agencies = {r[0]: (r[1], r[2]) for r in rows}
         have = {(r[0], int(r[3])) for r in rows if r[4]}
+        partial = {(r[0], int(r[3])) for r in rows if r[4] and r[5] == "incomplete"}
     else:
         source = "reports 与 agencies（仓库尚无 coverage 视图）"
         if "coverage" in rels:
@@ -396,15 +403,18 @@ def _coverage(
                 [UNKNOWN_COUNTY],
             ).fetchall()
         }
-        have = {
-            (r[0], int(r[1]))
-            for r in con.execute(
-                "SELECT DISTINCT agency_id, year FROM reports WHERE is_current AND year IS NOT NULL"
-            ).fetchall()
-        }
+        current = con.execute(
+            "SELECT DISTINCT agency_id, year, "
+            + ("status" if "status" in rels.get("reports", set()) else "NULL")
+            + " FROM reports WHERE is_current AND year IS NOT NULL"
+        ).fetchall()
+        have = {(r[0], int(r[1])) for r in current}
+        partial = {(r[0], int(r[1])) for r in current if r[2] == "incomplete"}
     by_county: dict[str, list[CoverageRow]] = defaultdict(list)
     for agency_id, (name, county) in agencies.items():
-        by_county[county].append(CoverageRow(agency_id, name, [(agency_id, y) in have for y in years]))
+        by_county[county].append(CoverageRow(
+            agency_id, name, [(agency_id, y) in have for y in years], [(agency_id, y) in partial for y in years]
+        ))
     counties = sorted(by_county, key=lambda c: (c == UNKNOWN_COUNTY, c))
     return [CoverageCounty(c, sorted(by_county[c], key=lambda r: r.name)) for c in counties], source
 

@@ -37,7 +37,7 @@ _S, _I, _F, _B = pl.String, pl.Int64, pl.Float64, pl.Boolean
 FRAME_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "agencies": AGENCIES_SCHEMA,
     "reports": {"report_id": _S, "agency_id": _S, "agency_name": _S, "year": _I, "template": _S,
-                "published_on": pl.Date, "status": _S, "source_path": _S, "sha256": _S,
+                "published_on": pl.Date, "status": _S, "coverage": _F, "source_path": _S, "sha256": _S,
                 "source_format": _S, "source_size": _I, "parser_version": _S, "is_current": _B,
                 "page_article20": _I, "page_requests": _I, "page_review_litigation": _I,
                 "n_issues": _I, "n_checks_failed": _I, "province": _S, "city": _S, "county": _S,
@@ -148,7 +148,8 @@ class _Builder:
                        _str(item.get("detail")))  # fmt: skip
         self.rows["reports"].add(
             report_id=rid, agency_id=aid, agency_name=_str(record.get("agency")), year=year, template=tpl,
-            published_on=published_on, status=_str(record.get("status")), source_path=_str(source.get("path")),
+            published_on=published_on, status=_str(record.get("status")),
+            coverage=self._share(rid, "coverage", record.get("coverage")), source_path=_str(source.get("path")),
             sha256=_str(source.get("sha256")), source_format=_str(source.get("format")),
             source_size=self._int(rid, "source.size", source.get("size")),
             parser_version=_str(record.get("parser_version")),
@@ -174,6 +175,20 @@ class _Builder:
         except CellError as err:
             self.issue(rid, FATAL, "value_unreadable", where, str(err))
             return None, None
+
+    def _share(self, rid: str, where: str, value: object) -> float | None:
+        """A share between 0 and 1 (the record's ``coverage``); anything else is a warning and null:
+        it describes the reading, it is not a printed figure worth quarantining a report for."""
+        try:
+            number, _unit = to_number(value)
+        except CellError as err:
+            self.issue(rid, "warning", "value_unreadable", where, str(err))
+            return None
+        if number is None or not 0.0 <= float(number) <= 1.0:
+            if number is not None:
+                self.issue(rid, "warning", "value_unreadable", where, f"{number!r} is not a share between 0 and 1")
+            return None
+        return float(number)
 
     def _page(self, rid: str, table: str, value: object) -> int | None:
         """The page a table starts on; a table spanning pages is given as a list of pages.

@@ -58,6 +58,8 @@ class Reports(pa.DataFrameModel):
     template: str = pa.Field(nullable=True, isin=list(template.TEMPLATES))
     published_on: pl.Date = pa.Field(nullable=True)
     status: str = pa.Field(isin=list(REPORT_STATUSES))
+    coverage: pl.Float64 = pa.Field(nullable=True, in_range={"min_value": 0.0, "max_value": 1.0})
+    """Share of the template's cells read (a number or a printed blank); null without a template."""
     source_path: str = pa.Field(str_length={"min_value": 1})
     sha256: str = pa.Field(str_matches=HEX64)
     source_format: str = pa.Field(nullable=True)
@@ -77,10 +79,11 @@ class Reports(pa.DataFrameModel):
     """Filled at publishing from the raw file's stat (the record does not carry it)."""
     version: pl.Int64 = pa.Field(nullable=True, ge=1)
 
-    @pa.dataframe_check(error="status 'ok' requires a year and a template")
+    @pa.dataframe_check(error="status 'ok' requires a year and a template (none only for a pre-2019 format)")
     def ok_has_year_and_template(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
-            (pl.col("status") != "ok") | (pl.col("year").is_not_null() & pl.col("template").is_not_null())
+            (pl.col("status") != "ok")
+            | (pl.col("year").is_not_null() & (pl.col("template").is_not_null() | (pl.col("year") < 2019)))
         )
 
     class Config:

@@ -50,7 +50,7 @@ _REPORT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("year", "r.year", "报告所涉年度"),
     ("template", "r.template", "表格格式：2021 或 2019；另一格式独有的列为空"),
     ("is_current", "r.is_current", "是否为该机关该年度应使用的报告（同年多版本时只有一份为真）"),
-    ("status", "r.status", "解析状态：ok 完整 / incomplete 部分内容缺失"),
+    ("status", "r.status", "解析状态：ok 完整 / incomplete 不完整（表格缺失或文本中断；元数据与叙述数字照常读取）"),
     ("source_path", "r.source_path", "源文件路径"),
 )
 

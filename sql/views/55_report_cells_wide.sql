@@ -399,7 +399,7 @@ COMMENT ON COLUMN report_cells_wide.town IS '所在乡镇（街道），未知�
 COMMENT ON COLUMN report_cells_wide.year IS '报告所涉年度';
 COMMENT ON COLUMN report_cells_wide.template IS '表格格式：2021 或 2019；另一格式独有的列为空';
 COMMENT ON COLUMN report_cells_wide.is_current IS '是否为该机关该年度应使用的报告（同年多版本时只有一份为真）';
-COMMENT ON COLUMN report_cells_wide.status IS '解析状态：ok 完整 / incomplete 部分内容缺失';
+COMMENT ON COLUMN report_cells_wide.status IS '解析状态：ok 完整 / incomplete 不完整（表格缺失或文本中断；元数据与叙述数字照常读取）';
 COMMENT ON COLUMN report_cells_wide.source_path IS '源文件路径';
 COMMENT ON COLUMN report_cells_wide.req_new_received_natural_person IS '一、本年新收政府信息公开申请数量｜自然人';
 COMMENT ON COLUMN report_cells_wide.req_new_received_commercial IS '一、本年新收政府信息公开申请数量｜法人或其他组织 商业企业';
