@@ -29,8 +29,18 @@ _NOT_A_NAME = re.compile(
 """Navigation, page and sentence words that no organisation's name contains (信息公开 is
 allowed only through the office names trimmed below, never in a reporting body's name)."""
 
-_GENERIC_START = re.compile(r"^(?:我|本|各|全|该|上级|省|市|区|县|州|旗|镇|乡|街道|其|此|有关)")
-"""A name starting here refers to a body without naming it (区政府, 我镇, 市科委, 各部门)."""
+_GENERIC_START = re.compile(r"^(?:我|本|各|全|该|上级|其|此|有关)")
+_LEVEL_START = re.compile(r"^(?:省|市|区|县|州|旗|镇|乡|街道)(?P<rest>.*)$")
+_PLACE_MARK = re.compile(r"镇|乡|街道|村|县|区|市|州|旗|苏木")
+
+
+def _generic(name: str) -> bool:
+    """A reference to a body without its name: 我镇, 各部门, 区政府, 市科委, 县人民政府办公室 —
+    but not a place whose own name starts with a level word (镇圩瑶族乡, 市中街道)."""
+    if _GENERIC_START.match(name):
+        return True
+    m = _LEVEL_START.match(name)
+    return bool(m) and not _PLACE_MARK.search(m.group("rest"))
 
 _INTERNAL_OFFICE = (
     # 南平市人民政府信息公开工作领导小组办公室, 两城镇人民政府党政办公室
@@ -53,7 +63,7 @@ def is_org_name(name: str | None) -> bool:
     if m is None:
         return False
     stem = name[: m.start()]
-    if len(stem) < 2 or _GENERIC_START.match(name) and not _starts_with_division(name):
+    if len(stem) < 2 or _generic(name) and not _starts_with_division(name):
         return False
     return True
 

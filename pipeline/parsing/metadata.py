@@ -33,6 +33,8 @@ from pipeline.parsing.normalize import compact, normalize
 _REPORT_TITLE = re.compile(r"信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)(?:[(（][^()（）]{0,12}[)）])?$")
 _TITLE_LABEL = re.compile(r"^(?:标题|题目|文章标题|名称|主题)[:：]")
 _YEAR = re.compile(r"((?:19|20)\d{2})年度?")
+_NAVIGATION = re.compile(r"当前位置|您的位置|首页|[>＞»›]|\s/\s")
+"""A breadcrumb ("当前位置：首页 > … > 政府信息公开年报") is never the title, whatever it ends with."""
 _NOTICE = re.compile(r"(?:通知|意见|办法|方案|解读|答记者问|新闻|会议|培训|目录|列表)$")
 
 
@@ -66,7 +68,7 @@ def _title_parts(flat: str) -> tuple[str | None, int | None]:
 def find_title(lines: list[str], page_title: str | None = None, limit: int = 30) -> Title | None:
     """The first line (or two lines joined: titles break) among the opening lines that reads
     as a report's title; else the page's own title when it does."""
-    head = [compact(_TITLE_LABEL.sub("", ln.strip())) for ln in lines[:limit]]
+    head = ["" if _NAVIGATION.search(ln) else compact(_TITLE_LABEL.sub("", ln.strip())) for ln in lines[:limit]]
     for i, ln in enumerate(head):
         for cand in (ln, head[i - 1] + ln if i else None):
             if cand and len(cand) <= 60 and _REPORT_TITLE.search(cand):
@@ -102,6 +104,8 @@ _SENTENCE_SOURCES: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     ("published_sentence",
      re.compile(r"现(?:特|将)?(?:向社会)?(?:公布|发布|印发|公开)(?:(?:19|20)\d{2}年度?)?" + _ORG
                 + r"(?:(?:19|20)\d{2}年度?)(?:政府)?信息公开"), False),
+    ("published_sentence",
+     re.compile(r"现将" + _ORG + r"(?:(?:19|20)\d{2}年度?)(?:政府)?信息公开"), False),
     ("compiled_by", re.compile(r"由" + _ORG + r"(?=根据|按照|依据|依照|结合|汇总|负责|编制|编写|起草|制作|牵头)"), True),
     ("compiles", re.compile(r"(?:^|[,，。;；:：\n])" + _ORG + r"(?:编制|编写|起草)(?:了|完成)?(?:本|(?:19|20)\d{2})"), True),
     ("contact", re.compile(r"(?:请|可|直接)?(?:与|同|向)" + _ORG + r"(?:联系|咨询)"), True),
@@ -120,12 +124,10 @@ def agency_from_sentences(text: str) -> tuple[str | None, str | None]:
     head = text[:3000]
     for how, pattern, office in _SENTENCE_SOURCES:
         for m in pattern.finditer(head):
-            name = m.group(1)
-            # the clause may open with words before the name: take the longest valid tail
-            for k in range(0, max(1, len(name) - 2)):
-                cand = body_of_office(name[k:]) if office else name[k:]
-                if is_org_name(cand):
-                    return cand, how
+            # the whole run is the name or nothing: a tail of a name is another (wrong) name
+            cand = body_of_office(m.group(1)) if office else m.group(1)
+            if is_org_name(cand):
+                return cand, how
     return None, None
 
 

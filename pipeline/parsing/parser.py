@@ -243,7 +243,7 @@ def parse_document(doc: Document) -> dict:
     has_values = any(v is not None for t in ("article20", "requests", "review_litigation")
                      for row in rec[t].values() for v in row.values())
     narrative = len(re.findall(r"[\u4e00-\u9fff]", text[s1[0] : s1[1]]))
-    if not has_values and narrative < 20 and rec["agency"] is None:
+    if not has_values and sum(printed.values()) >= 2 and narrative < 20 and rec["agency"] is None:
         _not_a_report(rec)
         _issue(rec, "error", "not_a_report", "source", f"{doc.path}: a blank template: no figure and no narrative")
         return rec

@@ -1,0 +1,208 @@
+"""Reports as real web pages and mirrors leave them: the shapes that trip metadata and status.
+
+A random record (pipeline.samples.generate) printed as a crawler's text of its web page, with
+the real pages' troubles drawn at random:
+
+- page chrome before the title: a breadcrumb, an index block whose 发布机构/来源 is the
+  *publisher* (another office) and whose 发布日期 is the web date, share and print widgets;
+- the title printed whole, printed year first, or omitted (the agency then only in the
+  text: "现将…公布如下", "本报告由…编制", "请与…联系", "…认真贯彻…");
+- a town named bare (``XX镇人民政府``) with or without the contact address giving its county;
+- the active-disclosure figure exact with a 其中 list, approximate ("80余条"), or given per
+  channel only (网站…条, 微信…条: no total);
+- the tables removed or shown as images, or the page cut at a random point before section 五;
+- the signature (body and date) present or absent, traditional script, and spam injected in
+  place of every mention of the agency (a mirror's doing).
+
+``real_shape`` returns the text and the truth of its metadata: what a careful reader gets
+from that text, with ``None`` where the text does not say. The property tests hold the
+parser to "right or null, never invented" on these.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from pipeline.samples.render_text import render_text
+
+# agency → (province, city, county, town): the generator's fixed agencies, with the region
+# a reader can state from the name alone
+KNOWN_REGIONS: dict[str, tuple[str | None, str | None, str | None, str | None]] = {
+    "米易县丙谷镇人民政府": ("四川省", "攀枝花市", "米易县", "丙谷镇"),
+    "米易县草场镇人民政府": ("四川省", "攀枝花市", "米易县", "草场镇"),
+    "攀枝花市东区炳草岗街道办事处": ("四川省", "攀枝花市", "东区", "炳草岗街道"),
+    "盐边县红格镇人民政府": ("四川省", "攀枝花市", "盐边县", "红格镇"),
+    "成都市武侯区人民政府": ("四川省", "成都市", "武侯区", None),
+    "米易县新山傈僳族乡人民政府": ("四川省", "攀枝花市", "米易县", "新山傈僳族乡"),
+}
+PUBLISHERS = ("盐边县人民政府办公室", "成都市大数据中心", "米易县政务服务管理局", "仁和区融媒体中心")
+"""Publishers of the page (发布机构/来源): real offices, never the reporting agency."""
+CHANNELS = ("政府门户网站", "政务微信公众号", "政务微博")
+
+
+@dataclass
+class Shape:
+    """The page text and the metadata a careful reader takes from it."""
+
+    text: str
+    truth: dict = field(default_factory=dict)
+    """status, template, year, agency, published_on, region{province, city, county, town},
+    active_disclosure.total; None where the text does not give it."""
+    traits: list[str] = field(default_factory=list)
+
+
+def _bare_town(rng: random.Random) -> tuple[str, tuple[str, str | None, str, str]] | None:
+    """A random town of the town list, as a body named without its county: (name, region)."""
+    from pipeline.agencies import places, towns
+    from pipeline.agencies.regions import gazetteer, strip_divisions
+
+    table = towns.towns()
+    if not table:
+        return None
+    names = sorted(n for n in table if n.endswith(("镇", "乡", "街道")) and len(n) <= 6
+                   and strip_divisions(n)[0] is None)  # the list has a few "孝南区杨店镇"-like entries
+    g = gazetteer()
+    for _ in range(20):
+        town = rng.choice(names)
+        entry = rng.choice(table[town])
+        div = g.by_code.get(entry.county_code)
+        if div is None or div.name != entry.county:
+            continue
+        where = places._place(div)
+        body = town + ("办事处" if town.endswith("街道") else rng.choice(["人民政府", "政府"]))
+        return body, (where.province, where.city, where.county, town)
+    return None
+
+
+def real_shape(rec: dict, rng: random.Random) -> Shape:
+    """``rec`` (a generated record) printed as a real page's text, with the truth of its metadata."""
+    rec = dict(rec)
+    if rec["template"] == "2019":
+        rec["year"] = rng.choice([2019, 2020])  # the 2019 format is the one of reports on 2019–2020
+    year = rec["year"]
+    traits: list[str] = []
+    agency = rec["agency"]
+    region = KNOWN_REGIONS.get(agency, (None, None, None, None))
+    address = ""
+    if rng.random() < 0.3 and (bare := _bare_town(rng)) is not None:
+        agency, full_region = bare
+        traits.append("bare_town")
+        if rng.random() < 0.5:
+            address = f"地址：{full_region[2]}{full_region[3]}人民路{rng.randint(1, 200)}号，"
+            region = full_region  # the address names the county
+        else:
+            region = full_region  # the town list may place it; "right or null" allows less
+            traits.append("town_without_county")
+    traditional = rng.random() < 0.2 and "bare_town" not in traits
+    if traditional:
+        traits.append("traditional")
+
+    lines: list[str] = []
+    publisher = rng.choice(PUBLISHERS)
+    page_date = f"{year + 1}-{rng.randint(1, 3):02d}-{rng.randint(1, 28):02d}"
+    if rng.random() < 0.6:
+        traits.append("chrome")
+        place = region[3] or region[2] or "政务公开"
+        lines += [
+            rng.choice(["当前位置：首页 > 政府信息公开 > 政府信息公开年报 > 正文",
+                        f"当前位置：街镇 > {place} > 政务公开 > 政府信息公开年报",
+                        f"首页 / 信息公开 / {place} / 政府信息公开工作年度报告"]),
+            f"索引号：{rng.randint(10**8, 10**9)}/{year + 1}-{rng.randint(1, 999):05d}",
+            f"发布机构：{publisher}",
+            f"发布日期：{page_date}",
+            f"来源：{publisher}　　浏览次数：{rng.randint(10, 9999)}",
+            "字体：【大 中 小】　分享到：微信 微博",
+        ]
+    title_kind = rng.choice(["whole", "whole", "year_first", "omitted"])
+    if title_kind == "whole":
+        lines.append(f"{agency}{year}年度政府信息公开工作年度报告")
+    elif title_kind == "year_first":
+        lines.append(f"{year}年{agency}政府信息公开工作年度报告")
+    else:
+        traits.append("no_title")
+    said = rng.choice(["published", "compiled", "contact", "narrative"])
+    office = agency + "党政办公室" if agency.endswith("人民政府") and rng.random() < 0.5 else agency
+    period = rng.random() < 0.8
+    notice = rng.choice(["", "（国办公开办函〔2021〕30号）" if year >= 2021 else "（国办公开办函〔2019〕60号）"])
+    preface = f"根据《中华人民共和国政府信息公开条例》和《政府信息公开工作年度报告格式》{notice}要求，"
+    if said == "published":
+        preface += f"现将{agency}{year}年度政府信息公开工作年度报告公布如下。"
+    elif said == "compiled":
+        preface += f"本报告由{office}编制。"
+    else:
+        preface += "编制本报告。"
+    if period:
+        preface += f"本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
+    if said == "contact" or address:
+        preface += f"如对本报告有任何疑问，请与{office}联系（{address}电话：0812-{rng.randint(1000000, 9999999)}）。"
+    lines.append(preface)
+    subject = agency if said == "narrative" else "我单位"
+    total = rec["active_disclosure"]["total"]
+    cats = rec["active_disclosure"]["by_category"]
+    kind = rng.choice(["exact", "exact", "approximate", "channels"])
+    clauses: list[tuple[str, int | None]]  # each stated figure, as printed, and its value
+    if kind == "exact":
+        cat_text = "，".join(f"{k}{v}条" for k, v in cats.items())
+        clauses = [(f"全年主动公开政府信息{total}条", total)]
+        disclosure = f"{clauses[0][0]}，其中{cat_text}。"
+    elif kind == "approximate":
+        clauses = [(f"全年主动公开政府信息{max(total, 10) // 10 * 10}余条", None)]
+        disclosure = clauses[0][0] + "。"
+    else:
+        a, b = rng.sample(CHANNELS, 2)
+        x, y = rng.randint(5, 300), rng.randint(301, 600)
+        clauses = [(f"通过{a}主动公开政府信息{x}条", x), (f"通过{b}主动公开政府信息{y}条", y)]
+        disclosure = "，".join(c for c, _ in clauses) + "。"
+    body = render_text({**rec, "agency": agency, "published_on": None}, rng.choice(["flat", "tab"]), rng.randint(0, 99))
+    body = body[body.index("二、主动公开政府信息情况"):]
+    opening = f"一、总体情况\n{year}年，{subject}认真贯彻落实《中华人民共和国政府信息公开条例》。{disclosure}\n"
+    tables = rng.choice(["printed", "printed", "images", "removed"])
+    if tables != "printed":
+        traits.append(f"tables_{tables}")
+        picture = "（表格为图片，见原文）\n" if tables == "images" else ""
+        body = (f"二、主动公开政府信息情况\n{picture}三、收到和处理政府信息公开申请情况\n{picture}"
+                f"四、政府信息公开行政复议、行政诉讼情况\n{picture}五、存在的主要问题及改进情况\n无。\n"
+                "六、其他需要报告的事项\n无。\n")
+    signed = rng.random() < 0.6
+    published_on = None
+    if signed:
+        month, day = rng.randint(1, 3), rng.randint(1, 28)
+        body += f"\n{agency}\n{year + 1}年{month}月{day}日\n"
+        published_on = f"{year + 1}-{month:02d}-{day:02d}"
+    text = "\n".join(lines) + "\n" + opening + body
+    cut = rng.random() < 0.35
+    if cut:
+        traits.append("cut")
+        start = text.index("一、总体情况")
+        stop = text.index("五、存在的主要问题")
+        text = text[: rng.randint(start + 12, stop - 1)]
+        published_on = None
+    # one figure stated as the disclosed items is the total (the channel is just where they
+    # went); two channels' figures are no total; a cut may leave one of them, or none
+    stated = [v for c, v in clauses if c in text]
+    truth_total = stated[0] if len(stated) == 1 and len(clauses) == len([c for c, _ in clauses if c in text]) else None
+    if kind == "channels" and len(stated) == 1:
+        truth_total = stated[0]
+    if rng.random() < 0.12 and not traditional:
+        # a spam-injected mirror: every mention of the agency replaced by an advert
+        junk = f"{rng.choice(['星辉', '金沙', '乐动', '博彩'])}{rng.randint(100, 999)}娱乐官网_{rng.choice(['#', '|', '▲'])}"
+        text = text.replace(agency, junk)
+        traits.append("spam")
+    if traditional:
+        import opencc
+
+        text = opencc.OpenCC("s2t").convert(text)
+
+    if period:
+        traits.append("period")
+    truth = {
+        "status": "ok" if tables == "printed" and not cut else "incomplete",
+        "template": rec["template"],
+        "year": year,
+        "agency": agency,
+        "published_on": published_on,
+        "region": dict(zip(("province", "city", "county", "town"), region, strict=True)),
+        "active_disclosure.total": truth_total,
+    }
+    return Shape(text, truth, traits)

@@ -1,0 +1,107 @@
+"""Metadata and status on reports shaped like real pages: right or null, never invented.
+
+The generator (pipeline.samples.real_shapes) prints random records the way real web pages and
+mirrors leave them — page chrome and breadcrumbs before the title, a publisher that is not the
+agency, titles omitted, bare town names, tables removed or shown as images, pages cut short,
+approximate and per-channel disclosure figures, traditional script — together with what a
+careful reader takes from each text. Every field the parser fills must be that value; a field
+it cannot read stays null; the status is always right.
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.parsing import parse_file
+from pipeline.parsing.normalize import normalize
+from pipeline.samples.generate import random_record
+from pipeline.samples.real_shapes import KNOWN_REGIONS, real_shape
+
+FIELDS = ("template", "year", "agency", "published_on", "active_disclosure.total",
+          "region.province", "region.city", "region.county", "region.town")  # fmt: skip
+
+
+def _get(record: dict, path: str):
+    for part in path.split("."):
+        record = (record or {}).get(part)
+    return record
+
+
+def _parse(text: str) -> dict:
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "page.txt"
+        path.write_text(text, encoding="utf-8")
+        return parse_file(path)
+
+
+def _shape(seed: int):
+    rng = random.Random(seed)
+    shape = real_shape(random_record(rng, blank_rate=0.1), rng)
+    truth = {**{k: v for k, v in shape.truth.items() if k != "region"},
+             **{f"region.{k}": v for k, v in shape.truth["region"].items()}}  # fmt: skip
+    return shape, truth
+
+
+def wrong_or_invented(record: dict, truth: dict) -> list[str]:
+    """Fields holding a value other than the truth (None in the truth: any value is invented)."""
+    out = []
+    for f in FIELDS:
+        got, want = _get(record, f), truth[f]
+        if got is not None and (want is None or normalize(str(got)) != normalize(str(want))):
+            out.append(f"{f}: want {want!r} got {got!r}")
+    return out
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10**9))
+def test_metadata_right_or_null(seed: int) -> None:
+    shape, truth = _shape(seed)
+    record = _parse(shape.text)
+    assert record["status"] == truth["status"], (shape.traits, record["issues"][-3:])
+    assert wrong_or_invented(record, truth) == [], shape.traits
+    # what the text plainly says is read, not only "not wrong"
+    if "no_title" not in shape.traits or "period" in shape.traits:
+        assert record["year"] == truth["year"], shape.traits
+        assert record["template"] == truth["template"], shape.traits
+    if not {"no_title", "bare_town", "spam"} & set(shape.traits):
+        assert record["agency"] == truth["agency"], shape.traits
+        assert record["region"] == dict(zip(("province", "city", "county", "town"), KNOWN_REGIONS[truth["agency"]],
+                                            strict=True)), shape.traits  # fmt: skip
+    if truth["published_on"] is not None:
+        assert record["published_on"] == truth["published_on"], shape.traits
+    if "cut" not in shape.traits and truth["active_disclosure.total"] is not None:
+        assert record["active_disclosure"]["total"] == truth["active_disclosure.total"], shape.traits
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_fixed_seeds(seed: int) -> None:
+    """The same property on fixed seeds: a failure here reproduces without hypothesis' database."""
+    shape, truth = _shape(seed)
+    record = _parse(shape.text)
+    assert record["status"] == truth["status"], shape.traits
+    assert wrong_or_invented(record, truth) == [], shape.traits
+
+
+def test_shapes_cover_every_trait() -> None:
+    """The generator draws every shape it promises (else the property tests test less)."""
+    seen = set()
+    for seed in range(200):
+        seen.update(_shape(seed)[0].traits)
+    assert {"chrome", "no_title", "bare_town", "town_without_county", "traditional", "cut", "tables_images",
+            "tables_removed", "period", "spam"} <= seen  # fmt: skip
+
+
+def test_the_check_can_fail() -> None:
+    """A publisher taken for the agency, or the page date for the signature, is caught."""
+    shape, truth = _shape(1)
+    record = _parse(shape.text)
+    forged = {**record, "agency": "米易县政务服务管理局", "published_on": "2025-03-01"}
+    problems = wrong_or_invented(forged, truth)
+    assert any(p.startswith("agency:") for p in problems)
+    assert any(p.startswith("published_on:") for p in problems) or truth["published_on"] == "2025-03-01"
