@@ -87,7 +87,7 @@ def test_bad_files_are_quarantined_everywhere_and_the_rest_loads(
         run = instance.get_run_by_id(summary.run_id)
         assert run is not None and run.tags["xxgk/quarantined"] == str(len(EXPECTED))
         assert run.tags["xxgk/loaded"] == str(len(SEEDS))
-        event = instance.get_latest_materialization_event(dg.AssetKey("warehouse"))
+        event = instance.get_latest_materialization_event(dg.AssetKey(["warehouse", "ingest_log"]))
         metadata = event.asset_materialization.metadata  # type: ignore[union-attr]
         assert metadata["files_quarantined"].value == len(EXPECTED)
         assert "per-file timeout" in str(metadata["quarantined_files"].value)

@@ -1,5 +1,6 @@
-"""xxgk_job's executors: the multiprocess one really runs the samples, step by step in child
-processes, and the cluster configuration in ``deploy/k8s/`` is valid for the real job."""
+"""xxgk_job's executors: in process by default (the samples really run, every step in the run's
+process), multiprocess on request (each step in a child process), and the cluster configuration
+in ``deploy/k8s/`` is valid for the real job."""
 
 from __future__ import annotations
 
@@ -20,11 +21,17 @@ import yaml
 from dagster._core.definitions.reconstruct import ReconstructableRepository
 
 from pipeline.defs.jobs import LOCAL_MAX_CONCURRENT, build_xxgk_job, job_executor
+from pipeline.warehouse.catalog import catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 DEPLOY = ROOT / "deploy" / "k8s"
-ASSETS = {"raw_manifest", "report_records", "validated_frames", "warehouse", "warehouse_parquet", "warehouse_report"}
+# the warehouse's tables and views are the asset specs of one multi-asset, ``warehouse``
+ASSETS = {"raw_manifest", "report_records", "validated_frames", "warehouse_parquet", "warehouse_report"} | {
+    f"warehouse/{r.name}" for r in catalog()
+}
+STEPS = {"raw_manifest", "report_records", "validated_frames", "warehouse", "warehouse_parquet", "warehouse_report"}
+"""The steps that materialize them: the warehouse's tables and views are one step, one publish."""
 
 
 def _load_yaml(path: Path) -> dict[str, Any]:
@@ -36,14 +43,35 @@ def _distinct_files(raw: Path) -> int:
     return len(hashes)
 
 
-# --- local: multiprocess ---------------------------------------------------------------------
+# --- local: in process by default, multiprocess on request ------------------------------------
 
 
-def test_job_uses_the_multiprocess_executor(monkeypatch: pytest.MonkeyPatch) -> None:
+def _resolved(job: Any) -> dg.JobDefinition:
+    """The job resolved against the real assets, checks and resources."""
+    from pipeline.definitions import defs
+
+    return dg.Definitions(
+        assets=defs.assets, asset_checks=defs.asset_checks, resources=defs.resources, jobs=[job]
+    ).resolve_job_def("xxgk_job")
+
+
+def test_job_runs_in_process_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The UI, the schedule and the sensor run xxgk_job in one process: its steps are a chain,
+    so a process per step only added start-up time (the readers isolate each file anyway)."""
     from pipeline.definitions import defs
 
     monkeypatch.delenv("XXGK_EXECUTOR", raising=False)
-    job = defs.resolve_job_def("xxgk_job")
+    assert job_executor().name == "in_process"
+    assert build_xxgk_job().executor_def.name == "in_process"
+    assert defs.resolve_job_def("xxgk_job").executor_def.name == "in_process"
+    assert dg.validate_run_config(_resolved(build_xxgk_job()), {})["execution"] == {
+        "in_process": {"retries": {"enabled": {}}}
+    }
+
+
+def test_multiprocess_executor_on_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XXGK_EXECUTOR", "multiprocess")
+    job = _resolved(build_xxgk_job())
     assert job.executor_def.name == "multiprocess"
     assert job_executor().name == "multiprocess"
     # the machine's 2 cores by default, as run config (so a launch may still change it)
@@ -53,26 +81,22 @@ def test_job_uses_the_multiprocess_executor(monkeypatch: pytest.MonkeyPatch) -> 
     }
     one_at_a_time = dg.validate_run_config(job, {"execution": {"config": {"max_concurrent": 1}}})
     assert one_at_a_time["execution"]["multiprocess"]["max_concurrent"] == 1
+    assert job_executor("in-process").name == "in_process"
     with pytest.raises(ValueError, match="XXGK_EXECUTOR"):
         job_executor("celery")
 
 
-@pytest.mark.slow
-def test_multiprocess_run_on_the_samples(tmp_path: Path) -> None:
-    """The job as the daemon runs it (not ``materialize``): a persistent instance, each step in
-    its own process, values passed through the filesystem IO manager."""
+def _execute(tmp_path: Path) -> tuple[dict[str, int], set[str], set[str], Path]:
+    """xxgk_job as the UI and the daemon run it (not ``materialize``): a persistent instance,
+    the job's own executor. Returns step → pid, the steps that succeeded, the asset keys
+    materialized, and the warehouse."""
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
     warehouse = tmp_path / "warehouse" / "xxgk.duckdb"
-    run_config = {
-        "resources": {
-            "xxgk": {"config": {"raw_dir": str(raw), "warehouse": str(warehouse)}},
-        }
-    }
+    run_config = {"resources": {"xxgk": {"config": {"raw_dir": str(raw), "warehouse": str(warehouse)}}}}
     recon = ReconstructableRepository.for_module(
         "pipeline.definitions", "defs", working_directory=str(ROOT)
     ).get_reconstructable_job("xxgk_job")
-
     (tmp_path / "dagster").mkdir()
     with (
         dg.instance_for_test(temp_dir=str(tmp_path / "dagster")) as instance,
@@ -86,15 +110,41 @@ def test_multiprocess_run_on_the_samples(tmp_path: Path) -> None:
         assert result.success, "\n".join(failures)
         step_pids = {e.step_key: e.pid for e in result.all_events if e.is_step_start}
         executed = {e.step_key for e in result.all_events if e.is_step_success}
+        materialized = {
+            e.asset_key.to_user_string() for e in result.all_events if e.is_step_materialization and e.asset_key
+        }
+    return step_pids, executed, materialized, warehouse  # type: ignore[return-value]
 
-    assert ASSETS <= executed
+
+@pytest.mark.slow
+def test_in_process_run_on_the_samples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every step in the run's one process; the format checks are one step, not seven."""
+    monkeypatch.delenv("XXGK_EXECUTOR", raising=False)
+    step_pids, executed, materialized, warehouse = _execute(tmp_path)
+    assert ASSETS == materialized
+    assert STEPS <= executed
+    assert len(set(step_pids.values())) == 1
+    assert len([k for k in executed if "format_checks" in k]) == 1
+    assert len(executed) == len(STEPS) + 2  # + the schema check and the format checks
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (n_reports,) = con.execute("SELECT count(*) FROM reports").fetchone() or (0,)
+    assert n_reports == _distinct_files(tmp_path / "raw")
+
+
+@pytest.mark.slow
+def test_multiprocess_run_on_the_samples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With XXGK_EXECUTOR=multiprocess each step runs in its own child process, values passed
+    through the filesystem IO manager."""
+    monkeypatch.setenv("XXGK_EXECUTOR", "multiprocess")  # the step processes load the definitions anew
+    step_pids, executed, materialized, warehouse = _execute(tmp_path)
+    assert ASSETS == materialized
+    assert STEPS <= executed
     # every step ran in a child process, not in this one (that is what the executor is for)
     assert os.getpid() not in step_pids.values()
     assert len(set(step_pids.values())) == len(step_pids)
-
     with duckdb.connect(str(warehouse), read_only=True) as con:
         (n_reports,) = con.execute("SELECT count(*) FROM reports").fetchone() or (0,)
-    assert n_reports == _distinct_files(raw)
+    assert n_reports == _distinct_files(tmp_path / "raw")
     assert (warehouse.parent / "parquet" / "reports.parquet").is_file()
 
 

@@ -1,5 +1,12 @@
 """The asset graph: raw files → report records → validated frames → the DuckDB warehouse.
 
+The warehouse is one multi-asset, ``warehouse``, whose asset specs are its tables and views
+(``warehouse/reports``, ``warehouse/request_cells``, ``warehouse/report_panel`` …): analysts
+think in tables, the catalog documents each one (its Chinese description and column schema,
+from pipeline.warehouse.catalog), and the format checks hang on the table they concern. It
+is still one step that publishes every table at once, atomically, as before: all of them
+materialize together or none does.
+
 Each asset does one job. The files of a run are processed as one batch keyed by content
 hash (sha256), not as one partition per file: a corpus of thousands of small files would
 otherwise mean thousands of Dagster steps, and the warehouse is rebuilt whole each run
@@ -25,8 +32,11 @@ import polars as pl
 
 from pipeline.defs.resources import XxgkConfig
 from pipeline.ledger.plan import outcome_counts
+from pipeline.warehouse.catalog import Relation, catalog
 
 GROUP = "xxgk"
+WAREHOUSE = "warehouse"
+"""The multi-asset's name, and the key prefix of its tables and views."""
 
 REPORT_STATUSES = ("ok", "incomplete")
 """Statuses of a record that was read as a report; the others are quarantined."""
@@ -357,24 +367,85 @@ def validated_frames(
     )
 
 
-@dg.asset(group_name=GROUP, kinds={"duckdb"})
+def table_key(name: str) -> dg.AssetKey:
+    """The asset key of a warehouse table or view: ``warehouse/<name>``."""
+    return dg.AssetKey([WAREHOUSE, name])
+
+
+RUN_SUMMARY_TABLE = "ingest_log"
+"""The table whose materialization carries the run's summary (files per outcome, quarantined
+files, publish time): ``ingest_log`` is the log of what each run did with each file."""
+
+
+def table_schema(relation: Relation) -> dg.TableSchema:
+    """A relation's columns as Dagster's table schema, each with its Chinese description."""
+    return dg.TableSchema(
+        columns=[dg.TableColumn(c.name, c.type, description=c.comment or None) for c in relation.columns]
+    )
+
+
+def warehouse_keys() -> list[dg.AssetKey]:
+    """Every table and view of the warehouse: what a step reading the whole file depends on."""
+    return [table_key(r.name) for r in catalog()]
+
+
+def publish_order() -> list[str]:
+    """Tables, then each view after what it reads: Dagster wants a multi-asset's outputs in
+    dependency order (they are all published at once; this is only the order they are logged)."""
+    from graphlib import TopologicalSorter
+
+    relations = {r.name: r for r in catalog()}
+    graph = {name: [n for n in r.reads if n in relations] for name, r in sorted(relations.items())}
+    return list(TopologicalSorter(graph).static_order())
+
+
+def warehouse_specs() -> list[dg.AssetSpec]:
+    """One asset spec per table and view of the warehouse, documented from the catalog.
+
+    Lineage: a table comes from this run's validated frames and file outcomes; a view from
+    the tables and views its SQL reads.
+    """
+    inputs = [dg.AssetKey("validated_frames"), dg.AssetKey("report_records")]
+    return [
+        dg.AssetSpec(
+            key=table_key(r.name),
+            group_name=GROUP,
+            kinds={"duckdb", r.kind},
+            deps=[table_key(n) for n in r.reads] if r.kind == "view" else inputs,
+            description=r.comment or f"{r.kind} {r.name}",
+            metadata={
+                "dagster/column_schema": table_schema(r),
+                "dagster/table_name": f"main.{r.name}",
+                "relation": r.kind,
+            },
+        )
+        for r in catalog()
+    ]
+
+
+@dg.multi_asset(name=WAREHOUSE, specs=warehouse_specs(), can_subset=False)
 def warehouse(
     context: dg.AssetExecutionContext,
     xxgk: XxgkConfig,
     validated_frames: ValidatedBatch,
     report_records: RecordBatch,
-) -> dg.MaterializeResult:
+) -> Any:
     """Publish this run's delta into the DuckDB file, atomically, and log every file.
 
-    Nothing is returned for the IO manager: the DuckDB file itself is the asset, and the
-    checks on it read that file. The per-file counts also go on the run as tags
-    (``xxgk/loaded`` …), so the runs list in the UI shows what each night did.
+    Every table and view is an asset of this one step: they are published together (one
+    file renamed into place), so they materialize together, each with its row count and the
+    column schema read back from the published file. Nothing goes through the IO manager:
+    the DuckDB file itself is the asset, and the checks on its tables read that file. The
+    per-file counts go on ``warehouse/ingest_log`` and on the run as tags (``xxgk/loaded``
+    …), so the runs list in the UI shows what each night did.
     """
     import pipeline
     from pipeline.ledger.plan import build_ledger
     from pipeline.ledger.staging import Staging, sweep_stale
     from pipeline.validation.frames import FRAME_SCHEMAS
+    from pipeline.warehouse.catalog import describe
     from pipeline.warehouse.publish import Delta, publish
+    from pipeline.warehouse.readonly import open_read_only
 
     path = xxgk.warehouse_path()
     run_id = context.run.run_id
@@ -407,17 +478,30 @@ def warehouse(
         context.log.warning(f"could not tag the run: {exc}")
     context.log.info(f"published {path}: {counts}")
     quarantined = files.filter(pl.col("outcome") == "quarantined").select("path", "reason")
-    return dg.MaterializeResult(
-        metadata={
-            "path": dg.MetadataValue.path(str(path)),
-            "full_build": result.full,
-            **{f"rows_{t}": int(n) for t, n in result.tables.items()},
-            "views": ", ".join(result.views),
-            "cross_year_checks": int(result.cross_year_checks),
-            "failed_checks": int(result.failed_checks),
-            "failed_check_reports": int(result.failed_check_reports),
-            **{f"files_{o}": n for o, n in counts.items()},
-            "quarantined_files": md_table(quarantined),
-            "publish_seconds": round(float(result.seconds), 2),
-        }
-    )
+    summary = {
+        "full_build": result.full,
+        "views": ", ".join(result.views),
+        "cross_year_checks": int(result.cross_year_checks),
+        "failed_checks": int(result.failed_checks),
+        "failed_check_reports": int(result.failed_check_reports),
+        **{f"files_{o}": n for o, n in counts.items()},
+        "quarantined_files": md_table(quarantined),
+        "publish_seconds": round(float(result.seconds), 2),
+    }
+    with open_read_only(path) as con:  # the schema as published (a view's columns are DuckDB's)
+        published = {r.name: r for r in describe(con)}
+    for name in publish_order():
+        key = table_key(name)
+        if key not in context.selected_asset_keys:
+            continue
+        relation = published.get(name)
+        metadata: dict[str, Any] = {"path": dg.MetadataValue.path(str(path))}
+        if name in result.tables:
+            metadata["dagster/row_count"] = int(result.tables[name])
+        if relation is not None:
+            metadata["dagster/column_schema"] = table_schema(relation)
+        else:  # declared but not published: say so rather than pass it over
+            context.log.warning(f"{name} is declared as a warehouse asset but the published file has no such relation")
+        if name == RUN_SUMMARY_TABLE:
+            metadata.update(summary)
+        yield dg.MaterializeResult(asset_key=key, metadata=metadata)

@@ -1,6 +1,6 @@
 """The warehouse as Parquet files: one per table and view, for readers beyond one machine.
 
-A separate asset downstream of ``warehouse`` (rather than a step inside it) so that a failed
+A separate asset downstream of the ``warehouse`` tables (rather than a step inside it) so that a failed
 export never fails or rolls back a good publish, the UI shows the export's own row counts,
 and it can be re-materialized alone after someone deletes the files.
 """
@@ -10,12 +10,13 @@ and it can be re-materialized alone after someone deletes the files.
 
 import dagster as dg
 
+from pipeline.defs.assets import warehouse_keys
 from pipeline.defs.resources import XxgkConfig
 
 
 @dg.asset(
     group_name="xxgk",  # same group as the rest, so xxgk_job (and the schedule and sensor) run it
-    deps=["warehouse"],
+    deps=warehouse_keys(),
     kinds={"duckdb", "parquet"},
 )
 def warehouse_parquet(context: dg.AssetExecutionContext, xxgk: XxgkConfig) -> dg.MaterializeResult:

@@ -1,6 +1,6 @@
 """The HTML report of the published warehouse, rebuilt after every publish.
 
-Its own asset downstream of ``warehouse`` (like ``warehouse_parquet``): a report that fails
+Its own asset downstream of the ``warehouse`` tables (like ``warehouse_parquet``): a report that fails
 to build never fails or rolls back a good publish, the UI shows when it was last built and
 from which run, and it can be rebuilt alone (e.g. after a template change) without a run.
 """
@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipeline.defs.assets import warehouse_keys
 from pipeline.defs.resources import XxgkConfig
 
 ENV_REPORT_FILE = "XXGK_REPORT_FILE"
@@ -37,7 +38,7 @@ def report_path(xxgk: XxgkConfig, config: ReportConfig) -> Path:
 
 @dg.asset(
     group_name="xxgk",  # same group as the rest, so xxgk_job (and the schedule and sensor) run it
-    deps=["warehouse"],
+    deps=warehouse_keys(),
     kinds={"duckdb", "html"},
 )
 def warehouse_report(

@@ -484,3 +484,13 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Every table, view and comment of an empty warehouse, exactly as a full build makes them.
+
+    For the catalog (pipeline.warehouse.catalog), which must describe the warehouse before
+    any run: using the publishing steps themselves keeps it from drifting.
+    """
+    _create_empty(con, empty_ingest_log())
+    _derive(con, Delta(full=True), load_aliases(None), [])
