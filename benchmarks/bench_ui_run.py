@@ -12,8 +12,10 @@ cost of the executor the UI runs get. A launch from the UI adds one run-worker p
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +31,7 @@ def run_once(executor: str, raw: Path, warehouse: Path, home: Path) -> tuple[flo
     from dagster._core.definitions.reconstruct import ReconstructableRepository
 
     os.environ["XXGK_EXECUTOR"] = executor  # read when the definitions load, in every process
+    logging.disable(logging.WARNING)  # Dagster's event log on the console would bury the figures
     recon = ReconstructableRepository.for_module(
         "pipeline.definitions", "defs", working_directory=str(ROOT)
     ).get_reconstructable_job("xxgk_job")
@@ -47,18 +50,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--executors", default="in_process,multiprocess")
     parser.add_argument("--runs", type=int, default=2, help="the first builds, the others change nothing")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    print(f"{'executor':<14}{'run':<12}{'seconds':>9}{'steps':>7}  ok")
-    for executor in args.executors.split(","):
+    if args.one:  # a fresh process per executor: the job's executor is fixed when the definitions load
         with tempfile.TemporaryDirectory(prefix="xxgk-bench-ui-") as tmp:
             tmp_path = Path(tmp)
             raw = tmp_path / "raw"
             shutil.copytree(ROOT / "data" / "raw", raw)
             (tmp_path / "home").mkdir()
             for i in range(args.runs):
-                seconds, steps, ok = run_once(executor, raw, tmp_path / "wh" / "xxgk.duckdb", tmp_path / "home")
+                seconds, steps, ok = run_once(args.one, raw, tmp_path / "wh" / "xxgk.duckdb", tmp_path / "home")
                 label = "first" if i == 0 else "no-change"
-                print(f"{executor:<14}{label:<12}{seconds:>9.1f}{steps:>7}  {ok}", flush=True)
+                print(f"{args.one:<14}{label:<12}{seconds:>9.1f}{steps:>7}  {ok}", flush=True)
+        return
+    print(f"{'executor':<14}{'run':<12}{'seconds':>9}{'steps':>7}  ok", flush=True)
+    for executor in args.executors.split(","):
+        subprocess.run(
+            [sys.executable, __file__, "--one", executor, "--runs", str(args.runs)],
+            check=True, stderr=subprocess.DEVNULL, env={**os.environ, "XXGK_EXECUTOR": executor},
+        )  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -22,3 +22,43 @@ def test_ci_runs_the_readme_test_command() -> None:
     test_cmd = blocks[1].strip()
     assert test_cmd == ".venv/bin/python -m pytest"
     assert test_cmd in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
+def _section(title_start: str) -> str:
+    match = re.search(rf"^## {re.escape(title_start)}.*?(?=^## )", README, re.S | re.M)
+    assert match, f"README has no '## {title_start}…' section"
+    return match.group(0)
+
+
+def test_walkthrough_for_your_own_reports(tmp_path: Path) -> None:
+    """"Put your own reports in data/raw/, then …": the steps are there, in order, and the
+    query it shows runs as written with only what pip installed (no duckdb CLI)."""
+    import subprocess
+    import sys
+
+    from factories import make_record
+    from test_warehouse import build
+
+    text = _section("Your own reports")
+    steps = ["data/raw/", "xxgk run", "xxgk parse", "report.html", "xxgk export --format xlsx"]
+    positions = [text.find(s) for s in steps]
+    assert -1 not in positions and positions == sorted(positions), dict(zip(steps, positions, strict=True))
+    # the Python way comes first; the duckdb shell is said to be a separate install
+    assert text.find(".venv/bin/python -c") < text.find("duckdb -readonly")
+    assert "pip does not install" in text
+    (command,) = [b.strip() for b in re.findall(r"```bash\n(.*?)```", text, re.S) if "import duckdb" in b]
+    build(tmp_path / "data" / "warehouse" / "xxgk.duckdb", [make_record("米易县甲镇人民政府", 2024, town="甲镇")])
+    code = re.fullmatch(r'\.venv/bin/python -c "(.*)"', command, re.S)
+    assert code, command
+    out = subprocess.run([sys.executable, "-c", code.group(1)], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=120, check=True).stdout  # fmt: skip
+    assert "米易县甲镇人民政府" in out and "new_requests_derived" in out
+
+
+def test_the_warehouse_is_opened_with_python_first() -> None:
+    """The duckdb shell is not installed by pip: every place that suggests it shows Python first."""
+    for doc in (README, (ROOT / "docs" / "warehouse.md").read_text(encoding="utf-8")):
+        for match in re.finditer(r"duckdb -readonly", doc):
+            before = doc[: match.start()]
+            assert "duckdb.connect(" in before[-1500:], doc[max(0, match.start() - 200) : match.start() + 50]
+            assert "pip does not install" in doc[max(0, match.start() - 1500) : match.start() + 600]
