@@ -19,6 +19,7 @@ class TableGrid:
 
     page: int
     rows: list[list[str | None]]
+    ocr: bool = False  # its cells were read by OCR from a page image (every value is OCR-read)
 
 
 @dataclass
@@ -34,8 +35,13 @@ class Document:
     format: str
     pages: list[Page] = field(default_factory=list)
     tables: list[TableGrid] = field(default_factory=list)
-    ocr: bool = False
+    ocr: bool = False  # every page was read by OCR
     warnings: list[str] = field(default_factory=list)
+    # Pages read by OCR (all of a scan; in a mixed PDF only the scanned or unreadable ones).
+    ocr_pages: list[int] = field(default_factory=list)
+    # Cells OCR saw ink in but left blank, each with why (low confidence, a digit across a
+    # rule, a number that could belong to several columns): reported as value_unreadable.
+    unreadable: list[str] = field(default_factory=list)
     # What the container says about the page, not the report: a web page's 发布机构 and
     # 发布日期, a DOCX's author. Recorded as such; never taken for the reporting agency.
     meta: dict[str, str] = field(default_factory=dict)

@@ -157,6 +157,12 @@ def parse_document(doc: Document) -> dict:
     if doc.ocr:
         rec["source"]["ocr"] = True
         _issue(rec, "info", "ocr", "source", "text read by OCR: every value is OCR-read")
+    elif doc.ocr_pages:
+        rec["source"]["ocr_pages"] = list(doc.ocr_pages)
+        _issue(rec, "info", "ocr", "source", f"page(s) {', '.join(map(str, doc.ocr_pages))} read by OCR: "
+               "values there are OCR-read")
+    for note in doc.unreadable:
+        _issue(rec, "warning", "value_unreadable", "source", note)
     if doc.meta:
         rec["source"]["page_meta"] = dict(doc.meta)
     for w in doc.warnings:

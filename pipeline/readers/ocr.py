@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,20 +72,50 @@ MIN_GLYPH = 3.0  # points: ink lower than this in an otherwise unread cell is a 
 SECOND_LOOK_SCORE = 0.8  # confidence needed to keep text read from a cell the detector passed over
 MAX_SKEW = 3.0  # degrees: a scanned page skewed by up to this much is turned level
 SKEW_STEP = 0.1  # degrees: resolution of the skew search (0.1° drifts ~1 pt across a table)
+TEXT_SCORE = 0.5  # confidence below which a detected text box outside tables is dropped
+DIGIT_SCORE = 0.9  # confidence below which a number read in a table cell is left blank (unreadable)
+STRADDLE = 0.35  # share of a character's width past a cell edge that makes its cell uncertain
 
 _DIGIT_FIXES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
+_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*%?")
 _NUMERIC_AS_READ = re.compile(r"^[-+]?[0-9OolI|]+(?:[.,][0-9OolI|]+)*$")
 
 
 @dataclass
-class Word:
-    """One OCR text box, in page points."""
+class Glyph:
+    """One recognised character with its box (page points) and the recogniser's confidence."""
 
     x0: float
     y0: float
     x1: float
     y1: float
     text: str
+    score: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+@dataclass
+class Word:
+    """One OCR text box (or the part of one inside a table cell), in page points.
+
+    ``score`` is the lowest confidence of its characters: one doubtful digit makes the
+    whole number doubtful.
+    """
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+    score: float = 1.0
+    glyphs: list[Glyph] = field(default_factory=list)
 
     @property
     def cx(self) -> float:
@@ -98,12 +128,69 @@ class Word:
 
 @lru_cache(maxsize=1)
 def engine():
-    """The RapidOCR engine, loaded once per process (models from the installed wheel)."""
-    from rapidocr_onnxruntime import RapidOCR
+    """The RapidOCR engine, loaded once per process (models from the installed wheel).
 
-    # max_side_len: pages come at the OCR resolution already; the default (2000 px) would
-    # shrink a finer one again before detection.
-    return RapidOCR(use_cls=False, max_side_len=4000, print_verbose=False)
+    RapidOCR 3 with its default PP-OCR models, which ship inside the ``rapidocr`` wheel
+    (``rapidocr/models/``): nothing is downloaded. The angle classifier stays off (it turns
+    a lone 9 into a 6); ``max_side_len``: pages come at the OCR resolution already, the
+    default (2000 px) would shrink a finer one again before detection.
+    """
+    from rapidocr import RapidOCR
+
+    return RapidOCR(params={"Global.use_cls": False, "Global.max_side_len": 4000, "Global.log_level": "error"})
+
+
+def detect(bgr: np.ndarray) -> list[np.ndarray]:
+    """Text boxes (4 points each, pixels) the detector finds in an image; [] when it finds none."""
+    found = engine()(bgr, use_det=True, use_cls=False, use_rec=False)  # empty output when none
+    boxes = getattr(found, "boxes", None)
+    return [] if boxes is None else [np.asarray(b, dtype=np.float32) for b in boxes]
+
+
+def recognise_boxes(bgr: np.ndarray, rects: list[tuple[int, int, int, int]]) -> list[tuple[str, float, list[tuple[str, float, np.ndarray]]]]:
+    """Recognise the text in each axis-aligned rectangle (pixels) of ``bgr``.
+
+    Per rectangle: (text, confidence, characters), each character with its confidence and
+    its box in ``bgr``'s pixels (RapidOCR's per-character boxes, from where the recogniser
+    placed each character along the line). A crop narrower than it is high is widened with
+    white first: RapidOCR's own cropping turns such a crop (a lone "1" in a cell) on its side.
+    """
+    from rapidocr.cal_rec_boxes import CalRecBoxes
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    if not rects:
+        return []
+    crops, quads = [], []
+    h, w = bgr.shape[:2]
+    for x0, y0, x1, y1 in rects:
+        x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+        crop = bgr[y0:y1, x0:x1]
+        widen = max(0, (y1 - y0) - (x1 - x0))
+        if widen:
+            crop = cv2.copyMakeBorder(crop, 0, 0, widen // 2, widen - widen // 2, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+        a, c = x0 - widen // 2, x1 + widen - widen // 2
+        crops.append(np.ascontiguousarray(crop))
+        quads.append(np.array([[a, y0], [c, y0], [c, y1], [a, y1]], dtype=np.float32))
+    out = engine()._load_rec_model()(TextRecInput(img=crops, return_word_box=True))
+    words = CalRecBoxes()(crops, np.stack(quads), out, True).word_results
+    results = []
+    for text, score, chars in zip(out.txts, out.scores, words, strict=True):
+        results.append((text, float(score), [(t, float(s), np.asarray(b, dtype=np.float32)) for t, s, b in chars]))
+    return results
+
+
+def text_lines(image: np.ndarray) -> list[tuple[np.ndarray, str, float]]:
+    """(box, text, confidence) of every text line the engine finds in an image (BGR or grey)."""
+    bgr = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR) if image.ndim == 2 else np.ascontiguousarray(image[..., :3])
+    boxes = detect(bgr)
+    rects = [_rect_of(q) for q in boxes]
+    return [(q, t, s) for q, (t, s, _) in zip(boxes, recognise_boxes(bgr, rects), strict=True) if t.strip()]
+
+
+def _rect_of(quad: np.ndarray) -> tuple[int, int, int, int]:
+    x0, y0 = np.floor(quad.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
+    return int(x0), int(y0), int(x1), int(y1)
 
 
 def max_pages_default() -> int:
@@ -136,17 +223,26 @@ def ocr_pdf(path: Path, sha256: str, *, max_pages: int | None = None, dpi: int |
                 f"{path}: scanned PDF of {doc.page_count} pages, more than the OCR limit of {limit} "
                 f"(set {MAX_PAGES_ENV} to read it)")
         for page in doc:  # every image's declared size, before any is decoded by rendering
-            for image in page.get_images(full=True):
-                _check_pixels(path, limits, image[2], image[3], f"page {page.number + 1} has an image")
-        contents = []
-        for page in doc:
-            zoom = A4_LONG_SIDE * dpi / 72 / max(page.rect.width, page.rect.height, 1)
-            pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY, alpha=False)
-            gray = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w]
-            contents.append(read_page_image(gray, page.number + 1, dpi / 72))
+            check_page_images(path, limits, page)
+        contents = [read_pdf_page(page, dpi) for page in doc]
     finally:
         doc.close()
     return _document(path, sha256, "pdf", contents, list(warnings or []))
+
+
+def read_pdf_page(page: pymupdf.Page, dpi: int | None = None) -> PageContent:
+    """OCR one PDF page, rendered in grey as an A4 page at ``dpi`` (default ``DPI``).
+
+    Used for every page of a scan, and for the pages of a text PDF whose text layer is
+    missing or unreadable there (see ``pdf.read_pdf``).
+    """
+    dpi = dpi or DPI
+    zoom = A4_LONG_SIDE * dpi / 72 / max(page.rect.width, page.rect.height, 1)
+    pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY, alpha=False)
+    gray = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w]
+    content = read_page_image(gray, page.number + 1, dpi / 72)
+    content.width = A4_LONG_SIDE * page.rect.width / max(page.rect.width, page.rect.height, 1)
+    return content
 
 
 def read_image(path: Path, sha256: str, *, max_pages: int | None = None, limits: Limits | None = None) -> Document:
@@ -190,6 +286,12 @@ def read_image(path: Path, sha256: str, *, max_pages: int | None = None, limits:
     return _document(path, sha256, "image", contents, [])
 
 
+def check_page_images(path: Path, limits: Limits, page: pymupdf.Page) -> None:
+    """Refuse a page holding an image whose declared size is over ``limits.max_image_pixels``."""
+    for image in page.get_images(full=True):
+        _check_pixels(path, limits, image[2], image[3], f"page {page.number + 1} has an image")
+
+
 def _check_pixels(path: Path, limits: Limits, width: int, height: int, what: str) -> None:
     """Refuse an image whose declared size is over ``limits.max_image_pixels`` (it is not decoded)."""
     if limits.exceeded("max_image_pixels", width * height):
@@ -225,6 +327,8 @@ def _document(path: Path, sha256: str, fmt: str, contents: list[PageContent], wa
         tables=to_grids(tables, below, above, True),
         ocr=True,
         warnings=warnings,
+        ocr_pages=[c.number for c in contents],
+        unreadable=[n for c in contents for n in c.notes],
     )
 
 
@@ -232,7 +336,20 @@ def _document(path: Path, sha256: str, fmt: str, contents: list[PageContent], wa
 
 
 def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
-    """One page image (greyscale, ``scale`` pixels per point) read into text lines and tables."""
+    """One page image (greyscale, ``scale`` pixels per point) read into text lines and tables.
+
+    Inside tables every recognised character goes to the cell holding its centre, so a text
+    box the detector ran across several cells (their rule erased, or too faint to part the
+    box) is split at the rules, character by character. A cell is left blank, with a note
+    saying why (``PageContent.notes``), rather than given a number that may be wrong:
+
+    - a character sits on a rule (its box reaches well into the next cell): which cell it
+      belongs to is not certain;
+    - the cell spans several columns of the grid and reads as a number: with no rule
+      between them, its digits could belong to any of those columns ("13 13 524" in a row
+      whose vertical rules were too faint to find must not become 1313524);
+    - a digit of the number was read with less than ``DIGIT_SCORE`` confidence.
+    """
     gray = deskew(np.ascontiguousarray(gray))
     ink = ink_mask(gray, scale)
     tables, rules = find_tables(gray, number, scale, ink)
@@ -242,17 +359,33 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
     words = recognise(clean, scale, tables, ink)
     content = PageContent(number, gray.shape[0] / scale, images=1, tables=tables)
     content.glyphs = sum(len(w.text.replace(" ", "")) for w in words)
+    for table in tables:
+        table.ocr = True
     outside: list[Word] = []
     cell_words: dict[tuple[int, Box], list[Word]] = {}
+    doubtful: dict[tuple[int, Box], str] = {}
     for w in words:
-        hit = _locate(tables, w.cx, w.cy)
-        if hit is None:
+        if not any(_overlaps(w, t.bbox) for t in tables):
             outside.append(w)
-        else:
-            cell_words.setdefault(hit, []).append(w)
+            continue
+        for (t, cell), piece, straddles in _split(tables, w):
+            cell_words.setdefault((t, cell), []).append(piece)
+            if straddles:
+                doubtful[(t, cell)] = "a character lies across a rule"
     for (t, cell), found in cell_words.items():
-        text = "".join(_join(line).replace(" ", "") for line in _lines(found))
-        tables[t].texts[cell] = [(cell[1], cell[0], fix_digits(text))]
+        text = fix_digits("".join(_join(line).replace(" ", "") for line in _lines(found)))
+        reason = doubtful.get((t, cell))
+        if _is_number(text):
+            score = min(w.score for w in found)
+            if reason is None and _columns_spanned(tables[t], cell) > 1:
+                reason = "the cell spans several columns with no rule between them"
+            if reason is None and score < DIGIT_SCORE:
+                reason = f"confidence {score:.2f} is below {DIGIT_SCORE}"
+        if reason is not None:
+            where = _where(tables[t], cell)
+            content.notes.append(f"page {number}: table cell {where} read as {text!r} by OCR, left blank: {reason}")
+            text = ""
+        tables[t].texts[cell] = [(cell[1], cell[0], text)] if text else []
     flow: list[tuple[float, Line | PageTable]] = [(t.bbox.y0, t) for t in tables]
     for line in _lines(outside):
         flow.append((line[0].y0, Line(_join(line), _rect(line))))
@@ -260,47 +393,99 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
     return content
 
 
+def _overlaps(w: Word, r: pymupdf.Rect) -> bool:
+    return w.x0 < r.x1 and w.x1 > r.x0 and w.y0 < r.y1 and w.y1 > r.y0
+
+
+def _is_number(text: str) -> bool:
+    return bool(_NUMBER.fullmatch(text))
+
+
+def _split(tables: list[PageTable], w: Word) -> list[tuple[tuple[int, Box], Word, bool]]:
+    """``w``'s characters grouped by the table cell holding each one's centre.
+
+    Per cell: (cell, the characters there as one word, whether one of them lies across the
+    cell's edge). A character lies across an edge when more than ``STRADDLE`` of its width
+    (height) reaches past it: the recogniser's character boxes are estimates, but a digit
+    whose box is that far into the next cell may be that cell's.
+    """
+    groups: dict[tuple[int, Box], list[Glyph]] = {}
+    across: set[tuple[int, Box]] = set()
+    for g in w.glyphs or [Glyph(w.x0, w.y0, w.x1, w.y1, w.text, w.score)]:
+        hit = _locate(tables, g.cx, g.cy)
+        if hit is None:
+            continue  # on the table's outer frame: nothing of a cell
+        groups.setdefault(hit, []).append(g)
+        x0, y0, x1, y1 = hit[1]
+        gw, gh = max(g.x1 - g.x0, 1e-6), max(g.y1 - g.y0, 1e-6)
+        if (max(0.0, x0 - g.x0) + max(0.0, g.x1 - x1)) > STRADDLE * gw or (
+                max(0.0, y0 - g.y0) + max(0.0, g.y1 - y1)) > STRADDLE * gh:
+            across.add(hit)
+    out = []
+    for hit, gs in groups.items():
+        gs.sort(key=lambda g: g.x0)
+        text = "".join(g.text for g in gs)
+        piece = Word(min(g.x0 for g in gs), min(g.y0 for g in gs), max(g.x1 for g in gs), max(g.y1 for g in gs),
+                     text, min(g.score for g in gs), gs)
+        out.append((hit, piece, hit in across))
+    return out
+
+
+def _columns_spanned(table: PageTable, cell: Box) -> int:
+    """How many column slots of ``table`` the cell covers."""
+    return sum(1 for j, x in enumerate(table.xs) if cell[0] - EDGE_SNAP / 2 <= x < cell[2] - EDGE_SNAP / 2) or 1
+
+
+def _where(table: PageTable, cell: Box) -> str:
+    """A cell's place in its table, for notes: "row 5, column 3" (1-based slots)."""
+    i = bisect_right(table.ys, cell[1] + EDGE_SNAP / 2)
+    j = bisect_right(table.xs, cell[0] + EDGE_SNAP / 2)
+    return f"row {i}, column {j}"
+
+
 def recognise(gray: np.ndarray, scale: float, tables: list[PageTable] = (), ink: np.ndarray | None = None
               ) -> list[Word]:
-    """OCR text boxes of a page image, in points.
+    """OCR text boxes of a page image, in points, each with its characters' boxes and confidences.
 
-    Detection runs on the whole page; a detected box that overlaps two or more table cells
-    (text of neighbouring cells read as one line once the rules are gone) is cut into one
-    piece per cell before recognition, so each cell's text comes from its own pixels only.
-    A table cell holding ink where the detector found nothing (it can pass over a lone
-    "1") gets a second look: its ink is recognised directly, and kept only when the
-    recogniser is sure of it (``SECOND_LOOK_SCORE``).
+    Detection runs on the whole page; each detected box is recognised whole and keeps its
+    per-character boxes, so the caller can split it at table rules. A table cell holding ink
+    where the detector found nothing (it can pass over a lone "1") gets a second look: its
+    ink is recognised directly, and kept only when the recogniser is fairly sure of it
+    (``SECOND_LOOK_SCORE``). Outside tables, a box read with less than ``TEXT_SCORE``
+    confidence is dropped (a speck, a stamp's edge).
     """
-    eng = engine()
     bgr = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
-    boxes, _ = eng(bgr, use_rec=False)
-    quads: list[np.ndarray] = []
-    for box in boxes or []:
-        quads.extend(_cut(np.asarray(box, dtype=np.float32), tables, scale))
-    found = len(quads)
+    pad = max(1, round(0.5 * scale))
+    rects = []
+    for quad in detect(bgr):
+        x0, y0, x1, y1 = _rect_of(quad)
+        rects.append((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+    found = len(rects)
     if ink is not None:
-        quads.extend(_unread_ink(quads, tables, ink, scale))
-    if not quads:
-        return []
-    texts, _ = eng.text_rec(eng.get_crop_img_list(bgr, quads))
+        rects.extend(_unread_ink(rects, tables, ink, scale))
     words = []
-    for k, (quad, (text, score)) in enumerate(zip(quads, texts, strict=True)):
+    for k, (text, score, chars) in enumerate(recognise_boxes(bgr, rects)):
         text = text.strip()
-        if not text or float(score) < (eng.text_score if k < found else SECOND_LOOK_SCORE):
+        if not text or score < (TEXT_SCORE if k < found else SECOND_LOOK_SCORE):
             continue
-        x0, y0 = quad.min(axis=0) / scale
-        x1, y1 = quad.max(axis=0) / scale
-        words.append(Word(float(x0), float(y0), float(x1), float(y1), text))
+        x0, y0, x1, y1 = (v / scale for v in rects[k])
+        glyphs = []
+        for t, s, box in chars:
+            if t.strip():
+                (gx0, gy0), (gx1, gy1) = box.min(axis=0) / scale, box.max(axis=0) / scale
+                glyphs.append(Glyph(float(gx0), float(gy0), float(gx1), float(gy1), t.strip(), s))
+        words.append(Word(x0, y0, x1, y1, text, score, glyphs))
     return words
 
 
-def _unread_ink(quads: list[np.ndarray], tables: list[PageTable], ink: np.ndarray, scale: float) -> list[np.ndarray]:
-    """Boxes (pixels) around the ink of table cells that no detected box falls in.
+def _unread_ink(rects: list[tuple[int, int, int, int]], tables: list[PageTable], ink: np.ndarray, scale: float
+                ) -> list[tuple[int, int, int, int]]:
+    """Rectangles (pixels) around the ink of table cells that no detected box's centre falls in.
 
     Ink touching the cell's edge is a remnant of a rule, and a speck lower than
     ``MIN_GLYPH`` is noise: neither is looked at.
     """
-    centres = [q.mean(axis=0) / scale for q in quads]
+    centres = [((a + c) / 2 / scale, (b + d) / 2 / scale) for a, b, c, d in rects]
     out = []
     edge = max(1, round(0.75 * scale))
     for table in tables:
@@ -316,29 +501,9 @@ def _unread_ink(quads: list[np.ndarray], tables: list[PageTable], ink: np.ndarra
             if bottom - top < MIN_GLYPH * scale:
                 continue
             pad = max(2, round(0.25 * (bottom - top)))
-            a, b = x0 + edge + left - pad, y0 + edge + top - pad
-            c, d = x0 + edge + right + pad, y0 + edge + bottom + pad
-            out.append(np.array([[a, b], [c, b], [c, d], [a, d]], dtype=np.float32))
+            out.append((int(x0 + edge + left - pad), int(y0 + edge + top - pad),
+                        int(x0 + edge + right + pad), int(y0 + edge + bottom + pad)))
     return out
-
-
-def _cut(quad: np.ndarray, tables: list[PageTable], scale: float) -> list[np.ndarray]:
-    """``quad`` (pixels), or its pieces inside each table cell it substantially overlaps."""
-    x0, y0 = quad.min(axis=0) / scale
-    x1, y1 = quad.max(axis=0) / scale
-    least = 0.5 * (y1 - y0) if (y1 - y0) < (x1 - x0) else 0.5 * (x1 - x0)  # half a glyph
-    for table in tables:
-        b = table.bbox
-        if x1 <= b.x0 or x0 >= b.x1 or y1 <= b.y0 or y0 >= b.y1:
-            continue
-        pieces = []
-        for cx0, cy0, cx1, cy1 in set(table.origin.values()):
-            ix0, iy0, ix1, iy1 = max(x0, cx0), max(y0, cy0), min(x1, cx1), min(y1, cy1)
-            if ix1 - ix0 >= least and iy1 - iy0 >= least:
-                pieces.append((ix0, iy0, ix1, iy1))
-        if len(pieces) > 1:
-            return [np.array([[a, b_], [c, b_], [c, d], [a, d]], dtype=np.float32) * scale for a, b_, c, d in sorted(pieces)]
-    return [quad]
 
 
 def _lines(words: list[Word]) -> list[list[Word]]:

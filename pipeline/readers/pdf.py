@@ -17,6 +17,7 @@ Why it works this way:
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -35,6 +36,9 @@ if hasattr(pymupdf, "no_recommend_layout"):  # PyMuPDF 2: no advert for the layo
     pymupdf.no_recommend_layout()
 
 UNDECODABLE_SHARE = 0.3  # more U+FFFD than this among the glyphs: the text layer is unusable
+PAGE_GARBAGE = 0.02  # a page with this share of unmapped glyphs is OCR'd instead (a stray symbol is not)
+PAGE_GARBAGE_MIN = 3
+_GARBAGE = re.compile("[\ufffd\ue000-\uf8ff]")
 
 
 def read_pdf(path: Path, sha256: str, *, max_pages: int | None = None, merge_continued: bool = True,
@@ -65,26 +69,76 @@ def read_pdf(path: Path, sha256: str, *, max_pages: int | None = None, merge_con
             except Exception as exc:  # a broken content stream must not lose the other pages
                 warnings.append(f"page {page.number + 1}: unreadable ({exc})")
                 contents.append(PageContent(page.number + 1, page.rect.height, width=page.rect.width))
+        if not repaired and sum(c.glyphs for c in contents) == 0 and any(c.images for c in contents):
+            # A scan ("图片版"): no text layer, only page images. Read by OCR (refused there
+            # when it finds no text either, or when it has too many pages to OCR).
+            doc.close()
+            from pipeline.readers.ocr import ocr_pdf
+
+            return ocr_pdf(path, sha256, warnings=warnings, limits=limits)
+        _ocr_unreadable_pages(path, doc, contents, warnings, limits)
     finally:
         doc.close()
-    if not repaired and sum(c.glyphs for c in contents) == 0 and any(c.images for c in contents):
-        # A scan ("图片版"): no text layer, only page images. Read by OCR (refused there
-        # when it finds no text either, or when it has too many pages to OCR).
-        from pipeline.readers.ocr import ocr_pdf
-
-        return ocr_pdf(path, sha256, warnings=warnings, limits=limits)
     _check_text_layer(path, contents, warnings, repaired)
     drop_running_lines(contents)
     tables = [t for c in contents for t in c.tables]
     below, above = _text_around(contents)
+    ocr_pages = [c.number for c in contents if c.ocr]
     return Document(
         path=str(path),
         sha256=sha256,
         format="pdf",
         pages=[Page(c.number, c.text()) for c in contents],
         tables=to_grids(tables, below, above, merge_continued),
+        ocr=len(ocr_pages) == len(contents),
         warnings=warnings,
+        ocr_pages=ocr_pages,
+        unreadable=[n for c in contents for n in c.notes],
     )
+
+
+def unreadable_text(content: PageContent) -> str | None:
+    """Why a page's text layer cannot be used, or None when it can.
+
+    A page with images and no text is a scanned page. A page whose glyphs have no Unicode
+    mapping (U+FFFD) or are private-use code points (a font's own numbering, no ToUnicode)
+    cannot be read either where those glyphs are: beyond a stray symbol (``PAGE_GARBAGE``
+    of its glyphs, at least ``PAGE_GARBAGE_MIN``), or any of them in a table cell, where
+    they are the numbers themselves (digits drawn in an unmapped font).
+    """
+    if content.glyphs == 0:
+        return "no text layer (scanned image)" if content.images else None
+    bad = content.undecodable
+    in_cells = any(_GARBAGE.search(t) for table in content.tables for pieces in table.texts.values() for *_, t in pieces)
+    if in_cells or bad >= max(PAGE_GARBAGE_MIN, PAGE_GARBAGE * content.glyphs):
+        where = ", in table cells" if in_cells else ""
+        return f"text layer unreadable ({bad} of {content.glyphs} glyphs have no Unicode mapping{where})"
+    return None
+
+
+def _ocr_unreadable_pages(path: Path, doc: pymupdf.Document, contents: list[PageContent], warnings: list[str],
+                          limits: Limits) -> None:
+    """Replace each page whose text layer cannot be used by its OCR reading, page by page.
+
+    Pages with a usable text layer keep it (exact, and far faster than OCR). When there are
+    more such pages than ``limits.ocr_max_pages`` (0: OCR off), none is OCR'd and each is
+    named in a warning; ``_check_text_layer`` then refuses the file if too little is left.
+    """
+    why = {c.number: reason for c in contents if (reason := unreadable_text(c))}
+    if not why:
+        return
+    if len(why) > limits.ocr_max_pages:
+        for n, reason in why.items():
+            warnings.append(f"page {n}: {reason}; not read by OCR ({len(why)} such pages, "
+                            f"more than the OCR limit of {limits.ocr_max_pages})")
+        return
+    from pipeline.readers.ocr import check_page_images, read_pdf_page
+
+    for n, reason in why.items():
+        check_page_images(path, limits, doc[n - 1])
+        contents[n - 1] = read_pdf_page(doc[n - 1])
+        contents[n - 1].ocr = True
+        warnings.append(f"page {n}: {reason}; read by OCR")
 
 
 def _open(path: Path) -> pymupdf.Document:

@@ -9,6 +9,7 @@ gives), each table standing where its first glyph comes.
 
 from __future__ import annotations
 
+import re
 import sys
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -24,6 +25,9 @@ from pipeline.readers.pdf_tables import Box, PageTable, find_page_tables, render
 # get_text()'s flags, except that a glyph without a Unicode mapping reads as U+FFFD rather
 # than as its CID: garbage that looks like text would pass every later check.
 TEXT_FLAGS = pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_USE_CID_FOR_UNKNOWN_UNICODE
+# A glyph without a Unicode mapping: U+FFFD, or a private-use code point (a font's own
+# glyph numbering passed through as text).
+_UNMAPPED = re.compile("[\ufffd\ue000-\uf8ff]")
 CLIP_PAD = 1.0  # points around a line's box when its glyphs alone are extracted
 
 
@@ -57,6 +61,8 @@ class PageContent:
     images: int = 0
     width: float = 0.0  # 0: not known (no facing-page test for running headers)
     y_range: tuple[float, float] = (0.0, 0.0)  # from the top of the highest table to the foot of the lowest
+    ocr: bool = False  # read from the page image by OCR (a scan, or a page whose text layer is unreadable)
+    notes: list[str] = field(default_factory=list)  # cells OCR left blank, and why (value_unreadable)
 
     @property
     def lines(self) -> list[Line]:
@@ -217,7 +223,7 @@ def _read_spans(line: dict, content: PageContent, placed: set[int]) -> bool:
 def _count(content: PageContent, text: str) -> None:
     """Count a line's glyphs (blanks aside) and those without a Unicode mapping."""
     content.glyphs += len("".join(text.split()))
-    content.undecodable += text.count("\ufffd")
+    content.undecodable += len(_UNMAPPED.findall(text))
 
 
 def _ink_box(spans: list[dict]) -> BBox:
@@ -257,7 +263,7 @@ def _read_line(line: dict, content: PageContent, placed: set[int]) -> None:
         for ch in span["chars"]:
             c = ch["c"]
             content.glyphs += not c.isspace()
-            content.undecodable += c == "\ufffd"
+            content.undecodable += c == "\ufffd" or "\ue000" <= c <= "\uf8ff"
             x0, y0, x1, y1 = ch["bbox"]
             if only is not None:
                 cell = tables[only].cell_at((x0 + x1) / 2, (y0 + y1) / 2)

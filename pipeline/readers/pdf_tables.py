@@ -49,6 +49,7 @@ class PageTable:
     texts: dict[Box, list[tuple[float, float, str]]] = field(default_factory=dict)  # (y, x, text) per line piece
     origin: dict[tuple[int, int], Box] = field(default_factory=dict)  # slot -> cell covering it
     box: Box = (0.0, 0.0, 0.0, 0.0)  # ``bbox`` as plain floats, for the per-line tests
+    ocr: bool = False  # found in a page image and filled by OCR
     _rows: tuple[int, list[list[str | None]]] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -318,12 +319,13 @@ def to_grids(tables: list[PageTable], text_below: list[bool], text_above: list[b
     """Grids in page order; with ``merge`` a table continued on the next page is one grid.
 
     ``text_below[i]`` / ``text_above[i]``: whether page text lies below / above table ``i``.
-    A merged grid carries the page it starts on.
+    A merged grid carries the page it starts on, and is OCR-read when any of its parts is.
     """
     runs: list[_Run] = []
     for i, table in enumerate(tables):
         if merge and runs and _continues(runs[-1], table, text_below[i - 1], text_above[i]):
             _append(runs[-1], table)
+            runs[-1].grid.ocr = runs[-1].grid.ocr or table.ocr
         else:
-            runs.append(_Run(TableGrid(page=table.page, rows=table.rows()), _edges(table), table))
+            runs.append(_Run(TableGrid(page=table.page, rows=table.rows(), ocr=table.ocr), _edges(table), table))
     return [run.grid for run in runs]
