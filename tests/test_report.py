@@ -347,17 +347,15 @@ def test_page_renders_in_chromium(report: Path, tmp_path: Path) -> None:
     # the title is visibly rendered in Chinese, not just present in the DOM (no tofu boxes)
     import numpy as np
 
-    from pipeline.readers.ocr import engine
+    from pipeline.readers.ocr import text_lines
 
     header = np.asarray(rgb.crop((0, 0, 1000, 90)))
-    found, _ = engine()(header)
-    text = "".join(item[1] for item in found or [])
+    text = "".join(t for _, t, _ in text_lines(header))
     assert "政府信息公开工作年度报告" in text.replace(" ", ""), (
         f"OCR read {text!r}: no CJK font (fonts-wqy-zenhei)?"
     )
     # and so is a chart title drawn by plotly in SVG
-    found, _ = engine()(np.asarray(charts))
-    text = "".join(item[1] for item in found or []).replace(" ", "")
+    text = "".join(t for _, t, _ in text_lines(np.asarray(charts))).replace(" ", "")
     assert "收到申请" in text and "办理结果" in text, text
 
 

@@ -74,6 +74,8 @@ MAX_SKEW = 3.0  # degrees: a scanned page skewed by up to this much is turned le
 SKEW_STEP = 0.1  # degrees: resolution of the skew search (0.1° drifts ~1 pt across a table)
 TEXT_SCORE = 0.5  # confidence below which a detected text box outside tables is dropped
 DIGIT_SCORE = 0.9  # confidence below which a number read in a table cell is left blank (unreadable)
+RULE_TRACE = 0.6  # share of a cell's height a darker band must cover to be a trace of a rule
+RULE_CONTRAST = 20  # grey levels below the cell's background that count as darker
 STRADDLE = 0.35  # share of a character's width past a cell edge that makes its cell uncertain
 
 _DIGIT_FIXES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
@@ -374,11 +376,12 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
                 doubtful[(t, cell)] = "a character lies across a rule"
     for (t, cell), found in cell_words.items():
         text = fix_digits("".join(_join(line).replace(" ", "") for line in _lines(found)))
-        reason = doubtful.get((t, cell))
-        if _is_number(text):
+        reason = None
+        if _is_number(text):  # a label keeps its text: it names a row, no value is taken from it
             score = min(w.score for w in found)
+            reason = doubtful.get((t, cell))
             if reason is None and _columns_spanned(tables[t], cell) > 1:
-                reason = "the cell spans several columns with no rule between them"
+                reason = _spanning_doubt(tables[t], cell, found, gray, scale)
             if reason is None and score < DIGIT_SCORE:
                 reason = f"confidence {score:.2f} is below {DIGIT_SCORE}"
         if reason is not None:
@@ -429,6 +432,32 @@ def _split(tables: list[PageTable], w: Word) -> list[tuple[tuple[int, Box], Word
                      text, min(g.score for g in gs), gs)
         out.append((hit, piece, hit in across))
     return out
+
+
+def _spanning_doubt(table: PageTable, cell: Box, words: list[Word], gray: np.ndarray, scale: float) -> str | None:
+    """Why a number in a cell spanning several column slots may not be one value of that cell, or None.
+
+    A cell can span slots because it is one wide cell (a value under a header that spans
+    the columns another part of the table splits), or because the rules between its
+    columns were too faint or broken to find. In the second case its digits could belong to
+    any of those columns. The number is kept only when its digits are one tight group and
+    no trace of a rule runs down the cell where another column would begin: a darker
+    band over ``RULE_TRACE`` of the cell's height (a glyph is never that tall).
+    """
+    glyphs = sorted((g for w in words for g in (w.glyphs or [])), key=lambda g: g.x0)
+    for a, b in zip(glyphs, glyphs[1:], strict=False):
+        if b.x0 - a.x1 > max(a.y1 - a.y0, b.y1 - b.y0):
+            return "its digits are apart in a cell spanning several columns: they could belong to different columns"
+    x0, y0, x1, y1 = cell
+    top, bottom = round(y0 * scale), round(y1 * scale)
+    background = float(np.percentile(gray[top:bottom, round(x0 * scale):round(x1 * scale)], 90))
+    for x in table.xs:
+        if not x0 + EDGE_SNAP < x < x1 - EDGE_SNAP:
+            continue
+        band = gray[top:bottom, max(0, round((x - 3) * scale)):round((x + 1) * scale)]
+        if band.size and float((band.min(axis=1) < background - RULE_CONTRAST).mean()) >= RULE_TRACE:
+            return "a faint rule runs through the cell: the number could belong to either side"
+    return None
 
 
 def _columns_spanned(table: PageTable, cell: Box) -> int:

@@ -69,16 +69,17 @@ def read_pdf(path: Path, sha256: str, *, max_pages: int | None = None, merge_con
             except Exception as exc:  # a broken content stream must not lose the other pages
                 warnings.append(f"page {page.number + 1}: unreadable ({exc})")
                 contents.append(PageContent(page.number + 1, page.rect.height, width=page.rect.width))
-        if not repaired and sum(c.glyphs for c in contents) == 0 and any(c.images for c in contents):
-            # A scan ("图片版"): no text layer, only page images. Read by OCR (refused there
-            # when it finds no text either, or when it has too many pages to OCR).
-            doc.close()
-            from pipeline.readers.ocr import ocr_pdf
-
-            return ocr_pdf(path, sha256, warnings=warnings, limits=limits)
-        _ocr_unreadable_pages(path, doc, contents, warnings, limits)
+        scan = not repaired and sum(c.glyphs for c in contents) == 0 and any(c.images for c in contents)
+        if not scan:
+            _ocr_unreadable_pages(path, doc, contents, warnings, limits)
     finally:
         doc.close()
+    if scan:
+        # A scan ("图片版"): no text layer, only page images. Read by OCR (refused there
+        # when it finds no text either, or when it has too many pages to OCR).
+        from pipeline.readers.ocr import ocr_pdf
+
+        return ocr_pdf(path, sha256, warnings=warnings, limits=limits)
     _check_text_layer(path, contents, warnings, repaired)
     drop_running_lines(contents)
     tables = [t for c in contents for t in c.tables]

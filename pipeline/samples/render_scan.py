@@ -61,3 +61,27 @@ def render_png(text_pdf: Path, out_dir: Path, dpi: int = 150, *, skew: float = 0
         path.write_bytes(png)
         paths.append(path)
     return paths
+
+
+def render_mixed_pdf(text_pdf: Path, out: Path, scanned: set[int], dpi: int = 150) -> Path:
+    """Write ``text_pdf`` with the pages numbered in ``scanned`` (1-based) as page images, the rest as text.
+
+    Why: a report printed from Word with its signed table pages scanned back in has a text
+    layer on some pages and only images on others; each page must be read its own way.
+    """
+    out = Path(out)
+    mixed = pymupdf.open()
+    try:
+        with pymupdf.open(str(text_pdf)) as src:
+            images = dict(enumerate(_pages(Path(text_pdf), dpi, 0.0), start=1))
+            for n in range(1, src.page_count + 1):
+                if n in scanned:
+                    rect, png = images[n]
+                    page = mixed.new_page(width=rect.width, height=rect.height)
+                    page.insert_image(page.rect, stream=png)
+                else:
+                    mixed.insert_pdf(src, from_page=n - 1, to_page=n - 1)
+        mixed.save(out, garbage=3, deflate=True)
+    finally:
+        mixed.close()
+    return out
