@@ -70,6 +70,9 @@ MIN_TABLE = (40.0, 12.0)  # a rule network narrower or lower than this is not a 
 EDGE_SNAP = 3.0  # cell edges within this distance are one column (row) boundary
 MIN_GLYPH = 3.0  # points: ink lower than this in an otherwise unread cell is a speck, not a glyph
 SECOND_LOOK_SCORE = 0.8  # confidence needed to keep text read from a cell the detector passed over
+ORIENT_SIDEWAYS = 1.5  # column profile this much sharper than the row profile: the page lies on its side
+ORIENT_LINES = 4  # text lines read both ways up to tell an upside-down page
+ORIENT_MARGIN = 0.1  # mean confidence by which the turned reading must win
 MAX_SKEW = 3.0  # degrees: a scanned page skewed by up to this much is turned level
 SKEW_STEP = 0.1  # degrees: resolution of the skew search (0.1° drifts ~1 pt across a table)
 TEXT_SCORE = 0.5  # confidence below which a detected text box outside tables is dropped
@@ -352,7 +355,7 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
       whose vertical rules were too faint to find must not become 1313524);
     - a digit of the number was read with less than ``DIGIT_SCORE`` confidence.
     """
-    gray = deskew(np.ascontiguousarray(gray))
+    gray = deskew(upright(np.ascontiguousarray(gray), scale))
     ink = ink_mask(gray, scale)
     tables, rules = find_tables(gray, number, scale, ink)
     clean = gray.copy()
@@ -374,6 +377,7 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
             cell_words.setdefault((t, cell), []).append(piece)
             if straddles:
                 doubtful[(t, cell)] = "a character lies across a rule"
+    _second_reading(clean, ink, scale, tables, cell_words, doubtful)
     for (t, cell), found in cell_words.items():
         text = fix_digits("".join(_join(line).replace(" ", "") for line in _lines(found)))
         reason = None
@@ -396,6 +400,41 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
     return content
 
 
+def _second_reading(clean: np.ndarray, ink: np.ndarray, scale: float, tables: list[PageTable],
+                    cell_words: dict[tuple[int, Box], list[Word]], doubtful: dict[tuple[int, Box], str]) -> None:
+    """Read again, alone, each number the page-wide pass was unsure of; keep the new reading if it is sure.
+
+    A box the detector drew across a rule, or around a digit and a rule's remnant, is read
+    with less confidence than the cell's own ink cropped tight. Only cells whose reading is
+    a number under ``DIGIT_SCORE``, with no character across a rule, are read again; the
+    new reading replaces the old one only when it is a number read with at least
+    ``DIGIT_SCORE`` confidence, else the cell stays doubtful (and is left blank).
+    """
+    todo, rects = [], []
+    edge = max(1, round(0.75 * scale))
+    for key, found in cell_words.items():
+        text = fix_digits("".join(w.text for w in found).replace(" ", ""))
+        if key in doubtful or not _is_number(text) or min(w.score for w in found) >= DIGIT_SCORE:
+            continue
+        x0, y0, x1, y1 = (round(v * scale) for v in key[1])
+        inner = ink[y0 + edge : y1 - edge, x0 + edge : x1 - edge]
+        if inner.size == 0 or not inner.any():
+            continue
+        rows, cols = np.nonzero(inner.any(axis=1))[0], np.nonzero(inner.any(axis=0))[0]
+        pad = max(2, round(0.25 * (rows[-1] + 1 - rows[0])))
+        todo.append(key)
+        rects.append((int(x0 + edge + cols[0] - pad), int(y0 + edge + rows[0] - pad),
+                      int(x0 + edge + cols[-1] + 1 + pad), int(y0 + edge + rows[-1] + 1 + pad)))
+    if not todo:
+        return
+    bgr = cv2.cvtColor(clean, cv2.COLOR_GRAY2BGR)
+    for key, rect, (text, score, _) in zip(todo, rects, recognise_boxes(bgr, rects), strict=True):
+        text = fix_digits(text.replace(" ", ""))
+        if _is_number(text) and score >= DIGIT_SCORE:
+            x0, y0, x1, y1 = (v / scale for v in rect)
+            cell_words[key] = [Word(x0, y0, x1, y1, text, score)]
+
+
 def _overlaps(w: Word, r: pymupdf.Rect) -> bool:
     return w.x0 < r.x1 and w.x1 > r.x0 and w.y0 < r.y1 and w.y1 > r.y0
 
@@ -407,10 +446,11 @@ def _is_number(text: str) -> bool:
 def _split(tables: list[PageTable], w: Word) -> list[tuple[tuple[int, Box], Word, bool]]:
     """``w``'s characters grouped by the table cell holding each one's centre.
 
-    Per cell: (cell, the characters there as one word, whether one of them lies across the
-    cell's edge). A character lies across an edge when more than ``STRADDLE`` of its width
-    (height) reaches past it: the recogniser's character boxes are estimates, but a digit
-    whose box is that far into the next cell may be that cell's.
+    Per cell: (cell, the characters there as one word, whether a character lies across the
+    cell's edge, its own or a neighbour's). A character lies across an edge when more than
+    ``STRADDLE`` of its width (height) reaches past it: the recogniser's character boxes are
+    estimates, but a digit whose box is that far into the next cell may be that cell's, and
+    the cell it came from may be missing it.
     """
     groups: dict[tuple[int, Box], list[Glyph]] = {}
     across: set[tuple[int, Box]] = set()
@@ -423,7 +463,11 @@ def _split(tables: list[PageTable], w: Word) -> list[tuple[tuple[int, Box], Word
         gw, gh = max(g.x1 - g.x0, 1e-6), max(g.y1 - g.y0, 1e-6)
         if (max(0.0, x0 - g.x0) + max(0.0, g.x1 - x1)) > STRADDLE * gw or (
                 max(0.0, y0 - g.y0) + max(0.0, g.y1 - y1)) > STRADDLE * gh:
-            across.add(hit)
+            # uncertain: the cell holding its centre, and the cells it reaches into
+            inset_x, inset_y = 0.1 * gw, 0.1 * gh
+            for x, y in ((g.x0 + inset_x, g.cy), (g.x1 - inset_x, g.cy), (g.cx, g.y0 + inset_y), (g.cx, g.y1 - inset_y)):
+                if (other := _locate(tables, x, y)) is not None:
+                    across.add(other)
     out = []
     for hit, gs in groups.items():
         gs.sort(key=lambda g: g.x0)
@@ -580,6 +624,55 @@ def fix_digits(text: str) -> str:
 
 
 # ---------------------------------------------------------------- ruled tables in the image
+
+
+def upright(gray: np.ndarray, scale: float) -> np.ndarray:
+    """``gray`` turned by 0, 90, 180 or 270 degrees so that its text reads upright.
+
+    Decided from the text itself, not by a classifier of single lines (which turns a lone 9
+    into a 6): a page on its side has its ink in columns rather than rows (the row profile
+    of level text lines is the sharper one), and a page upside down is told from an upright
+    one by reading a few of its text lines both ways: the recogniser is confident only on
+    the right way up (``ORIENT_MARGIN`` of mean confidence).
+    """
+    factor = min(1.0, 800 / max(gray.shape))
+    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    if not ink.any():
+        return gray
+    ink = ink.astype(np.float32)
+    rows, cols = ink.sum(axis=1), ink.sum(axis=0)
+    sideways = float(np.square(cols).sum()) / ink.shape[0] > ORIENT_SIDEWAYS * float(np.square(rows).sum()) / ink.shape[1]
+    if sideways:
+        gray = np.ascontiguousarray(cv2.rotate(gray, cv2.ROTATE_90_CLOCKWISE))
+    lines = _sample_lines(gray, scale)
+    if not lines:
+        return gray
+    bgr = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+    h, w = gray.shape
+    flipped = [(w - x1, h - y1, w - x0, h - y0) for x0, y0, x1, y1 in lines]
+    upright_score = np.mean([s for _, s, _ in recognise_boxes(bgr, lines)])
+    turned = cv2.rotate(bgr, cv2.ROTATE_180)
+    turned_score = np.mean([s for _, s, _ in recognise_boxes(turned, flipped)])
+    if turned_score > upright_score + ORIENT_MARGIN:
+        return np.ascontiguousarray(cv2.rotate(gray, cv2.ROTATE_180))
+    return gray
+
+
+def _sample_lines(gray: np.ndarray, scale: float) -> list[tuple[int, int, int, int]]:
+    """Up to ``ORIENT_LINES`` of the page's widest text lines (pixels): ink smeared along rows into blobs."""
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    smear = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, round(6 * scale)), 1)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=8)
+    found = []
+    for k in range(1, n):
+        x, y, w, h, _area = stats[k]
+        if 6 * scale <= h <= 24 * scale and w >= 3 * h:  # a line of text, not a rule or a table
+            found.append((int(w), (int(x), int(y), int(x + w), int(y + h))))
+    pad = max(2, round(2 * scale))
+    # the start of each line only: a dozen glyphs tell which way up as well as a whole line, faster
+    return [(a - pad, b - pad, min(c, a + 12 * (d - b)) + pad, d + pad)
+            for _, (a, b, c, d) in sorted(found, reverse=True)[:ORIENT_LINES]]
 
 
 def level_angle(gray: np.ndarray) -> float:

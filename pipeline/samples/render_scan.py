@@ -11,38 +11,93 @@ import sys
 
 sys.modules.setdefault("pymupdf.layout", None)  # skip the ONNX layout model: 1 s and 225 MB per import
 
+from dataclasses import dataclass, replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
 import pymupdf  # noqa: E402
 
 
-def _pages(text_pdf: Path, dpi: int, skew: float):
-    """(page rect, PNG bytes) per page: the page in grey at ``dpi``, turned ``skew`` degrees."""
+@dataclass(frozen=True)
+class Damage:
+    """What printing, scanning or a phone camera does to a page, applied to its grey image.
+
+    ``grey_rules``: table rules redrawn at this grey level, one pixel thin (as LibreOffice
+    and WPS draw them, then a scanner lightens them); ``broken_rules``: the rules dashed
+    (a gap every few pixels); ``blur``: Gaussian sigma in pixels (focus, ink bleed);
+    ``light``: uneven lighting, the page darkening by up to this share towards one corner;
+    ``jpeg``: saved as JPEG at this quality (its artefacts around every glyph and rule);
+    ``skew``: degrees counter-clockwise the sheet is turned.
+    """
+
+    skew: float = 0.0
+    grey_rules: int | None = None
+    broken_rules: bool = False
+    blur: float = 0.0
+    light: float = 0.0
+    jpeg: int | None = None
+
+
+def degrade(gray: np.ndarray, damage: Damage) -> np.ndarray:
+    """``gray`` (a clean rendered page) with ``damage`` done to it."""
+    out = gray.copy()
+    if damage.grey_rules is not None or damage.broken_rules:
+        ink = (out < 128).astype(np.uint8)
+        long = max(20, out.shape[1] // 40)
+        rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long, 1)))
+        rules |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, long)))
+        rules = cv2.dilate(rules, np.ones((3, 3), np.uint8)) & (out < 250)  # with the anti-aliased fringe
+        if damage.grey_rules is not None:
+            out[rules > 0] = 255
+            thin = cv2.ximgproc.thinning(rules * 255) if hasattr(cv2, "ximgproc") else cv2.erode(rules * 255, np.ones((2, 2), np.uint8))
+            out[thin > 0] = damage.grey_rules
+            rules = (thin > 0).astype(np.uint8)
+        if damage.broken_rules:
+            ys, xs = np.nonzero(rules)
+            gap = ((xs + ys) % 12) < 3  # 3 px out of every 12 along the rule
+            out[ys[gap], xs[gap]] = 255
+    if damage.blur:
+        out = cv2.GaussianBlur(out, (0, 0), damage.blur)
+    if damage.light:
+        h, w = out.shape
+        shade = 1.0 - damage.light * (np.add.outer(np.arange(h) / h, np.arange(w) / w) / 2)
+        out = (out.astype(np.float32) * shade).clip(0, 255).astype(np.uint8)
+    if damage.skew:
+        turn = cv2.getRotationMatrix2D((out.shape[1] / 2, out.shape[0] / 2), damage.skew, 1.0)
+        out = cv2.warpAffine(out, turn, (out.shape[1], out.shape[0]), flags=cv2.INTER_LINEAR, borderValue=255)
+    return out
+
+
+def _pages(text_pdf: Path, dpi: int, skew: float, damage: Damage | None = None):
+    """(page rect, image bytes) per page: the page in grey at ``dpi``, turned ``skew`` degrees, damaged."""
+    damage = replace(damage or Damage(), skew=skew or (damage.skew if damage else 0.0))
     with pymupdf.open(str(text_pdf)) as doc:
         for page in doc:
             pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
-            if not skew:
+            if damage == Damage():
                 yield page.rect, pix.tobytes("png")
                 continue
-            import cv2
-            import numpy as np
-
             gray = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w]
-            turn = cv2.getRotationMatrix2D((pix.w / 2, pix.h / 2), skew, 1.0)
-            askew = cv2.warpAffine(gray, turn, (pix.w, pix.h), flags=cv2.INTER_LINEAR, borderValue=255)
-            yield page.rect, cv2.imencode(".png", askew)[1].tobytes()
+            out = degrade(gray, damage)
+            if damage.jpeg:
+                yield page.rect, cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, damage.jpeg])[1].tobytes()
+            else:
+                yield page.rect, cv2.imencode(".png", out)[1].tobytes()
 
 
-def render_image_pdf(text_pdf: Path, out: Path, dpi: int = 150, *, skew: float = 0.0) -> Path:
+def render_image_pdf(text_pdf: Path, out: Path, dpi: int = 150, *, skew: float = 0.0,
+                     damage: Damage | None = None) -> Path:
     """Write ``text_pdf`` as an image-only PDF (one grey image per page, no text) and return ``out``.
 
-    ``skew``: degrees counter-clockwise each page is turned, as by a sheet fed in askew.
+    ``skew``: degrees counter-clockwise each page is turned, as by a sheet fed in askew;
+    ``damage``: what else the scan suffers (see ``Damage``).
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     scan = pymupdf.open()
     try:
-        for rect, png in _pages(Path(text_pdf), dpi, skew):
+        for rect, png in _pages(Path(text_pdf), dpi, skew, damage):
             page = scan.new_page(width=rect.width, height=rect.height)
             page.insert_image(page.rect, stream=png)
         scan.save(out, garbage=3, deflate=True)
