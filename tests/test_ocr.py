@@ -250,3 +250,45 @@ def test_mixed_text_and_scanned_pages_are_each_read_their_way(report: tuple[dict
     for key in ("template", "year", "agency", "published_on"):
         assert got[key] == rec[key], key
     _assert_right_or_null(rec, got, 0.97)
+
+
+def test_engine_runs_from_models_in_its_wheel_without_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The OCR models ship inside the rapidocr wheel; loading and reading open no connection."""
+    import socket
+
+    import rapidocr
+
+    from pipeline.readers.ocr import engine, text_lines
+
+    package = Path(rapidocr.__file__).parent
+    assert list((package / "models").glob("*det*.onnx")) and list((package / "models").glob("*rec*.onnx"))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    engine.cache_clear()  # loaded here, under the refusal, not earlier by another test
+    try:
+        assert Path(engine().cfg.Global.model_root_dir).resolve().is_relative_to(package.resolve())
+        page = pymupdf.open()
+        page.new_page(width=300, height=60).insert_text((10, 40), "政府信息公开 2024", fontname="china-s", fontsize=20)
+        pix = page[0].get_pixmap(dpi=150, colorspace=pymupdf.csGRAY)
+        gray = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w].copy()
+        text = "".join(t for _, t, _ in text_lines(gray)).replace(" ", "")
+        assert "政府信息公开2024" in text, text
+    finally:
+        engine.cache_clear()
+
+
+@pytest.mark.parametrize("turn", [None, cv2.ROTATE_90_CLOCKWISE, cv2.ROTATE_180, cv2.ROTATE_90_COUNTERCLOCKWISE])
+def test_page_orientation_is_found_from_the_text(report: tuple[dict, Path], turn: int | None) -> None:
+    """A page scanned on its side or upside down is turned upright (no line classifier)."""
+    from pipeline.readers.ocr import upright
+
+    with pymupdf.open(report[1]) as doc:
+        pix = doc[1].get_pixmap(dpi=150, colorspace=pymupdf.csGRAY)
+    gray = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w].copy()
+    turned = gray if turn is None else np.ascontiguousarray(cv2.rotate(gray, turn))
+    assert np.array_equal(upright(turned, 150 / 72), gray)

@@ -269,9 +269,11 @@ def parse_document(doc: Document) -> dict:
         + chk.review_checks(rec["review_litigation"])
         + chk.narrative_checks(text[s1[0] : s1[1]], rec["requests"], rec["review_litigation"], rec["year"])
     )
+    # A sum that fails on OCR-read values may be the reading's fault, not the source's.
+    ocr_note = "; values read by OCR: possibly a reading error, not the source's" if doc.ocr or doc.ocr_pages else ""
     for c in rec["checks"]:
         if c["ok"] is False:
-            _issue(rec, "warning", "check_failed", c["rule"], f"expected {c['expected']}, printed {c['actual']}")
+            _issue(rec, "warning", "check_failed", c["rule"], f"expected {c['expected']}, printed {c['actual']}{ocr_note}")
     return rec
 
 
