@@ -33,6 +33,7 @@ import duckdb
 import pytest
 import requests
 import yaml
+from system import missing
 
 from pipeline.warehouse.catalog import catalog
 
@@ -509,7 +510,7 @@ def test_asset_graph_page_renders_in_chromium(
 
     chromium = _chromium()
     if chromium is None:
-        pytest.skip("chromium is not installed (apt-get install chromium; .ci/run installs it)")
+        pytest.skip(missing("chromium"))
     out = tmp_path_factory.mktemp("ui-artifacts")
     url = f"{webserver.url}/locations/{REPOSITORY}@{LOCATION}/asset-groups/xxgk"
 

@@ -20,6 +20,7 @@ import pytest
 from docx.oxml import parse_xml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from system import missing
 
 from pipeline.document import UnreadableFile
 from pipeline.parsing import parse_file
@@ -32,7 +33,7 @@ from pipeline.samples.requests_table import BALANCE_NOTE
 
 sys.modules.setdefault("pymupdf.layout", None)
 
-needs_soffice = pytest.mark.skipif(not available(), reason="LibreOffice (soffice) is not installed")
+needs_soffice = pytest.mark.skipif(not available(), reason=missing("LibreOffice (soffice)"))
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
@@ -147,6 +148,7 @@ def test_zip_that_is_not_a_docx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 # ---------------------------------------------------------------- round trips ------------
 
 
+@pytest.mark.slow  # over 10 s: the full suite (.ci/run) runs it, the default one does not
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10**9), one_line=st.booleans())
 def test_generated_docx_round_trips_every_cell(tmp_path: Path, seed: int, one_line: bool) -> None:
@@ -215,7 +217,7 @@ def test_libreoffice_pdf_text_is_chinese(tmp_path: Path) -> None:
     import pymupdf
 
     if not _cjk_font_installed():
-        pytest.skip("no CJK font installed (fonts-wqy-zenhei): LibreOffice would draw empty boxes")
+        pytest.skip(missing("a CJK font (fonts-wqy-zenhei; LibreOffice would draw empty boxes)"))
 
     rec = random_record(random.Random(2))
     pdf = render_pdf_via_libreoffice(render_docx(rec, tmp_path / "r.docx"), tmp_path)

@@ -26,6 +26,8 @@ from pipeline.warehouse.catalog import catalog
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 DEPLOY = ROOT / "deploy" / "k8s"
+CLUSTER_MISSING = ("the 'cluster' extra (dagster-k8s) is not installed: pip install -e '.[test,cluster]' "
+                   "(.ci/run installs it)")
 # the warehouse's tables and views are the asset specs of one multi-asset, ``warehouse``
 ASSETS = {"raw_manifest", "report_records", "validated_frames", "warehouse_parquet", "warehouse_report"} | {
     f"warehouse/{r.name}" for r in catalog()
@@ -178,7 +180,7 @@ def test_multiprocess_run_on_the_samples(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def k8s_job() -> dg.JobDefinition:
     """The real xxgk_job, with the real assets and resources, but the cluster executor."""
-    pytest.importorskip("dagster_k8s", reason="the 'cluster' extra (dagster-k8s) is not installed")
+    pytest.importorskip("dagster_k8s", reason=CLUSTER_MISSING)
     from pipeline.definitions import defs
 
     job = build_xxgk_job(job_executor("k8s"))
@@ -239,7 +241,7 @@ def test_k8s_run_config_needs_the_k8s_executor() -> None:
 
 def test_k8s_instance_yaml_is_valid() -> None:
     """deploy/k8s/dagster.yaml: Dagster's instance schema, and the K8sRunLauncher's own schema."""
-    pytest.importorskip("dagster_k8s", reason="the 'cluster' extra (dagster-k8s) is not installed")
+    pytest.importorskip("dagster_k8s", reason=CLUSTER_MISSING)
     from dagster._config import validate_config
     from dagster._core.instance.config import dagster_instance_config
     from dagster_k8s import K8sRunLauncher
@@ -265,7 +267,7 @@ def test_k8s_instance_yaml_is_valid() -> None:
 
 
 def test_k8s_instance_yaml_validation_can_fail(tmp_path: Path) -> None:
-    pytest.importorskip("dagster_k8s", reason="the 'cluster' extra (dagster-k8s) is not installed")
+    pytest.importorskip("dagster_k8s", reason=CLUSTER_MISSING)
     from dagster._config import validate_config
     from dagster_k8s import K8sRunLauncher
 

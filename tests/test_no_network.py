@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from system import missing
 
 from pipeline.samples.bad_files import _png_blank
 
@@ -37,8 +38,7 @@ def _strace() -> str:
     """The strace binary, or skip with the reason (it needs ptrace, which some sandboxes forbid)."""
     exe = shutil.which("strace")
     if exe is None:
-        pytest.skip("strace is not installed (Debian package 'strace'; .ci/run installs it): "
-                    "cannot watch the run's network calls")
+        pytest.skip(missing("strace"))
     probe = subprocess.run([exe, "-f", "-qq", "-o", "/dev/null", "true"], capture_output=True, text=True, timeout=30)
     if probe.returncode != 0:
         pytest.skip(f"strace cannot trace here (ptrace not permitted?): {probe.stderr.strip()[:200]}")

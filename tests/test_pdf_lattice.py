@@ -43,6 +43,7 @@ def _corners(tables: list) -> list[list[tuple[float, ...]]]:
     return [sorted(c for row in t.slots for c in row if c) for t in tables]
 
 
+@pytest.mark.slow  # over 10 s: the full suite (.ci/run) runs it, the default one does not
 def test_lattice_finds_the_cells_find_tables_finds(tmp_path: Path) -> None:
     pages = 0
     for path in _pdfs(tmp_path):

@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from system import missing
 
 from pipeline.parsing import parse_file
 from pipeline.samples.generate import random_record
@@ -62,7 +63,7 @@ def test_story_pdf_with_running_header_and_page_numbers(tmp_path: Path, seed: in
 def libreoffice_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[int, tuple[dict, Path]]:
     """Every seed's record and its PDF, two-line titles on odd seeds; one LibreOffice run."""
     if not available():
-        pytest.skip("LibreOffice (soffice) is not installed")
+        pytest.skip(missing("LibreOffice (soffice)"))
     from pipeline.readers.docx import soffice
 
     root = tmp_path_factory.mktemp("lo")

@@ -193,6 +193,7 @@ def test_truncated_pdf_is_unreadable(sample: Path, tmp_path: Path) -> None:
         read_pdf(cut, "sha")
 
 
+@pytest.mark.slow  # over 10 s: the full suite (.ci/run) runs it, the default one does not
 def test_image_only_pdf_without_text_is_unreadable(tmp_path: Path) -> None:
     # No text layer: the page image goes to OCR (tests/test_ocr.py), which finds no text here.
     scan = tmp_path / "scan.pdf"

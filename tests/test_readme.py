@@ -17,11 +17,48 @@ def test_readme_lists_every_example_query() -> None:
         assert f"`sql/examples/{path.name}`" in README, path.name
 
 
-def test_ci_runs_the_readme_test_command() -> None:
-    blocks = re.findall(r"```bash\n(.*?)```", README, re.S)
-    test_cmd = blocks[1].strip()
-    assert test_cmd == ".venv/bin/python -m pytest"
-    assert test_cmd in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+def _bash_blocks() -> list[str]:
+    return [b.strip() for b in re.findall(r"```bash\n(.*?)```", README, re.S)]
+
+
+def test_ci_runs_the_readme_full_suite_and_the_default_is_the_fast_one() -> None:
+    """Two test commands: the fast default and the full suite, which .ci/run runs exactly."""
+    import tomllib
+
+    blocks = _bash_blocks()
+    fast, full = ".venv/bin/python -m pytest", '.venv/bin/python -m pytest -m "slow or not slow"'
+    assert fast in blocks and full in blocks
+    assert full in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    opts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
+    assert "-m 'not slow'" in opts["addopts"]
+    # and the README says how long each took
+    for command in (fast, full):
+        at = README.index(command)
+        assert re.search(r"\d+ min", README[at : at + 700]), command
+
+
+def test_readme_and_ci_install_the_system_packages_the_skips_name() -> None:
+    from system import INSTALL, SYSTEM_PACKAGES, missing
+
+    assert INSTALL in README
+    # said before the test commands
+    assert README.index(INSTALL) < README.index(".venv/bin/python -m pytest")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    for package in SYSTEM_PACKAGES:
+        assert re.search(rf"apt-get install[^\n]*\b{re.escape(package)}\b", ci), package
+    assert INSTALL in missing("chromium")
+
+
+def test_the_test_extra_pulls_no_cluster_dependency() -> None:
+    """`pip install -e '.[test]'` on a laptop must not bring the Kubernetes client."""
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    cluster_words = ("dagster-k8s", "kubernetes", "google-auth", "cryptography", "xxgk[cluster]")
+    for name, deps in extras.items():
+        if name != "cluster":
+            assert not [d for d in deps if d.lower().startswith(cluster_words)], name
+    assert any(d.startswith("dagster-k8s") for d in extras["cluster"])
 
 
 def _section(title_start: str) -> str:

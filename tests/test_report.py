@@ -23,6 +23,7 @@ import duckdb
 import pytest
 from factories import make_record, two_year_corpus
 from lxml import html as lxml_html
+from system import missing
 from test_warehouse import build
 
 from pipeline.cli import main
@@ -288,7 +289,7 @@ def _chromium() -> str:
         path = shutil.which(name)
         if path:
             return path
-    pytest.skip("chromium is not installed (apt-get install chromium; .ci/run installs it)")
+    pytest.skip(missing("chromium"))
 
 
 def _browse(url: str, profile: Path, extra: list[str]) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -51,6 +52,7 @@ def test_consistent_reports_round_trip_in_every_layout(tmp_path: Path, seed: int
             assert (v is None) == (key in missing), key
 
 
+@pytest.mark.slow  # over 10 s: the full suite (.ci/run) runs it, the default one does not
 @SETTINGS
 @given(rec=records(), layout=st.sampled_from(EXACT_LAYOUTS), seed=st.integers(0, 1000))
 def test_arbitrary_numbers_round_trip(tmp_path: Path, rec: dict, layout: str, seed: int) -> None:
@@ -60,6 +62,7 @@ def test_arbitrary_numbers_round_trip(tmp_path: Path, rec: dict, layout: str, se
     assert got["article20"] == rec["article20"]
 
 
+@pytest.mark.slow  # over 10 s: the full suite (.ci/run) runs it, the default one does not
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**32))
 def test_run_together_digits_are_recovered_or_left_null(tmp_path: Path, seed: int) -> None:
