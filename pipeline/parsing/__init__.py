@@ -1,4 +1,4 @@
-"""Parsing: Document → report record (see ../shared/spec/REPORT_RECORD.md)."""
+"""Parsing: Document → report record (see docs/report-record.md)."""
 
 from pipeline.parsing.parser import parse_document, parse_file
 
