@@ -29,7 +29,7 @@ def test_no_tracked_file_points_outside_the_repo_for_the_spec() -> None:
     offenders = []
     for name in tracked.splitlines():
         path = ROOT / name
-        if name.startswith("tests/data/") or path.suffix not in {".md", ".py", ".toml", ".sql", ".yaml", ".csv", ""}:
+        if name.startswith("tests/data/") or name == "tests/test_docs.py" or path.suffix not in {".md", ".py", ".toml", ".sql", ".yaml", ".csv", ""}:
             continue
         if not path.is_file():
             continue
