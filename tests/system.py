@@ -21,3 +21,15 @@ INSTALL = "sudo apt-get install --no-install-recommends " + " ".join(SYSTEM_PACK
 def missing(tool: str) -> str:
     """The skip reason for a test that needs ``tool``: what is missing and how to install it."""
     return f"{tool} is not installed (a system package pip cannot install): {INSTALL} — see README, 'Tests'"
+
+
+def needs_program(present: bool, tool: str):
+    """Decorator for a test that runs a system program: skipped (saying how to install it) when
+    the program is absent, and marked ``slow`` — it goes through another program end to end,
+    so it belongs to the full suite, and the default suite needs no system package at all."""
+    import pytest
+
+    def apply(test):
+        return pytest.mark.slow(pytest.mark.skipif(not present, reason=missing(tool))(test))
+
+    return apply

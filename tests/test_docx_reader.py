@@ -20,7 +20,7 @@ import pytest
 from docx.oxml import parse_xml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from system import missing
+from system import missing, needs_program
 
 from pipeline.document import UnreadableFile
 from pipeline.parsing import parse_file
@@ -33,7 +33,7 @@ from pipeline.samples.requests_table import BALANCE_NOTE
 
 sys.modules.setdefault("pymupdf.layout", None)
 
-needs_soffice = pytest.mark.skipif(not available(), reason=missing("LibreOffice (soffice)"))
+needs_soffice = needs_program(available(), "LibreOffice (soffice)")
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 

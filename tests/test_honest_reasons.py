@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from system import needs_program
 
 from pipeline.parsing import parse_file
 from pipeline.readers import detect_format, read
@@ -28,7 +29,7 @@ from pipeline.samples.render_mht import render_mht
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_TXT = sorted((ROOT / "data" / "raw").glob("*.txt"))[0]
-needs_soffice = pytest.mark.skipif(not available(), reason="LibreOffice (soffice) is not installed")
+needs_soffice = needs_program(available(), "LibreOffice (soffice)")
 
 
 def _same_numbers(got: dict, rec: dict) -> None:

@@ -86,6 +86,7 @@ def test_remote_addresses_are_found_in_a_trace() -> None:
     assert remote_addresses(trace) == ["10.255.255.53", "2001:db8::1"]
 
 
+@pytest.mark.slow  # xxgk run end to end under strace: full suite only
 def test_run_and_its_workers_contact_no_other_machine(tmp_path: Path) -> None:
     raw = _raw_folder(tmp_path)
     done, trace = _traced(tmp_path, [str(XXGK), "run", "--raw", str(raw), "--warehouse", str(tmp_path / "w.duckdb")],
@@ -94,6 +95,7 @@ def test_run_and_its_workers_contact_no_other_machine(tmp_path: Path) -> None:
     assert remote_addresses(trace) == [], trace[-3000:]
 
 
+@pytest.mark.slow  # xxgk run end to end under strace: full suite only
 def test_a_long_run_contacts_no_other_machine(tmp_path: Path) -> None:
     """In-process reading loads PyMuPDF and the OCR engine into the run's process, which then lives on."""
     raw = _raw_folder(tmp_path)

@@ -78,6 +78,7 @@ def libreoffice_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[int, tupl
     return {seed: (rec, root / "pdf" / f"{seed}.pdf") for seed, rec in recs.items()}
 
 
+@pytest.mark.slow  # runs LibreOffice: full suite only
 @pytest.mark.parametrize("seed", LIBREOFFICE_SEEDS)
 def test_libreoffice_pdf_with_one_and_two_line_titles(libreoffice_pdfs: dict, seed: int) -> None:
     rec, pdf = libreoffice_pdfs[seed]

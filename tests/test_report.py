@@ -321,6 +321,7 @@ def _browse(url: str, profile: Path, extra: list[str]) -> bytes:
     return out
 
 
+@pytest.mark.slow  # runs Chromium: full suite only
 def test_page_renders_in_chromium(report: Path, tmp_path: Path) -> None:
     from PIL import Image, ImageStat
 
@@ -360,6 +361,7 @@ def test_page_renders_in_chromium(report: Path, tmp_path: Path) -> None:
     assert "收到申请" in text and "办理结果" in text, text
 
 
+@pytest.mark.slow  # runs Chromium: full suite only
 def test_dom_after_scripts_ran(report: Path, warehouse: Path, tmp_path: Path) -> None:
     """Opened at one agency (#scope=agency:…): the three charts are that agency's, drawn."""
     bingu = agency_id(warehouse, "米易县丙谷镇人民政府")
