@@ -107,6 +107,7 @@ def test_findings_table_is_chinese_current_by_default_and_one_screen_wide(built:
     assert len(table.xpath("./colgroup/col")) == len(headers)
 
 
+@pytest.mark.slow  # runs Chromium: full suite only
 def test_derived_bars_are_hatched_labelled_and_in_the_legend(built: tuple[Path, Path], tmp_path: Path) -> None:
     """In Chromium: 戊镇's 2024 bars carry "*" and the legend explains the hatching."""
     warehouse, report = built
