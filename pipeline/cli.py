@@ -366,11 +366,6 @@ def cmd_status(args: argparse.Namespace) -> int:
             reports = con.execute(
                 "select count(*), count(*) filter (where is_current), count(distinct agency_id) from reports"
             ).fetchone()
-        failed = None
-        if "check_results" in tables:
-            failed = con.execute(
-                "select count(*), count(distinct report_id) from check_results where ok = false"
-            ).fetchone()
 
     console.print(f"[bold]{path}[/]")
     console.print(f"last run {run_id} at {at} UTC ({n_files} files; {n_runs} run(s) logged)")
@@ -381,8 +376,14 @@ def cmd_status(args: argparse.Namespace) -> int:
         )
     if reports is not None:
         console.print(f"reports: {reports[0]} ({reports[1]} current) from {reports[2]} agencies")
-    if failed is not None:
-        console.print(f"failed format checks: {failed[0]} in {failed[1]} report(s)")
+    from pipeline.warehouse.summary import format_checks
+
+    checks = format_checks(path)
+    if checks is not None:  # as xxgk run's summary: not evaluable is not a pass
+        console.print(
+            f"format checks of current reports: {checks.passed} passed, {checks.failed} failed "
+            f"(in {checks.failing_reports} report(s)), {checks.not_evaluable} not evaluable"
+        )
     t = Table(title="files in the last run")
     t.add_column("outcome")
     t.add_column("files", justify="right")

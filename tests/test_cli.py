@@ -318,3 +318,33 @@ def test_run_summary_is_one_clean_table_without_dagster_log(tmp_path: Path) -> N
                     "--verbose", columns=200)  # fmt: skip
     assert verbose.returncode == 0
     assert "dagster" in verbose.stderr and "seconds per step" in verbose.stdout
+
+
+def test_status_and_run_count_not_evaluable_checks_apart(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``xxgk status`` says passed / failed / not evaluable over current reports, as the run does."""
+    import random
+
+    import duckdb
+    from test_warehouse import build
+
+    from pipeline.parsing import parse_file
+    from pipeline.samples.generate import random_record
+    from pipeline.samples.render_text import render_text
+    from pipeline.warehouse.summary import format_checks
+
+    rec = random_record(random.Random(11), template="2021", large=False)
+    rec["requests"]["carried_over"]["total"] = None
+    rec["requests"]["carried_over"]["natural_person"] = None  # two blanks in a row: not evaluable
+    blank = tmp_path / "blank.txt"
+    blank.write_text(render_text(rec, "tab"), encoding="utf-8")
+    warehouse = tmp_path / "xxgk.duckdb"
+    build(warehouse, [parse_file(SEEDS[0]), parse_file(blank)])
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        truth = con.execute("SELECT count(*) FILTER (WHERE ok), count(*) FILTER (WHERE NOT ok), "
+                            "count(*) FILTER (WHERE ok IS NULL) FROM check_results").fetchone()  # fmt: skip
+    counts = format_checks(warehouse)
+    assert counts is not None and (counts.passed, counts.failed, counts.not_evaluable) == truth
+    assert counts.not_evaluable > 0
+    assert main(["status", "--warehouse", str(warehouse)]) == 0
+    out = capsys.readouterr().out
+    assert f"{truth[0]} passed, {truth[1]} failed (in {counts.failing_reports} report(s)), {truth[2]} not evaluable" in out
