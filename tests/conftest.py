@@ -22,3 +22,16 @@ def seed_paths() -> list[Path]:
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The default run (``pytest`` with no file named and no ``-m``) is the fast suite: tests
+    marked ``slow`` are deselected. Naming files or tests runs all of them, slow ones included
+    (``pytest tests/test_pipeline_integration.py`` checks what it says), and any ``-m``
+    (``-m "slow or not slow"``: the full suite, what .ci/run runs) decides by itself."""
+    if config.option.markexpr or config.args_source != pytest.Config.ArgsSource.TESTPATHS:
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]

@@ -23,14 +23,26 @@ def _bash_blocks() -> list[str]:
 
 def test_ci_runs_the_readme_full_suite_and_the_default_is_the_fast_one() -> None:
     """Two test commands: the fast default and the full suite, which .ci/run runs exactly."""
-    import tomllib
 
     blocks = _bash_blocks()
     fast, full = ".venv/bin/python -m pytest", '.venv/bin/python -m pytest -m "slow or not slow"'
     assert fast in blocks and full in blocks
     assert full in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
-    opts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
-    assert "-m 'not slow'" in opts["addopts"]
+    # what each command selects: the default leaves the slow tests out, the full one has them all,
+    # and naming a file runs all of its tests
+    def selected(*args: str) -> set[str]:
+        import subprocess
+        import sys
+
+        done = subprocess.run([sys.executable, "-m", "pytest", "--co", "-p", "no:cacheprovider", *args],
+                              cwd=ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
+        return {line for line in done.stdout.splitlines() if "::" in line}
+
+    default = selected()
+    named = selected("tests/test_pipeline_integration.py")  # a module marked slow as a whole
+    assert default and named and not named & default
+    assert any("test_cli.py::test_run_refuses_bad_arguments" in t for t in default)
+    assert not any("test_cli.py::test_run_summary_is_one_clean_table" in t for t in default)  # marked slow
     # and the README says how long each took
     for command in (fast, full):
         at = README.index(command)
