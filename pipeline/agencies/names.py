@@ -18,8 +18,6 @@ _SUFFIX = re.compile(
     r"(?:人民政府|政府|办公室|办公厅|厅|局|委员会|委|管委会|管理委员会|街道办事处|街道办|街道|办事处|镇|乡|苏木"
     r"|综合实验区|实验区|新区|示范区|开发区|高新区|园区|中心|院|署|办)$"
 )
-ZONE = re.compile(r"(?:综合实验区|实验区|新区|示范区|开发区|高新区|园区)$")
-"""Special zones: not divisions of the gazetteer, but bodies that report like a county."""
 
 _CJK_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
 _NOT_A_NAME = re.compile(

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.agencies import towns
-from pipeline.agencies.names import ZONE
 from pipeline.agencies.regions import Division, gazetteer, parent_of_rank, strip_divisions
 
 _MUNICIPALITIES = frozenset({"北京市", "天津市", "上海市", "重庆市"})
 _TOWN = re.compile(r"^([\u4e00-\u9fff]{1,12}?(?:镇|乡|街道|苏木))(?:人民政府|政府|街道办事处|办事处|办)?$")
 _ADDRESS = re.compile(r"地址\s*[:：]\s*([^,，;；:：()（）\s]{2,60})")
+_ZONE_AT_START = re.compile(r"^([\u4e00-\u9fff]+?(?:综合实验区|实验区|新区|示范区|开发区|高新区|园区))")
 _SITE = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:人民政府|政府)?(?:信息公开|政务公开|门户)?(?:网站|门户网|网)")
 
 
@@ -86,8 +86,10 @@ def _last_division_name(printed: str) -> str | None:
 
 def _zone_division(name: str) -> Division | None:
     """The division a special zone is named after (平潭综合实验区 → 平潭县), when only one fits."""
-    if not ZONE.search(name):
+    m = _ZONE_AT_START.match(name)  # 兰州新区管委会: the zone, then its body
+    if m is None:
         return None
+    name = m.group(1)
     g = gazetteer()
     shorts = _short_names()
     for k in range(min(len(name) - 2, g.longest), 1, -1):

@@ -1,0 +1,144 @@
+"""The metadata rules one by one: organisation names, regions, signature dates, years,
+templates without tables, disclosure totals, and what is (not) a report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.agencies import towns
+from pipeline.agencies.names import body_of_office, is_org_name
+from pipeline.agencies.places import resolve
+from pipeline.parsing import metadata as meta
+from pipeline.parsing import parse_file
+
+
+@pytest.mark.parametrize("name", ["米易县丙谷镇人民政府", "教育局", "成都市武侯区人民政府办公室", "兰州新区管委会",
+                                  "上海市科委", "镇圩瑶族乡人民政府", "开远市", "炳草岗街道办事处", "全椒县人民政府"])
+def test_organisation_names(name: str) -> None:
+    assert is_org_name(name)
+
+
+@pytest.mark.parametrize("name", ["当前位置首页政府信息公开正文示范区教育局", "文件要求现特向社会公布", "区政府", "我镇",
+                                  "市科委", "县人民政府办公室", "办公厅", "bet体育#办公厅", "政府信息公开", "各部门",
+                                  "2024年丙谷镇人民政府", "来源米易县人民政府办公室"])
+def test_not_organisation_names(name: str) -> None:
+    assert not is_org_name(name)
+
+
+def test_an_office_stands_for_its_government() -> None:
+    assert body_of_office("米易县丙谷镇人民政府党政办公室") == "米易县丙谷镇人民政府"
+    assert body_of_office("米易县人民政府信息公开工作领导小组办公室") == "米易县人民政府"
+    assert body_of_office("米易县教育局") == "米易县教育局"
+    # in XX政府信息公开…办公室 the 政府 belongs to 政府信息公开: no government to stand for
+    assert body_of_office("某某区政府信息公开工作领导小组办公室") == "某某区政府信息公开工作领导小组办公室"
+
+
+def _towns(*, shared: bool) -> str:
+    """A town name of the list that one county has (shared=False) or several have."""
+    for name, entries in sorted(towns.towns().items()):
+        counties = {e.county_code for e in entries}
+        if name.endswith("镇") and len(name) >= 3 and (len(counties) > 1) == shared and len(entries) == len(counties):
+            return name
+    raise AssertionError("no such town in the list")
+
+
+def test_region_from_the_name() -> None:
+    r = resolve(["米易县丙谷镇人民政府"], "")
+    assert (r.province, r.city, r.county, r.town) == ("四川省", "攀枝花市", "米易县", "丙谷镇")
+    r = resolve(["北京市朝阳区人民政府"], "")
+    assert (r.province, r.city, r.county) == ("北京市", None, "朝阳区")  # a municipality has no city
+    r = resolve(["朝阳区人民政府"], "")  # in 北京市 and in 长春市: named, but not placed
+    assert (r.province, r.city, r.county) == (None, None, "朝阳区")
+
+
+def test_special_zone_lies_in_the_division_it_is_named_after() -> None:
+    r = resolve(["兰州新区管委会"], "")
+    assert (r.province, r.city) == ("甘肃省", "兰州市")
+    r = resolve(["雄安新区管委会"], "")  # named after no division
+    assert (r.province, r.city, r.county) == (None, None, None)
+
+
+def test_town_to_county_only_when_one_county_has_it() -> None:
+    unique, shared = _towns(shared=False), _towns(shared=True)
+    r = resolve([unique + "人民政府"], "")
+    assert r.town == unique and r.county == towns.counties_of(unique)[0].county
+    r = resolve([shared + "人民政府"], "")
+    assert r.town == shared and (r.province, r.city, r.county) == (None, None, None)
+    one = towns.counties_of(shared)[1]
+    r = resolve([shared + "人民政府"], f"如有疑问请联系（地址：{one.county}{shared}人民路1号）")
+    assert r.county == one.county
+
+
+def test_signature_date_only_from_a_closing_line() -> None:
+    sig = meta.signature(["六、其他需要报告的事项", "无。", "米易县丙谷镇人民政府", "2025年1月15日"])
+    assert (sig.agency, sig.published_on) == ("米易县丙谷镇人民政府", "2025-01-15")
+    sig = meta.signature(["无。", "米易县丙谷镇人民政府", "二〇二五年一月十五日"])
+    assert sig.published_on == "2025-01-15"
+    sig = meta.signature(["无。", "米易县丙谷镇人民政府 2025年1月15日", "米易县丙谷镇党政办公室 2025年1月15日印发"])
+    assert sig.published_on == "2025-01-15"
+    assert meta.signature(["无。", "米易县丙谷镇人民政府", "2025年1月"]).published_on is None  # no day
+    assert meta.signature(["统计期限自2024年1月1日至2024年12月31日。", "一、总体情况"]).published_on is None
+    assert meta.signature(["2025年1月15日", "全年共召开会议3次，会议于2024年12月31日结束，下一步将继续推进政务公开工作。"
+                           ]).published_on is None  # followed by more report
+
+
+def test_year_from_the_statistics_period_or_a_title_remnant() -> None:
+    text = "本报告所列数据的统计期限自2023年1月1日起至2023年12月31日止。\n一、总体情况\n2022年以来……"
+    assert meta.year_from_text(text, (text.index("一、"), len(text))) == (2023, "statistics_period")
+    text = " 2024\n\n一、总体情况\n2024 年我乡主动公开信息"
+    assert meta.year_from_text(text, (text.index("一、"), len(text)))[0] == 2024
+
+
+@pytest.mark.parametrize(("year", "cited", "want"), [
+    (2024, "国办公开办函〔2019〕60号", "2021"),  # the year decides: a 2024 report uses the 2021 tables
+    (2020, "", "2019"), (2019, "", "2019"), (2012, "", None),
+    (None, "国办公开办函〔2021〕30号", "2021"), (None, "国办公开办函〔2019〕60号", "2019"), (None, "", None),
+])  # fmt: skip
+def test_template_without_tables(year, cited, want) -> None:
+    assert meta.template_without_tables(year, f"根据《通知》（{cited}）要求")[0] == want
+
+
+@pytest.mark.parametrize(("text", "total", "cats"), [
+    ("全年主动公开政府信息81条。其中，工作动态50条，通知公告31条。", 81, {"工作动态": 50, "通知公告": 31}),
+    ("共公布政府信息120条,(其中政策、规范性文件类信息20条,其他信息100条)对于主动公开的", 120,
+     {"政策、规范性文件类信息": 20, "其他信息": 100}),
+    ("主动公开政府信息80余条。", None, {}),
+    ("通过网站主动公开政府信息30条，通过微信主动公开政府信息45条。", None, {}),
+    ("主动公开政府信息393件，其中包括：规范性文件13件；2024年度部门预算信息；", 393, {}),
+    ("通过政务微信公众号发布信息200条。", None, {}),
+])  # fmt: skip
+def test_active_disclosure(text: str, total, cats) -> None:
+    ad = meta.active_disclosure(text)
+    assert (ad.total, ad.by_category) == (total, cats)
+
+
+def _parse(tmp_path: Path, text: str) -> dict:
+    path = tmp_path / "doc.txt"
+    path.write_text(text, encoding="utf-8")
+    return parse_file(path)
+
+
+def test_news_about_a_report_is_not_a_report(tmp_path: Path) -> None:
+    rec = _parse(tmp_path, "2023年政府信息公开工作年度报告发布\n日前，某省人民政府正式发布2023年政府信息公开工作年度报告。"
+                 "报告显示，全年公开政策文件120件，办理申请88件。（记者 张三）\n")
+    assert rec["status"] == "not_a_report"
+    assert rec["agency"] is None and rec["year"] is None
+
+
+def test_list_of_reports_is_not_a_report(tmp_path: Path) -> None:
+    rec = _parse(tmp_path, "\n".join(f"米易县丙谷镇{y}年度政府信息公开工作年度报告 {y + 1}-01-15" for y in range(2019, 2025)))
+    assert rec["status"] == "not_a_report"
+
+
+def test_report_without_tables_is_incomplete_with_its_metadata(tmp_path: Path) -> None:
+    rec = _parse(tmp_path, "當前位置：首頁 > 政務公開 > 年報\n米易縣丙谷鎮2023年政府信息公開工作年度報告\n"
+                 "本報告由米易縣丙谷鎮人民政府編制。本報告所列數據的統計期限自2023年1月1日至2023年12月31日。\n"
+                 "一、總體情況\n2023年，全年主動公開政府信息64條。\n二、主動公開政府信息情況\n（表格為圖片）\n")
+    assert rec["status"] == "incomplete"
+    # the title names the town, the text its government: the fuller name of the same body
+    assert (rec["agency"], rec["year"], rec["template"]) == ("米易县丙谷镇人民政府", 2023, "2021")
+    assert rec["region"] == {"province": "四川省", "city": "攀枝花市", "county": "米易县", "town": "丙谷镇"}
+    assert rec["active_disclosure"]["total"] == 64
+    assert rec["coverage"] == 0.0 and rec["published_on"] is None
