@@ -40,7 +40,7 @@ class Kind:
 def classify(lines: list[str], text: str, secs: Sections, title: Title | None) -> Kind:
     """Report or not, from the document's own marks of a report (title, headings, preface)."""
     head = "\n".join(lines[:40])
-    listed = {compact(ln) for ln in lines if 8 <= len(compact(ln)) <= 80 and _LISTED_TITLE.search(ln)}
+    listed = {c for ln in lines if "报告" in ln and _LISTED_TITLE.search(ln) and 8 <= len(c := compact(ln)) <= 80}
     headings = sum(secs.has(k) for k in ("s1", "s2", "s3", "s4", "s5", "s6"))
     old = len(_OLD_HEADINGS.findall(text))
     preface = bool(_PREFACE.search(compact(text[:3000])))
