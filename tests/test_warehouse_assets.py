@@ -64,6 +64,14 @@ def test_catalog_cache_is_keyed_by_the_sources(tmp_path: Path, monkeypatch: pyte
         monkeypatch.setattr(catalog_mod, "source_key", lambda: "changed")
         catalog.cache_clear()
         assert catalog() == first and (tmp_path / "catalog-changed.json").is_file()
+        # stale catalogs do not pile up: the newest KEEP stay
+        for i in range(catalog_mod.KEEP + 3):
+            (tmp_path / f"catalog-stale{i}.json").write_text("[]")
+        monkeypatch.setattr(catalog_mod, "source_key", lambda: "newest")
+        catalog.cache_clear()
+        catalog()
+        kept = sorted(f.name for f in tmp_path.glob("catalog-*.json"))
+        assert len(kept) == catalog_mod.KEEP and "catalog-newest.json" in kept
         # an unwritable cache is no error: built each time
         monkeypatch.setenv(catalog_mod.ENV_CACHE, str(tmp_path / "file"))
         (tmp_path / "file").write_text("not a folder")

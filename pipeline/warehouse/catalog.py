@@ -158,6 +158,18 @@ def _save(path: Path, relations: list[Relation]) -> None:
             raise
 
 
+KEEP = 8
+"""Cached catalogs kept: one per recent state of the sources (several worktrees or branches
+share the cache folder); older ones are deleted when a new one is written."""
+
+
+def _prune(folder: Path) -> None:
+    files = sorted(folder.glob("catalog-*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
+    for old in files[KEEP:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
 @lru_cache(maxsize=1)
 def catalog() -> tuple[Relation, ...]:
     """The warehouse's relations, from the disk cache when the sources are unchanged."""
@@ -167,4 +179,6 @@ def catalog() -> tuple[Relation, ...]:
         return tuple(cached)
     relations = build()
     _save(path, relations)
+    with contextlib.suppress(OSError):
+        _prune(path.parent)
     return tuple(relations)
