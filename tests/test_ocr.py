@@ -42,7 +42,7 @@ from pipeline.readers.pdf import read_pdf, unreadable_text  # noqa: E402
 from pipeline.readers.pdf_tables import PageTable, find_page_tables  # noqa: E402
 from pipeline.samples.generate import random_record  # noqa: E402
 from pipeline.samples.render_pdf import render_report_pdf  # noqa: E402
-from pipeline.samples.render_scan import render_image_pdf, render_mixed_pdf, render_png  # noqa: E402
+from pipeline.samples.render_scan import Damage, render_image_pdf, render_mixed_pdf, render_png  # noqa: E402
 from pipeline.samples.render_unmapped import unmap_fonts  # noqa: E402
 from tests.test_pdf_records import _spec  # noqa: E402
 
@@ -294,3 +294,42 @@ def test_page_orientation_is_found_from_the_text(report: tuple[dict, Path], turn
     gray = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w].copy()
     turned = gray if turn is None else np.ascontiguousarray(cv2.rotate(gray, turn))
     assert np.array_equal(upright(turned, 150 / 72), gray)
+
+
+@pytest.mark.parametrize("damage", [Damage(jpeg=40), Damage(light=0.35), Damage(blur=1.0)],
+                         ids=["jpeg", "uneven-light", "blur"])
+def test_grid_is_found_on_damaged_scans(report: tuple[dict, Path], tmp_path: Path, damage: Damage) -> None:
+    """JPEG artefacts, uneven lighting and blur: the rules found in the pixels still give the
+    PDF's grid. (Thin light-grey rules: see bench_ocr; a rule lost there leaves cells blank.)"""
+    _, pdf = report
+    scan = render_image_pdf(pdf, tmp_path / "scan.pdf", dpi=200, damage=damage)
+    with pymupdf.open(scan) as images, pymupdf.open(pdf) as text:
+        for page, truth in zip(images, text, strict=True):
+            zoom = 150 / 72
+            pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY)
+            gray = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w].copy()
+            found, _ = find_tables(gray, page.number + 1, zoom)
+            want = find_page_tables(truth, truth.number + 1)
+            assert [[c is None for c in row] for f in found for row in f.slots] == [
+                [c is None for c in row] for w in want for row in w.slots]
+
+
+def test_numbers_of_a_row_without_found_rules_are_never_placed() -> None:
+    """"规章 2" outside any found table may be 规章 | blank | 2 | blank: the number is dropped, narrative kept."""
+    from pipeline.readers.ocr import _without_loose_numbers
+
+    label = _word([(10, "规"), (16, "章")])
+    assert [w.text for w in _without_loose_numbers([label, _word([(200, "2")])])] == ["规章"]
+    one_box = _word([(10, "规"), (16, "章"), (100, "4"), (106, "7"), (200, "2")])  # the detector's one box
+    assert [w.text for w in _without_loose_numbers([one_box])] == ["规章"]
+    sentence = _word([(10, "共"), (16, "收"), (22, "到"), (28, "2"), (34, "1"), (40, "件")])
+    assert [w.text for w in _without_loose_numbers([sentence])] == ["共收到21件"]
+
+
+def test_text_read_twice_by_overlapping_boxes_is_kept_once() -> None:
+    """Two detected boxes over the same "10" must not make 1010."""
+    from pipeline.readers.ocr import _once
+
+    first, again = _word([(50, "1"), (56, "0")], score=0.99), _word([(50.5, "1"), (56.5, "0")], score=0.97)
+    assert "".join(w.text for w in _once([first, again])) == "10"
+    assert "".join(w.text for w in _once([first, _word([(70, "5")])])) == "105"  # side by side: both kept

@@ -65,6 +65,8 @@ A4_LONG_SIDE = 842.0  # points: every page is taken for A4, its long side for A4
 # Table rules, in points (converted to pixels with the page's scale).
 H_RULE = 24.0  # a horizontal rule is a dark run at least this long (wider than any glyph stroke)
 V_RULE = 9.0  # a vertical rule: shorter, as rows are only ~14 pt high (a stray glyph stroke makes no cell)
+RULE_GAP = 1.5  # points: a gap this short in a rule (dashed, broken by the scan) is bridged
+RULE_REACH = 1.5  # points: a rule stopping this short of another still meets it
 MIN_CELL = 3.0  # a white region smaller than this either way is a gap at a rule crossing, not a cell
 MIN_TABLE = (40.0, 12.0)  # a rule network narrower or lower than this is not a table
 EDGE_SNAP = 3.0  # cell edges within this distance are one column (row) boundary
@@ -377,6 +379,8 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
             cell_words.setdefault((t, cell), []).append(piece)
             if straddles:
                 doubtful[(t, cell)] = "a character lies across a rule"
+    for key, found in cell_words.items():
+        cell_words[key] = _once(found)
     _second_reading(clean, ink, scale, tables, cell_words, doubtful)
     for (t, cell), found in cell_words.items():
         text = fix_digits("".join(_join(line).replace(" ", "") for line in _lines(found)))
@@ -384,6 +388,10 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
         if _is_number(text):  # a label keeps its text: it names a row, no value is taken from it
             score = min(w.score for w in found)
             reason = doubtful.get((t, cell))
+            if reason is None and len(_lines(found)) > 1:
+                reason = "its digits lie on more than one line: they could belong to different rows"
+            if reason is None and _rows_spanned(tables[t], cell) > 1:
+                reason = _rule_trace(tables[t], cell, gray, scale, across=False)
             if reason is None and _columns_spanned(tables[t], cell) > 1:
                 reason = _spanning_doubt(tables[t], cell, found, gray, scale)
             if reason is None and score < DIGIT_SCORE:
@@ -394,8 +402,15 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
             text = ""
         tables[t].texts[cell] = [(cell[1], cell[0], text)] if text else []
     flow: list[tuple[float, Line | PageTable]] = [(t.bbox.y0, t) for t in tables]
+    unplaced = 0
     for line in _lines(outside):
-        flow.append((line[0].y0, Line(_join(line), _rect(line))))
+        kept = _without_loose_numbers(line)
+        unplaced += len(line) - len(kept)
+        if kept:
+            flow.append((line[0].y0, Line(_join(kept), _rect(kept))))
+    if unplaced:
+        content.notes.append(f"page {number}: {unplaced} number(s) stand apart in rows of a table whose rules "
+                             "were not found; not placed in any column (left blank)")
     content.flow = [item for _, item in sorted(flow, key=lambda f: f[0])]
     return content
 
@@ -433,6 +448,75 @@ def _second_reading(clean: np.ndarray, ink: np.ndarray, scale: float, tables: li
         if _is_number(text) and score >= DIGIT_SCORE:
             x0, y0, x1, y1 = (v / scale for v in rect)
             cell_words[key] = [Word(x0, y0, x1, y1, text, score)]
+
+
+def _without_loose_numbers(line: list[Word]) -> list[Word]:
+    """``line`` without the numbers that stand apart in it, when it reads as a table row.
+
+    A line outside every found table whose words include a number standing apart (its own
+    text box, a gap from the rest) next to another word is a row of a table whose rules
+    were not found (too faint, broken, or none drawn). Its blank cells left no trace, so
+    the numbers cannot be given their columns: "规章 2" may be 规章 | blank | 2 | blank. They
+    are dropped (the row's cells read blank: null), never passed on to be placed left to
+    right. Narrative lines are one text box, their figures inside it, and are kept whole.
+    """
+    line = [piece for w in line for piece in _apart(w)]
+    if len(line) < 2:
+        return line
+    numeric = [_is_number(fix_digits(w.text.replace(" ", ""))) for w in line]
+    if not any(numeric):
+        return line
+    return [w for w, n in zip(line, numeric, strict=True) if not n]
+
+
+def _once(words: list[Word]) -> list[Word]:
+    """A cell's words with characters read twice kept once (the surer reading).
+
+    The detector can draw two overlapping boxes over the same text (more often on a page
+    turned level); both are recognised, and their characters would be joined ("10" and "10"
+    into 1010). A character whose box mostly covers a surer one's is that character again.
+    """
+    glyphs = sorted((g for w in words for g in (w.glyphs or [Glyph(w.x0, w.y0, w.x1, w.y1, w.text, w.score)])),
+                    key=lambda g: -g.score)
+    kept: list[Glyph] = []
+    for g in glyphs:
+        if not any(_iou(g, k) > 0.3 for k in kept):
+            kept.append(g)
+    if len(kept) == len(glyphs):
+        return words
+    out = []
+    for w in words:
+        mine = [g for g in (w.glyphs or []) if any(g is k for k in kept)]
+        if mine:
+            mine.sort(key=lambda g: g.x0)
+            out.append(Word(min(g.x0 for g in mine), min(g.y0 for g in mine), max(g.x1 for g in mine),
+                            max(g.y1 for g in mine), "".join(g.text for g in mine), min(g.score for g in mine), mine))
+        elif not w.glyphs:
+            out.append(w)
+    return out
+
+
+def _iou(a: Glyph, b: Glyph) -> float:
+    ix = max(0.0, min(a.x1, b.x1) - max(a.x0, b.x0))
+    iy = max(0.0, min(a.y1, b.y1) - max(a.y0, b.y0))
+    inter = ix * iy
+    union = (a.x1 - a.x0) * (a.y1 - a.y0) + (b.x1 - b.x0) * (b.y1 - b.y0) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def _apart(w: Word) -> list[Word]:
+    """``w`` cut where its characters stand further apart than a character's height (one box over several cells)."""
+    if len(w.glyphs) < 2:
+        return [w]
+    groups: list[list[Glyph]] = [[w.glyphs[0]]]
+    for a, b in zip(w.glyphs, w.glyphs[1:], strict=False):
+        if b.x0 - a.x1 > max(a.y1 - a.y0, b.y1 - b.y0):
+            groups.append([])
+        groups[-1].append(b)
+    if len(groups) == 1:
+        return [w]
+    return [Word(min(g.x0 for g in gs), min(g.y0 for g in gs), max(g.x1 for g in gs), max(g.y1 for g in gs),
+                 "".join(g.text for g in gs), min(g.score for g in gs), gs) for gs in groups]
 
 
 def _overlaps(w: Word, r: pymupdf.Rect) -> bool:
@@ -492,16 +576,30 @@ def _spanning_doubt(table: PageTable, cell: Box, words: list[Word], gray: np.nda
     for a, b in zip(glyphs, glyphs[1:], strict=False):
         if b.x0 - a.x1 > max(a.y1 - a.y0, b.y1 - b.y0):
             return "its digits are apart in a cell spanning several columns: they could belong to different columns"
+    return _rule_trace(table, cell, gray, scale, across=True)
+
+
+def _rule_trace(table: PageTable, cell: Box, gray: np.ndarray, scale: float, *, across: bool) -> str | None:
+    """Why the cell may be several cells, or None: a trace of a rule where another column
+    (``across``) or row of the table begins, darker over ``RULE_TRACE`` of the cell's height
+    (width) than its background."""
     x0, y0, x1, y1 = cell
-    top, bottom = round(y0 * scale), round(y1 * scale)
-    background = float(np.percentile(gray[top:bottom, round(x0 * scale):round(x1 * scale)], 90))
-    for x in table.xs:
-        if not x0 + EDGE_SNAP < x < x1 - EDGE_SNAP:
+    left, top, right, bottom = (round(v * scale) for v in cell)
+    background = float(np.percentile(gray[top:bottom, left:right], 90))
+    for edge in table.xs if across else table.ys:
+        lo, hi = (x0, x1) if across else (y0, y1)
+        if not lo + EDGE_SNAP < edge < hi - EDGE_SNAP:
             continue
-        band = gray[top:bottom, max(0, round((x - 3) * scale)):round((x + 1) * scale)]
+        a, b = max(0, round((edge - 3) * scale)), round((edge + 1) * scale)
+        band = gray[top:bottom, a:b] if across else gray[a:b, left:right].T
         if band.size and float((band.min(axis=1) < background - RULE_CONTRAST).mean()) >= RULE_TRACE:
             return "a faint rule runs through the cell: the number could belong to either side"
     return None
+
+
+def _rows_spanned(table: PageTable, cell: Box) -> int:
+    """How many row slots of ``table`` the cell covers."""
+    return sum(1 for y in table.ys if cell[1] - EDGE_SNAP / 2 <= y < cell[3] - EDGE_SNAP / 2) or 1
 
 
 def _columns_spanned(table: PageTable, cell: Box) -> int:
@@ -723,8 +821,18 @@ def find_tables(gray: np.ndarray, number: int, scale: float, ink: np.ndarray | N
         return max(2, round(points * scale))
 
     ink = ink_mask(gray, scale) if ink is None else ink
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (px(H_RULE), 1)))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, px(V_RULE))))
+    # A broken or dashed rule is closed along its own direction first (gaps up to RULE_GAP),
+    # then only runs long enough to be rules survive the opening.
+    gap = max(2, round(RULE_GAP * scale))
+    along = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1)))
+    horizontal = cv2.morphologyEx(along, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (px(H_RULE), 1)))
+    down = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap)))
+    vertical = cv2.morphologyEx(down, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, px(V_RULE))))
+    # each rule stretched by RULE_REACH along itself, so one that stops short of the rule it
+    # meets (a thin, light scan loses the crossing pixels) still joins the network
+    reach = max(2, round(RULE_REACH * scale))
+    horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * reach + 1, 1)))
+    vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 2 * reach + 1)))
     rules = cv2.dilate(horizontal | vertical, np.ones((3, 3), np.uint8))  # close hairline gaps at crossings
     n, labels, stats, _ = cv2.connectedComponentsWithStats(rules, connectivity=8)
     tables, mask = [], np.zeros_like(rules)
