@@ -175,8 +175,16 @@ def test_subtotal_column_is_read_and_dropped(tmp_path: Path) -> None:
 
 
 def test_run_together_row_recovered_from_its_sum(tmp_path: Path) -> None:
-    text = next(RAW.glob("000_*.txt")).read_text(encoding="utf-8").replace(
-        "一、本年新收政府信息公开申请数量 0 0 0 0 0 0 0", "一、本年新收政府信息公开申请数量801000081")
+    seed = next(RAW.glob("000_*.txt")).read_text(encoding="utf-8")
+    # the split must satisfy every sum: a table whose columns disagree leaves it null
+    broken = seed.replace("一、本年新收政府信息公开申请数量 0 0 0 0 0 0 0", "一、本年新收政府信息公开申请数量801000081")
+    path = tmp_path / "broken.txt"
+    path.write_text(broken, encoding="utf-8")
+    rec = parse_file(path)
+    assert rec["requests"]["new_received"] == dict.fromkeys(tpl.REQUEST_COLUMNS)
+    assert any(i["code"] == "ambiguous_split" and i["where"] == "requests.new_received" for i in rec["issues"])
+    text = broken.replace("（一）予以公开 0 0 0 0 0 0 0", "（一）予以公开 80 1 0 0 0 0 81").replace(
+        "（七）总计 0 0 0 0 0 0 0", "（七）总计 80 1 0 0 0 0 81")
     path = tmp_path / "run.txt"
     path.write_text(text, encoding="utf-8")
     rec = parse_file(path)

@@ -2,7 +2,9 @@
 
 - every cell round-trips exactly in the layouts that can show every cell;
 - digits that ran together are recovered when the sums admit one split, and never misread;
-- a truncated file never yields a number that is not the truth (and is not called complete).
+- a truncated file never yields a number that is not the truth (and is not called complete);
+- in the layouts only sums can place (crawler text, run-together rows, values detached from
+  their labels) every cell is right or null, never wrong.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from hypothesis import strategies as st
 
 from pipeline.parsing import parse_file
 from pipeline.samples.generate import random_record
-from pipeline.samples.render_text import EXACT_LAYOUTS, render_text
+from pipeline.samples.render_text import EXACT_LAYOUTS, SUMS_ONLY_LAYOUTS, render_text
 from tests.strategies import records
 
 TABLES = ("article20", "requests", "review_litigation")
@@ -90,3 +92,68 @@ def test_truncated_file_never_yields_a_wrong_number(tmp_path: Path, seed: int, l
     truth, read = _cells(rec), _cells(got)
     for key, value in read.items():
         assert value is None or value == truth[key], (key, value, truth[key])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32), layout=st.sampled_from(SUMS_ONLY_LAYOUTS), blanks=st.sampled_from([0.0, 0.1]))
+def test_sums_only_layouts_are_right_or_null(tmp_path: Path, seed: int, layout: str, blanks: float) -> None:
+    """Crawler text, run-together rows, shredded tables: a cell is read right or left null."""
+    # run-together text cannot show a blank (the cell vanishes); a shredded table prints it as "-"
+    rec = random_record(random.Random(seed), blank_rate=blanks if layout == "shredded" else 0.0, large=seed % 3 == 0)
+    got = _parse_text(tmp_path, render_text(rec, layout, seed))
+    truth, read = _cells(rec), _cells(got)
+    for key, value in read.items():
+        assert value is None or value == truth[key], (key, value, truth[key])
+    placed = {k: v["method"] for k, v in got["cell_methods"].items()}
+    if layout == "crawler":
+        # a row of zeros has one split only; the review table's 15 cells are split by its three totals
+        for row, cols in rec["requests"].items():
+            if all(v == 0 for v in cols.values()):
+                assert got["requests"][row] == cols, row
+        assert {placed[k] for k in placed if k.startswith("requests.")} <= {"solved", "delimited"}
+    if layout == "shredded" and not blanks:
+        # every sum of the table holds, so the template's order places every detached row
+        assert got["requests"] == rec["requests"]
+        assert {placed[f"requests.{r}.total"] for r in rec["requests"]} == {"template_order"}
+
+
+def test_crawler_negative_change_and_glued_item_numbers(tmp_path: Path) -> None:
+    """Regression (real crawler text): "2648-18538" is several cells, never one number; a row's
+    digits run into the next row's item number ("00000002.其他法律…"); "230 000023" keeps one
+    boundary of six, and a token with a leading zero is never one cell."""
+    import re
+
+    rec = random_record(random.Random(7), template="2019", large=False)
+    rec["article20"]["administrative_penalty"] = {"prior_year_items": 2648, "change": -185, "decisions": 38}
+    text = render_text(rec, "crawler", 3)
+    text = re.sub(r"行政处罚[-\d ]+", "行政处罚2648-18538", text)
+    digits = [str(v) for v in rec["requests"]["new_received"].values()]
+    printed = digits[0] + digits[1] + " " + "".join(digits[2:])  # like "230 000023": one boundary of six kept
+    text = re.sub(r"(一、本年新收政府信息公开申请数量)[\d ]+", lambda m: m.group(1) + printed, text)
+    assert "00000002.其他法律" in text or "2.其他法律" in text
+    got = _parse_text(tmp_path, text)
+    # the sign opens a cell, but "-18538" still splits several ways: null, never -18538 or 2648-18538
+    assert got["article20"]["administrative_penalty"] == dict.fromkeys(("prior_year_items", "change", "decisions"))
+    assert any(i["code"] == "ambiguous_split" and i["where"] == "article20.administrative_penalty" for i in got["issues"])
+    truth = _cells(rec)
+    for key, value in _cells(got).items():
+        assert value is None or value == truth[key], key
+    # the column sums single out the one split of every row (this record's digits admit it)
+    assert got["requests"] == rec["requests"]
+
+
+def test_place_tokens_never_fills_a_short_row_left_to_right() -> None:
+    """Regression (real converter markdown): "| 规章 | 22 | 235 |" is not 22, 235, null."""
+    from pipeline.parsing.cells import Cell
+    from pipeline.parsing.place import place_tokens
+
+    def values(tokens: list[str], n: int, **kw) -> list[object]:
+        return [c if c is None else c.value for c in place_tokens([Cell(int(t), t) for t in tokens], n, **kw).cells]
+
+    assert values(["22", "235"], 3) == [None, None, None]  # 2|2|235, 22|2|35, 22|23|5: which one is unknowable
+    assert values(["000"], 3) == [0, 0, 0]  # the only split the digits allow
+    assert values(["1000"], 3) == [10, 0, 0]  # no cell but "0" starts with 0
+    assert values(["801000081"], 7, sums=(1, 7)) == [80, 1, 0, 0, 0, 0, 81]
+    assert values(["3", "0", "0", "0", "0", "3"], 7, sums=(1, 7)) == [None] * 7  # a lost cell: null, not shifted
+    assert values(["00", "0", "0", "0", "0", "0"], 7) == [0] * 7
+    assert values(["0023"], 2) == [None, None]  # "0"|"023" is not a split

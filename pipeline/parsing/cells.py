@@ -114,7 +114,8 @@ def cells_from_segment(segment: str, first_col: int = 0) -> SegmentCells:
                     out.append(k)
                     cols.append(base + i)
         else:
-            for tok in unglue(line).split():
+            # a sign right after a digit starts the next cell (2019 本年增/减: "2648-18538")
+            for tok in re.sub(r"(?<=\d)-(?=\d)", " -", unglue(line)).split():
                 k = classify(tok)
                 if isinstance(k, Cell):
                     out.append(k)
@@ -123,19 +124,18 @@ def cells_from_segment(segment: str, first_col: int = 0) -> SegmentCells:
 
 
 def assign(cells: list[Cell | str], n: int) -> tuple[list[Cell | None], list[tuple[str, str]]]:
-    """Fit read cells to ``n`` template columns, left to right, never guessing.
+    """Fit read cells to ``n`` template columns, one per column, never guessing.
 
-    Fewer cells than columns: the leading columns get them and the rest stay null (a
-    column lost in extraction is reported). More cells than columns: the row cannot be
-    read without guessing which is extra, so every cell stays null and the row is reported.
+    Exactly ``n`` cells: left to right. Fewer: which column lost its value is unknown, so
+    the row is never filled left to right — every cell stays null and the row is reported
+    (``place_tokens`` may still split run-together digits by sums). More: the row cannot
+    be read without guessing which is extra, so every cell stays null too.
     """
     vals: list[Cell | None] = [c if isinstance(c, Cell) else None for c in cells]
     if len(vals) == n:
         return vals, []
     if len(vals) < n:
-        return vals + [None] * (n - len(vals)), [
-            ("cells_short", f"{len(vals)} values for {n} columns; the last {n - len(vals)} are null")
-        ]
+        return [None] * n, [("cells_short", f"{len(vals)} values for {n} columns and no cell positions: not read")]
     return [None] * n, [("cells_extra", f"{len(vals)} values for {n} columns: not read (ambiguous)")]
 
 
@@ -144,7 +144,9 @@ def assign_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int 
 
     Used when the table is tab-structured, the header's first value column (自然人) is
     known, the label sits left of it and every value falls inside the value columns: then
-    a blank cell anywhere, even first or last, is known to be blank. Otherwise left to right.
+    a blank cell anywhere, even first or last, is known to be blank. Without the header's
+    columns, a tab row whose first value sits right after its label is placed from there.
+    Otherwise only a row with exactly one value per column is read (``assign``).
     """
     if (
         seg.tabbed
@@ -158,4 +160,20 @@ def assign_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int 
         for c, col in zip(seg.cells, seg.cols, strict=True):
             placed[col - value_col] = c if isinstance(c, Cell) else None  # type: ignore[operator]
         return placed, []
+    if (
+        seg.tabbed
+        and label_col is not None
+        and seg.cols
+        and seg.cols[0] == label_col + 1
+        and all(c is not None and label_col < c <= label_col + n for c in seg.cols)
+    ):
+        # the header's columns are not known, but the row's own are: its first value sits in
+        # the cell right after its label, so each value's column is its cell's distance from
+        # the label; a cell the row does not have (a dropped 总计) stays null
+        placed = [None] * n
+        for c, col in zip(seg.cells, seg.cols, strict=True):
+            placed[col - label_col - 1] = c if isinstance(c, Cell) else None  # type: ignore[operator]
+        issues = [] if len(seg.cells) == n else [
+            ("cells_short", f"{len(seg.cells)} values for {n} columns; the last {n - len(seg.cells)} are null")]
+        return placed, issues
     return assign(seg.cells, n)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pipeline.parsing.normalize import loose
 
-_NUM = r"(?:[一二三四五六七八九十]+\s*[、.．]|\(\s*[一二三四五六]\s*\)|\d\s*[、.])?\s*"
+_NUM = r"(?P<num>[一二三四五六七八九十]+\s*[、.．]|\(\s*[一二三四五六]\s*\)|\d\s*[、.])?\s*"
 
 HEADINGS: dict[str, list[str]] = {
     "s1": ["总体情况"],
@@ -54,16 +54,18 @@ def find_sections(text: str) -> Sections:
     for key in ("s1", "s2", "s3", "s4", "s5", "s6"):
         # headings sit at a line start; search in order so a later mention is not taken
         pat = _PATTERNS[key]
-        first = None
+        first = numbered = None
         for m in pat.finditer(text, pos):
             first = first or m
             line_start = text.rfind("\n", 0, m.start()) + 1
             if text[line_start : m.start()].strip(" \t#*") == "":
                 first = m
                 break
+            numbered = numbered or (m if m.group("num") else None)
         else:
-            # flattened text (no line breaks kept): fall back to the first mention
-            pass
+            # flattened text (no line breaks kept): the first numbered heading ("二、主动公开…"),
+            # not an introduction listing the sections by name; else the first mention
+            first = numbered or first
         if first is not None:
             starts[key] = (first.start(), first.end())
             pos = first.end()

@@ -24,9 +24,9 @@ from pipeline.parsing.cells import (
     cells_from_segment,
     classify,
 )
-from pipeline.parsing.labels import article20_pattern, request_row_pattern
+from pipeline.parsing.labels import REQUEST_LABELS, article20_pattern, request_row_pattern
 from pipeline.parsing.normalize import loose, normalize
-from pipeline.parsing.runs import looks_run_together, splits
+from pipeline.parsing.place import clean, place_tokens, request_equations, solve_columns
 
 Span = tuple[int, int]
 
@@ -152,9 +152,20 @@ def _trim_cut(text: str, at: int, seg: str) -> str:
 
 
 def _segments(text: str, span: Span, hits: list[tuple[str, int, int]]):
+    """Each row's stretch of text, from the end of its label to the next row's label.
+
+    When digits run into the next row's item number ("0000000" + "2.其他法律…"), the label
+    pattern cannot take the number (it looks like part of a value), so it is cut off here:
+    the next row's own number, then its dot, at the very end of the stretch.
+    """
     for idx, (key, _start, stop) in enumerate(hits):
         nxt = hits[idx + 1][1] if idx + 1 < len(hits) else span[1]
-        yield key, text[stop:nxt], stop
+        seg = text[stop:nxt]
+        if idx + 1 < len(hits):
+            number = REQUEST_LABELS.get(hits[idx + 1][0], (None,))[0]
+            if number is not None:
+                seg = re.sub(rf"(?<=\d){number}\s*[.、]\s*$", "", seg)
+        yield key, seg, stop
 
 
 def _tab_col(text: str, offset: int) -> int:
@@ -181,52 +192,19 @@ def _drop_subtotal(row: RowValues) -> RowValues:
     return RowValues(cells[:6] + cells[7:], issues, row.page)
 
 
-def _run_together(cells: SegmentCells, groups: int, size: int) -> list[list[int]] | None:
-    """Candidate cell lists when a row's digits ran together; None when the row is not such a row."""
-    tokens = [c.raw for c in cells.cells if isinstance(c, Cell)]
-    if cells.tabbed or not looks_run_together(tokens, groups * size) or sum(map(len, tokens)) > 60:
-        return None
-    return splits(tokens, groups, size)
-
-
-def _resolve_by_columns(found: dict[str, RowValues], pending: dict[str, list[list[int]]], template: str) -> None:
-    """Narrow run-together rows with several splits by the column sums (balance, outcomes)."""
-    from itertools import product
-
-    from pipeline.parsing.checks import request_checks
-
-    keys = list(pending)
-    size = 1
-    for k in keys:
-        size *= len(pending[k])
-    # beyond this many combinations the sums cannot single one out in useful time
-    combos = list(product(*(map(tuple, pending[k]) for k in keys))) if size <= 2_000 else []
-    good = []
-    base = {r: [None if c is None else c.value for c in v.cells] for r, v in found.items() if r not in pending}
-    for combo in combos:
-        table = {r: dict(zip(tpl.REQUEST_COLUMNS, vals, strict=True)) for r, vals in base.items()}
-        for k, vals in zip(keys, combo, strict=True):
-            table[k] = dict(zip(tpl.REQUEST_COLUMNS, vals, strict=True))
-        checks = [c for c in request_checks(table, template) if not c["rule"].startswith("requests.applicants")]
-        if all(c["ok"] is not False for c in checks):
-            good.append(combo)
-    for i, k in enumerate(keys):
-        options = {combo[i] for combo in good} if good else set()
-        page = found[k].page
-        if len(options) == 1:
-            vals = next(iter(options))
-            found[k] = RowValues([Cell(v, str(v)) for v in vals], [
-                ("recovered_from_sums", "digits ran together; the only split satisfying the row and column sums")], page, "solved")
-        else:
-            found[k] = RowValues([None] * 7, [(
-                "ambiguous_split",
-                f"digits ran together; {len(pending[k])} splits fit the row sum and {len(options)} the column sums: not read")], page)
+def _tokens(seg: SegmentCells) -> list[Cell]:
+    return [c for c in seg.cells if isinstance(c, Cell)]
 
 
 def requests_from_text(text: str, span: Span, template: str, page_of,
                        keys: tuple[str, ...] | None = None) -> dict[str, RowValues]:
-    """``keys``: the rows the page prints, in order (default: the template's own)."""
-    patterns = [(k, request_row_pattern(k)) for k in keys or tpl.rows("requests", template)]
+    """``keys``: the rows the page prints, in order (default: the template's own).
+
+    Each row's tokens go through ``place_tokens`` (delimited, or split by the row's sum);
+    rows its own sum leaves open are then decided together by the column sums.
+    """
+    keys = keys or tpl.rows("requests", template)
+    patterns = [(k, request_row_pattern(k)) for k in keys]
     hits = _anchor_rows(text, span, patterns)
     n = len(tpl.REQUEST_COLUMNS)
     value_col = None
@@ -239,48 +217,80 @@ def requests_from_text(text: str, span: Span, template: str, page_of,
             value_col = _tab_col(text, head.start())
     found: dict[str, RowValues] = {}
     segs: dict[str, SegmentCells] = {}
-    pending: dict[str, list[list[int]]] = {}
+    pending: dict[str, list[tuple[int, ...]]] = {}
     for (key, seg, at), (_k, start, _s) in zip(_segments(text, span, hits), hits, strict=True):
         seg = _trim_cut(text, at, seg)
         cells = cells_from_segment(seg, _tab_col(text, at))
         segs[key] = cells
-        runs = _run_together(cells, 1, n) if n == 7 else None
-        if runs is not None and len(runs) == 1:
-            found[key] = RowValues([Cell(v, str(v)) for v in runs[0]], [
-                ("recovered_from_sums", "digits ran together; the only split whose total equals its parts")], page_of(at), "solved")
+        if cells.tabbed or n == 8:
+            vals, issues = assign_row(cells, n, value_col, _tab_col(text, start))
+            row = RowValues(vals, issues, page_of(at))
+            found[key] = _drop_subtotal(row) if n == 8 else row
             continue
-        if runs:
-            pending[key] = runs
-            found[key] = RowValues([None] * n, [], page_of(at))
-            continue
-        vals, issues = assign_row(cells, n, value_col, _tab_col(text, start))
-        found[key] = _drop_subtotal(RowValues(vals, issues, page_of(at))) if n == 8 else RowValues(vals, issues, page_of(at))
+        placed = place_tokens(_tokens(cells), n, sums=(1, n))
+        found[key] = placed.row(page_of(at))
+        if placed.candidates:
+            pending[key] = placed.candidates
+        elif placed.method == "solved":  # its own sum decided it; the column sums must agree too
+            pending[key] = [tuple(c.value for c in placed.cells)]  # type: ignore[union-attr,misc]
     if pending:
-        _resolve_by_columns(found, pending, template)
-    _pool_if_drifted(found, segs, n)
+        _resolve_by_columns(found, pending, keys)
+    _pool_if_drifted(found, segs, n, keys)
     return found
 
 
-def _pool_if_drifted(found: dict[str, RowValues], segs: dict[str, SegmentCells], n: int) -> None:
+def _resolve_by_columns(found: dict[str, RowValues], pending: dict[str, list[tuple[int, ...]]],
+                        keys: tuple[str, ...]) -> None:
+    """Rows whose own sum admits several splits, decided together by the table's column sums."""
+    fixed = {k: [None if c is None else c.value for c in r.cells] for k, r in found.items() if k not in pending}
+    decided = solve_columns(fixed, pending, request_equations(keys), len(tpl.REQUEST_COLUMNS))  # type: ignore[arg-type]
+    for k, vals in decided.items():
+        if vals is not None:
+            found[k] = RowValues([Cell(v, str(v)) for v in vals], [(
+                "recovered_from_sums", "digits ran together; the only split satisfying the row and column sums")],
+                found[k].page, "solved")
+        else:
+            found[k] = RowValues([None] * len(tpl.REQUEST_COLUMNS), [(
+                "ambiguous_split", f"digits ran together; {len(pending[k])} split(s) fit the row sum "
+                "and no single one satisfies the column sums too: not read")], found[k].page)
+
+
+def _table_sums_hold(found: dict[str, RowValues], keys: tuple[str, ...]) -> bool:
+    """Every request sum (rows and columns) evaluable and true: the proof an order-placed table needs."""
+    from pipeline.parsing.checks import request_checks
+
+    table = {k: dict(zip(tpl.REQUEST_COLUMNS, [None if c is None else c.value for c in r.cells], strict=True))
+             for k, r in found.items()}
+    template = "2019" if "other_processing" in keys else "2021"
+    checks = request_checks(table, template)
+    return bool(checks) and all(c["ok"] is True for c in checks)
+
+
+def _pool_if_drifted(found: dict[str, RowValues], segs: dict[str, SegmentCells], n: int,
+                     keys: tuple[str, ...]) -> None:
     """Shredded tables: labels and values drifted apart.
 
     When rows came out short or long yet the values across the table number exactly
-    rows × columns (and none was tab-placed), they are dealt out in row order. When most
+    rows × columns (and none was tab-placed), they are dealt out in row order — kept only
+    when every sum of the table then holds (``template_order``), else null. When most
     rows have no values at all (the labels came first, the values after) but the count does
     not fit, no value can be placed without guessing: every row stays null.
     """
     if n != 7 or any(s.tabbed for s in segs.values()):
         return
-    if all(len(s.cells) == n for s in segs.values()):
+    if all(len(s.cells) == n for s in segs.values()) or all(r.method == "solved" or all(
+            c is not None for c in r.cells) for r in found.values()):
         return
     pool = [c for s in segs.values() for c in s.cells]
     empty_rows = sum(not s.cells for s in segs.values())
-    if len(pool) == n * len(segs) and all(isinstance(c, Cell) for c in pool):
-        for i, key in enumerate(segs):
-            found[key] = RowValues(list(pool[i * n : (i + 1) * n]), [  # type: ignore[arg-type]
-                ("cells_pooled", "labels and values drifted apart; values dealt out in row order")], found[key].page,
-                "template_order")
-    elif empty_rows * 2 >= len(segs):
+    if len(pool) == n * len(segs) and all(isinstance(c, Cell) and clean(c) for c in pool):
+        dealt = {key: RowValues(list(pool[i * n : (i + 1) * n]), [  # type: ignore[arg-type]
+            ("cells_pooled", "labels and values drifted apart; values dealt out in row order and every sum holds")],
+            found[key].page, "template_order") for i, key in enumerate(segs)}
+        if len(segs) == len(keys) and _table_sums_hold(dealt, keys):
+            found.update(dealt)
+            return
+    if empty_rows * 2 >= len(segs):
         for key in segs:
             found[key] = RowValues([None] * n, [(
                 "cells_unplaced",
@@ -297,8 +307,14 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
         # in a tab table the values sit in the columns right after the label
         label_col = _tab_col(text, start)
         cells = cells_from_segment(_trim_cut(text, at, seg), _tab_col(text, at))
-        vals, issues = assign_row(cells, len(tpl.columns("article20", template, key)), label_col + 1, label_col)
-        found[key] = RowValues(vals, issues, page_of(at))
+        cols = tpl.columns("article20", template, key)
+        if cells.tabbed:
+            vals, issues = assign_row(cells, len(cols), label_col + 1, label_col)
+            found[key] = RowValues(vals, issues, page_of(at))
+            continue
+        # 本年增/减 (2019) is the one column printed negative: its "-" opens a cell
+        signed = frozenset(i for i, c in enumerate(cols) if c == "change")
+        found[key] = place_tokens(_tokens(cells), len(cols), signed=signed).row(page_of(at))
     return found
 
 
@@ -331,20 +347,7 @@ def review_from_text(text: str, span: Span, page_of) -> RowValues | None:
             return RowValues(list(values), [], page_of(last.end()))
         return RowValues([None] * 15, [("cells_ambiguous", f"{len(values)} values for 15 columns: not read")], page_of(last.end()))
     seg_cells = cells_from_segment(seg)
-    values = [c for c in seg_cells.cells if isinstance(c, Cell)]
+    values = _tokens(seg_cells)
     if not values:
         return None
-    runs = _run_together(seg_cells, 3, 5)
-    if runs is not None:
-        if len(runs) == 1:
-            return RowValues([Cell(v, str(v)) for v in runs[0]], [
-                ("recovered_from_sums", "digits ran together; the only split whose totals equal their parts")], page_of(last.end()),
-                "solved")
-        return RowValues([None] * 15, [("ambiguous_split", f"digits ran together; {len(runs)} splits fit: not read")], page_of(last.end()))
-    if len(values) == 15:
-        return RowValues(list(values), [], page_of(last.end()))
-    return RowValues(
-        [None] * 15,
-        [("cells_ambiguous", f"{len(values)} values for 15 columns and no cell positions: not read")],
-        page_of(last.end()),
-    )
+    return place_tokens(values, 15, sums=(3, 5)).row(page_of(last.end()))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.samples.render_text import EXACT_LAYOUTS as EXACT_TEXT_LAYOUTS
 from pipeline.samples.render_text import LAYOUTS as TEXT_LAYOUTS
 from pipeline.samples.render_text import render_text
 
@@ -20,7 +21,7 @@ class Layout:
     name: str
     reader: str
     render: Callable[[dict, Path, int], Path]
-    exact: bool = True  # every cell, blanks included, can be shown (run-together digits cannot)
+    exact: bool = True  # every cell, blanks included, can be read back (run-together digits, detached rows: by sums only)
     available: Callable[[], bool] = lambda: True
 
 
@@ -81,7 +82,8 @@ def _image_pdf(rec: dict, out_dir: Path, seed: int) -> Path:
 
 
 LAYOUTS: dict[str, Layout] = {
-    **{f"text:{name}": Layout(f"text:{name}", "text", _text(name), exact=name != "runtogether") for name in TEXT_LAYOUTS},
+    **{f"text:{name}": Layout(f"text:{name}", "text", _text(name), exact=name in EXACT_TEXT_LAYOUTS)
+       for name in TEXT_LAYOUTS},
     "html:utf-8": Layout("html:utf-8", "html", _html("utf-8")),
     "html:gbk": Layout("html:gbk", "html", _html("gbk")),
     "html:fragment": Layout("html:fragment", "html", _html_fragment),

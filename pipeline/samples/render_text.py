@@ -7,7 +7,11 @@ seed 001), ``cells`` (one cell per line, blanks as "/"), ``markdown`` (pipe tabl
 converters to markdown), ``glued`` (numbers printed against their labels), ``fullwidth``
 (full-width digits and ideographic spaces), ``traditional`` (繁體), ``shredded`` (every
 label of a table first, then every value: labels and values drifted apart) and
-``runtogether`` (a row's digits with their separators lost; blanks cannot be shown).
+``runtogether`` (a row's digits with their separators lost; blanks cannot be shown) and
+``crawler`` (a crawler's innerText of the web page: breadcrumbs and "来源：… 时间：…" before the
+title, the whole report on one line, every cell run together with only some cell boundaries
+kept as a space, item numbers glued to the previous row's digits, the request table's
+heading repeated mid-table, negative 本年增/减 printed as "2648-18538").
 """
 
 from __future__ import annotations
@@ -16,8 +20,12 @@ import random
 
 from pipeline import template as tpl
 
-LAYOUTS = ("flat", "tab", "cells", "markdown", "glued", "fullwidth", "traditional", "shredded", "runtogether")
-EXACT_LAYOUTS = LAYOUTS[:-1]  # runtogether is exact only where the sums admit one split
+LAYOUTS = ("flat", "tab", "cells", "markdown", "glued", "fullwidth", "traditional", "shredded", "runtogether",
+           "crawler")
+# runtogether and crawler are exact only where the sums admit one split; shredded (values
+# detached from their labels) only where every sum of the table confirms the order
+EXACT_LAYOUTS = LAYOUTS[:-3]
+SUMS_ONLY_LAYOUTS = LAYOUTS[-3:]
 
 
 def _fmt(v) -> str:
@@ -42,7 +50,7 @@ def _row_label(table: str, template: str, row: str) -> str:
 
 
 def _values(values: list, layout: str) -> list[str]:
-    blank = {"tab": "", "cells": "/", "markdown": "", "runtogether": ""}.get(layout, "-")
+    blank = {"tab": "", "cells": "/", "markdown": "", "runtogether": "", "crawler": ""}.get(layout, "-")
     return [blank if v is None else _fmt(v) for v in values]
 
 
@@ -57,7 +65,28 @@ def render_text(rec: dict, layout: str = "flat", seed: int = 0) -> str:
         import opencc
 
         return opencc.OpenCC("s2t").convert(_render(rec, "flat", seed))
+    if layout == "crawler":
+        return _crawler(rec, seed)
     return _render(rec, layout, seed)
+
+
+def _crawler(rec: dict, seed: int) -> str:
+    """The ``crawler`` layout: the runtogether report flattened onto one line, as innerText gives it."""
+    rng = random.Random(seed)
+    text = _render(rec, "crawler", seed)
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    crumbs = f"首页 > 政务公开 > 政府信息公开年报 来源：{rec.get('agency') or ''} 时间：{rec['year'] + 1}-01-{rng.randint(10, 28)} 【字体：大 中 小】 分享到："
+    return crumbs + "\n" + "".join(ln if rng.random() < 0.7 else ln + " " for ln in lines) + "\n"
+
+
+def _run_cells(vals: list[str], rng: random.Random) -> str:
+    """Cells with their separators lost; some cell boundaries keep a space (as real crawls do)."""
+    out = ""
+    for i, v in enumerate(vals):
+        out += v
+        if i < len(vals) - 1 and not vals[i + 1].startswith("-") and rng.random() < 0.15:
+            out += " "
+    return out
 
 
 def _to_markdown(tab_text: str) -> str:
@@ -80,7 +109,7 @@ def _to_markdown(tab_text: str) -> str:
 def _render(rec: dict, layout: str, seed: int) -> str:
     rng = random.Random(seed)
     t = rec["template"]
-    sep = {"tab": "\t", "cells": "\n", "runtogether": ""}.get(layout, " ")
+    sep = {"tab": "\t", "cells": "\n", "runtogether": "", "crawler": ""}.get(layout, " ")
     shredded_values: list[str] = []
     out: list[str] = []
     agency = rec.get("agency") or ""
@@ -107,8 +136,11 @@ def _render(rec: dict, layout: str, seed: int) -> str:
             out.append(sep.join(["信息内容"] + [tpl.label("article20", t, item, c).zh_column for c in cols]))
         vals = _values([rec["article20"][item][c] for c in cols], layout)
         name = tpl.label("article20", t, item, cols[0]).zh_row
-        out.append(name + ("" if layout == "glued" else " ") + " ".join(vals) if layout in ("glued", "runtogether")
-                   else sep.join([name] + vals))
+        if layout == "crawler":
+            out.append(name + _run_cells(vals, rng))
+        else:
+            out.append(name + ("" if layout == "glued" else " ") + " ".join(vals) if layout in ("glued", "runtogether")
+                       else sep.join([name] + vals))
     out.append("\n三、收到和处理政府信息公开申请情况\n")
     if layout == "tab":
         out.append("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\t\t\t申请人情况")
@@ -116,6 +148,7 @@ def _render(rec: dict, layout: str, seed: int) -> str:
         out.append("\t\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t")
     else:
         out.append("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况\n自然\n人\n法人或其他组织\n总\n计\n商业\n企业\n科研\n机构\n社会\n公益\n组织\n法律\n服务\n机构\n其\n他")
+    last_group = ""
     for row in tpl.request_rows(t, tpl.printed_group(rec["requests"], t)):
         label = _row_label("requests", t if row in tpl.rows("requests", t) else tpl.other_template(t), row)
         vals = _values([rec["requests"][row][c] for c in tpl.REQUEST_COLUMNS], layout)
@@ -127,6 +160,13 @@ def _render(rec: dict, layout: str, seed: int) -> str:
             out.append(_break(label, rng) + " ".join(vals))
         elif layout == "runtogether":
             out.append(label + "".join(vals))
+        elif layout == "crawler":
+            if row == "unavailable_not_held":  # a page break repeated the table's heading
+                out.append("三、本年度办理结果")
+            group, _, item = label.rpartition(" ")
+            # a group label (（三）不予公开) is printed once, so "2.其他法律…" follows the digits
+            out.append(("" if group == last_group else group) + item + _run_cells(vals, rng))
+            last_group = group
         elif layout == "shredded":
             out.append(_break(label, rng))
             shredded_values.append(" ".join(vals))
@@ -142,7 +182,10 @@ def _render(rec: dict, layout: str, seed: int) -> str:
     else:
         out.append("行政复议 行政诉讼\n" + " ".join(head) + " 未经复议直接起诉 复议后起诉 " + " ".join(head * 2))
     vals = [rec["review_litigation"][g][r] for g in tpl.REVIEW_GROUPS for r in tpl.REVIEW_RESULTS]
-    out.append(("\t" if layout == "tab" else sep if layout != "glued" else " ").join(_values(vals, layout)))
+    if layout == "crawler":
+        out.append(_run_cells(_values(vals, layout), rng))
+    else:
+        out.append(("\t" if layout == "tab" else sep if layout != "glued" else " ").join(_values(vals, layout)))
     out.append("\n五、存在的主要问题及改进情况\n无。\n六、其他需要报告的事项\n无。\n")
     if rec.get("agency") and rec.get("published_on"):
         y, m, d = rec["published_on"].split("-")
