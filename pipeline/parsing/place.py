@@ -54,11 +54,14 @@ def clean(cell: Cell) -> bool:
     return bool(_CLEAN.match(raw.lstrip("+")))
 
 
-def _compositions(tokens: list[str], n: int, signed: frozenset[int]) -> list[tuple[int, ...]]:
+def _compositions(tokens: list[str], n: int, signed: frozenset[int], forced_only: bool) -> list[tuple[int, ...]]:
     """Every way to cut ``tokens`` into ``n`` cells (no cell across tokens, none with a leading zero).
 
     A "-" may open a cell only in a column of ``signed`` (the 2019 本年增/减): the sign is
     where a cell starts, so "2648-18538" is 2648 | -185.. | ..38, never one number.
+    ``forced_only`` (a row without sums): only a token that cannot be one cell ("000") is
+    cut; a token that can ("27") stays whole, since a cell lost beside it (a blank the text
+    could not show, a cut) would otherwise be filled by its digits.
     """
     out: list[tuple[int, ...]] = []
 
@@ -81,7 +84,9 @@ def _compositions(tokens: list[str], n: int, signed: frozenset[int]) -> list[tup
             return
         if start >= len(tok):
             return
-        if tok[start] == "0":
+        if forced_only and pos == 0 and _CLEAN.match(tok):
+            ends = [len(tok)]
+        elif tok[start] == "0":
             ends = [start + 1]
         else:
             ends = list(range(start + 1, len(tok) + 1))
@@ -102,7 +107,8 @@ def place_tokens(cells: list[Cell], n: int, *, sums: tuple[int, int] | None = No
 
     ``sums``: the row's own sum structure, ``(groups, size)`` — each group of ``size`` cells
     ends with the total of the others (a request row: (1, 7); the review table: (3, 5)).
-    Without it (article 20) only a split that the digits alone force is taken.
+    Without it (article 20) only tokens that cannot be one cell ("000") are cut, and only
+    when the digits allow exactly one split.
     """
     if len(cells) == n and all(clean(c) for c in cells):
         return Placement(list(cells), "delimited")
@@ -117,7 +123,7 @@ def place_tokens(cells: list[Cell], n: int, *, sums: tuple[int, int] | None = No
         if found and found[0][0] < 0:  # the search ran out of steps: undecidable, so ambiguous
             return Placement([None] * n, None, [("ambiguous_split", "digits ran together; too many splits to decide: not read")])
     else:
-        found = _compositions(raws, n, signed)
+        found = _compositions(raws, n, signed, forced_only=sums is None)
         if sums is not None:
             groups, size = sums
             found = [s for s in found if all(sum(s[g * size : g * size + size - 1]) == s[g * size + size - 1]
