@@ -22,7 +22,8 @@ def test_organisation_names(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["当前位置首页政府信息公开正文示范区教育局", "文件要求现特向社会公布", "区政府", "我镇",
                                   "市科委", "县人民政府办公室", "办公厅", "bet体育#办公厅", "政府信息公开", "各部门",
-                                  "2024年丙谷镇人民政府", "来源米易县人民政府办公室"])
+                                  "2024年丙谷镇人民政府", "来源米易县人民政府办公室", "县委县政府", "区委区政府",
+                                  "镇党委政府"])
 def test_not_organisation_names(name: str) -> None:
     assert not is_org_name(name)
 
@@ -31,6 +32,7 @@ def test_an_office_stands_for_its_government() -> None:
     assert body_of_office("米易县丙谷镇人民政府党政办公室") == "米易县丙谷镇人民政府"
     assert body_of_office("米易县人民政府信息公开工作领导小组办公室") == "米易县人民政府"
     assert body_of_office("米易县教育局") == "米易县教育局"
+    assert body_of_office("米易县丙谷镇党政办") == "米易县丙谷镇"
     # in XX政府信息公开…办公室 the 政府 belongs to 政府信息公开: no government to stand for
     assert body_of_office("某某区政府信息公开工作领导小组办公室") == "某某区政府信息公开工作领导小组办公室"
 
@@ -49,6 +51,8 @@ def test_region_from_the_name() -> None:
     assert (r.province, r.city, r.county, r.town) == ("四川省", "攀枝花市", "米易县", "丙谷镇")
     r = resolve(["北京市朝阳区人民政府"], "")
     assert (r.province, r.city, r.county) == ("北京市", None, "朝阳区")  # a municipality has no city
+    r = resolve(["廣東省人民政府"], "")  # traditional script, read after conversion
+    assert (r.province, r.city, r.county) == ("广东省", None, None)
     r = resolve(["朝阳区人民政府"], "")  # in 北京市 and in 长春市: named, but not placed
     assert (r.province, r.city, r.county) == (None, None, "朝阳区")
 
@@ -79,6 +83,7 @@ def test_signature_date_only_from_a_closing_line() -> None:
     sig = meta.signature(["无。", "米易县丙谷镇人民政府 2025年1月15日", "米易县丙谷镇党政办公室 2025年1月15日印发"])
     assert sig.published_on == "2025-01-15"
     assert meta.signature(["无。", "米易县丙谷镇人民政府", "2025年1月"]).published_on is None  # no day
+    assert meta.signature(["无。", "发布日期 2025年1月20日"]).published_on is None  # the page's date
     assert meta.signature(["统计期限自2024年1月1日至2024年12月31日。", "一、总体情况"]).published_on is None
     assert meta.signature(["2025年1月15日", "全年共召开会议3次，会议于2024年12月31日结束，下一步将继续推进政务公开工作。"
                            ]).published_on is None  # followed by more report

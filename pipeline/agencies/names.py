@@ -23,6 +23,7 @@ _CJK_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
 _NOT_A_NAME = re.compile(
     r"首页|当前位置|位置|正文|栏目|网站|来源|浏览|分享|打印|字体|链接|下载|发布|公布|公开|报告|根据|按照|要求|关于|通知"
     r"|认真|贯彻|坚持|领导下|重视|以下简称|简称"
+    r"|[省市县区镇乡]委[省市县区镇乡]?(?:人民)?政府|党委(?:人民)?政府"
 )
 """Navigation, page and sentence words that no organisation's name contains (信息公开 is
 allowed only through the office names trimmed below, never in a reporting body's name)."""
@@ -45,6 +46,8 @@ _INTERNAL_OFFICE = (
     re.compile(r"^(?P<gov>.+?人民政府)(?:[\u4e00-\u9fff]*?办公室|办公厅|党政办)$"),
     # 唐村镇政府办公室 — but in XX政府信息公开…办公室 the 政府 belongs to 政府信息公开
     re.compile(r"^(?P<gov>.+?政府)(?:党政综合办公室|党政办公室|党政办|综合办公室|办公室|办公厅)$"),
+    # 某某镇党政办公室: the town's own office; the town is the body
+    re.compile(r"^(?P<gov>.+?(?:镇|乡|苏木|街道))(?:党政综合办公室|党政办公室|党政办|综合办公室|办公室)$"),
 )
 _DIVISION_SUFFIX = re.compile(r"(?:省|市|县|区|州|旗|盟)$")
 

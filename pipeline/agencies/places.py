@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.agencies import towns
+from pipeline.agencies.identity import normalize_name
 from pipeline.agencies.regions import Division, gazetteer, parent_of_rank, strip_divisions
 
 _MUNICIPALITIES = frozenset({"北京市", "天津市", "上海市", "重庆市"})
@@ -133,7 +134,9 @@ def resolve(names: list[str], text: str) -> Region:
     best: Division | None = None
     county_name: str | None = None
     town: str | None = None
-    for name in names:
+    for printed_name in names:
+        # traditional script read after conversion, keeping characters place names use (乾县)
+        name = normalize_name(printed_name) or ""
         div, printed, rest = _division_at_start(name)
         if div is None and printed and county_name is None:
             county_name = printed  # 朝阳区: named, but which one is not known

@@ -30,7 +30,7 @@ from datetime import date
 from pipeline.agencies.names import body_of_office, is_org_name
 from pipeline.parsing.normalize import compact, normalize
 
-_REPORT_TITLE = re.compile(r"信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)(?:[(（][^()（）]{0,12}[)）])?$")
+_REPORT_TITLE = re.compile(r"(?:信息|政务)公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)(?:[(（][^()（）]{0,12}[)）])?$")
 _TITLE_LABEL = re.compile(r"^(?:标题|题目|文章标题|名称|主题)[:：]")
 _YEAR = re.compile(r"((?:19|20)\d{2})年度?")
 _NAVIGATION = re.compile(r"当前位置|您的位置|首页|[>＞»›]|\s/\s")
@@ -51,7 +51,7 @@ class Title:
 def _title_parts(flat: str) -> tuple[str | None, int | None]:
     """Agency and year of a title ('米易县丙谷镇2024年度政府信息公开工作年度报告',
     '2024年上海市科委政府信息公开工作年度报告', '河包镇政府信息公开工作年度报告')."""
-    body = re.sub(r"(?:政府)?信息公开.*$", "", flat)
+    body = re.sub(r"(?:政府)?(?:信息|政务)公开.*$", "", flat)
     m = _YEAR.search(body)
     year = int(m.group(1)) if m else None
     if m is None:
@@ -140,6 +140,9 @@ _CLOSING = re.compile(rf"^(?P<org>[\u4e00-\u9fff]{{2,40}})?\s*(?:{_DATE_ARABIC}|
 _TAIL = re.compile(rf"[。\s](?P<org>[\u4e00-\u9fff]{{2,40}})?\s*(?:{_DATE_ARABIC}|{_DATE_HAN})\s*$")
 
 
+_DATE_LABEL = re.compile(r"发布|日期|时间|更新|来源|生成|印发|浏览")
+
+
 def _han_number(s: str) -> int:
     if s.startswith("十"):
         return 10 + (_DIGIT.get(s[1:], 0) if len(s) > 1 else 0)
@@ -183,8 +186,10 @@ def signature(lines: list[str]) -> Signature:
             m = _TAIL.search(ln)  # a flattened page: the whole report on one line
         if m is None:
             continue
-        iso = _iso(m)
         org = m.group("org")
+        if org and _DATE_LABEL.search(org):
+            continue  # "发布日期 2025年1月20日": the page's date, not a signature
+        iso = _iso(m)
         if not org and len(body) > back:
             prev = compact(body[-back - 1])
             org = prev if len(prev) <= 40 else None
