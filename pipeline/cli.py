@@ -116,7 +116,7 @@ def print_run_summary(summary, verbose: bool = False) -> None:
         for path, reason in summary.quarantined:  # reasons usually name the file already
             console.print(f"  {reason}" if path in reason else f"  {path}: {reason}", markup=False)
     if summary.checks_failed:
-        console.print(f"[bold yellow]Dagster checks not passed ({len(summary.checks_failed)})[/]")
+        console.print(f"[bold yellow]Dagster checks with findings ({len(summary.checks_failed)})[/]")
         for f in summary.checks_failed:
             console.print(f"  {f.asset}:{f.name} ({f.severity}): {f.description}", markup=False)
     if verbose and summary.step_seconds:

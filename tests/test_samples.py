@@ -41,6 +41,9 @@ def test_generated_samples_read_back_exactly_with_real_numbers() -> None:
     # the second year carries over what the first carried forward
     first, second = (parse_file(p) for p in paths)
     assert second["requests"]["carried_over"] == first["requests"]["carried_forward"]
+    for item in ("regulations", "normative_documents"):
+        now, before = second["article20"][item], first["article20"][item]
+        assert now["in_force"] == before["in_force"] + now["issued"] - now["repealed"], item
 
 
 def test_example_queries_show_figures_for_the_generated_town(tmp_path: Path) -> None:
@@ -55,6 +58,10 @@ def test_example_queries_show_figures_for_the_generated_town(tmp_path: Path) -> 
     yoy = query(path, (examples / "01_yoy_new_requests_per_town.sql").read_text(encoding="utf-8"))
     later = yoy.filter(yoy["agency_name"].str.contains("示范镇") & (yoy["year"] == 2024))
     assert later.height == 1 and later["delta"].is_not_null().all() and later["delta"][0] != 0
+    # a consistent pair: no format check fails on it, cross-year ones included
+    failed = query(path, "SELECT c.rule FROM check_results c JOIN reports r USING (report_id) "
+                         "JOIN agencies a USING (agency_id) WHERE a.name LIKE '%示范镇%' AND c.ok = false")  # fmt: skip
+    assert failed.height == 0, failed
 
 
 def test_readme_says_plainly_what_the_samples_are() -> None:

@@ -5,7 +5,8 @@ every figure is 0 and the example queries (share granted, year-over-year) have n
 show. These two are made by the generator (``random_record``) from fixed seeds — the same
 bytes every time — for a town that does not exist, 米易县示范镇 ("demonstration town"), so
 nobody mistakes them for an agency's real figures. The 2024 report carries over what the
-2023 one carried forward, as a consistent pair of real reports would.
+2023 one carried forward, and its 现行有效件数 follow from 2023's, as a consistent pair of real
+reports would: no format check fails on them.
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ def demo_records() -> list[dict]:
                     req["carried_over"][col] = v
                 if any(v < 0 for v in req["new_received"].values()):
                     continue
+                # 现行有效件数 this year = last year's + 本年制发 - 本年废止 (the cross-year rule)
+                for item in ("regulations", "normative_documents"):
+                    now, before = rec["article20"][item], out[-1]["article20"][item]["in_force"]
+                    now["repealed"] = min(now["repealed"], before + now["issued"])
+                    now["in_force"] = before + now["issued"] - now["repealed"]
             if _acceptable(rec):
                 break
         rec.update(agency=AGENCY, town=TOWN, year=year, published_on=f"{year + 1}-01-{10 + seed % 18:02d}")
