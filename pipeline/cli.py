@@ -271,7 +271,8 @@ def print_record(record: dict, console) -> None:
     cats = ", ".join(f"{k} {v}" for k, v in (active.get("by_category") or {}).items())
     head = [
         f"[bold]{record.get('agency') or '?'}[/]  {record.get('year') or '?'}年度  "
-        f"模板 {record.get('template') or '—'}  状态 [{colour}]{status}[/]",
+        f"模板 {record.get('template') or '—'}  状态 [{colour}]{status}[/]"
+        + (f"  表格覆盖 {record['coverage']:.0%}" if isinstance(record.get("coverage"), int | float) else ""),
         f"地区 {where or '—'}   落款日期 {record.get('published_on') or '—'}",
         f"主动公开 {_fmt(active.get('total'))}" + (f"（{cats}）" if cats else ""),
         f"[dim]{src.get('path')}  {src.get('format')}  report id {record.get('report_id') or '—'}[/]",

@@ -53,6 +53,7 @@ def test_parse_readable_summary(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["parse", str(SEEDS[0])]) == 0
     out = capsys.readouterr().out
     assert "米易县丙谷镇人民政府" in out
+    assert "表格覆盖 100%" in out  # the share of template cells read
     # the three tables with the template's Chinese labels
     for label in ("规章", "自然人", "行政复议", "结果维持"):
         assert label in out
