@@ -111,10 +111,39 @@ def test_sums_only_layouts_are_right_or_null(tmp_path: Path, seed: int, layout: 
             if all(v == 0 for v in cols.values()):
                 assert got["requests"][row] == cols, row
         assert {placed[k] for k in placed if k.startswith("requests.")} <= {"solved", "delimited"}
-    if layout == "shredded" and not blanks:
+    if layout in ("shredded", "converter") and not blanks:
         # every sum of the table holds, so the template's order places every detached row
         assert got["requests"] == rec["requests"]
+    if layout == "shredded" and not blanks:
         assert {placed[f"requests.{r}.total"] for r in rec["requests"]} == {"template_order"}
+
+
+def test_converter_rows_without_labels_are_placed_only_when_they_fit(tmp_path: Path) -> None:
+    """Regression (real PDF→markdown): value rows whose labels floated away are placed by the
+    template's order only when the rows between two labelled ones number exactly the rows
+    missing there and every sum holds; a lost row leaves them null, never shifted."""
+    import re
+
+    rec = random_record(random.Random(11), template="2021", large=False)
+    for seed in range(40):
+        text = render_text(rec, "converter", seed)
+        floated = re.findall(r"^\| [\d |]+\|$", text, flags=re.M)
+        if len(floated) >= 2:
+            break
+    got = _parse_text(tmp_path, text)
+    assert got["requests"] == rec["requests"]
+    assert "template_order" in {v["method"] for v in got["cell_methods"].values()}
+    # the labelled row before a floated one lost: its stretch holds one unlabeled row for two
+    # template rows, so neither is placed — never the floated row's values under the lost row
+    lines = text.split("\n")
+    at = lines.index(floated[0])
+    prev = next(i for i in range(at - 1, 0, -1) if lines[i].startswith("| ") and "---" not in lines[i])
+    broken = "\n".join(lines[:prev] + lines[prev + 1 :])
+    got = _parse_text(tmp_path, broken)
+    truth = _cells(rec)
+    for key, value in _cells(got).items():
+        assert value is None or value == truth[key], key
+    assert any(v is None for row in got["requests"].values() for v in row.values())
 
 
 def test_crawler_negative_change_and_glued_item_numbers(tmp_path: Path) -> None:

@@ -204,6 +204,9 @@ def requests_from_text(text: str, span: Span, template: str, page_of,
     rows its own sum leaves open are then decided together by the column sums.
     """
     keys = keys or tpl.rows("requests", template)
+    by_lines = _requests_from_lines(text, span, keys, page_of)
+    if by_lines is not None:
+        return by_lines
     patterns = [(k, request_row_pattern(k)) for k in keys]
     hits = _anchor_rows(text, span, patterns)
     n = len(tpl.REQUEST_COLUMNS)
@@ -237,6 +240,122 @@ def requests_from_text(text: str, span: Span, template: str, page_of,
         _resolve_by_columns(found, pending, keys)
     _pool_if_drifted(found, segs, n, keys)
     return found
+
+
+@dataclass
+class _LineRow:
+    """One table line as found: its label (may be empty), its value cells by position, its page."""
+
+    label: str
+    seg: SegmentCells
+    label_col: int
+    page: int | None
+
+
+def _table_lines(text: str, span: Span, page_of) -> list[_LineRow]:
+    """The tab (or pipe) lines of ``span`` that hold a value, each split into label and cells."""
+    out: list[_LineRow] = []
+    pos = span[0]
+    for line in text[span[0] : span[1]].split("\n"):
+        at = pos
+        pos += len(line) + 1
+        if "\t" not in line:
+            continue
+        parts = line.split("\t")
+        kinds = [classify(c) for c in parts]
+        first = next((i for i, k in enumerate(kinds) if isinstance(k, Cell)), None)
+        if first is None:
+            continue
+        label_cells = [i for i in range(first) if kinds[i] is None]
+        label = "".join(parts[i] for i in label_cells).strip()
+        label_col = label_cells[-1] if label_cells else -1
+        seg = cells_from_segment("\t".join(parts[first:]), first)
+        out.append(_LineRow(label, seg, label_col, page_of(at)))
+    return out
+
+
+def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], page_of) -> dict[str, RowValues] | None:
+    """A converter's shredded request table: its value rows are the tab lines, some without a label.
+
+    Used only when the table has such unlabeled value rows (a PDF→markdown conversion that
+    floated multi-line labels above their rows; a lone number line or a page footer between
+    the rows is not a table line, so it is never taken for a cell). Labelled rows are
+    matched to the template in order and read from their label; the unlabeled rows between
+    two labelled ones fill the template rows between them, in order, only when they number
+    exactly as many, and are kept only when every sum confirms them (``template_order``).
+    None when the table is not of this shape (the label-anchored reading then applies).
+    """
+    n = len(tpl.REQUEST_COLUMNS)
+    lines = _table_lines(text, span, page_of)
+    unlabeled = [r for r in lines if not r.label]
+    if len(lines) < len(keys) // 2 or not unlabeled:
+        return None
+    # the header's 自然人 column, when the header is a tab line: then a row's blank cells are placed too
+    head = _FIRST_VALUE_HEADER.search(text, *span)
+    value_col = _tab_col(text, head.start()) if head and "\t" in text[text.rfind("\n", 0, head.start()) + 1 : head.start()] else None
+    found: dict[str, RowValues] = {}
+    order: list[tuple[int | None, _LineRow]] = []  # (template index or None for unlabeled, row)
+    i = 0
+    for r in lines:
+        if not r.label:
+            order.append((None, r))
+            continue
+        lab = normalize(r.label)
+        for k in range(i, len(keys)):
+            if request_row_pattern(keys[k]).search(lab):
+                vals, issues = assign_row(r.seg, n, value_col, r.label_col)
+                found[keys[k]] = RowValues(vals, issues, r.page)
+                order.append((k, r))
+                i = k + 1
+                break
+    tentative: dict[str, RowValues] = {}
+    prev = -1
+    gap: list[_LineRow] = []
+    for idx, r in [*order, (len(keys), None)]:
+        if idx is None:
+            gap.append(r)  # type: ignore[arg-type]
+            continue
+        between = [k for k in keys[prev + 1 : idx] if k not in found]
+        if gap and len(gap) == len(between):
+            for key, row in zip(between, gap, strict=True):
+                cells = _tokens(row.seg)
+                if len(cells) == n and len(row.seg.cells) == n and all(clean(c) for c in cells):
+                    tentative[key] = RowValues(list(cells), [(
+                        "template_order", "an unlabeled row placed by the template's order; every sum confirms it")],
+                        row.page, "template_order")
+        gap = []
+        prev = idx
+    if tentative and _order_confirmed({**found, **tentative}, tentative, keys):
+        found.update(tentative)
+    else:
+        for key in tentative:
+            found.pop(key, None)
+    for key in keys:
+        if key not in found and unlabeled:
+            found[key] = RowValues([None] * n, [(
+                "cells_unplaced", "the table's rows lost their labels and the template's order with every sum "
+                "does not place this one: not read")], None)
+    return found
+
+
+def _order_confirmed(table: dict[str, RowValues], tentative: dict[str, RowValues], keys: tuple[str, ...]) -> bool:
+    """Order-placed rows are kept when no sum of the table fails, each placed row's own sum
+    holds, and every column's outcome sum (which all outcome rows enter) holds."""
+    from pipeline.parsing.checks import request_checks
+
+    values = {k: dict(zip(tpl.REQUEST_COLUMNS, [None if c is None else c.value for c in r.cells], strict=True))
+              for k, r in table.items()}
+    template = "2019" if "other_processing" in keys else "2021"
+    checks = {c["rule"]: c["ok"] for c in request_checks(values, template)}
+    if any(ok is False for ok in checks.values()):
+        return False
+    if any(checks.get(f"requests.applicants.{k}") is not True for k in tentative):
+        return False
+    outcome_rows = set(tpl.outcome_rows(values, template))
+    if any(k not in outcome_rows for k in tentative) and any(
+            checks.get(f"requests.balance.{c}") is not True for c in tpl.REQUEST_COLUMNS[:-1]):
+        return False
+    return all(checks.get(f"requests.outcomes.{c}") is True for c in tpl.REQUEST_COLUMNS)
 
 
 def _resolve_by_columns(found: dict[str, RowValues], pending: dict[str, list[tuple[int, ...]]],
@@ -303,6 +422,11 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
     patterns = [(k, article20_pattern(k)) for k in items]
     found: dict[str, RowValues] = {}
     hits = _anchor_rows(text, span, patterns)
+    if len(hits) < len(patterns):
+        # the small tables may come in another order (a converter put the first one last):
+        # each item's label is distinct, so each is found on its own
+        hits = sorted(((k, m.start(), m.end()) for k, pat in patterns if (m := pat.search(text, *span))),
+                      key=lambda h: h[1])
     for (key, seg, at), (_k, start, _s) in zip(_segments(text, span, hits), hits, strict=True):
         # in a tab table the values sit in the columns right after the label
         label_col = _tab_col(text, start)

@@ -8,6 +8,9 @@ converters to markdown), ``glued`` (numbers printed against their labels), ``ful
 (full-width digits and ideographic spaces), ``traditional`` (繁體), ``shredded`` (every
 label of a table first, then every value: labels and values drifted apart) and
 ``runtogether`` (a row's digits with their separators lost; blanks cannot be shown) and
+``converter`` (a PDF→markdown conversion that shredded the request table: some rows' multi-line
+labels float above them as text and the rows keep only their values, a header fragment
+becomes a wider pipe header, a page footer and a lone number sit between the rows) and
 ``crawler`` (a crawler's innerText of the web page: breadcrumbs and "来源：… 时间：…" before the
 title, the whole report on one line, every cell run together with only some cell boundaries
 kept as a space, item numbers glued to the previous row's digits, the request table's
@@ -20,12 +23,12 @@ import random
 
 from pipeline import template as tpl
 
-LAYOUTS = ("flat", "tab", "cells", "markdown", "glued", "fullwidth", "traditional", "shredded", "runtogether",
-           "crawler")
-# runtogether and crawler are exact only where the sums admit one split; shredded (values
-# detached from their labels) only where every sum of the table confirms the order
-EXACT_LAYOUTS = LAYOUTS[:-3]
-SUMS_ONLY_LAYOUTS = LAYOUTS[-3:]
+LAYOUTS = ("flat", "tab", "cells", "markdown", "glued", "fullwidth", "traditional", "shredded", "converter",
+           "runtogether", "crawler")
+# runtogether and crawler are exact only where the sums admit one split; shredded and
+# converter (rows detached from their labels) only where every sum confirms the order
+EXACT_LAYOUTS = LAYOUTS[:-4]
+SUMS_ONLY_LAYOUTS = LAYOUTS[-4:]
 
 
 def _fmt(v) -> str:
@@ -67,7 +70,42 @@ def render_text(rec: dict, layout: str = "flat", seed: int = 0) -> str:
         return opencc.OpenCC("s2t").convert(_render(rec, "flat", seed))
     if layout == "crawler":
         return _crawler(rec, seed)
+    if layout == "converter":
+        return _to_markdown(_converter(_render(rec, "tab", seed), seed))
     return _render(rec, layout, seed)
+
+
+def _converter(tab_text: str, seed: int) -> str:
+    """The ``converter`` layout's request table, before the pipes (see the module doc)."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    in_requests = lost = headed = False
+    for line in tab_text.split("\n"):
+        if line.startswith("三、收到和处理"):
+            in_requests = True
+        elif line.startswith("四、"):
+            in_requests = False
+        cells = line.split("\t")
+        values = [c for c in cells if c.strip().isdigit()]
+        if not in_requests or "\t" not in line or not values:
+            out.append(line)
+            continue
+        if not headed:
+            out += ["", "\t".join(["业", "构", "益组织", "务机构"] + [""] * 5)]  # a header fragment as the pipe header
+            headed = True
+        label = "".join(c for c in cells[:3] if c)
+        r = rng.random()
+        if r < 0.35:
+            cut = rng.randint(1, max(1, len(label) - 1))
+            out += ["", label[:cut], label[cut:], "\t".join(cells[3:])]  # the label floats above its row
+            lost = True
+        elif r < 0.45 and lost:
+            out += ["- " + str(rng.randint(2, 9)) + " -", "", line]  # a page footer between the rows
+        elif r < 0.5 and lost:
+            out += [str(rng.randint(1, 9)), line]  # a lone number that belongs to no row
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _crawler(rec: dict, seed: int) -> str:
