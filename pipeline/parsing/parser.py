@@ -177,7 +177,8 @@ def parse_document(doc: Document) -> dict:
     s2, s3, s4 = secs.span("s2"), secs.span("s3"), secs.span("s4")
     lines = text.split("\n")
     title = meta.find_title(lines, (doc.meta or {}).get("title"))
-    kind = report_status.classify(lines, text, secs, title)
+    printed = report_status.tables_printed(text)
+    kind = report_status.classify(lines, text, secs, title, printed)
     if not kind.is_report:
         rec["status"] = "not_a_report"
         _issue(rec, "error", "not_a_report", "source", f"{doc.path}: not a report: {kind.reason}")
@@ -199,8 +200,13 @@ def parse_document(doc: Document) -> dict:
         template, why = meta.template_without_tables(rec["year"], text)
         _issue(rec, "info", "template_inferred", "template", f"no table headers to tell the format: {why}")
     rec["template"] = template
-    printed = report_status.tables_printed(text)
     ends = secs.has("s5") or secs.has("s6") or rec["published_on"] is not None
+    old_format = (rec["year"] is not None and rec["year"] < 2019) or report_status.is_old_format(text)
+    if template is None and not old_format:
+        # neither headers, year nor notice tell the format: the rows are read as the 2021
+        # format's (their labels decide), the record's template stays null
+        _issue(rec, "warning", "template_unknown", "template", "format not known; rows read with the 2021 labels")
+        template = "2021"
     if template is None:  # a pre-2019 format: no template cells to read
         rec["status"] = "ok" if ends and rec["year"] is not None else "incomplete"
         if not ends:

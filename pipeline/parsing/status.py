@@ -37,8 +37,10 @@ class Kind:
     reason: str
 
 
-def classify(lines: list[str], text: str, secs: Sections, title: Title | None) -> Kind:
-    """Report or not, from the document's own marks of a report (title, headings, preface)."""
+def classify(lines: list[str], text: str, secs: Sections, title: Title | None,
+             printed: dict[str, bool] | None = None) -> Kind:
+    """Report or not, from the document's own marks of a report (title, headings, preface, the
+    format's statistical tables)."""
     head = "\n".join(lines[:40])
     listed = {c for ln in lines if "报告" in ln and _LISTED_TITLE.search(ln) and 8 <= len(c := compact(ln)) <= 80}
     headings = sum(secs.has(k) for k in ("s1", "s2", "s3", "s4", "s5", "s6"))
@@ -53,6 +55,8 @@ def classify(lines: list[str], text: str, secs: Sections, title: Title | None) -
         return Kind(False, f"a list of {len(listed)} report titles, no report text")
     if headings >= 2 or (headings >= 1 and (preface or title is not None)):
         return Kind(True, "section headings")
+    if printed and (printed.get("requests") or printed.get("review_litigation")):
+        return Kind(True, "the format's statistical tables")
     if old >= 1 and (preface or title is not None or old >= 2):
         return Kind(True, "the headings of the pre-2019 format")
     if title is not None and not _NEWS.search(head):
