@@ -189,3 +189,29 @@ def test_place_tokens_never_fills_a_short_row_left_to_right() -> None:
     assert values(["3", "0", "0", "0", "0", "3"], 7, sums=(1, 7)) == [None] * 7  # a lost cell: null, not shifted
     assert values(["00", "0", "0", "0", "0", "0"], 7) == [0] * 7
     assert values(["0023"], 2) == [None, None]  # "0"|"023" is not a split
+
+
+def test_pipe_rows_without_outer_pipes_cut_mid_row(tmp_path: Path) -> None:
+    """Regression (a real page's excerpt): pipe rows printed without their outer pipes
+    ("6.属于四类过程性信息 | 0 | 0 | …") and a text that stops inside a row: the cells
+    before the cut are read by their column, the cut ones are null."""
+    from pipeline import template as tpl
+
+    rec = random_record(random.Random(5), template="2021", large=False)
+    row = "denied_process_info"
+    rec["requests"][row]["other_org"] = 0  # the last visible cell: a "0" is whole even at the cut
+    # rows that start with their label lose their outer pipes; header rows (starting blank) keep them
+    lines = [ln[2:-2] if ln.startswith("| ") and not ln.startswith("|  ") and ln.endswith(" |") else ln
+             for ln in render_text(rec, "markdown", 1).split("\n")]
+    text = "\n".join(ln for ln in lines if "---" not in ln)
+    at = text.index("6.属于四类过程性信息")
+    line_end = text.index("\n", at)
+    cut = text.rindex(" | ", at, line_end)  # drop the 总计 cell
+    got = _parse_text(tmp_path, text[:cut])
+    assert got["status"] == "incomplete"
+    want = [rec["requests"][row][c] for c in tpl.APPLICANT_COLUMNS]
+    assert [got["requests"][row][c] for c in tpl.APPLICANT_COLUMNS] == want
+    assert got["requests"][row]["total"] is None
+    truth = _cells(rec)
+    for key, value in _cells(got).items():
+        assert value is None or value == truth[key], key

@@ -37,7 +37,12 @@ def _pipe_tables_to_tabs(text: str) -> str:
         if _PIPE_RULE.match(line) and "-" in line:
             continue
         m = _PIPE_ROW.match(line)
-        out.append("\t".join(c.strip() for c in m.group(1).split("|")) if m else line)
+        if m:
+            out.append("\t".join(c.strip() for c in m.group(1).split("|")))
+        elif line.count(" | ") >= 2:  # a pipe row whose outer pipes were lost ("label | 0 | 0")
+            out.append("\t".join(c.strip() for c in line.rstrip().removesuffix("|").split("|")))
+        else:
+            out.append(line)
     return "\n".join(out)
 
 

@@ -145,8 +145,11 @@ def _anchor_rows(text: str, span: Span, patterns: list[tuple[str, re.Pattern[str
 
 
 def _trim_cut(text: str, at: int, seg: str) -> str:
-    """A text that stops inside a row may end on a number cut short: that last token is dropped."""
-    if seg and at + len(seg) >= len(text) and not seg[-1].isspace() and seg.split():
+    """A text that stops inside a row may end on a number cut short: that last token is dropped.
+
+    A final "0" is whole: no cell but 0 itself starts with a 0.
+    """
+    if seg and at + len(seg) >= len(text) and not seg[-1].isspace() and seg.split() and seg.split()[-1] != "0":
         return seg[: len(seg) - len(seg.split()[-1])]
     return seg
 
