@@ -221,3 +221,17 @@ def test_cell_methods_cover_every_printed_cell_and_only_those(tmp_path: Path) ->
     assert recorded == printed
     assert all(v["method"] in {"grid", "delimited", "solved", "template_order", "ocr", "derived"}
                for v in rec["cell_methods"].values())
+
+
+def test_cell_methods_say_grid_for_a_table_read_by_its_cells(tmp_path: Path) -> None:
+    """A web page's table is read by cell geometry: every printed cell says ``grid`` and its page."""
+    import random
+
+    from pipeline.samples.generate import random_record
+    from pipeline.samples.layouts import LAYOUTS
+
+    rec = parse_file(LAYOUTS["html:utf-8"].render(random_record(random.Random(3)), tmp_path, 3))
+    methods = rec["cell_methods"]
+    printed = [f"requests.{r}.{c}" for r, cols in rec["requests"].items() for c, v in cols.items() if v is not None]
+    assert printed and {methods[k]["method"] for k in printed} == {"grid"}
+    assert all(methods[k]["page"] == 1 for k in printed)
