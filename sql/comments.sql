@@ -48,16 +48,22 @@ COMMENT ON COLUMN request_cells.column_key IS '列键：natural_person 自然人
 COMMENT ON COLUMN request_cells.value IS '报告所载数值；报告未给出时为空';
 COMMENT ON COLUMN request_cells.derived IS '是否可由同表其他格推算出该格的值（推算值见 derived_value）';
 COMMENT ON COLUMN request_cells.derived_value IS '推算值（如由六类申请人之和推算总计），仅供参考，不改动原文数值';
+COMMENT ON COLUMN request_cells.method IS '该格数值的读取方式：grid 按单元格位置（PDF/网页/Word 表格）、delimited 分隔齐全的文本行、solved 由表内勾稽关系唯一拆分粘连数字、template_order 仅按模板行列顺序放置（确定性最低）、ocr 经文字识别、derived 推算（见 derived_value）；未给出数值时为空';
+COMMENT ON COLUMN request_cells.page IS '该格所在页码（可知时）；未给出数值时为空';
 
 COMMENT ON TABLE article20_cells IS '主动公开政府信息情况（第二部分，第二十条第（一）项）：报告 × 事项 × 指标';
 COMMENT ON COLUMN article20_cells.item_key IS '事项键（如 regulations 规章、administrative_licensing 行政许可）';
 COMMENT ON COLUMN article20_cells.measure_key IS '指标键（如 issued 本年制发件数、decisions 本年处理决定数量）';
 COMMENT ON COLUMN article20_cells.value IS '报告所载数值（收费金额可为小数；2019 格式“本年增/减”可为负）';
 COMMENT ON COLUMN article20_cells.unit IS '计量单位（如 万元、元），件数类为空';
+COMMENT ON COLUMN article20_cells.method IS '该格数值的读取方式：grid 按单元格位置（PDF/网页/Word 表格）、delimited 分隔齐全的文本行、solved 由表内勾稽关系唯一拆分粘连数字、template_order 仅按模板行列顺序放置（确定性最低）、ocr 经文字识别、derived 推算（见 derived_value）；未给出数值时为空';
+COMMENT ON COLUMN article20_cells.page IS '该格所在页码（可知时）；未给出数值时为空';
 
 COMMENT ON TABLE review_litigation_cells IS '政府信息公开行政复议、行政诉讼情况（第四部分）：报告 × 类别 × 结果';
 COMMENT ON COLUMN review_litigation_cells.proceeding_key IS 'review 行政复议 / litigation_direct 未经复议直接起诉 / litigation_after_review 复议后起诉';
 COMMENT ON COLUMN review_litigation_cells.result_key IS 'upheld 结果维持 / corrected 结果纠正 / other 其他结果 / pending 尚未审结 / total 总计';
+COMMENT ON COLUMN review_litigation_cells.method IS '该格数值的读取方式：grid 按单元格位置（PDF/网页/Word 表格）、delimited 分隔齐全的文本行、solved 由表内勾稽关系唯一拆分粘连数字、template_order 仅按模板行列顺序放置（确定性最低）、ocr 经文字识别、derived 推算（见 derived_value）；未给出数值时为空';
+COMMENT ON COLUMN review_litigation_cells.page IS '该格所在页码（可知时）；未给出数值时为空';
 
 COMMENT ON TABLE active_disclosure IS '总体情况中所述主动公开信息条数：报告 × 类别，另有 category = total 的合计行';
 COMMENT ON COLUMN active_disclosure.category IS '信息类别（如 工作动态、通知公告），total 为合计';

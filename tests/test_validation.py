@@ -44,7 +44,9 @@ def test_every_template_cell_gets_a_row_and_nulls_stay_null() -> None:
     assert total["value"] is None and total["derived"] is True and total["derived_value"] == 2**40 + 3
     person = cell(frames, "request_cells", rid, "new_received", "natural_person").row(0, named=True)
     assert person == {"report_id": rid, "row_key": "new_received", "column_key": "natural_person",
-                      "value": 2**40, "derived": False, "derived_value": None}  # fmt: skip
+                      "value": 2**40, "derived": False, "derived_value": None,
+                      # no provenance in the record: the method is unknown, the page the table's
+                      "method": None, "page": 3}  # fmt: skip
     assert cell(frames, "request_cells", rid, "granted", "research")["value"].to_list() == [None]
     assert cell(frames, "review_litigation_cells", rid, "review", "upheld")["value"].to_list() == [None]
     # exactly the three nulls the record has, nothing filled with 0 and nothing else nulled

@@ -75,6 +75,7 @@ GLOSSARY: dict[str, str] = {
     "n_issues": "问题数",
     "n_checks_failed": "未通过校验数",
     "derived_value": "推算值",
+    "method": "读取方式",
     # columns whose comment is a list of values ("review 行政复议 / …"), not a name
     "origin": "校验来源",
     "proceeding_key": "程序类别",

@@ -29,6 +29,8 @@ from pipeline.validation.values import INT64_MAX, CellError, to_int, to_number
 
 NON_REPORT_STATUSES = frozenset({"not_a_report", "unreadable"})
 REPORT_STATUSES = ("ok", "incomplete")
+CELL_METHODS = ("grid", "delimited", "solved", "template_order", "ocr", "derived")
+"""How a cell was read (the record's ``cell_methods``; pipeline.parsing.cells.METHODS)."""
 FATAL = "fatal"
 """Issue severity added here for a value the pipeline cannot read; validation quarantines it."""
 
@@ -43,11 +45,11 @@ FRAME_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
                 "n_issues": _I, "n_checks_failed": _I, "province": _S, "city": _S, "county": _S,
                 "town": _S, "source_mtime": pl.Datetime("us"), "version": _I},
     "request_cells": {"report_id": _S, "row_key": _S, "column_key": _S, "value": _I, "derived": _B,
-                      "derived_value": _I},
+                      "derived_value": _I, "method": _S, "page": _I},
     "article20_cells": {"report_id": _S, "item_key": _S, "measure_key": _S, "value": _F, "unit": _S,
-                        "derived": _B, "derived_value": _F},
+                        "derived": _B, "derived_value": _F, "method": _S, "page": _I},
     "review_litigation_cells": {"report_id": _S, "proceeding_key": _S, "result_key": _S, "value": _I,
-                                "derived": _B, "derived_value": _I},
+                                "derived": _B, "derived_value": _I, "method": _S, "page": _I},
     "active_disclosure": {"report_id": _S, "category": _S, "count": _I},
     "check_results": {"report_id": _S, "rule": _S, "column_key": _S, "ok": _B, "expected": _F,
                       "actual": _F, "detail": _S, "origin": _S},
@@ -136,10 +138,11 @@ class _Builder:
 
         derived = _mapping(record.get("derived"))
         if tpl in template.TEMPLATES:
-            self._cells(rid, "requests", tpl, record.get("requests"), derived)
-            self._cells(rid, "review_litigation", tpl, record.get("review_litigation"), derived)
+            how = _How.of(record, pages)
+            self._cells(rid, "requests", tpl, record.get("requests"), derived, how=how)
+            self._cells(rid, "review_litigation", tpl, record.get("review_litigation"), derived, how=how)
             self._cells(
-                rid, "article20", tpl, record.get("article20"), derived, _mapping(record.get("units"))
+                rid, "article20", tpl, record.get("article20"), derived, _mapping(record.get("units")), how=how
             )
         self._active(rid, record.get("active_disclosure"))
         self._checks(rid, checks)
@@ -217,7 +220,7 @@ class _Builder:
             return None
 
     def _cells(self, rid: str, table: str, tpl: str, given: object, derived: Mapping[str, Any],
-               units: Mapping[str, Any] | None = None) -> None:  # fmt: skip
+               units: Mapping[str, Any] | None = None, how: _How | None = None) -> None:  # fmt: skip
         """One row per template cell, then one per extra key the record carries.
 
         Extra keys are kept (not dropped) so that the schema's key checks can see them.
@@ -225,7 +228,8 @@ class _Builder:
         anything else — a string, a derived value, an extra key — cell by cell below.
         """
         given = _mapping(given)
-        if self._plain_cells(rid, _cell_layout(table, tpl), given, derived, units or {}):
+        how = how or _How.of({}, {})
+        if self._plain_cells(rid, _cell_layout(table, tpl), given, derived, units or {}, how):
             return
         keys = [(r, c) for r in template.rows(table, tpl) for c in template.columns(table, tpl, r)]
         known = set(keys)
@@ -259,10 +263,13 @@ class _Builder:
                 values["derived_value"] = (
                     self._int(rid, "derived." + where, offer["value"]) if offered else None
                 )
+            values["method"], values["page"] = how.cell(
+                table, where, values["value"] is not None, values["derived_value"] is not None
+            )
             self.rows[frame].add(**values)
 
     def _plain_cells(self, rid: str, layout: _CellLayout, given: Mapping[str, Any],
-                     derived: Mapping[str, Any], units: Mapping[str, Any]) -> bool:  # fmt: skip
+                     derived: Mapping[str, Any], units: Mapping[str, Any], how: _How) -> bool:  # fmt: skip
         """Add a table's rows column-wise when every cell is a plain number or null; else add nothing.
 
         The common case (~200 cells a report): the record has exactly the template's cells,
@@ -297,6 +304,9 @@ class _Builder:
         cols_out["value"].extend(values)
         cols_out["derived"].extend(repeat(False, n))
         cols_out["derived_value"].extend(repeat(None, n))
+        methods, pages = how.cells(layout, values)
+        cols_out["method"].extend(methods)
+        cols_out["page"].extend(pages)
         if layout.floats:
             if units:
                 cols_out["unit"].extend(
@@ -389,6 +399,8 @@ class _CellLayout:
     row_keys: tuple[str, ...]
     column_keys: tuple[str, ...]
     default_units: tuple[str | None, ...]
+    wheres: tuple[str, ...]
+    """``"<table>.<row>.<column>"`` of every cell: its key in the record's ``cell_methods``."""
 
 
 _FRAME_OF = {"requests": "request_cells", "review_litigation": "review_litigation_cells",
@@ -406,6 +418,7 @@ def _cell_layout(table: str, tpl: str) -> _CellLayout:
         prefix=f"{table}.", rows=rows, row_set=frozenset(r for r, _, _ in rows),
         row_keys=tuple(r for r, _ in cells), column_keys=tuple(c for _, c in cells),
         default_units=tuple(_DEFAULT_UNITS.get(c) for _, c in cells),
+        wheres=tuple(f"{table}.{r}.{c}" for r, c in cells),
     )  # fmt: skip
 
 
@@ -528,3 +541,49 @@ def report_frames(records: Iterable[Mapping[str, Any]]) -> dict[str, pl.DataFram
         seen.setdefault(rid, (rid, sha))
         builder.add_record(record)
     return builder.frames()
+
+
+
+
+@dataclass(frozen=True)
+class _How:
+    """How each cell of one record was read (``method``) and its page, for the cell frames.
+
+    From the record's ``cell_methods`` (``{"<table>.<row>.<column>": {"method", "page"}}``,
+    written by the parser) where it has one. A record without it (an older parser's,
+    or one made by hand) gives what it does carry: ``derived`` for a derived value, ``ocr``
+    for any value of an OCR-read document, and the table's page when it sits on one page;
+    otherwise the method is null (unknown), never guessed.
+    """
+
+    given: Mapping[str, Any]
+    """The record's cell_methods."""
+    ocr: bool
+    table_page: Mapping[str, int | None]
+
+    @staticmethod
+    def of(record: Mapping[str, Any], pages: Mapping[str, Any]) -> _How:
+        single = {t: p if type(p) is int else None for t, p in pages.items()}
+        return _How(_mapping(record.get("cell_methods")), bool(source_of(record).get("ocr")), single)
+
+    def cell(self, table: str, where: str, has_value: bool, has_derived: bool) -> tuple[str | None, int | None]:
+        if not (has_value or has_derived):
+            return None, None
+        given = self.given.get(where)
+        if _is_mapping(given):
+            method = given.get("method")
+            page = given.get("page")
+            return (method if method in CELL_METHODS else None), (page if type(page) is int and page >= 1 else None)
+        if not has_value:
+            return "derived", self.table_page.get(table)
+        return ("ocr" if self.ocr else None), self.table_page.get(table)
+
+    def cells(self, layout: _CellLayout, values: list[Any]) -> tuple[list[str | None], list[int | None]]:
+        """Method and page of a whole table's plain cells (no derived value among them)."""
+        methods: list[str | None] = []
+        pages: list[int | None] = []
+        for where, value in zip(layout.wheres, values, strict=True):
+            method, page = self.cell(layout.table, where, value is not None, False)
+            methods.append(method)
+            pages.append(page)
+        return methods, pages

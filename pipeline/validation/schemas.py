@@ -16,7 +16,14 @@ from pandera.errors import SchemaErrors
 
 from pipeline import template
 from pipeline.agencies.identity import LEVELS
-from pipeline.validation.frames import FATAL, FRAME_SCHEMAS, REPORT_STATUSES, empty_frames, mark_current
+from pipeline.validation.frames import (
+    CELL_METHODS,
+    FATAL,
+    FRAME_SCHEMAS,
+    REPORT_STATUSES,
+    empty_frames,
+    mark_current,
+)
 
 
 def _keys(table: str, part: str) -> list[str]:
@@ -25,6 +32,7 @@ def _keys(table: str, part: str) -> list[str]:
 
 
 HEX64 = r"^[0-9a-f]{64}$"
+
 CHECK_ORIGINS = ("record", "cross_year")
 
 
@@ -99,6 +107,8 @@ class RequestCells(pa.DataFrameModel):
     value: pl.Int64 = pa.Field(nullable=True, ge=0)
     derived: pl.Boolean
     derived_value: pl.Int64 = pa.Field(nullable=True, ge=0)
+    method: str = pa.Field(nullable=True, isin=list(CELL_METHODS))
+    page: pl.Int64 = pa.Field(nullable=True, ge=1)
 
     class Config:
         strict = True
@@ -115,6 +125,8 @@ class Article20Cells(pa.DataFrameModel):
     unit: str = pa.Field(nullable=True)
     derived: pl.Boolean
     derived_value: pl.Float64 = pa.Field(nullable=True)
+    method: str = pa.Field(nullable=True, isin=list(CELL_METHODS))
+    page: pl.Int64 = pa.Field(nullable=True, ge=1)
 
     @pa.dataframe_check(error="value >= 0 (only the 2019 format's 'change' measure may be negative)")
     def non_negative_except_change(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -139,6 +151,8 @@ class ReviewLitigationCells(pa.DataFrameModel):
     value: pl.Int64 = pa.Field(nullable=True, ge=0)
     derived: pl.Boolean
     derived_value: pl.Int64 = pa.Field(nullable=True, ge=0)
+    method: str = pa.Field(nullable=True, isin=list(CELL_METHODS))
+    page: pl.Int64 = pa.Field(nullable=True, ge=1)
 
     class Config:
         strict = True
