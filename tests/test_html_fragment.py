@@ -69,7 +69,10 @@ def test_header_wider_than_data_rows_does_not_shift_values(tmp_path: Path) -> No
     table = ('<table><tr><td colspan=3 rowspan=2>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>'
              '<td colspan=9>申请人情况</td></tr><tr><td>自然人</td><td colspan=5>法人或其他组织</td><td>总计</td></tr>'
              f"{rows}</table>")
-    path = _file(tmp_path, "t.txt", "<p>三、收到和处理政府信息公开申请情况</p>" + table)
+    report = ('<p style="text-align:center">某某镇人民政府2024年度政府信息公开工作年度报告</p>'
+              "<p>一、总体情况</p><p>二、主动公开政府信息情况</p><p>三、收到和处理政府信息公开申请情况</p>"
+              f"{table}<p>四、政府信息公开行政复议、行政诉讼情况</p><p>五、存在的主要问题及改进情况</p>")
+    path = _file(tmp_path, "t.txt", report)
     grid = read_html(path, "x").tables[0].rows
     assert grid[2][-2:] == [None, None]  # past the row's last cell: no cell, not a blank
     got = parse_file(path)
