@@ -41,7 +41,7 @@ from pipeline.warehouse.readonly import open_read_only, table_names
 
 SQL_DIR = Path(pipeline.__file__).parents[1] / "sql"
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 """Bumped when a table's columns change: an older warehouse is then rebuilt from the raw files."""
 
 INGEST_LOG_SCHEMA: dict[str, pl.DataType] = {
