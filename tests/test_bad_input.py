@@ -47,7 +47,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "scan_bomb": ("unreadable", "page 1 has an image of 20000 × 20000 pixels, 400 megapixels, more than the "
                                 "limit of 80 megapixels (XXGK_MAX_IMAGE_PIXELS); not decoded"),
     "zip_bomb": ("unreadable", "unpacks to 102 MB, more than the limit of 100 MB (XXGK_MAX_BYTES); a zip bomb?"),
-    "news_page": ("not_a_report", "no statistical tables and 0 of 6 section headings (mentions an annual report)"),
+    "news_page": ("not_a_report", "not a report: no report title, section headings or preface (reads as news about a "
+                                  "report)"),
     "undecodable_text": ("unreadable", "cannot decode the text: not UTF-8, GB18030 or any encoding"),
     "blank_image": ("unreadable", "image with no text (OCR found none on 1 page(s))"),
 }

@@ -75,6 +75,17 @@ def test_town_to_county_only_when_one_county_has_it() -> None:
     assert r.county == one.county
 
 
+def test_town_names_keep_characters_a_script_conversion_would_change() -> None:
+    """Simplified town names use some characters t2s rewrites (a 塚 is not a 冢 in a town's name)."""
+    import opencc
+
+    t2s = opencc.OpenCC("t2s")
+    kept = [n for n in towns.towns() if n.endswith("镇") and t2s.convert(n) != n][:20]
+    assert kept, "the town list has names t2s would change"
+    for name in kept:
+        assert resolve([name + "人民政府"], "").town == name
+
+
 def test_signature_date_only_from_a_closing_line() -> None:
     sig = meta.signature(["六、其他需要报告的事项", "无。", "米易县丙谷镇人民政府", "2025年1月15日"])
     assert (sig.agency, sig.published_on) == ("米易县丙谷镇人民政府", "2025-01-15")

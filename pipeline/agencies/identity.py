@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.agencies.regions import Division, gazetteer, resolve_region, strip_divisions
+from pipeline.agencies.towns import town_characters
 
 LEVELS = ("town", "street", "county", "city", "province", "department", "unknown")
 
@@ -54,9 +55,12 @@ _DEPARTMENT_SUFFIXES = (
 @cache
 def _t2s_char(ch: str) -> str:
     """One character simplified, unless simplified place names use it as it is."""
-    if ch.isascii() or ch in gazetteer().characters:
+    if ch.isascii():
         return ch
-    return _opencc_t2s().convert(ch)
+    simple = _opencc_t2s().convert(ch)
+    if simple == ch or ch in gazetteer().characters or ch in town_characters():
+        return ch  # town names too: 垌塚镇 is spelled with 塚, which t2s would make 冢
+    return simple
 
 
 @cache

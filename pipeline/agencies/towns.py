@@ -71,6 +71,13 @@ def towns() -> dict[str, tuple[TownEntry, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+@cache
+def town_characters() -> frozenset[str]:
+    """Every character of every town name: a traditional→simplified conversion must keep the
+    ones simplified town names use as they are (read only when such a character is met)."""
+    return frozenset("".join(towns()))
+
+
 def available() -> bool:
     """Whether the town list is installed (jionlp); without it towns resolve to nothing."""
     return bool(towns())
