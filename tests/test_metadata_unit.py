@@ -86,6 +86,21 @@ def test_town_names_keep_characters_a_script_conversion_would_change() -> None:
         assert resolve([name + "人民政府"], "").town == name
 
 
+def test_a_title_past_a_breadcrumb_item_that_names_nobody() -> None:
+    lines = ["当前位置：", "首页", "政务公开", "政府信息公开年报", "米易县2023年度政府信息公开工作年度报告", "来源：米易县政务服务中心"]
+    title = meta.find_title(lines)
+    assert (title.agency, title.year) == ("米易县", 2023)
+    assert meta.find_title(["政府信息公开年报", "一、总体情况"]).agency is None  # bare, and nothing better
+
+
+def test_a_department_in_section_one_is_not_the_agency() -> None:
+    text = ("一、总体情况\n2023年，我单位认真贯彻落实《条例》。\n（二）主要做法\n"
+            "1.推进信息公开。区农业农村局紧紧围绕重点工作公开政策文件12件。")
+    assert meta.agency_from_sentences(text) == (None, None)
+    text = "一、总体情况\n2023年，在区委的领导下，官桥街道办事处认真贯彻落实《条例》。全年公开信息63条。"
+    assert meta.agency_from_sentences(text) == ("官桥街道办事处", "narrative")
+
+
 def test_signature_date_only_from_a_closing_line() -> None:
     sig = meta.signature(["六、其他需要报告的事项", "无。", "米易县丙谷镇人民政府", "2025年1月15日"])
     assert (sig.agency, sig.published_on) == ("米易县丙谷镇人民政府", "2025-01-15")

@@ -24,6 +24,7 @@ order, and nothing else:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -69,6 +70,25 @@ def find_title(lines: list[str], page_title: str | None = None, limit: int = 30)
     """The first line (or two lines joined: titles break) among the opening lines that reads
     as a report's title; else the page's own title when it does."""
     head = ["" if _NAVIGATION.search(ln) else compact(_TITLE_LABEL.sub("", ln.strip())) for ln in lines[:limit]]
+    bare: Title | None = None  # "政府信息公开年报": a title's words naming nothing (a menu item, a column)
+    for title in _title_candidates(head):
+        if title.agency or title.year:
+            return title
+        bare = bare or title
+    if page_title:
+        for part in re.split(r"[_|｜\-—]+", normalize(page_title)):
+            flat = compact(part)
+            if _REPORT_TITLE.search(flat) and len(flat) <= 60:
+                agency, year = _title_parts(flat)
+                if agency or year or bare is None:
+                    return Title(flat, agency, year, None)
+    return bare
+
+
+def _title_candidates(head: list[str]) -> Iterator[Title]:
+    """Every opening line (or two joined) that reads as a report's title, in order. A site's
+    menu or breadcrumb split over lines leaves a bare "政府信息公开年报" above the real title,
+    so the caller keeps looking past a candidate that names neither agency nor year."""
     for i, ln in enumerate(head):
         for cand in (ln, head[i - 1] + ln if i else None):
             if cand and len(cand) <= 60 and _REPORT_TITLE.search(cand):
@@ -76,20 +96,16 @@ def find_title(lines: list[str], page_title: str | None = None, limit: int = 30)
                 if agency is None and cand is ln and i:
                     joined_agency, joined_year = _title_parts(head[i - 1] + ln)
                     if joined_agency:
-                        return Title(head[i - 1] + ln, joined_agency, joined_year or year, i)
-                return Title(cand, agency, year, i)
-        # a title followed on the same line by the report's first sentence (flattened pages)
-        m = re.match(r"^(.{4,60}?信息公开(?:工作)?(?:年度)?报告)(?=根据|按照|依据|本报告|为)", ln)
-        if m:
-            agency, year = _title_parts(m.group(1))
-            return Title(m.group(1), agency, year, i)
-    if page_title:
-        for part in re.split(r"[_|｜\-—]+", normalize(page_title)):
-            flat = compact(part)
-            if _REPORT_TITLE.search(flat) and len(flat) <= 60:
-                agency, year = _title_parts(flat)
-                return Title(flat, agency, year, None)
-    return None
+                        yield Title(head[i - 1] + ln, joined_agency, joined_year or year, i)
+                        break
+                yield Title(cand, agency, year, i)
+                break
+        else:
+            # a title followed on the same line by the report's first sentence (flattened pages)
+            m = re.match(r"^(.{4,60}?信息公开(?:工作)?(?:年度)?报告)(?=根据|按照|依据|本报告|为)", ln)
+            if m:
+                agency, year = _title_parts(m.group(1))
+                yield Title(m.group(1), agency, year, i)
 
 
 def is_notice_title(line: str) -> bool:
@@ -115,6 +131,25 @@ _SENTENCE_SOURCES: tuple[tuple[str, re.Pattern[str], bool], ...] = (
 )
 
 
+_S1_HEADING = re.compile(r"(?:^|\n|。)\s*一[、.．]\s*(?:总体情况|概述)")
+
+
+def _opening(head: str) -> str:
+    """The preface and the first sentence of section 一 ("2023年，XX街道办事处认真贯彻…"):
+    where a report speaks of itself. Further on, section 一 tells what its departments did
+    ("区农业农村局紧紧围绕…"), and those bodies are not the report's agency."""
+    m = _S1_HEADING.search(head)
+    if m is None:
+        return head[: _sentence_end(head, 0)]
+    return head[: _sentence_end(head, m.end())]
+
+
+def _sentence_end(text: str, start: int) -> int:
+    """The end of the first full sentence (or paragraph) after ``start``."""
+    ends = [i for i in (text.find("。", start), text.find("\n", text.find("\n", start) + 1)) if i >= 0]
+    return min(ends) + 1 if ends else len(text)
+
+
 def agency_from_sentences(text: str) -> tuple[str | None, str | None]:
     """(agency, how) from the report's own sentences, in the order of the sources above.
 
@@ -123,7 +158,7 @@ def agency_from_sentences(text: str) -> tuple[str | None, str | None]:
     """
     head = text[:3000]
     for how, pattern, office in _SENTENCE_SOURCES:
-        for m in pattern.finditer(head):
+        for m in pattern.finditer(_opening(head) if how == "narrative" else head):
             # the whole run is the name or nothing: a tail of a name is another (wrong) name
             cand = body_of_office(m.group(1)) if office else m.group(1)
             if is_org_name(cand):

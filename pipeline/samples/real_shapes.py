@@ -3,10 +3,12 @@
 A random record (pipeline.samples.generate) printed as a crawler's text of its web page, with
 the real pages' troubles drawn at random:
 
-- page chrome before the title: a breadcrumb, an index block whose 发布机构/来源 is the
+- page chrome before the title: a breadcrumb (on one line, or one item per line as an office
+  suite saves a page, ending in a bare "政府信息公开年报"), an index block whose 发布机构/来源 is the
   *publisher* (another office) and whose 发布日期 is the web date, share and print widgets;
 - the title printed whole, printed year first, or omitted (the agency then only in the
-  text: "现将…公布如下", "本报告由…编制", "请与…联系", "…认真贯彻…");
+  text: "现将…公布如下", "本报告由…编制", "请与…联系", "…认真贯彻…"), and section 一 going
+  on to what departments did ("县教育局紧紧围绕…": not the agency);
 - a town named bare (``XX镇人民政府``) with or without the contact address giving its county;
 - the active-disclosure figure exact with a 其中 list, approximate ("80余条"), or given per
   channel only (网站…条, 微信…条: no total);
@@ -104,10 +106,17 @@ def real_shape(rec: dict, rng: random.Random) -> Shape:
     if rng.random() < 0.6:
         traits.append("chrome")
         place = region[3] or region[2] or "政务公开"
+        crumbs = rng.choice(["当前位置：首页 > 政府信息公开 > 政府信息公开年报 > 正文",
+                             f"当前位置：街镇 > {place} > 政务公开 > 政府信息公开年报",
+                             f"首页 / 信息公开 / {place} / 政府信息公开工作年度报告"])
+        if rng.random() < 0.3:
+            # a page saved as Word or text by an office suite: the breadcrumb's items one per line,
+            # its last one ("政府信息公开年报") a title's words naming nobody
+            traits.append("split_breadcrumb")
+            lines += ["当前位置：", "首页", "政务公开", "政府信息公开", "政府信息公开年报"]
+        else:
+            lines.append(crumbs)
         lines += [
-            rng.choice(["当前位置：首页 > 政府信息公开 > 政府信息公开年报 > 正文",
-                        f"当前位置：街镇 > {place} > 政务公开 > 政府信息公开年报",
-                        f"首页 / 信息公开 / {place} / 政府信息公开工作年度报告"]),
             f"索引号：{rng.randint(10**8, 10**9)}/{year + 1}-{rng.randint(1, 999):05d}",
             f"发布机构：{publisher}",
             f"发布日期：{page_date}",
@@ -121,7 +130,8 @@ def real_shape(rec: dict, rng: random.Random) -> Shape:
         lines.append(f"{year}年{agency}政府信息公开工作年度报告")
     else:
         traits.append("no_title")
-    said = rng.choice(["published", "compiled", "contact", "narrative"])
+    # where the text names the agency besides the title; "nowhere": only the title does
+    said = rng.choice(["published", "compiled", "contact", "narrative", "nowhere"])
     office = agency + "党政办公室" if agency.endswith("人民政府") and rng.random() < 0.5 else agency
     period = rng.random() < 0.8
     notice = rng.choice(["", "（国办公开办函〔2021〕30号）" if year >= 2021 else "（国办公开办函〔2019〕60号）"])
@@ -157,6 +167,12 @@ def real_shape(rec: dict, rng: random.Random) -> Shape:
     body = render_text({**rec, "agency": agency, "published_on": None}, rng.choice(["flat", "tab"]), rng.randint(0, 99))
     body = body[body.index("二、主动公开政府信息情况"):]
     opening = f"一、总体情况\n{year}年，{subject}认真贯彻落实《中华人民共和国政府信息公开条例》。{disclosure}\n"
+    if rng.random() < 0.4:
+        # section 一 goes on to what departments did: those bodies are not the report's agency
+        traits.append("departments")
+        dept = rng.choice(["区农业农村局", "县教育局", "市卫生健康委员会", "区社会事业局", "县财政局"])
+        opening += (f"（二）主要做法\n1.推进重点领域信息公开。{dept}紧紧围绕年度重点工作，"
+                    f"{rng.choice(['积极', '持续'])}公开政策文件{rng.randint(2, 60)}件。\n")
     tables = rng.choice(["printed", "printed", "images", "removed"])
     if tables != "printed":
         traits.append(f"tables_{tables}")
