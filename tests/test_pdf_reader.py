@@ -303,3 +303,16 @@ def test_running_lines_need_the_same_band_and_place_on_most_pages() -> None:
     # facing pages: the header alternates left and right, at the same height
     facing = [page(n, (title, 72 if n % 2 else 403, 40), (body, 72, 300)) for n in range(1, 6)]
     assert kept(facing) == [[body]] * 5
+
+
+def test_a_symbol_font_bullet_is_not_an_unmapped_glyph() -> None:
+    """Word's list bullets come out as lone code points of the Symbol-font range (U+F0B7 "•"):
+    a page of bulleted text is not garbage to OCR. Lone bullets only: runs of private-use code points are garbage."""
+    from pipeline.readers.pdf_page import unmapped
+
+    assert unmapped("\uf0b7 推进政务公开\n\uf0a7 加强解读") == 0
+    assert unmapped("\uf0b7\uf0b7\uf0b7") == 3
+    assert unmapped("公开\ufffd\ufffd件") == 2
+    assert unmapped("\ue001\ue002\ue003") == 3
+    assert unmapped("\uf031\uf032\uf030") == 3  # digits in a font's own numbering
+    assert unmapped("本年新收\uf031件") == 1  # a lone digit in a symbol font's numbering is still lost

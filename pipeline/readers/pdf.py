@@ -17,7 +17,6 @@ Why it works this way:
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -29,7 +28,7 @@ import pymupdf  # noqa: E402
 from pipeline.document import Document, Page, UnreadableFile  # noqa: E402
 from pipeline.ingest.limits import Limits  # noqa: E402
 from pipeline.readers.pdf_margins import drop_running_lines  # noqa: E402
-from pipeline.readers.pdf_page import PageContent, read_page  # noqa: E402
+from pipeline.readers.pdf_page import PageContent, read_page, unmapped  # noqa: E402
 from pipeline.readers.pdf_tables import to_grids  # noqa: E402
 
 if hasattr(pymupdf, "no_recommend_layout"):  # PyMuPDF 2: no advert for the layout package we avoid
@@ -38,7 +37,6 @@ if hasattr(pymupdf, "no_recommend_layout"):  # PyMuPDF 2: no advert for the layo
 UNDECODABLE_SHARE = 0.3  # more U+FFFD than this among the glyphs: the text layer is unusable
 PAGE_GARBAGE = 0.02  # a page with this share of unmapped glyphs is OCR'd instead (a stray symbol is not)
 PAGE_GARBAGE_MIN = 3
-_GARBAGE = re.compile("[\ufffd\ue000-\uf8ff]")
 
 
 def read_pdf(path: Path, sha256: str, *, max_pages: int | None = None, merge_continued: bool = True,
@@ -110,7 +108,7 @@ def unreadable_text(content: PageContent) -> str | None:
     if content.glyphs == 0:
         return "no text layer (scanned image)" if content.images else None
     bad = content.undecodable
-    in_cells = any(_GARBAGE.search(t) for table in content.tables for pieces in table.texts.values() for *_, t in pieces)
+    in_cells = any(unmapped(t) for table in content.tables for pieces in table.texts.values() for *_, t in pieces)
     if in_cells or bad >= max(PAGE_GARBAGE_MIN, PAGE_GARBAGE * content.glyphs):
         where = ", in table cells" if in_cells else ""
         return f"text layer unreadable ({bad} of {content.glyphs} glyphs have no Unicode mapping{where})"

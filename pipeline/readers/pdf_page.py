@@ -28,6 +28,19 @@ TEXT_FLAGS = pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_USE_CID_FOR_UNKNOWN_UNICODE
 # A glyph without a Unicode mapping: U+FFFD, or a private-use code point (a font's own
 # glyph numbering passed through as text).
 _UNMAPPED = re.compile("[\ufffd\ue000-\uf8ff]")
+# ... except a lone list bullet of Word's Symbol and Wingdings fonts, which reach the text
+# layer as their private-use code points (U+F0B7 "•", U+F0A7 "▪", U+F0D8 "➢", U+F0FC "✓",
+# U+F06C "●", U+F06E "■", U+F075 "◆", U+F076 "❖"): a page of bulleted text is not garbage.
+# Only these, and only alone: a digit in a font's own numbering (U+F030–U+F039) is lost, and
+# garbage from a font without ToUnicode comes in runs.
+_SYMBOL_BULLET = re.compile(
+    "(?<![\ufffd\ue000-\uf8ff])[\uf0b7\uf0a7\uf0a8\uf0d8\uf0fc\uf06c\uf06e\uf075\uf076](?![\ufffd\ue000-\uf8ff])"
+)
+
+
+def unmapped(text: str) -> int:
+    """The glyphs of ``text`` without a Unicode mapping (a symbol font's lone bullet aside)."""
+    return len(_UNMAPPED.findall(text)) - len(_SYMBOL_BULLET.findall(text))
 CLIP_PAD = 1.0  # points around a line's box when its glyphs alone are extracted
 
 
@@ -223,7 +236,7 @@ def _read_spans(line: dict, content: PageContent, placed: set[int]) -> bool:
 def _count(content: PageContent, text: str) -> None:
     """Count a line's glyphs (blanks aside) and those without a Unicode mapping."""
     content.glyphs += len("".join(text.split()))
-    content.undecodable += len(_UNMAPPED.findall(text))
+    content.undecodable += unmapped(text)
 
 
 def _ink_box(spans: list[dict]) -> BBox:
@@ -259,11 +272,11 @@ def _read_line(line: dict, content: PageContent, placed: set[int]) -> None:
         b = tables[touching[0]].bbox
         if b.x0 <= lx0 and lx1 <= b.x1 and b.y0 <= ly0 and ly1 <= b.y1:
             only = touching[0]
+    content.undecodable += unmapped("".join(ch["c"] for span in line["spans"] for ch in span["chars"]))
     for span in line["spans"]:
         for ch in span["chars"]:
             c = ch["c"]
             content.glyphs += not c.isspace()
-            content.undecodable += c == "\ufffd" or "\ue000" <= c <= "\uf8ff"
             x0, y0, x1, y1 = ch["bbox"]
             if only is not None:
                 cell = tables[only].cell_at((x0 + x1) / 2, (y0 + y1) / 2)
