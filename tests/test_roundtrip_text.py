@@ -111,6 +111,8 @@ def test_sums_only_layouts_are_right_or_null(tmp_path: Path, seed: int, layout: 
             if all(v == 0 for v in cols.values()):
                 assert got["requests"][row] == cols, row
         assert {placed[k] for k in placed if k.startswith("requests.")} <= {"solved", "delimited"}
+        # the title runs on into section 一 on the same line: its year is still the title's
+        assert (got["year"], got["agency"]) == (rec["year"], rec["agency"])
     if layout in ("shredded", "converter") and not blanks:
         # every sum of the table holds, so the template's order places every detached row
         assert got["requests"] == rec["requests"]

@@ -101,8 +101,9 @@ def _title_candidates(head: list[str]) -> Iterator[Title]:
                 yield Title(cand, agency, year, i)
                 break
         else:
-            # a title followed on the same line by the report's first sentence (flattened pages)
-            m = re.match(r"^(.{4,60}?信息公开(?:工作)?(?:年度)?报告)(?=根据|按照|依据|本报告|为)", ln)
+            # a title followed on the same line by the report's first sentence or, with no
+            # preface, by section 一's heading (flattened pages: a crawler's innerText)
+            m = re.match(r"^(.{4,60}?信息公开(?:工作)?(?:年度)?报告)(?=根据|按照|依据|本报告|为|一[、.．]|[（(]一[)）])", ln)
             if m:
                 agency, year = _title_parts(m.group(1))
                 yield Title(m.group(1), agency, year, i)

@@ -36,9 +36,32 @@ def splits(tokens: list[str], groups: int, size: int) -> list[list[int]]:
     if len(digits) < groups * size:
         return []
     budget = [MAX_STEPS]
+    # next_cut[a]: the first printed token boundary after position a (a piece may not cross it)
+    next_cut = [min((c for c in cuts if c > a), default=len(digits) + 1) for a in range(len(digits) + 1)]
 
     def piece_ok(a: int, b: int) -> bool:
-        return (b - a == 1 or digits[a] != "0") and not any(a < c < b for c in cuts)
+        return (b - a == 1 or digits[a] != "0") and next_cut[a] >= b
+
+    @cache
+    def bounds(a: int, b: int, k: int) -> tuple[int, int] | None:
+        """The least and greatest sum of any cut of digits[a:b] into k pieces (None: no cut).
+
+        A sum outside them cannot be reached, so the search drops the branch at once instead
+        of trying every cut of the digits left (what made long rows of large numbers slow).
+        """
+        if k == 1:
+            return (int(digits[a:b]), int(digits[a:b])) if b > a and piece_ok(a, b) else None
+        lo = hi = None
+        for e in range(a + 1, b - k + 2):
+            if not piece_ok(a, e):
+                break
+            rest = bounds(e, b, k - 1)
+            if rest is None:
+                continue
+            v = int(digits[a:e])
+            lo = v + rest[0] if lo is None else min(lo, v + rest[0])
+            hi = v + rest[1] if hi is None else max(hi, v + rest[1])
+        return None if lo is None else (lo, hi)
 
     @cache
     def parts(a: int, b: int, k: int, total: int) -> tuple[tuple[int, ...], ...]:
@@ -48,6 +71,9 @@ def splits(tokens: list[str], groups: int, size: int) -> list[list[int]]:
         width = len(str(total))
         n = b - a
         if n < k or n > k * width:
+            return ()
+        reach = bounds(a, b, k)
+        if reach is None or not reach[0] <= total <= reach[1]:
             return ()
         budget[0] -= 1
         if budget[0] < 0:

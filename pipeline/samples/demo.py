@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipeline.samples.generate import random_record
 from pipeline.samples.render_text import render_text
+from pipeline.samples.series import carry_on
 
 AGENCY = "米易县示范镇人民政府"
 TOWN = "示范镇"
@@ -38,19 +39,8 @@ def demo_records() -> list[dict]:
         while True:
             seed += 1
             rec = random_record(random.Random(seed), template="2021", large=False)
-            if out:  # carried over this year = carried forward last year, column by column
-                prev = out[-1]["requests"]["carried_forward"]
-                req = rec["requests"]
-                for col, v in prev.items():
-                    req["new_received"][col] += req["carried_over"][col] - v
-                    req["carried_over"][col] = v
-                if any(v < 0 for v in req["new_received"].values()):
-                    continue
-                # 现行有效件数 this year = last year's + 本年制发 - 本年废止 (the cross-year rule)
-                for item in ("regulations", "normative_documents"):
-                    now, before = rec["article20"][item], out[-1]["article20"][item]["in_force"]
-                    now["repealed"] = min(now["repealed"], before + now["issued"])
-                    now["in_force"] = before + now["issued"] - now["repealed"]
+            if out and not carry_on(out[-1], rec):  # carried over = carried forward last year
+                continue
             if _acceptable(rec):
                 break
         rec.update(agency=AGENCY, town=TOWN, year=year, published_on=f"{year + 1}-01-{10 + seed % 18:02d}")
