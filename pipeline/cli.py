@@ -38,6 +38,34 @@ def _fail(command: str, message: str) -> int:
     return 1
 
 
+def _not_a_warehouse(path: Path, command: str) -> int | None:
+    """Exit code 1 after one line on stderr when ``path`` exists but is not an xxgk warehouse.
+
+    The same message for every command (pipeline.warehouse.identity), and no traceback: the
+    operator typed a wrong path, nothing is broken.
+    """
+    from pipeline.warehouse.identity import not_a_warehouse
+
+    message = not_a_warehouse(path)
+    return None if message is None else _fail(command, message)
+
+
+def _tolerant_output() -> None:
+    """Never let a terminal's encoding fail a command that has done its work.
+
+    With ``PYTHONIOENCODING=ascii`` (or a C locale under a scheduler) printing "→" or a
+    Chinese path raised UnicodeEncodeError after the run had published: exit 1 for a
+    success. Characters the stream cannot encode are written as escapes instead.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # a closed or exotic stream: leave it as it is
+                pass
+
+
 # --- xxgk run -------------------------------------------------------------------------------
 
 
@@ -49,6 +77,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _fail("run", problem)
     from pipeline.run import run_pipeline
 
+    if (refused := _not_a_warehouse(Path(args.warehouse), "run")) is not None:
+        return refused
     try:
         summary = run_pipeline(
             Path(args.raw),
@@ -57,6 +87,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             reread=args.reread or (),
             workers=args.workers,
             log_level="INFO" if args.verbose else "CRITICAL",
+            allow_removals=args.allow_removals,
         )
     except Exception as exc:
         return _fail("run", f"failed: {type(exc).__name__}: {exc}")
@@ -338,6 +369,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     path = Path(args.warehouse)
     if not path.exists():
         return _fail("status", f"no warehouse at {path}: run xxgk run first")
+    if (refused := _not_a_warehouse(path, "status")) is not None:
+        return refused
     with open_read_only(path) as con:
         tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
         if "ingest_log" not in tables:
@@ -412,6 +445,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from pipeline.export import export
 
     path = Path(args.warehouse)
+    if (refused := _not_a_warehouse(path, "export")) is not None:
+        return refused
     if not path.is_file():
         return _fail("export", f"no warehouse at {path}: run xxgk run first")
     try:
@@ -440,6 +475,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from pipeline.report import build_report
 
     path = Path(args.warehouse)
+    if (refused := _not_a_warehouse(path, "report")) is not None:
+        return refused
     if not path.is_file():
         return _fail("report", f"no warehouse at {path}: run xxgk run first")
     out = Path(args.out) if args.out else path.parent / "report.html"
@@ -485,6 +522,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--verbose", action="store_true", help="show Dagster's log (INFO and up) and the seconds per step"
     )
+    run.add_argument(
+        "--allow-removals",
+        action="store_true",
+        help="publish even if the run removes all reports or more than XXGK_MAX_REMOVED_SHARE (default 20%%)",
+    )
     run.set_defaults(func=cmd_run)
 
     parse = sub.add_parser("parse", help="parse files and print their report records")
@@ -523,6 +565,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Console-script entry point; returns the exit code (setuptools' wrapper passes it to sys.exit)."""
+    _tolerant_output()
     args = build_parser().parse_args(argv)
     return int(args.func(args) or 0)
 

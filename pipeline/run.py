@@ -141,6 +141,7 @@ def run_pipeline(
     log_level: str = "WARNING",
     reread: Sequence[str] = (),
     workers: int | None = None,
+    allow_removals: bool = False,
 ) -> RunSummary:
     """Materialize raw_manifest → report_records → validated_frames → warehouse, with all checks.
 
@@ -149,7 +150,8 @@ def run_pipeline(
     ``log_level`` is Dagster's console log level: WARNING keeps the progress bar readable;
     ``xxgk run`` passes CRITICAL (the summary says what the warnings would) unless --verbose.
     ``reread`` names files (paths or globs) to read again although they did not change;
-    ``workers`` overrides the number of reader processes.
+    ``workers`` overrides the number of reader processes; ``allow_removals`` confirms a
+    run that removes most of the warehouse (refused otherwise: the run raises).
     """
     import dagster as dg
 
@@ -163,8 +165,13 @@ def run_pipeline(
         config = XxgkConfig(raw_dir=str(raw_dir), warehouse=str(warehouse), workers=workers)
     resources = {"xxgk": config}
     run_config: dict = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    ops: dict = {}
     if reread:
-        run_config["ops"] = {"raw_manifest": {"config": {"reread": list(reread)}}}
+        ops["raw_manifest"] = {"config": {"reread": list(reread)}}
+    if allow_removals:
+        ops["warehouse"] = {"config": {"allow_removals": True}}
+    if ops:
+        run_config["ops"] = ops
     with _instance() as instance, _progress_bar(progress):
         result = dg.materialize(
             assets,

@@ -174,8 +174,12 @@ def raw_manifest(
     """
     from pipeline.ledger.plan import known_files
     from pipeline.ledger.scan import scan
+    from pipeline.warehouse.identity import not_a_warehouse
     from pipeline.warehouse.publish import read_previous
 
+    problem = not_a_warehouse(xxgk.warehouse_path())
+    if problem is not None:  # before any work: the run could never publish there
+        raise dg.Failure(description=problem)
     raw = xxgk.raw_path()
     if not raw.is_dir():
         # A wrong --raw / raw_dir is a configuration error, not an empty corpus: carrying on
@@ -220,36 +224,59 @@ def report_records(
     the reason), ``removed`` (gone since the last run; its report leaves the warehouse).
     """
     import pipeline
+    from pipeline.ingest.isolate import READ_STAT
+    from pipeline.ledger.paths import printable_record
     from pipeline.ledger.plan import FILES_SCHEMA, file_row, make_plan, record_report_id
+    from pipeline.ledger.rewritten import Rewritten, ledger_manifest, orphaned_copies
     from pipeline.ledger.staging import Staging
 
     version = str(pipeline.PARSER_VERSION)
-    plan = make_plan(raw_manifest.manifest, raw_manifest.ledger, version, str(xxgk.raw_path()))
+    manifest = raw_manifest.manifest
+    plan = make_plan(manifest, raw_manifest.ledger, version, str(xxgk.raw_path()))
     staging = Staging.for_run(xxgk.warehouse_path(), context.run.run_id)
     context.log.info(
         f"{len(plan.to_parse)} to parse, {len(plan.keep)} reports unchanged, {len(plan.remove)} to remove"
     )
     files = list(plan.files)
     total = len(plan.to_parse)
+    seen_shas = set(manifest["sha256"].drop_nulls().to_list())
+    rewritten = Rewritten()
     with staging.record_writer() as writer:
-        for i, (item, rec) in enumerate(_parse(xxgk, plan.to_parse), 1):
+        for i, (item, rec) in enumerate(_parse(xxgk, plan.to_parse, manifest), 1):
+            if item.os_path:  # a failure record written here names the file by its raw name
+                rec = printable_record(rec)
+            sha = item.sha256
+            read_stat = rec.pop(READ_STAT, None)
+            if read_stat is not None:  # rewritten since the scan: the record is of the new bytes
+                rewritten.old_shas.add(sha)
+                sha = (rec.get("source") or {}).get("sha256") or ""
+                if sha in seen_shas:  # now the same bytes as another file: one report, decided next run
+                    rewritten.unknown.add(item.path)
+                    files.append(file_row(item.path, None, None, "quarantined",
+                                          "changed while the run read it (now the same content as another "
+                                          "file); it will be read by the next run"))
+                    continue
+                seen_shas.add(sha)
+                rewritten.stat[item.path] = (sha, int(read_stat[0]), int(read_stat[1]))
+                context.log.warning(f"{item.path} changed after it was hashed; filed under the bytes read")
             writer.add(rec)
             if rec.get("status") in REPORT_STATUSES:
-                files.append(file_row(item.path, item.sha256, record_report_id(rec), "loaded", None))
+                files.append(file_row(item.path, sha, record_report_id(rec), "loaded", None))
             else:
                 reason = quarantine_reason(rec)
                 context.log.warning(f"quarantined {item.path}: {reason}")
-                files.append(file_row(item.path, item.sha256, None, "quarantined", reason))
+                files.append(file_row(item.path, sha, None, "quarantined", reason))
             _progress("parse", i, total, item.path)
             if i % 500 == 0:
                 context.log.info(f"parsed {i}/{total}")
     _progress("parse", total, total, "")
 
     files_df = _fill_duplicates(pl.DataFrame(files, schema=FILES_SCHEMA, orient="row")).sort("path")
+    files_df = orphaned_copies(files_df, rewritten)
     return dg.Output(
         RecordBatch(
             files=files_df,
-            manifest=raw_manifest.manifest,
+            manifest=ledger_manifest(manifest, rewritten),
             remove=plan.remove,
             staging=str(staging.root),
             base_run_id=raw_manifest.base_run_id,
@@ -271,16 +298,25 @@ def report_records(
     )
 
 
-def _parse(xxgk: XxgkConfig, items: list) -> Any:
+def _parse(xxgk: XxgkConfig, items: list, manifest: pl.DataFrame) -> Any:
     """(item, record) for every item, parsed in isolated worker processes with per-file limits
-    (``workers=0``: in this process, no timeout — for debugging a reader under pdb)."""
+    (``workers=0``: in this process, no timeout — for debugging a reader under pdb).
+
+    Each task carries the stat the scan hashed the file at, so a worker notices a file
+    rewritten since and parses it under the hash of what it read (pipeline.ingest.isolate).
+    """
     if not items:  # nothing new: do not even start the reader processes (their warm-up is ~1 s)
         return
     from pipeline.ingest.encoded import parse_encoded
     from pipeline.ingest.isolate import ParseTask, parse_many
 
-    tasks = [ParseTask(sha256=i.sha256, path=i.path, format=i.format) for i in items]
-    item_of = {(i.sha256, i.path): i for i in items}
+    stat_of = {p: (size, ns) for p, size, ns in manifest.select("path", "size", "mtime_ns").iter_rows()}
+    tasks = [
+        ParseTask(sha256=i.sha256, path=i.source(), format=i.format, size=stat_of.get(i.path, (None, None))[0],
+                  mtime_ns=stat_of.get(i.path, (None, None))[1])
+        for i in items
+    ]
+    item_of = {(i.sha256, i.source()): i for i in items}
     # parse_encoded: the worker encodes the record's JSON, the parent only writes it
     for task, record in parse_many(tasks, xxgk.limits(), workers=xxgk.workers, parse_fn=parse_encoded):
         yield item_of[(task.sha256, task.path)], record
@@ -423,10 +459,19 @@ def warehouse_specs() -> list[dg.AssetSpec]:
     ]
 
 
+class WarehouseConfig(dg.Config):
+    """Run config of ``warehouse``: confirmations an operator gives for one run."""
+
+    allow_removals: bool = False
+    """Publish even though the run removes all the reports, or more than the ``xxgk``
+    resource's ``max_removed_share`` of them (a real clean-up of the raw folder)."""
+
+
 @dg.multi_asset(name=WAREHOUSE, specs=warehouse_specs(), can_subset=False)
 def warehouse(
     context: dg.AssetExecutionContext,
     xxgk: XxgkConfig,
+    config: WarehouseConfig,
     validated_frames: ValidatedBatch,
     report_records: RecordBatch,
 ) -> Any:
@@ -438,6 +483,10 @@ def warehouse(
     the DuckDB file itself is the asset, and the checks on its tables read that file. The
     per-file counts go on ``warehouse/ingest_log`` and on the run as tags (``xxgk/loaded``
     …), so the runs list in the UI shows what each night did.
+
+    A run that would remove most of the warehouse (all its reports, or more than
+    ``max_removed_share``) is refused unless ``allow_removals`` is set: an empty raw folder
+    is far more often a share that did not mount than a real clean-up.
     """
     import pipeline
     from pipeline.ledger.plan import build_ledger
@@ -461,6 +510,8 @@ def warehouse(
         run_id=run_id,
         base_run_id=report_records.base_run_id,
         full=report_records.full,
+        planned=True,
+        max_removed_share=None if config.allow_removals else xxgk.removal_share(),
         aliases_file=xxgk.aliases_path(),
     )
     result = publish(delta, path)

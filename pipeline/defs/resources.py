@@ -12,6 +12,7 @@ ENV_RAW_DIR = "XXGK_RAW_DIR"
 ENV_WAREHOUSE = "XXGK_WAREHOUSE"
 ENV_PARQUET_DIR = "XXGK_PARQUET_DIR"
 ENV_ALIASES_FILE = "XXGK_ALIASES_FILE"
+ENV_MAX_REMOVED_SHARE = "XXGK_MAX_REMOVED_SHARE"
 """Environment variables that relocate the data without editing code or run config: a
 deployment (shared storage on a cluster) or a test (temp dirs under ``dg dev``) sets them
 before the code location loads."""
@@ -19,6 +20,7 @@ before the code location loads."""
 DEFAULT_RAW_DIR = "data/raw"
 DEFAULT_WAREHOUSE = "data/warehouse/xxgk.duckdb"
 DEFAULT_ALIASES_FILE = "data/agencies/aliases.csv"
+DEFAULT_MAX_REMOVED_SHARE = 0.2
 
 
 class XxgkConfig(dg.ConfigurableResource):
@@ -36,6 +38,10 @@ class XxgkConfig(dg.ConfigurableResource):
     aliases_file: str = DEFAULT_ALIASES_FILE
     """The analysts' agency alias file (pipeline.agencies.aliases), applied to every report at
     each publish. A missing file means no aliases; empty string: do not read one."""
+
+    max_removed_share: float | None = None
+    """A run removing all the reports, or more than this share of them (0.2: a fifth), is
+    refused unless its run config allows removals. None: ``XXGK_MAX_REMOVED_SHARE`` or 0.2."""
 
     workers: int = 2
     """Worker processes that read files (both cores of the reference machine). 0 reads in
@@ -61,6 +67,12 @@ class XxgkConfig(dg.ConfigurableResource):
             "memory_mb": self.memory_mb,
         }
         return dataclasses.replace(base, **{k: v for k, v in overrides.items() if v})
+
+    def removal_share(self) -> float:
+        """The share of reports a run may remove without ``allow_removals`` (see the field)."""
+        if self.max_removed_share is not None:
+            return self.max_removed_share
+        return float(os.environ.get(ENV_MAX_REMOVED_SHARE) or DEFAULT_MAX_REMOVED_SHARE)
 
     def raw_path(self) -> Path:
         return Path(self.raw_dir)

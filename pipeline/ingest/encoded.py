@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.ingest.limits import Limits
+from pipeline.ledger.paths import printable, printable_record
 
 JSON_KEY = "_json"
 """Key of the encoded record in the summary; the staging writer writes it as the line."""
@@ -24,6 +25,8 @@ def parse_encoded(path: Path, sha256: str | None = None, limits: Limits | None =
     from pipeline.parsing import parser  # looked up at call time: tests patch parser.parse_file
 
     record = parser.parse_file(path, sha256=sha256, limits=limits)
+    if printable(str(path)) != str(path):  # a name that is not UTF-8: stored by its printable form
+        record = printable_record(record)
     return {
         "status": record.get("status"),
         "report_id": record.get("report_id"),

@@ -89,6 +89,10 @@ class ParseTask:
     sha256: str
     path: str
     format: str | None = None
+    size: int | None = None
+    mtime_ns: int | None = None
+    """The file's stat when it was hashed (the manifest's). Given, the worker makes sure the
+    bytes it parses are the bytes it files them under (``_parse_one``)."""
 
 
 def parse_many(
@@ -248,13 +252,52 @@ def _address_space() -> int:
     return 0
 
 
+STABLE_ATTEMPTS = 3
+"""Reads of a file that keeps changing under the reader before it is quarantined as such."""
+
+READ_STAT = "_read_stat"
+"""Key of ``[size, mtime_ns]`` added to a record read from a file that changed since it was
+hashed: the record's ``source.sha256`` is then the hash of the bytes parsed, not the
+manifest's, and the run must file it (and the ledger row) under those."""
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
 def _parse_one(task: ParseTask, limits: Limits, parse_fn: ParseFn | None) -> dict:
-    """Run in the worker: one file's record."""
+    """Run in the worker: one file's record, from the bytes its hash is of.
+
+    A file can be rewritten between the scan that hashed it and this read (a nightly copy
+    still running). Its stat is taken before and after reading and compared with the
+    scan's: the same stat throughout, the manifest's hash stands; a different one, the file
+    is hashed again right before it is read (the parser hashes when given no hash) and the
+    record carries that hash and the stat (``READ_STAT``); a stat that moves during the
+    read means the bytes parsed are not known — read again, up to ``STABLE_ATTEMPTS`` times.
+    """
     if parse_fn is None:
         from pipeline.parsing.parser import parse_file
 
         parse_fn = parse_file
-    return parse_fn(Path(task.path), sha256=task.sha256, limits=limits)
+    path = Path(task.path)
+    if task.size is None or task.mtime_ns is None:  # no stat from a scan to hold the file to
+        return parse_fn(path, sha256=task.sha256, limits=limits)
+    scanned = (task.size, task.mtime_ns)
+    for _ in range(STABLE_ATTEMPTS):
+        before = _stat(path)
+        record = parse_fn(path, sha256=task.sha256 if before == scanned else None, limits=limits)
+        after = _stat(path)
+        if after == before:
+            if before != scanned and before is not None:
+                record[READ_STAT] = list(before)
+            return record
+    return _failure(task, "changed_while_read",
+                    f"{task.path}: changed while it was being read, {STABLE_ATTEMPTS} times; "
+                    "it will be read by the next run")
 
 
 def _outcome(future: Future, task: ParseTask, limits: Limits) -> dict:

@@ -15,10 +15,12 @@ from typing import Any
 
 import polars as pl
 
+from pipeline.ledger.paths import os_name
 from pipeline.ledger.scan import KnownFile
 
 LEDGER_SCHEMA: dict[str, Any] = {
     "path": pl.String,
+    "path_bytes": pl.Binary,
     "size": pl.Int64,
     "mtime": pl.Datetime("us"),
     "mtime_ns": pl.Int64,
@@ -32,7 +34,8 @@ LEDGER_SCHEMA: dict[str, Any] = {
 }
 """The warehouse's ``raw_files`` table: each raw file as of the last run. ``state`` is
 ``report`` (the file a report is filed under), ``duplicate`` (same bytes as a report's file
-or a quarantined file) or ``quarantined``; ``report_id`` is set for a report and its duplicates."""
+or a quarantined file) or ``quarantined``; ``report_id`` is set for a report and its duplicates.
+``path`` is printable; ``path_bytes`` is the name as bytes when it is not UTF-8 (pipeline.ledger.paths)."""
 
 FILES_SCHEMA: dict[str, Any] = {
     "path": pl.String,
@@ -57,7 +60,13 @@ class ParseItem:
 
     sha256: str
     path: str
+    """Printable: the name the warehouse stores."""
     format: str | None
+    os_path: str = ""
+    """The name to open (differs from ``path`` for a name that is not UTF-8); empty: ``path``."""
+
+    def source(self) -> str:
+        return self.os_path or self.path
 
 
 @dataclass
@@ -129,9 +138,12 @@ def make_plan(
     by_sha: dict[str, list[str]] = {}
     fmt_of: dict[str, str | None] = {}
     forced: set[str] = set()
-    for path, sha, fmt, error, is_forced in manifest.sort("path").select(
-        "path", "sha256", "format", "error", "forced"
+    os_path: dict[str, str] = {}
+    for path, path_bytes, sha, fmt, error, is_forced in manifest.sort("path").select(
+        "path", "path_bytes", "sha256", "format", "error", "forced"
     ).iter_rows():
+        if path_bytes:
+            os_path[path] = os_name(path, path_bytes)
         if sha is None:
             plan.files.append(file_row(path, None, None, "quarantined", f"unreadable: {error or 'could not hash'}"))
             continue
@@ -146,7 +158,7 @@ def make_plan(
         canonical = prev.path if prev is not None and prev.path in paths else paths[0]
         reuse = prev is not None and prev.parser_version == parser_version and sha not in forced
         if not reuse:
-            plan.to_parse.append(ParseItem(sha, canonical, fmt_of.get(sha)))
+            plan.to_parse.append(ParseItem(sha, canonical, fmt_of.get(sha), os_path.get(canonical, "")))
         elif prev.state == "report":
             assert prev.report_id is not None
             kept_shas.add(sha)

@@ -19,12 +19,14 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.ledger.walk import iter_raw_files
+from pipeline.ledger.paths import printable, raw_bytes
+from pipeline.ledger.walk import walk_raw
 
 HASH_THREADS = 2  # both cores of the reference machine
 
 MANIFEST_SCHEMA: dict[str, Any] = {
     "path": pl.String,
+    "path_bytes": pl.Binary,
     "size": pl.Int64,
     "mtime": pl.Datetime("us"),
     "mtime_ns": pl.Int64,
@@ -34,7 +36,8 @@ MANIFEST_SCHEMA: dict[str, Any] = {
     "hashed": pl.Boolean,
     "forced": pl.Boolean,
 }
-"""One row per raw file. ``mtime`` is naive UTC; ``hashed`` says the file was read to hash it
+"""One row per raw file. ``path`` is printable (pipeline.ledger.paths); ``path_bytes`` holds the
+name's bytes when they are not UTF-8 (else null). ``mtime`` is naive UTC; ``hashed`` says the file was read to hash it
 in this run (False: the ledger's hash was reused); ``forced``: named by a re-read pattern."""
 
 
@@ -79,19 +82,20 @@ def scan(
     """The manifest of ``raw_dir`` (MANIFEST_SCHEMA), hashing only new, changed or forced files.
 
     A file that cannot be stat'ed or read gets ``error`` set instead of raising: it is
-    quarantined downstream and the run goes on.
+    quarantined downstream and the run goes on. So does every entry the walk skips (a link
+    out of the raw folder, a dangling link, a device or pipe): the ingest log names each.
     """
     from pipeline.readers import detect_format, sha256_file
 
     patterns = [p for p in reread if p and p.strip()]
-    files = iter_raw_files(raw_dir)
+    files, skipped = walk_raw(raw_dir)
     cols: dict[str, list[Any]] = {c: [] for c in MANIFEST_SCHEMA}
 
     def look(p: Path) -> dict[str, Any]:
         """One file's manifest row; hashed (in a thread) unless the ledger's stat still matches."""
-        path = str(p)
+        path = printable(str(p))
         row: dict[str, Any] = dict.fromkeys(MANIFEST_SCHEMA)
-        row.update(path=path, hashed=False, forced=bool(patterns) and matches(path, raw_dir, patterns))
+        row.update(path=path, path_bytes=raw_bytes(str(p)), hashed=False, forced=bool(patterns) and matches(path, raw_dir, patterns))
         try:
             st = p.stat()
             row.update(
@@ -105,7 +109,7 @@ def scan(
             else:
                 row.update(sha256=sha256_file(p), format=detect_format(p), hashed=True)
         except Exception as exc:  # unreadable from disk: quarantined downstream, never a crash
-            row.update(error=f"{type(exc).__name__}: {exc}", format=row["format"] or "unknown")
+            row.update(error=printable(f"{type(exc).__name__}: {exc}"), format=row["format"] or "unknown")
         return row
 
     # Two threads: hashlib and file reads release the GIL, so a first run over thousands of
@@ -116,4 +120,10 @@ def scan(
                 cols[c].append(row[c])
             if progress is not None:
                 progress(i, len(files), row["path"])
+    for entry in skipped:
+        row = dict.fromkeys(MANIFEST_SCHEMA)
+        row.update(path=printable(str(entry.path)), path_bytes=raw_bytes(str(entry.path)), error=entry.reason,
+                   format="unknown", hashed=False, forced=False)
+        for c in MANIFEST_SCHEMA:
+            cols[c].append(row[c])
     return pl.DataFrame(cols, schema=MANIFEST_SCHEMA)

@@ -37,6 +37,7 @@ from pipeline import template
 from pipeline.agencies import AliasFile, assign_agencies, load_aliases
 from pipeline.ledger.plan import LEDGER_SCHEMA, empty_ledger
 from pipeline.validation.frames import FRAME_SCHEMAS
+from pipeline.warehouse.identity import check_warehouse
 from pipeline.warehouse.readonly import open_read_only, table_names
 
 SQL_DIR = Path(pipeline.__file__).parents[1] / "sql"
@@ -67,6 +68,10 @@ class WarehouseChanged(RuntimeError):
     """Another run published between this run's planning and its publishing."""
 
 
+class RemovalRefused(RuntimeError):
+    """The run would remove more of the warehouse's reports than its delta allows."""
+
+
 @dataclass
 class Delta:
     """One run's change to the warehouse (see the module docstring)."""
@@ -80,6 +85,14 @@ class Delta:
     """The warehouse's ``last_run_id`` when the run planned its delta; publishing refuses a
     warehouse that has moved on since (another run would be silently undone)."""
     full: bool = False
+    planned: bool = False
+    """The delta was planned against the warehouse as ``base_run_id`` says (None: no usable
+    warehouse): a full build is then refused too when another run published since — two
+    first runs at once must not both publish. (An incremental delta is always checked.)"""
+    max_removed_share: float | None = None
+    """Refuse to publish when the run removes all the reports, or more than this share of
+    them (their files gone, not replaced at the same path): an unmounted raw folder must not
+    empty the warehouse. None: no limit (an operator confirmed the removals)."""
     aliases_file: Path | None = None
     """The analyst's alias file (pipeline.agencies.aliases), applied to every report, old and
     new: editing it re-keys the warehouse on the next run. None: the naming rules alone."""
@@ -150,21 +163,26 @@ def publish(delta: Delta, warehouse: Path) -> PublishResult:
     warehouse = Path(warehouse)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     warnings: list[str] = []
+    check_warehouse(warehouse)  # never rename a build over someone's text file or database
     aliases = load_aliases(delta.aliases_file)  # a malformed file stops here, before any copying
     with _exclusive(warehouse):
+        check_warehouse(warehouse)
         _remove_stale_builds(warehouse)
         building = warehouse.with_name(f"{warehouse.name}.building-{os.getpid()}")
         _remove(building)
         try:
-            full, old_log = _start_build(delta, warehouse, building, warnings)
+            full, old_log, old_reports = _start_build(delta, warehouse, building, warnings)
             _pause("copied", building)
             con = duckdb.connect(str(building))
             try:
                 if full:
                     _create_empty(con, old_log)
+                else:
+                    old_reports = _reports(con)
                 _apply(con, delta)
                 _pause("applied", building)
                 _derive(con, delta, aliases, warnings)
+                _guard_removals(delta, warehouse, old_reports, _reports(con))
                 result = _summarize(con, warehouse)
                 con.execute("CHECKPOINT")
             finally:
@@ -186,13 +204,21 @@ def publish(delta: Delta, warehouse: Path) -> PublishResult:
 # -- starting the build ---------------------------------------------------------------------
 
 
-def _start_build(delta: Delta, warehouse: Path, building: Path, warnings: list[str]) -> tuple[bool, pl.DataFrame]:
+def _start_build(
+    delta: Delta, warehouse: Path, building: Path, warnings: list[str]
+) -> tuple[bool, pl.DataFrame, pl.DataFrame | None]:
     """Copy the current warehouse to the build file, or decide on a full build.
 
-    Returns (full, old ingest log to carry into a full build). A delta made against another
+    Returns (full, old ingest log to carry into a full build, the old warehouse's reports
+    for a full build: None when there are none to read). A delta made against another
     run's warehouse is refused rather than applied to the wrong base.
     """
     previous = read_previous(warehouse, with_ledger=False)
+    if delta.full and delta.planned and previous.last_run_id != delta.base_run_id:
+        raise WarehouseChanged(
+            f"{warehouse} was published by run {previous.last_run_id} after this run found "
+            f"{'run ' + delta.base_run_id if delta.base_run_id else 'no warehouse there'}; run again"
+        )
     if not delta.full:
         if not previous.usable:
             raise WarehouseChanged(
@@ -207,16 +233,52 @@ def _start_build(delta: Delta, warehouse: Path, building: Path, warnings: list[s
         wal = warehouse.with_name(warehouse.name + ".wal")
         if wal.exists():  # an analyst's read-write session may hold changes not yet checkpointed
             shutil.copyfile(wal, building.with_name(building.name + ".wal"))
-        return False, empty_ingest_log()
+        return False, empty_ingest_log(), None
     old_log = empty_ingest_log()
+    old_reports = None
     if warehouse.exists():
         try:
             with open_read_only(warehouse) as con:
                 if "ingest_log" in table_names(con):
                     old_log = _normalize_log(con.sql("SELECT * FROM ingest_log").pl())
+                old_reports = _reports(con)
         except duckdb.Error as err:  # a damaged warehouse must not block every future run
             warnings.append(f"previous warehouse {warehouse} is unreadable, its history is not carried over: {err}")
-    return True, old_log
+    return True, old_log, old_reports
+
+
+def _reports(con: duckdb.DuckDBPyConnection) -> pl.DataFrame | None:
+    """report_id and source_path of every report (None in a warehouse without ``reports``)."""
+    if "reports" not in table_names(con):
+        return None
+    columns = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'reports'").fetchall()}
+    path = "source_path" if "source_path" in columns else "NULL::VARCHAR AS source_path"
+    return con.sql(f"SELECT report_id, {path} FROM reports").pl()
+
+
+def _guard_removals(delta: Delta, warehouse: Path, before: pl.DataFrame | None, after: pl.DataFrame | None) -> None:
+    """Refuse (``RemovalRefused``) a build that loses all reports, or more than the delta's share.
+
+    A report counts as lost when the new warehouse holds neither it nor another report filed
+    at its path: a file corrected in place is a replacement, not a loss. Raised before the
+    rename, so the published warehouse stays as it was.
+    """
+    if delta.max_removed_share is None or before is None or before.height == 0:
+        return
+    kept_ids = set() if after is None else set(after["report_id"].to_list())
+    kept_paths = set() if after is None else set(after["source_path"].drop_nulls().to_list())
+    lost = sum(
+        1 for rid, path in before.select("report_id", "source_path").iter_rows()
+        if rid not in kept_ids and (path is None or path not in kept_paths)
+    )
+    share = lost / before.height
+    if lost and (lost == before.height or share > delta.max_removed_share):
+        raise RemovalRefused(
+            f"refusing to publish: this run would remove {lost} of the {before.height} reports in {warehouse} "
+            f"({share:.0%}; the limit is {delta.max_removed_share:.0%}) because their files are gone from the raw "
+            "folder (not mounted? the wrong folder?). The warehouse is unchanged. If the removal is intended, "
+            "run again with --allow-removals (run config: ops.warehouse.config.allow_removals: true)"
+        )
 
 
 def _create_empty(con: duckdb.DuckDBPyConnection, old_log: pl.DataFrame) -> None:
@@ -246,6 +308,7 @@ def _apply(con: duckdb.DuckDBPyConnection, delta: Delta) -> None:
         source = delta.frames.get(name)
         if source is not None:
             _insert(con, name, source)
+    con.execute("ALTER TABLE raw_files ADD COLUMN IF NOT EXISTS path_bytes BLOB")  # older warehouses
     con.execute("DELETE FROM raw_files")
     _insert(con, "raw_files", _conform(delta.ledger, LEDGER_SCHEMA))
     if delta.ingest_log is not None:
