@@ -84,6 +84,7 @@ COMMENT ON COLUMN ingest_log.reason IS '未入库时的原因';
 COMMENT ON COLUMN ingest_log."at" IS '处理时间（UTC）';
 COMMENT ON COLUMN ingest_log.report_id IS '文件所属报告（入库、未变或重复文件），隔离文件为空';
 COMMENT ON TABLE raw_files IS '原始文件台账：data/raw 下每个文件（截至最近一次运行）的大小、修改时间、内容哈希与状态；下次运行据此跳过未变化的文件';
+COMMENT ON COLUMN raw_files.path_bytes IS '文件名不是 UTF-8（如 Windows 压缩包解出的 GBK 文件名）时的原始字节；path 为其可打印形式（无法解码的字节写作 \xNN）；UTF-8 文件名为空';
 COMMENT ON COLUMN raw_files.state IS 'report 报告所在文件 / duplicate 与其他文件内容相同 / quarantined 已隔离（原因见 reason）';
 COMMENT ON COLUMN raw_files.report_id IS '所属报告；内容相同的多个路径指向同一报告';
 COMMENT ON COLUMN raw_files.parser_version IS '读取该文件所用解析器版本；版本变化时全部文件重读一次';

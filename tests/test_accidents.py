@@ -143,8 +143,9 @@ def test_a_path_that_is_not_a_warehouse_is_refused_by_every_command(tmp_path: Pa
         assert done.returncode == 1, (command, done.stdout, done.stderr)
         assert "Traceback" not in done.stderr and done.stdout == ""
         lines = done.stderr.strip().splitlines()
-        assert len(lines) == 1 and "not an xxgk warehouse (not a DuckDB file)" in lines[0], done.stderr
-        messages.add(lines[0])
+        assert len(lines) == 1 and lines[0].startswith(f"xxgk {command[0]}: "), done.stderr
+        assert "not an xxgk warehouse (not a DuckDB file)" in lines[0]
+        messages.add(lines[0].split(": ", 1)[1])
     assert len(messages) == 1  # the same message whichever command met it
     assert notes.read_text(encoding="utf-8") == "my notes\n"
 

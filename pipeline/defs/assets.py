@@ -249,16 +249,19 @@ def report_records(
             read_stat = rec.pop(READ_STAT, None)
             if read_stat is not None:  # rewritten since the scan: the record is of the new bytes
                 rewritten.old_shas.add(sha)
-                sha = (rec.get("source") or {}).get("sha256") or ""
-                if sha in seen_shas:  # now the same bytes as another file: one report, decided next run
+                sha = (rec.get("source") or {}).get("sha256")
+                if not sha:  # no longer a regular file: the record says what it is now
+                    rewritten.unknown.add(item.path)
+                elif sha in seen_shas:  # now the same bytes as another file: one report, decided next run
                     rewritten.unknown.add(item.path)
                     files.append(file_row(item.path, None, None, "quarantined",
                                           "changed while the run read it (now the same content as another "
                                           "file); it will be read by the next run"))
                     continue
-                seen_shas.add(sha)
-                rewritten.stat[item.path] = (sha, int(read_stat[0]), int(read_stat[1]))
-                context.log.warning(f"{item.path} changed after it was hashed; filed under the bytes read")
+                else:
+                    seen_shas.add(sha)
+                    rewritten.stat[item.path] = (sha, int(read_stat[0]), int(read_stat[1]))
+                    context.log.warning(f"{item.path} changed after it was hashed; filed under the bytes read")
             writer.add(rec)
             if rec.get("status") in REPORT_STATUSES:
                 files.append(file_row(item.path, sha, record_report_id(rec), "loaded", None))
