@@ -160,10 +160,32 @@ def test_publish_never_replaces_another_file_or_database(tmp_path: Path) -> None
     with pytest.raises(NotAWarehouse):
         publish(Delta(run_id="r", full=True), other)
     assert other.read_bytes() == before
+    garbage = tmp_path / "wh.db"  # not DuckDB's name, no publish lock beside it: someone's file
+    garbage.write_bytes(b"\0" * 64)
+    assert "not a DuckDB file" in (not_a_warehouse(garbage) or "")
+    with pytest.raises(NotAWarehouse):
+        publish(Delta(run_id="r", full=True), garbage)
+    assert garbage.read_bytes() == b"\0" * 64
     folder = tmp_path / "dir.duckdb"
     folder.mkdir()
     assert "a folder" in (not_a_warehouse(folder) or "")
     assert not_a_warehouse(tmp_path / "missing.duckdb") is None
+
+
+def test_a_damaged_warehouse_is_rebuilt_only_when_evidently_ours(tmp_path: Path) -> None:
+    """Damage (a zeroed or overwritten file) must not block every future run, but only a
+    path that is evidently a warehouse is rebuilt: DuckDB's name, or a publish's lock beside it."""
+    named = tmp_path / "xxgk.duckdb"
+    named.write_bytes(b"\0" * 4096)
+    assert not_a_warehouse(named) is None
+    locked = tmp_path / "wh.db"
+    locked.write_bytes(b"\0" * 4096)
+    assert "not a DuckDB file" in (not_a_warehouse(locked) or "")
+    locked.with_name("wh.db.lock").touch()  # every publish at wh.db took this lock
+    assert not_a_warehouse(locked) is None
+    result = publish(Delta(run_id="r", full=True), locked)
+    assert any("unreadable" in w for w in result.warnings)
+    assert query(locked, "SELECT count(*) FROM warehouse_meta").item() >= 1
 
 
 # -- 8. symbolic links and special files --------------------------------------------------------

@@ -5,6 +5,13 @@ the warehouse is published by renaming a new file over the old one, which replac
 whatever the path held. So a path that exists must be a DuckDB file (its header says
 ``DUCK`` at byte 8) holding this project's ``warehouse_meta`` table; anything else is left
 alone with one message, the same whichever command met it.
+
+A damaged warehouse must not block every future run, though (a disk that filled mid-copy, a
+file zeroed by a crash): the run rebuilds it with a warning. So a file without DuckDB's
+header is still taken for a damaged warehouse when it is evidently one: its name says it is
+a DuckDB database (``.duckdb``, as the default ``data/warehouse/xxgk.duckdb``), or the
+``<name>.lock`` every publish takes lies beside it (a warehouse was published there). A
+valid DuckDB database of someone else (no ``warehouse_meta``) is refused whatever its name.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 DUCKDB_MAGIC = b"DUCK"
+DUCKDB_SUFFIX = ".duckdb"
 MAGIC_OFFSET = 8
 
 
@@ -44,6 +52,12 @@ def check_warehouse(path: Path) -> None:
         raise NotAWarehouse(message)
 
 
+def evidently_a_warehouse(path: Path) -> bool:
+    """Whether ``path`` is meant to be a warehouse even though its content is not DuckDB's:
+    named ``*.duckdb``, or beside the lock file a publish there left (``<name>.lock``)."""
+    return path.suffix == DUCKDB_SUFFIX or path.with_name(path.name + ".lock").is_file()
+
+
 def _why_not(path: Path) -> str | None:
     if path.is_dir():
         return "a folder"
@@ -53,6 +67,8 @@ def _why_not(path: Path) -> str | None:
     except OSError as exc:
         return f"cannot be read: {exc.strerror or exc}"
     if head[MAGIC_OFFSET:] != DUCKDB_MAGIC:
+        if evidently_a_warehouse(path):  # damaged: the run rebuilds it and warns
+            return None
         return "not a DuckDB file" if head else "an empty file, not a DuckDB file"
     try:
         con = duckdb.connect(str(path), read_only=True)
