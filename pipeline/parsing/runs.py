@@ -36,6 +36,11 @@ def splits(tokens: list[str], groups: int, size: int) -> list[list[int]]:
     if len(digits) < groups * size:
         return []
     budget = [MAX_STEPS]
+    # A number is congruent to its digit sum mod 9, so any cut of digits[a:b] sums to
+    # digit_sum[b] - digit_sum[a] mod 9, whatever the cut: a total that is not cannot be met.
+    digit_sum = [0]
+    for ch in digits:
+        digit_sum.append(digit_sum[-1] + int(ch))
     # next_cut[a]: the first printed token boundary after position a (a piece may not cross it)
     next_cut = [min((c for c in cuts if c > a), default=len(digits) + 1) for a in range(len(digits) + 1)]
 
@@ -43,19 +48,22 @@ def splits(tokens: list[str], groups: int, size: int) -> list[list[int]]:
         return (b - a == 1 or digits[a] != "0") and next_cut[a] >= b
 
     @cache
-    def bounds(a: int, b: int, k: int) -> tuple[int, int] | None:
-        """The least and greatest sum of any cut of digits[a:b] into k pieces (None: no cut).
+    def bounds(a: int, b: int, k: int, w: int) -> tuple[int, int] | None:
+        """The least and greatest sum of any cut of digits[a:b] into k pieces of at most w digits.
 
         A sum outside them cannot be reached, so the search drops the branch at once instead
         of trying every cut of the digits left (what made long rows of large numbers slow).
+        No piece may have more digits than the sum it belongs to, so ``w`` (the sum's width)
+        keeps the greatest sum near the real one instead of one huge piece's.
         """
         if k == 1:
-            return (int(digits[a:b]), int(digits[a:b])) if b > a and piece_ok(a, b) else None
+            ok = 0 < b - a <= w and piece_ok(a, b)
+            return (int(digits[a:b]), int(digits[a:b])) if ok else None
         lo = hi = None
-        for e in range(a + 1, b - k + 2):
+        for e in range(a + 1, min(b - k + 1, a + w) + 1):
             if not piece_ok(a, e):
                 break
-            rest = bounds(e, b, k - 1)
+            rest = bounds(e, b, k - 1, w)
             if rest is None:
                 continue
             v = int(digits[a:e])
@@ -68,11 +76,13 @@ def splits(tokens: list[str], groups: int, size: int) -> list[list[int]]:
         """Cut digits[a:b] into k cells summing to ``total``."""
         if k == 0:
             return ((),) if a == b and total == 0 else ()
+        if (total - digit_sum[b] + digit_sum[a]) % 9:
+            return ()
         width = len(str(total))
         n = b - a
         if n < k or n > k * width:
             return ()
-        reach = bounds(a, b, k)
+        reach = bounds(a, b, k, width)
         if reach is None or not reach[0] <= total <= reach[1]:
             return ()
         budget[0] -= 1
@@ -95,12 +105,22 @@ def splits(tokens: list[str], groups: int, size: int) -> list[list[int]]:
                     return tuple(out)
         return tuple(out)
 
-    def walk(a: int, g: int) -> list[list[int]]:
+    @cache
+    def walk(a: int, g: int) -> tuple[tuple[int, ...], ...]:
+        """The splits of digits[a:] into the groups from ``g`` on.
+
+        Cached by position, and the groups after this one are solved before this group's
+        parts: a group end that leaves digits no later group can take (every end but the
+        last, for the last group) costs nothing instead of a full search of its parts.
+        """
         if g == groups:
-            return [[]] if a == len(digits) else []
-        out: list[list[int]] = []
+            return ((),) if a == len(digits) else ()
+        out: list[tuple[int, ...]] = []
         remaining_groups = groups - g - 1
         for end in range(a + size, len(digits) - remaining_groups * size + 1):
+            tails = walk(end, g + 1)
+            if not tails:
+                continue
             for t_start in range(end - 1, a + size - 2, -1):
                 if not piece_ok(t_start, end):
                     continue
@@ -108,14 +128,14 @@ def splits(tokens: list[str], groups: int, size: int) -> list[list[int]]:
                     continue  # the parts would need more digits than the total has
                 total = int(digits[t_start:end])
                 for p in parts(a, t_start, size - 1, total):
-                    for rest in walk(end, g + 1):
-                        out.append([*p, total, *rest])
+                    for rest in tails:
+                        out.append((*p, total, *rest))
                         if len(out) >= MAX_SOLUTIONS:
-                            return out
-        return out
+                            return tuple(out)
+        return tuple(out)
 
     try:
-        return walk(0, 0)
+        return [list(split) for split in walk(0, 0)]
     except _TooMany:
         return [[-1] * (groups * size)] * 2  # undecidable in time: two "solutions", i.e. ambiguous
 
