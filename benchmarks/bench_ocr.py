@@ -5,9 +5,13 @@ Run: .venv/bin/python benchmarks/bench_ocr.py [--docs N] [--only NAME ...] [--ve
 Generated rows: random records (``random_record``: large numbers, 10 % blank cells) rendered
 as text PDFs, rasterised into image-only PDFs with one kind of damage each
 (``render_scan.Damage``: dpi, skew, thin light-grey or broken rules, blur, uneven light,
-JPEG) and read back through ``parse_file``. Real-content rows: the real WPS-made report in
-``tests/data/realworld/raw/hongze-2023.pdf`` rasterised the same way and judged against its
-truth with the project's judging rules (``tests/realworld.py``).
+JPEG, pages turned 90/180/270°, a red seal over the signature) and read back through
+``parse_file``. Two rows are not whole scans: "mixed text/scan" keeps the text layer of page 1
+and scans the table pages (``render_mixed_pdf``), "garbage text layer" drops the Unicode map
+of every glyph (``render_unmapped.unmap_fonts``), so each page must be OCR'd page by page.
+Real-content rows: the real WPS-made report in ``tests/data/realworld/raw/hongze-2023.pdf``
+rasterised the same way and judged against its truth with the project's judging rules
+(``tests/realworld.py``).
 
 Columns: cells right (a blank read as null counts as right), **wrong** (a value that is not
 the truth: must be 0 in every row), missing (a value read as null: OCR left it blank, or
@@ -39,11 +43,14 @@ from pipeline.parsing import parse_file  # noqa: E402
 from pipeline.readers import ocr  # noqa: E402
 from pipeline.samples.generate import random_record  # noqa: E402
 from pipeline.samples.render_pdf import render_report_pdf  # noqa: E402
-from pipeline.samples.render_scan import Damage, render_image_pdf  # noqa: E402
+from pipeline.samples.render_scan import Damage, render_image_pdf, render_mixed_pdf  # noqa: E402
+from pipeline.samples.render_unmapped import unmap_fonts  # noqa: E402
 from tests.realworld import REALWORLD, compare  # noqa: E402
 from tests.test_pdf_records import _spec  # noqa: E402
 
 TABLES = ("article20", "requests", "review_litigation")
+MIXED = "mixed text/scan (p2+ scanned)"
+GARBAGE = "garbage text layer (no ToUnicode)"
 REAL = "hongze-2023"
 
 # (name, scan dpi, damage, generated or real)
@@ -59,6 +66,12 @@ ROWS: list[tuple[str, int, Damage, bool]] = [
     ("uneven light 35%", 200, Damage(light=0.35), False),
     ("JPEG q40", 200, Damage(jpeg=40), False),
     ("skew 1.5° + JPEG q50", 150, Damage(skew=1.5, jpeg=50), False),
+    ("turned 90°", 200, Damage(rotate=90), False),
+    ("turned 180°", 200, Damage(rotate=180), False),
+    ("turned 270°", 150, Damage(rotate=270), False),
+    ("red seal over signature", 200, Damage(seal=True), False),
+    (MIXED, 150, Damage(), False),
+    (GARBAGE, 150, Damage(), False),
     ("real content", 200, Damage(), True),
     ("real content", 150, Damage(), True),
     ("real content skew 2°", 200, Damage(skew=2.0), True),
@@ -92,6 +105,16 @@ def _real_score(truth: dict, got: dict) -> dict[str, int]:
             "invented": len(s.invented)}
 
 
+def _make(name: str, src: Path, out: Path, dpi: int, damage: Damage) -> Path:
+    """The row's input made from the text PDF ``src``: a damaged scan, a mixed or a garbage-text PDF."""
+    if name == MIXED:
+        with pymupdf.open(src) as doc:
+            return render_mixed_pdf(src, out, scanned=set(range(2, doc.page_count + 1)), dpi=dpi)
+    if name == GARBAGE:
+        return unmap_fonts(src, out)
+    return render_image_pdf(src, out, dpi=dpi, damage=damage)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=2, help="generated reports per row")
@@ -114,7 +137,7 @@ def main() -> None:
             if args.only and not any(o in name for o in args.only):
                 continue
             pairs = [(real_truth, real_pdf)] if real else list(zip(recs, texts, strict=True))
-            scans = [(truth, render_image_pdf(src, Path(tmp) / f"s{k}_{i}.pdf", dpi=dpi, damage=damage))
+            scans = [(truth, _make(name, src, Path(tmp) / f"s{k}_{i}.pdf", dpi, damage))
                      for i, (truth, src) in enumerate(pairs)]
             pages = sum(pymupdf.open(s).page_count for _, s in scans)
             total = {"cells": 0, "right": 0, "lost": 0, "wrong": 0, "invented": 0}

@@ -333,3 +333,33 @@ def test_text_read_twice_by_overlapping_boxes_is_kept_once() -> None:
     first, again = _word([(50, "1"), (56, "0")], score=0.99), _word([(50.5, "1"), (56.5, "0")], score=0.97)
     assert "".join(w.text for w in _once([first, again])) == "10"
     assert "".join(w.text for w in _once([first, _word([(70, "5")])])) == "105"  # side by side: both kept
+
+
+def test_numbers_read_into_a_label_cell_are_dropped_not_joined_to_it() -> None:
+    """Thin grey rules lost: the label cell runs over the value cells ("规章" | blank | 155 | 48900).
+    Its numbers must not ride along in the label ("规章15548900"), where the parser could read them."""
+    from pipeline.readers.ocr import label_text
+
+    label = _word([(10, "规"), (16, "章")])
+    values = _word([(120, "1"), (126, "5"), (132, "5"), (200, "4"), (206, "8"), (212, "9"), (218, "0"), (224, "0")])
+    assert label_text([label, values]) == "规章"
+    one_box = _word([(10, "规"), (16, "章"), (120, "1"), (126, "5"), (132, "5")])  # the detector's one box
+    assert label_text([one_box]) == "规章"
+    assert label_text([_word([(10, "1"), (16, "."), (22, "属"), (28, "于")])]) == "1.属于"  # a numbered label stays
+    assert label_text([_word([(120, "1"), (126, "5"), (132, "5")])]) == "155"  # a value cell is kept whole
+
+
+def test_turned_and_sealed_scans_are_made_as_described(report: tuple[dict, Path], tmp_path: Path) -> None:
+    """The bench's damage: a page scanned turned 90° is landscape; the seal marks the last page only,
+    over its right-aligned signature and date."""
+    _, pdf = report
+    with pymupdf.open(render_image_pdf(pdf, tmp_path / "r90.pdf", dpi=60, damage=Damage(rotate=90))) as doc:
+        assert all(p.rect.width > p.rect.height for p in doc)
+    clean, sealed = (render_image_pdf(pdf, tmp_path / f"{n}.pdf", dpi=60, damage=d)
+                     for n, d in (("clean", Damage(jpeg=95)), ("seal", Damage(seal=True, jpeg=95))))
+    with pymupdf.open(clean) as a, pymupdf.open(sealed) as b:
+        changed = []
+        for pa, pb in zip(a, b, strict=True):
+            ga, gb = (np.frombuffer(p.get_pixmap(dpi=60, colorspace=pymupdf.csGRAY).samples, np.uint8) for p in (pa, pb))
+            changed.append(int((np.abs(ga.astype(int) - gb.astype(int)) > 60).sum()))
+    assert changed[:-1] == [0] * (len(changed) - 1) and changed[-1] > 100, changed

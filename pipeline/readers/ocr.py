@@ -383,7 +383,11 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
         cell_words[key] = _once(found)
     _second_reading(clean, ink, scale, tables, cell_words, doubtful)
     for (t, cell), found in cell_words.items():
-        text = fix_digits("".join(_join(line).replace(" ", "") for line in _lines(found)))
+        text = label_text(found)
+        if text != (whole := fix_digits("".join(_join(line).replace(" ", "") for line in _lines(found)))):
+            content.notes.append(f"page {number}: table cell {_where(tables[t], cell)} read as {whole!r} by OCR: "
+                                 "numbers standing apart from its text dropped (the rules between cells were "
+                                 "not found: they could belong to any of the cells this one stands for)")
         reason = None
         if _is_number(text):  # a label keeps its text: it names a row, no value is taken from it
             score = min(w.score for w in found)
@@ -448,6 +452,24 @@ def _second_reading(clean: np.ndarray, ink: np.ndarray, scale: float, tables: li
         if _is_number(text) and score >= DIGIT_SCORE:
             x0, y0, x1, y1 = (v / scale for v in rect)
             cell_words[key] = [Word(x0, y0, x1, y1, text, score)]
+
+
+def label_text(found: list[Word]) -> str:
+    """A cell's text, line by line; in a cell that is not one number, numbers standing apart are dropped.
+
+    A label cell never holds a value beside its text. When the rules between a row's cells
+    were too faint to find, the label's cell is found as one region running across the
+    value cells (and down over other rows), and the values are read into it: "规章" with
+    "155 48900" beside it. Joined, they would be a label the parser could read a number from
+    ("规章15548900"); they cannot be given their columns either, so they are dropped and the
+    cells stay null. A cell read as one number is kept whole (its own checks follow), and
+    figures inside one text box ("1.属于国家秘密", "第（六）项") stay.
+    """
+    lines = _lines(found)
+    whole = fix_digits("".join(_join(line).replace(" ", "") for line in lines))
+    if _is_number(whole):
+        return whole
+    return fix_digits("".join(_join(kept).replace(" ", "") for line in lines if (kept := _without_loose_numbers(line))))
 
 
 def _without_loose_numbers(line: list[Word]) -> list[Word]:

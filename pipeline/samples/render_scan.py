@@ -28,7 +28,10 @@ class Damage:
     (a gap every few pixels); ``blur``: Gaussian sigma in pixels (focus, ink bleed);
     ``light``: uneven lighting, the page darkening by up to this share towards one corner;
     ``jpeg``: saved as JPEG at this quality (its artefacts around every glyph and rule);
-    ``skew``: degrees counter-clockwise the sheet is turned.
+    ``skew``: degrees counter-clockwise the sheet is turned; ``rotate``: 90, 180 or 270
+    degrees clockwise the page was scanned turned (a sheet fed in sideways or upside down);
+    ``seal``: a red seal (a ring, a star and characters, grey in a greyscale scan) stamped
+    across the signature and date at the end of the last page.
     """
 
     skew: float = 0.0
@@ -37,11 +40,36 @@ class Damage:
     blur: float = 0.0
     light: float = 0.0
     jpeg: int | None = None
+    rotate: int = 0
+    seal: bool = False
 
 
-def degrade(gray: np.ndarray, damage: Damage) -> np.ndarray:
-    """``gray`` (a clean rendered page) with ``damage`` done to it."""
+def stamp_seal(gray: np.ndarray) -> np.ndarray:
+    """``gray`` with a round seal stamped over its last lines of text, right of centre.
+
+    Red ink scans to a mid grey; the seal's ring and characters cross the signature and
+    date as an agency's seal does, so they must neither be read as text nor hide them.
+    """
     out = gray.copy()
+    h, w = out.shape
+    rows = np.nonzero((out[:, round(0.6 * w):] < 128).any(axis=1))[0]  # the right-aligned signature and date
+    if rows.size == 0:
+        return out
+    r = round(w * 0.09)
+    cx, cy = round(w * 0.68), int(rows[-1]) - r // 3
+    tone = 110  # red (200, 30, 30) in grey
+    cv2.circle(out, (cx, cy), r, tone, max(2, r // 14), lineType=cv2.LINE_AA)
+    star = np.array([(cx + 0.3 * r * np.cos(np.pi / 2 + k * 4 * np.pi / 5),
+                      cy - 0.3 * r * np.sin(np.pi / 2 + k * 4 * np.pi / 5)) for k in range(5)], np.int32)
+    cv2.fillPoly(out, [star], tone, lineType=cv2.LINE_AA)
+    cv2.putText(out, "SEAL 2024", (cx - round(0.6 * r), cy + round(0.6 * r)), cv2.FONT_HERSHEY_SIMPLEX,
+                r / 90, tone, max(1, r // 30), cv2.LINE_AA)
+    return np.minimum(gray, out)  # the seal's ink over the page's, as a stamp lies over print
+
+
+def degrade(gray: np.ndarray, damage: Damage, *, last: bool = False) -> np.ndarray:
+    """``gray`` (a clean rendered page) with ``damage`` done to it (``last``: the document's last page)."""
+    out = stamp_seal(gray) if damage.seal and last else gray.copy()
     if damage.grey_rules is not None or damage.broken_rules:
         ink = (out < 128).astype(np.uint8)
         long = max(20, out.shape[1] // 40)
@@ -66,6 +94,9 @@ def degrade(gray: np.ndarray, damage: Damage) -> np.ndarray:
     if damage.skew:
         turn = cv2.getRotationMatrix2D((out.shape[1] / 2, out.shape[0] / 2), damage.skew, 1.0)
         out = cv2.warpAffine(out, turn, (out.shape[1], out.shape[0]), flags=cv2.INTER_LINEAR, borderValue=255)
+    if damage.rotate:
+        out = np.ascontiguousarray(cv2.rotate(out, {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180,
+                                                    270: cv2.ROTATE_90_COUNTERCLOCKWISE}[damage.rotate]))
     return out
 
 
@@ -79,11 +110,12 @@ def _pages(text_pdf: Path, dpi: int, skew: float, damage: Damage | None = None):
                 yield page.rect, pix.tobytes("png")
                 continue
             gray = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w]
-            out = degrade(gray, damage)
+            out = degrade(gray, damage, last=page.number == doc.page_count - 1)
+            rect = page.rect if damage.rotate in (0, 180) else pymupdf.Rect(0, 0, page.rect.height, page.rect.width)
             if damage.jpeg:
-                yield page.rect, cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, damage.jpeg])[1].tobytes()
+                yield rect, cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, damage.jpeg])[1].tobytes()
             else:
-                yield page.rect, cv2.imencode(".png", out)[1].tobytes()
+                yield rect, cv2.imencode(".png", out)[1].tobytes()
 
 
 def render_image_pdf(text_pdf: Path, out: Path, dpi: int = 150, *, skew: float = 0.0,
