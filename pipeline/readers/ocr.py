@@ -2,10 +2,11 @@
 
 How a page is read:
 
-- The engine is RapidOCR (PP-OCRv4 detection and recognition, ONNX Runtime on the CPU).
-  Its models ship inside the ``rapidocr-onnxruntime`` wheel, so nothing is downloaded at
-  run time. The text-direction classifier is off: report pages are upright, and the
-  classifier only ever flips a line by 180°. The engine is loaded once per process.
+- The engine is RapidOCR 3 (PP-OCRv6 small detection and recognition, ONNX Runtime on the
+  CPU). Its models ship inside the ``rapidocr`` wheel, so nothing is downloaded at run
+  time. The text-direction classifier is off (it turns a lone 9 into a 6): a page's
+  orientation is found from its text instead (``upright``). The engine is loaded once per
+  process.
 - PDF pages are rendered at ``DPI`` (150: measured better than 200 on 150 and 300 dpi
   scans, and faster); a finer image is scaled down to it. A page scanned askew (up to
   ``MAX_SKEW``) is turned level first, by the angle that makes its row profile sharpest.
