@@ -170,9 +170,16 @@ def cmd_parse(args: argparse.Namespace) -> int:
     (status ``unreadable``, the reason as an issue, ``report_id`` null: no id is invented for
     content never read) and a one-line message on stderr; the other files print as usual.
     A readable file that is not a report (``not_a_report``) is a finding, not a failure.
+    Reading runs under the workers' memory cap (``memory_mb``, ``XXGK_MEMORY_MB``).
     """
+    from pipeline.ingest.isolate import _warm_up, cap_memory
+    from pipeline.ingest.limits import Limits
     from pipeline.parsing import parse_file
 
+    # The same memory cap a worker has (XXGK_MEMORY_MB): a hostile file read in-process
+    # must stop with "out of memory", not grow until the machine swaps.
+    _warm_up()
+    cap_memory(Limits.from_env().memory_mb)
     console = None if args.json else _console()
     failed = 0
     for name in args.files:

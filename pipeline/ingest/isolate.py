@@ -232,15 +232,29 @@ def _init_worker(memory_mb: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     gc.set_threshold(*WORKER_GC_THRESHOLDS)
     _warm_up()
+    cap_memory(memory_mb)
+
+
+def cap_memory(memory_mb: int) -> bool:
+    """Cap this process's address space at what it maps now plus ``memory_mb``; True if capped.
+
+    Used by each worker (``_init_worker``) and by ``xxgk parse``, which reads in-process:
+    both then stop at the same ``memory_mb`` (``XXGK_MEMORY_MB``). Call it after the readers'
+    libraries are loaded (``_warm_up``), whose reservations would otherwise eat the budget.
+    """
     if not memory_mb or not sys.platform.startswith("linux"):
-        return
+        return False
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c"))
         libc.mallopt(M_ARENA_MAX, ARENAS)
     except (OSError, AttributeError):  # not glibc: arenas as they are
         pass
     cap = _address_space() + memory_mb * MB
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    return True
 
 
 def _address_space() -> int:

@@ -307,6 +307,16 @@ def _out_of_memory(exc: BaseException) -> bool:
     return isinstance(exc, MemoryError) or any(w in str(exc).lower() for w in _OOM_WORDS)
 
 
+def _memory_limit(limits: Limits) -> str:
+    """The memory limit this process reads under, as a reason can name it: the per-file cap
+    (a worker's, or ``xxgk parse``'s) when one is set, else the machine's own memory."""
+    import resource
+
+    if resource.getrlimit(resource.RLIMIT_AS)[0] != resource.RLIM_INFINITY and limits.memory_mb:
+        return f"{limits.describe('memory_mb')} per file read"
+    return "no per-file memory cap in this process (the machine's memory ran out)"
+
+
 def parse_file(path: Path, sha256: str | None = None, limits: Limits | None = None) -> dict:
     """Read and parse one file; bad input becomes an 'unreadable' record, never an exception.
 
@@ -334,7 +344,7 @@ def parse_file(path: Path, sha256: str | None = None, limits: Limits | None = No
             said = str(exc).strip().splitlines()
             return unreadable_record(str(path), digest, "unknown", "out_of_memory",
                                      f"{path}: ran out of memory reading it ({said[-1] if said else type(exc).__name__}); "
-                                     f"{limits.describe('memory_mb')} per worker process")
+                                     f"{_memory_limit(limits)}")
         return unreadable_record(str(path), digest, "unknown", "reader_error", f"{path}: {type(exc).__name__}: {exc}")
     rec = parse_document(doc)
     if regular:

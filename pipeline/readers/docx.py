@@ -36,6 +36,7 @@ from pathlib import Path
 
 from pipeline.document import Document, Page, TableGrid, UnreadableFile
 from pipeline.ingest.limits import Limits
+from pipeline.readers.grid_bounds import TableTooLarge, check_cells, check_columns
 from pipeline.readers.html import join_cell_lines
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -191,25 +192,37 @@ def _children(parent, tag: str) -> list:
 def table_grid(tbl) -> list[list[str | None]]:
     """The table as laid out: text in a merged cell's top-left position, covered ones None.
 
+    Spans are bounded before they are expanded (``grid_bounds``): a table over
+    ``MAX_TABLE_COLUMNS`` a row or ``MAX_TABLE_CELLS`` in all raises ``TableTooLarge``.
+
     ``gridBefore``/``gridAfter`` positions (a row starting or ending short) hold no cell
     and read as ""; a ``vMerge`` continuation, or an ``hMerge`` one, is covered (None).
     """
     rows: list[list[str | None]] = []
+    cells = 0
     for tr in _children(tbl, W + "tr"):
         trpr = tr.find(W + "trPr")
-        row: list[str | None] = [""] * _int(trpr, W + "gridBefore")
+        before = max(0, _int(trpr, W + "gridBefore"))
+        check_columns(before)  # before allocating: the counts are the file's own numbers
+        row: list[str | None] = [""] * before
         for tc in _children(tr, W + "tc"):
             tcpr = tc.find(W + "tcPr")
             span = max(1, _int(tcpr, W + "gridSpan", 1))
+            check_columns(len(row) + span)
             vmerge = tcpr.find(W + "vMerge") if tcpr is not None else None
             hmerge = tcpr.find(W + "hMerge") if tcpr is not None else None
             continued = (vmerge is not None and vmerge.get(W + "val", "continue") == "continue") or (
                 hmerge is not None and hmerge.get(W + "val", "continue") == "continue")
             row.append(None if continued else _cell_text(tc))
             row += [None] * (span - 1)
-        row += [""] * _int(trpr, W + "gridAfter")
+        after = max(0, _int(trpr, W + "gridAfter"))
+        check_columns(len(row) + after)
+        row += [""] * after
         rows.append(row)
+        cells += len(row)
+        check_cells(cells)
     width = max((len(r) for r in rows), default=0)
+    check_cells(width * len(rows))
     return [r + [""] * (width - len(r)) for r in rows]
 
 
@@ -289,7 +302,10 @@ def _document(path: Path, sha256: str, fmt: str, source: Path | None = None,
     if d is None:
         return None
     body = _Body()
-    body.block(d.element.body)
+    try:
+        body.block(d.element.body)
+    except TableTooLarge as exc:
+        raise TableTooLarge(f"{path}: {exc}") from exc
     if limits.exceeded("max_pages", len(body.pages)):
         raise UnreadableFile(f"{path}: {limits.over('max_pages', len(body.pages))} (by its page breaks); "
                              "not a single annual report?")

@@ -35,6 +35,7 @@ import lxml.html
 from lxml import etree
 
 from pipeline.document import Document, Page, TableGrid, UnreadableFile
+from pipeline.readers.grid_bounds import TableTooLarge, check_cells, check_columns
 from pipeline.readers.text import decode_bytes
 
 # ------------------------------------------------------------------ decoding ------------
@@ -526,6 +527,8 @@ def table_cells(table) -> tuple[list[tuple[int, int, int, int, str]], int, int]:
 
     Returns the cells as (row, column, rowspan, colspan, text), and the grid's row and
     column count. Rows without a cell of their own and not covered by one are left out.
+    A table over ``MAX_TABLE_COLUMNS`` a row or ``MAX_TABLE_CELLS`` in all raises
+    ``TableTooLarge`` before its slots are allocated (``grid_bounds``).
     """
     rows = _rows(table)
     n = len(rows)
@@ -533,6 +536,7 @@ def table_cells(table) -> tuple[list[tuple[int, int, int, int, str]], int, int]:
     out: list[tuple[int, int, int, int, str]] = []
     kept: list[int] = []
     width = 0
+    area = 0
     for r, tr in enumerate(rows):
         cells = _cells(tr)
         if cells or any((r, j) in taken for j in range(width)):
@@ -544,10 +548,14 @@ def table_cells(table) -> tuple[list[tuple[int, int, int, int, str]], int, int]:
             colspan = max(1, _span(cell, "colspan"))
             rowspan = _span(cell, "rowspan")
             rowspan = n - r if rowspan == 0 else max(1, min(rowspan, n - r))
+            check_columns(c + colspan)
+            area += rowspan * colspan
+            check_cells(area)  # before the slots are taken: spans are the page's own numbers
             taken.update((r + i, c + j) for i in range(rowspan) for j in range(colspan))
             out.append((r, c, rowspan, colspan, cell_text(cell)))
             c += colspan
             width = max(width, c)
+    check_cells(len(kept) * width)  # the grid ``table_grid`` allocates
     index = {r: i for i, r in enumerate(kept)}
     return [(index[r], c, rs, cs, t) for r, c, rs, cs, t in out], len(kept), width
 
@@ -580,10 +588,59 @@ def table_grid(table) -> list[list[str | None]]:
 # ------------------------------------------------------------------ the reader ----------
 
 
-def parse_html(text: str):
-    """The page as an lxml tree (the text re-encoded, so no declaration inside can contradict it)."""
+MAX_DEPTH = 256
+"""Nesting libxml2's HTML parser follows without its "huge" option; past it, it stops reading
+and everything after the deep part is lost (which is why runs of empty nesting are collapsed
+first, and a page still nesting deeper carries a warning)."""
+
+_DATA_URI = re.compile(r"data:[^\s\"'()<>,]{0,200},[^\s\"'()<>]{1024,}", re.I)
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/=]{65536,}")
+_OPEN_RUN = re.compile(r"(?:<(?:div|span|section|article|main|font|center|b|i|u|em|strong|p|blockquote)\b[^<>]*>\s*){32,}",
+                       re.I)
+_CLOSE_RUN = re.compile(r"(?:</(?:div|span|section|article|main|font|center|b|i|u|em|strong|p|blockquote)\s*>\s*){32,}",
+                        re.I)
+
+
+def strip_binary(text: str) -> tuple[str, list[str]]:
+    """The page without embedded binary, and a warning when some was dropped.
+
+    Why: a ``data:`` URI image (in ``src``, ``href`` or a style's ``url()``) or a base64 blob
+    in a script holds no report text, and one over 10 MB passes libxml2's buffer limit: the
+    parser gives up and the whole page reads as "without article text". A ``data:`` URI over
+    1 KB becomes ``data:,``; a run of 64 KB of base64 characters (no report text is one) goes.
+    """
+    n = len(text)
+    text = _DATA_URI.sub("data:,", text)
+    text = _BASE64_RUN.sub("", text)
+    dropped = n - len(text)
+    return text, [f"embedded binary removed before parsing ({dropped:,} characters of data: URIs or base64)"] if dropped else []
+
+
+def flatten_nesting(text: str) -> tuple[str, list[str]]:
+    """The page with runs of 32+ nested tags that hold nothing between them collapsed to one.
+
+    Why: libxml2 stops at ``MAX_DEPTH`` levels and silently drops the rest of the page; tags
+    opened one inside the other with only whitespace between carry no text or table, so one
+    level of them reads the same. Runs of closing tags collapse likewise (a closing tag with
+    nothing open to close is ignored by the parser).
+    """
+    flat = _CLOSE_RUN.sub("</div>", _OPEN_RUN.sub("<div>", text))
+    return flat, ["page nests tags 32 or more levels deep with nothing between them; collapsed to one level"] \
+        if len(flat) != len(text) else []
+
+
+def parse_html(text: str, warnings: list[str] | None = None):
+    """The page as an lxml tree (the text re-encoded, so no declaration inside can contradict it).
+
+    ``warnings``, when given, gets one when the page nests deeper than ``MAX_DEPTH`` and the
+    parser dropped what follows the deep part.
+    """
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
-    return lxml.html.document_fromstring(text.encode("utf-8", errors="replace"), parser=parser)
+    root = lxml.html.document_fromstring(text.encode("utf-8", errors="replace"), parser=parser)
+    if warnings is not None and any("Excessive depth" in e.message for e in parser.error_log):
+        warnings.append(f"page nests deeper than {MAX_DEPTH} levels (the HTML parser's limit); "
+                        "text after the deep part was not read")
+    return root
 
 
 def article(root) -> tuple[list[str], list[TableGrid]]:
@@ -617,13 +674,19 @@ def read_html(path: Path, sha256: str, raw: bytes | None = None) -> Document:
         text, warnings = decode_html(raw)
     except UnreadableFile as exc:
         raise UnreadableFile(f"{path}: {exc}") from exc
+    text, dropped = strip_binary(text)
+    text, flattened = flatten_nesting(text)
+    warnings += dropped + flattened
     try:
-        root = parse_html(text)
+        root = parse_html(text, warnings)
     except (etree.ParserError, ValueError) as exc:
         raise UnreadableFile(f"{path}: not a readable web page ({exc})") from exc
     meta: dict[str, str] = {}
     _take_meta(root, meta)
-    lines, tables = article(root)
+    try:
+        lines, tables = article(root)
+    except TableTooLarge as exc:
+        raise TableTooLarge(f"{path}: {exc}") from exc
     if not lines:
         raise UnreadableFile(f"{path}: web page without article text")
     return Document(
