@@ -179,7 +179,19 @@ def cmd_parse(args: argparse.Namespace) -> int:
     # The same memory cap a worker has (XXGK_MEMORY_MB): a hostile file read in-process
     # must stop with "out of memory", not grow until the machine swaps.
     _warm_up()
-    cap_memory(Limits.from_env().memory_mb)
+    previous = cap_memory(Limits.from_env().memory_mb, hard=False)
+    try:
+        return _parse_all(args)
+    finally:  # called from Python (tests, a notebook), the caller gets its limit back
+        if previous is not None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, previous)
+
+
+def _parse_all(args: argparse.Namespace) -> int:
+    from pipeline.parsing import parse_file
+
     console = None if args.json else _console()
     failed = 0
     for name in args.files:

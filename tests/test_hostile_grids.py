@@ -155,8 +155,12 @@ def test_xxgk_parse_reads_under_the_worker_memory_cap(tmp_path: Path) -> None:
     """``xxgk parse`` caps its address space like a worker (``XXGK_MEMORY_MB`` on top of its libraries)."""
     path = tmp_path / "plain.html"
     path.write_bytes(_page())
-    code = ("import resource, sys\nfrom pipeline.cli import main\nrc = main(['parse', '--json', sys.argv[1]])\n"
-            "print('CAP', resource.getrlimit(resource.RLIMIT_AS)[0], rc)")
+    code = ("import resource, sys\nimport pipeline.parsing as p\nfrom pipeline.cli import main\nseen = []\n"
+            "real = p.parse_file\n"
+            "def spy(path):\n    seen.append(resource.getrlimit(resource.RLIMIT_AS)[0])\n    return real(path)\n"
+            "p.parse_file = spy\nrc = main(['parse', '--json', sys.argv[1]])\n"
+            "assert resource.getrlimit(resource.RLIMIT_AS)[0] == resource.RLIM_INFINITY  # restored\n"
+            "print('CAP', seen[0], rc)")
     env = {**os.environ, "XXGK_MEMORY_MB": "700"}
     proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, env=env,
                           timeout=300)

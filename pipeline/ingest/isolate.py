@@ -235,26 +235,29 @@ def _init_worker(memory_mb: int) -> None:
     cap_memory(memory_mb)
 
 
-def cap_memory(memory_mb: int) -> bool:
-    """Cap this process's address space at what it maps now plus ``memory_mb``; True if capped.
+def cap_memory(memory_mb: int, *, hard: bool = True) -> tuple[int, int] | None:
+    """Cap this process's address space at what it maps now plus ``memory_mb``.
 
     Used by each worker (``_init_worker``) and by ``xxgk parse``, which reads in-process:
     both then stop at the same ``memory_mb`` (``XXGK_MEMORY_MB``). Call it after the readers'
     libraries are loaded (``_warm_up``), whose reservations would otherwise eat the budget.
+    ``hard=False`` lowers only the soft limit, so a caller that reads in its own process
+    (``xxgk parse`` called from Python) can restore it. Returns the limits it replaced, or
+    None when nothing was capped.
     """
     if not memory_mb or not sys.platform.startswith("linux"):
-        return False
+        return None
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c"))
         libc.mallopt(M_ARENA_MAX, ARENAS)
     except (OSError, AttributeError):  # not glibc: arenas as they are
         pass
     cap = _address_space() + memory_mb * MB
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        cap = min(cap, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    return True
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    if before[1] != resource.RLIM_INFINITY:
+        cap = min(cap, before[1])
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap if hard else before[1]))
+    return before
 
 
 def _address_space() -> int:

@@ -313,7 +313,7 @@ def _memory_limit(limits: Limits) -> str:
     import resource
 
     if resource.getrlimit(resource.RLIMIT_AS)[0] != resource.RLIM_INFINITY and limits.memory_mb:
-        return f"{limits.describe('memory_mb')} per file read"
+        return f"{limits.describe('memory_mb')} per worker process or xxgk parse"
     return "no per-file memory cap in this process (the machine's memory ran out)"
 
 
