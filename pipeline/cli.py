@@ -174,7 +174,6 @@ def cmd_parse(args: argparse.Namespace) -> int:
     """
     from pipeline.ingest.isolate import _warm_up, cap_memory
     from pipeline.ingest.limits import Limits
-    from pipeline.parsing import parse_file
 
     # The same memory cap a worker has (XXGK_MEMORY_MB): a hostile file read in-process
     # must stop with "out of memory", not grow until the machine swaps.
