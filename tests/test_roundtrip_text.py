@@ -174,6 +174,28 @@ def test_crawler_negative_change_and_glued_item_numbers(tmp_path: Path) -> None:
     assert got["requests"] == rec["requests"]
 
 
+def test_article20_token_with_leading_zero_is_not_cut_into_digits(tmp_path: Path) -> None:
+    """Regression (article 20 has no sums): a run-together "0" + blank + two-digit value prints
+    as "0NN"; the zero is peeled as one cell and the rest stays whole, so 2 tokens for 3
+    columns: null (ambiguous), never 0 | N | N."""
+    rng = random.Random(13)
+    rec = random_record(rng, template="2021", large=False)
+    item = "regulations"
+    cols = list(rec["article20"][item])
+    assert len(cols) == 3
+    value = rng.randint(10, 99)
+    rec["article20"][item] = {cols[0]: 0, cols[1]: None, cols[2]: value}
+    text = render_text(rec, "crawler", 2)
+    assert f"0{value}" in text
+    got = _parse_text(tmp_path, text)
+    assert got["article20"][item] == dict.fromkeys(cols)
+    assert any(i["code"] in ("ambiguous_split", "cells_short") and i["where"] == f"article20.{item}"
+               for i in got["issues"])
+    truth = _cells(rec)
+    for key, value in _cells(got).items():
+        assert value is None or value == truth[key], key
+
+
 def test_place_tokens_never_fills_a_short_row_left_to_right() -> None:
     """Regression (real converter markdown): "| 规章 | 22 | 235 |" is not 22, 235, null."""
     from pipeline.parsing.cells import Cell
@@ -191,6 +213,9 @@ def test_place_tokens_never_fills_a_short_row_left_to_right() -> None:
     assert values(["3", "0", "0", "0", "0", "3"], 7, sums=(1, 7)) == [None] * 7  # a lost cell: null, not shifted
     assert values(["00", "0", "0", "0", "0", "0"], 7) == [0] * 7
     assert values(["0023"], 2) == [None, None]  # "0"|"023" is not a split
+    assert values(["016"], 3) == [None] * 3  # 0 | 16: two cells for three columns; never 0|1|6
+    assert values(["0016"], 3) == [0, 0, 16]  # the zeros peeled, the rest whole: one way only
+    assert values(["00", "16"], 3) == [0, 0, 16]
 
 
 def test_pipe_rows_without_outer_pipes_cut_mid_row(tmp_path: Path) -> None:

@@ -61,7 +61,10 @@ def _compositions(tokens: list[str], n: int, signed: frozenset[int], forced_only
     where a cell starts, so "2648-18538" is 2648 | -185.. | ..38, never one number.
     ``forced_only`` (a row without sums): only a token that cannot be one cell ("000") is
     cut; a token that can ("27") stays whole, since a cell lost beside it (a blank the text
-    could not show, a cut) would otherwise be filled by its digits.
+    could not show, a cut) would otherwise be filled by its digits. The cut is the only one
+    the rule that no cell but "0" starts with 0 forces: its leading zeros are peeled off one
+    cell each and the rest stays whole ("016" is 0 | 16, never 0 | 1 | 6: "0", blank, "16"
+    prints the same), so the split exists only when that makes exactly ``n`` cells.
     """
     out: list[tuple[int, ...]] = []
 
@@ -84,10 +87,10 @@ def _compositions(tokens: list[str], n: int, signed: frozenset[int], forced_only
             return
         if start >= len(tok):
             return
-        if forced_only and pos == 0 and _CLEAN.match(tok):
-            ends = [len(tok)]
-        elif tok[start] == "0":
+        if tok[start] == "0":
             ends = [start + 1]
+        elif forced_only:  # whole, up to a sign that opens the next cell ("2648-185")
+            ends = [tok.find("-", start) if "-" in tok[start:] else len(tok)]
         else:
             ends = list(range(start + 1, len(tok) + 1))
         for e in ends:
@@ -129,6 +132,9 @@ def place_tokens(cells: list[Cell], n: int, *, sums: tuple[int, int] | None = No
             found = [s for s in found if all(sum(s[g * size : g * size + size - 1]) == s[g * size + size - 1]
                                              for g in range(groups))]
     found = list(dict.fromkeys(found))
+    # both searches stop at 64 splits: that many may be a list cut short, never a complete one,
+    # so the column sums must not pick the "only" consistent split out of it
+    complete = len(found) < MAX_SPLITS
     if len(found) == 1:
         return Placement([Cell(v, str(v)) for v in found[0]], "solved", [(
             "recovered_from_sums", f"{len(cells)} tokens for {n} columns; the only split "
@@ -136,10 +142,10 @@ def place_tokens(cells: list[Cell], n: int, *, sums: tuple[int, int] | None = No
     if not found and all(clean(c) for c in cells):
         return Placement([None] * n, None, [(
             "cells_short", f"{len(cells)} values for {n} columns and no cell positions: not read")])
-    what = f"{len(found)}{'+' if len(found) > MAX_SPLITS else ''} splits fit" if found else "no split fits"
+    what = f"{len(found)}{'' if complete else '+'} splits fit" if found else "no split fits"
     return Placement([None] * n, None, [("ambiguous_split", f"digits ran together; {what}"
                                          + (" the row's sums" if sums else "") + ": not read")],
-                     found if sums and 1 < len(found) <= MAX_SPLITS else [])
+                     found if sums and 1 < len(found) and complete else [])
 
 
 # -- across rows: the column sums -----------------------------------------------------------
