@@ -363,21 +363,3 @@ def test_turned_and_sealed_scans_are_made_as_described(report: tuple[dict, Path]
             ga, gb = (np.frombuffer(p.get_pixmap(dpi=60, colorspace=pymupdf.csGRAY).samples, np.uint8) for p in (pa, pb))
             changed.append(int((np.abs(ga.astype(int) - gb.astype(int)) > 60).sum()))
     assert changed[:-1] == [0] * (len(changed) - 1) and changed[-1] > 100, changed
-
-
-def test_numbers_of_a_row_under_a_label_from_a_row_above_are_left_blank() -> None:
-    """Faint rules lost in the label column only: "行政规范性文件" runs down over a row holding | 55 | 0.
-    The row has no label: its numbers are blank (read as text they shifted a column left: issued 55)."""
-    from pipeline.readers.ocr import _rows_under_a_spanning_label
-
-    label = (0, 100, 40, 160)  # spans the three row slots the value columns keep apart
-    values = [(a, y, b, y + 20) for y in (100, 120, 140) for a, b in ((40, 80), (80, 120), (120, 160))]
-    table = _page_table([label, *values], 1)
-    table.texts = {label: [(100, 0, "行政规范性文件")], (80, 140, 120, 160): [(140, 80, "55")],
-                   (120, 140, 160, 160): [(140, 120, "0")], (40, 100, 80, 120): [(100, 40, "7")]}
-    notes = _rows_under_a_spanning_label(table, 1)
-    assert table.texts[(80, 140, 120, 160)] == [] and table.texts[(120, 140, 160, 160)] == [] and len(notes) == 2
-    assert table.texts[(40, 100, 80, 120)] == [(100, 40, "7")]  # the label's own row keeps its number
-    sub = _page_table([label, (40, 100, 80, 120), (40, 120, 80, 140), (80, 100, 120, 120), (80, 120, 120, 140)], 1)
-    sub.texts = {(40, 120, 80, 140): [(120, 40, "1.属于国家秘密")], (80, 120, 120, 140): [(120, 80, "41")]}
-    assert _rows_under_a_spanning_label(sub, 1) == [] and sub.texts[(80, 120, 120, 140)] == [(120, 80, "41")]

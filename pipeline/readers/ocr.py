@@ -406,8 +406,6 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
             content.notes.append(f"page {number}: table cell {where} read as {text!r} by OCR, left blank: {reason}")
             text = ""
         tables[t].texts[cell] = [(cell[1], cell[0], text)] if text else []
-    for table in tables:
-        content.notes.extend(_rows_under_a_spanning_label(table, number))
     flow: list[tuple[float, Line | PageTable]] = [(t.bbox.y0, t) for t in tables]
     unplaced = 0
     for line in _lines(outside):
@@ -420,36 +418,6 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
                              "were not found; not placed in any column (left blank)")
     content.flow = [item for _, item in sorted(flow, key=lambda f: f[0])]
     return content
-
-
-def _rows_under_a_spanning_label(table: PageTable, number: int) -> list[str]:
-    """Blank the numbers of rows whose first column is a cell from a row above and which have no label of their own.
-
-    When a table's rules are faint, the label column can lose row rules the value columns
-    keep: one label cell ("行政规范性文件") then runs down over rows whose own labels were
-    lost, and the numbers in its lower rows could be any of those rows'. The grid keeps them
-    in their columns, but the row has no label (its first slot is merged into the cell
-    above, and vanishes from the row as text): nothing says which row they are, and read as
-    text they would shift left by a column. Such a row's numbers are left blank, each with a
-    note; a row with a label of its own in another column (a sub-item under "(三)不予公开")
-    is untouched.
-    """
-    notes = []
-    for i, y in enumerate(table.ys):
-        first = table.origin.get((i, 0))
-        if first is None or first[1] >= y - EDGE_SNAP / 2:
-            continue  # the row's first column starts in this row (or is empty)
-        own = {c for (r, _j), c in table.origin.items() if r == i and c[1] >= y - EDGE_SNAP / 2}
-        texts = {c: "".join(t for _, _, t in table.texts.get(c, [])) for c in own}
-        if any(t and not _is_number(t) for t in texts.values()):
-            continue
-        for c, text in texts.items():
-            if text:
-                table.texts[c] = []
-                notes.append(f"page {number}: table cell {_where(table, c)} read as {text!r} by OCR, left blank: "
-                             "its row has no label (its first column is a cell from a row above), "
-                             "so which row the number belongs to is not certain")
-    return notes
 
 
 def _second_reading(clean: np.ndarray, ink: np.ndarray, scale: float, tables: list[PageTable],
