@@ -84,3 +84,45 @@ def test_rules_broken_into_pieces_are_joined(gap: float) -> None:
     sides = [("l", (x, 0), (x, 20)) for x in (0, 30, 60, 90)]
     (table,) = lattice_cells([{"items": pieces + sides}])
     assert len(table) == 3
+
+
+def _cut_table(tmp: Path, *, top_open: bool, bottom_open: bool, width: float) -> list[dict]:
+    """A 4-column ruled table of 4 rows drawn with PyMuPDF, its top and/or bottom rule missing.
+
+    Why: a browser printing a ruled HTML table across a page break draws no closing rule at
+    the bottom of the first page and no opening rule at the top of the next; the vertical
+    rules just end there.
+    """
+    doc = pymupdf.open()
+    page = doc.new_page()
+    xs, ys = (50, 200, 300, 400, 500), (700, 730, 760, 790, 820)
+    for k, y in enumerate(ys):
+        if (k == 0 and top_open) or (k == len(ys) - 1 and bottom_open):
+            continue
+        page.draw_line((xs[0], y), (xs[-1], y), width=width)
+    for x in xs:
+        page.draw_line((x, ys[0]), (x, ys[-1]), width=width)
+    path = tmp / "cut.pdf"
+    doc.save(path)
+    doc.close()
+    doc = pymupdf.open(path)
+    drawings = doc[0].get_cdrawings()
+    doc.close()
+    return drawings
+
+
+@pytest.mark.parametrize("width", [1.0, 0.3])
+@pytest.mark.parametrize(("top_open", "bottom_open"), [(False, True), (True, False), (True, True)])
+def test_a_table_cut_by_a_page_break_keeps_its_open_rows(tmp_path: Path, top_open: bool, bottom_open: bool,
+                                                        width: float) -> None:
+    (table,) = lattice_cells(_cut_table(tmp_path, top_open=top_open, bottom_open=bottom_open, width=width))
+    assert len(table) == 16  # 4 rows × 4 columns: the open rows at the break are cells too
+    assert min(c[1] for c in table) == pytest.approx(700, abs=1)
+    assert max(c[3] for c in table) == pytest.approx(820, abs=1)
+
+
+def test_vertical_rules_alone_make_no_table() -> None:
+    verticals = [{"items": [("l", (x, 0), (x, 120)) for x in (50, 200, 300, 400, 500)]}]
+    assert lattice_cells(verticals) == []
+    two = [{"items": [("l", (0, 0), (90, 0))] + [("l", (x, 0), (x, 40)) for x in (0, 90)]}]
+    assert lattice_cells(two) == []  # two open sides are no table either: a closing rule needs >= 3 verticals

@@ -48,7 +48,49 @@ def cells_of_rules(horizontal: list[Segment] | None, vertical: list[Segment] | N
     vs = _merge(vertical)
     if not hs or not vs:
         return []
+    closing = _open_sides(hs, vs)
+    if closing:
+        hs = _merge(hs + closing)
     return [t for t in _cells(hs, vs) if len(t) >= 2]
+
+
+OPEN_SIDE_MIN = 3  # vertical rules that must end together for an open side to be closed
+
+
+def _open_sides(hs: list[Segment], vs: list[Segment]) -> list[Segment]:
+    """Closing rules for table sides a page break left open: where >= 3 verticals end at one height.
+
+    Why: a browser printing a ruled HTML table across a page break draws no closing rule at
+    the bottom of the first page nor an opening rule at the top of the next; the vertical
+    rules just end, and the row next to the break had no cell. A height where at least
+    OPEN_SIDE_MIN vertical rules end (within SNAP), where no horizontal rule crosses them,
+    is such a side when some horizontal rule crosses at least OPEN_SIDE_MIN of those same
+    verticals (they are one table's columns). Verticals alone stay no table.
+    """
+    added: list[Segment] = []
+    for end in (1, 2):  # tops, then bottoms
+        groups: list[list[Segment]] = []
+        for v in sorted(vs, key=lambda v: v[end]):
+            if groups and v[end] - groups[-1][-1][end] <= SNAP:
+                groups[-1].append(v)
+            else:
+                groups.append([v])
+        for group in groups:
+            if len(group) < OPEN_SIDE_MIN:
+                continue
+            y = sum(v[end] for v in group) / len(group)
+            if any(abs(h[0] - y) <= SNAP and _crossed(h, group) >= 2 for h in hs):
+                continue  # a rule is there already
+            if not any(_crossed(h, group) >= OPEN_SIDE_MIN for h in hs):
+                continue  # no rule of a table crosses these verticals
+            xs = sorted(v[0] for v in group)
+            added.append((y, xs[0], xs[-1]))
+    return added
+
+
+def _crossed(h: Segment, verticals: list[Segment]) -> int:
+    """How many of ``verticals`` the horizontal rule ``h`` crosses (within CROSS)."""
+    return sum(h[1] - CROSS <= v[0] <= h[2] + CROSS and v[1] - CROSS <= h[0] <= v[2] + CROSS for v in verticals)
 
 
 def _segments(drawings: list[dict]) -> tuple[list[Segment] | None, list[Segment] | None]:
