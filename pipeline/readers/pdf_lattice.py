@@ -68,29 +68,41 @@ def _open_sides(hs: list[Segment], vs: list[Segment]) -> list[Segment]:
     verticals (they are one table's columns). Verticals alone stay no table.
     """
     added: list[Segment] = []
+    crosses = _crossings(hs, vs)
+    ys = np.asarray([h[0] for h in hs])
     for end in (1, 2):  # tops, then bottoms
-        groups: list[list[Segment]] = []
-        for v in sorted(vs, key=lambda v: v[end]):
-            if groups and v[end] - groups[-1][-1][end] <= SNAP:
-                groups[-1].append(v)
+        groups: list[list[int]] = []
+        for k in sorted(range(len(vs)), key=lambda k: vs[k][end]):
+            if groups and vs[k][end] - vs[groups[-1][-1]][end] <= SNAP:
+                groups[-1].append(k)
             else:
-                groups.append([v])
+                groups.append([k])
         for group in groups:
             if len(group) < OPEN_SIDE_MIN:
                 continue
-            y = sum(v[end] for v in group) / len(group)
-            if any(abs(h[0] - y) <= SNAP and _crossed(h, group) >= 2 for h in hs):
+            y = sum(vs[k][end] for k in group) / len(group)
+            crossed = crosses[:, group].sum(axis=1)  # per horizontal rule: how many of these verticals it crosses
+            if ((np.abs(ys - y) <= SNAP) & (crossed >= 2)).any():
                 continue  # a rule is there already
-            if not any(_crossed(h, group) >= OPEN_SIDE_MIN for h in hs):
+            if not (crossed >= OPEN_SIDE_MIN).any():
                 continue  # no rule of a table crosses these verticals
-            xs = sorted(v[0] for v in group)
+            xs = sorted(vs[k][0] for k in group)
             added.append((y, xs[0], xs[-1]))
     return added
 
 
-def _crossed(h: Segment, verticals: list[Segment]) -> int:
-    """How many of ``verticals`` the horizontal rule ``h`` crosses (within CROSS)."""
-    return sum(h[1] - CROSS <= v[0] <= h[2] + CROSS and v[1] - CROSS <= h[0] <= v[2] + CROSS for v in verticals)
+def _crossings(hs: list[Segment], vs: list[Segment]) -> np.ndarray:
+    """Which horizontal rule crosses which vertical one (within CROSS): a bool matrix, rows ``hs``.
+
+    The one crossing test of the module: cells are built on it, and open table sides are
+    recognised by it.
+    """
+    h = np.asarray(hs, dtype=float)
+    v = np.asarray(vs, dtype=float)
+    return (
+        (v[None, :, 0] >= h[:, None, 1] - CROSS) & (v[None, :, 0] <= h[:, None, 2] + CROSS)
+        & (h[:, None, 0] >= v[None, :, 1] - CROSS) & (h[:, None, 0] <= v[None, :, 2] + CROSS)
+    )
 
 
 def _segments(drawings: list[dict]) -> tuple[list[Segment] | None, list[Segment] | None]:
@@ -208,10 +220,7 @@ def _cells(hs: list[Segment], vs: list[Segment]) -> list[list[Box]]:
     """
     h = np.asarray(hs, dtype=float)
     v = np.asarray(vs, dtype=float)
-    crosses = (
-        (v[None, :, 0] >= h[:, None, 1] - CROSS) & (v[None, :, 0] <= h[:, None, 2] + CROSS)
-        & (h[:, None, 0] >= v[None, :, 1] - CROSS) & (h[:, None, 0] <= v[None, :, 2] + CROSS)
-    )
+    crosses = _crossings(hs, vs)
     n_h, n_v = crosses.shape
     ys_a, xs_a = h[:, 0], v[:, 0]
     below = np.full((n_h, n_v), n_h, dtype=np.intp)  # nearest crossing below, in the same column
