@@ -316,3 +316,41 @@ def test_a_symbol_font_bullet_is_not_an_unmapped_glyph() -> None:
     assert unmapped("\ue001\ue002\ue003") == 3
     assert unmapped("\uf031\uf032\uf030") == 3  # digits in a font's own numbering
     assert unmapped("本年新收\uf031件") == 1  # a lone digit in a symbol font's numbering is still lost
+
+
+def _framed_table_pdf(path: Path, gap: float) -> Path:
+    """A ruled 3 × 3 table of numbers nested in the big cell of a ruled 2 × 2 page frame.
+
+    Why: an old site lays its page out in bordered tables, and a browser printing it draws
+    the frame's rules around the report's tables (``pdf:browser`` on the nested-table page).
+    ``gap``: how far the nested table stands inside the frame's cell.
+    """
+    doc = pymupdf.open()
+    page = doc.new_page()
+    fx, fy = (40, 150, 560), (40, 100, 700)  # frame: a header row, a sidebar column, the content cell
+    for y in fy:
+        page.draw_line((fx[0], y), (fx[-1], y), width=1)
+    for x in fx:
+        page.draw_line((x, fy[0]), (x, fy[-1]), width=1)
+    page.insert_text((50, 70), "site", fontsize=10)
+    page.insert_text((160, 130), "paragraph", fontsize=10)
+    xs = [150 + gap + 100 * k for k in range(4)]
+    ys = [200 + 30 * k for k in range(4)]
+    for y in ys:
+        page.draw_line((xs[0], y), (xs[-1], y), width=1)
+    for x in xs:
+        page.draw_line((x, ys[0]), (x, ys[-1]), width=1)
+    for i in range(3):
+        for j in range(3):
+            page.insert_text((xs[j] + 10, ys[i] + 20), str(100 * (i + 1) + j), fontsize=10)
+    doc.save(path)
+    doc.close()
+    return path
+
+
+@pytest.mark.parametrize("gap", [6.0, 20.0])
+def test_a_table_nested_in_a_page_frame_keeps_its_cells(tmp_path: Path, gap: float) -> None:
+    """The frame's big cell does not swallow the nested table's text: the frame is no table."""
+    doc = read_pdf(_framed_table_pdf(tmp_path / "framed.pdf", gap), "x")
+    assert [g.rows for g in doc.tables] == [[[str(100 * i + j) for j in range(3)] for i in (1, 2, 3)]]
+    assert "paragraph" in doc.pages[0].text and "site" in doc.pages[0].text

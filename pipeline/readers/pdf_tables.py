@@ -98,7 +98,8 @@ def find_page_tables(page: pymupdf.Page, number: int, fast: bool = True,
         if found is None:
             found = lattice_cells(page.get_cdrawings())
         if found is not None:
-            return sorted((_page_table(cells, number) for cells in found), key=lambda t: (t.bbox.y0, t.bbox.x0))
+            tables = sorted((_page_table(cells, number) for cells in found), key=lambda t: (t.bbox.y0, t.bbox.x0))
+            return without_frames(tables)
     return find_tables_slow(page, number)
 
 
@@ -118,7 +119,33 @@ def find_tables_slow(page: pymupdf.Page, number: int) -> list[PageTable]:
         # Same coordinates as text extraction, on unrotated pages (read_page hands over an
         # upright copy of a rotated page; see pdf_page.upright_copy).
         out.append(_page_table([tuple(c) for c in table.cells], number))
-    return sorted(out, key=lambda t: (t.bbox.y0, t.bbox.x0))
+    return without_frames(sorted(out, key=lambda t: (t.bbox.y0, t.bbox.x0)))
+
+
+def without_frames(tables: list[PageTable]) -> list[PageTable]:
+    """The tables that are not frames: a table with a cell holding another table whole is page layout.
+
+    Why: an old site lays its page out in bordered tables (the article in one cell of a
+    frame, the report's tables nested inside it), and a browser prints those borders too.
+    Glyphs go to the first table whose cell holds them, so the frame's one big cell took
+    the text of every table nested in it and the statistical tables came out empty. The
+    tables of these reports never nest tables in their cells, so a frame's rules are no
+    table: its text reads as page lines, and the nested tables keep their cells.
+    """
+    if len(tables) < 2:
+        return tables
+    tol = EDGE_TOLERANCE
+    frames = set()
+    for t, outer in enumerate(tables):
+        for inner in tables:
+            if inner is outer:
+                continue
+            x0, y0, x1, y1 = inner.box
+            if any(c[0] - tol <= x0 and c[1] - tol <= y0 and x1 <= c[2] + tol and y1 <= c[3] + tol
+                   for row in outer.slots for c in row if c is not None):
+                frames.add(t)
+                break
+    return [t for k, t in enumerate(tables) if k not in frames]
 
 
 def _rule_paths(page: pymupdf.Page) -> list[dict]:
