@@ -13,7 +13,7 @@ from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
 # calls that start one of the system programs (helpers of the test modules included)
-PROGRAM_CALLS = {"_browse", "_chromium", "soffice", "strace_run", "_strace", "libreoffice_pdfs"}
+PROGRAM_CALLS = {"_browse", "_chromium", "soffice", "strace_run", "_strace", "libreoffice_pdfs", "browser_pdfs"}
 
 
 def _is_slow(decorators: list[ast.expr], module_slow: bool) -> bool:

@@ -75,6 +75,18 @@ def _libreoffice_pdf(rec: dict, out_dir: Path, seed: int) -> Path:
     return render_pdf_via_libreoffice(_docx(rec, sub, seed), sub)
 
 
+def _browser_pdf(rec: dict, out_dir: Path, seed: int) -> Path:
+    from pipeline.samples.render_browser import render_browser_pdf
+
+    return render_browser_pdf(rec, out_dir, seed)
+
+
+def _has_chromium() -> bool:
+    from pipeline.samples.render_browser import available
+
+    return available()
+
+
 def _image_pdf(rec: dict, out_dir: Path, seed: int) -> Path:
     from pipeline.samples.render_scan import render_image_pdf
 
@@ -90,5 +102,6 @@ LAYOUTS: dict[str, Layout] = {
     "docx": Layout("docx", "docx", _docx),
     "pdf:story": Layout("pdf:story", "pdf", _story_pdf),
     "pdf:libreoffice": Layout("pdf:libreoffice", "pdf", _libreoffice_pdf, available=lambda: bool(shutil.which("soffice"))),
+    "pdf:browser": Layout("pdf:browser", "pdf", _browser_pdf, available=_has_chromium),
     "pdf:image": Layout("pdf:image", "ocr", _image_pdf),
 }
