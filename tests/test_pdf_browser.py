@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from system import needs_program
+from system import missing
 
 from pipeline.parsing import parse_file
 from pipeline.samples.generate import random_record
@@ -32,7 +32,6 @@ TABLES = ("article20", "requests", "review_litigation")
 META = ("template", "year", "agency", "published_on")
 # div/no header, div/header, div/header, nested tables/no header, nested/header, nested/no header
 SEEDS = (3, 4, 12, 0, 2, 14)
-needs_chromium = needs_program(available(), "chromium")
 
 
 def _cells(rec: dict) -> dict[str, object]:
@@ -47,7 +46,7 @@ def _kind(rec: dict, seed: int) -> tuple[str, bool]:
 @pytest.fixture(scope="module")
 def browser_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[int, tuple[dict, Path]]:
     if not available():
-        pytest.skip("chromium is not installed")
+        pytest.skip(missing("chromium"))
     out = tmp_path_factory.mktemp("browser")
     recs = {seed: random_record(random.Random(seed), blank_rate=0.1) for seed in SEEDS}
     return {seed: (rec, LAYOUTS["pdf:browser"].render(rec, out, seed)) for seed, rec in recs.items()}
@@ -58,7 +57,7 @@ def test_seeds_cover_both_pages_with_and_without_the_browser_header() -> None:
     assert kinds == {("div", False), ("div", True), ("nested", False), ("nested", True)}
 
 
-@needs_chromium
+@pytest.mark.slow  # runs Chromium: full suite only
 @pytest.mark.parametrize("seed", SEEDS)
 def test_browser_pdf_cells_are_right_or_null_and_metadata_is_not_invented(browser_pdfs: dict, seed: int) -> None:
     rec, pdf = browser_pdfs[seed]
@@ -76,7 +75,7 @@ def test_browser_pdf_cells_are_right_or_null_and_metadata_is_not_invented(browse
             assert got[table] == rec[table], table
 
 
-@needs_chromium
+@pytest.mark.slow  # runs Chromium: full suite only
 def test_the_browser_header_and_footer_are_printed_and_read_as_nothing(browser_pdfs: dict) -> None:
     """The layout tests something: with the header on, every page carries the print date,
     the title, the URL and "n/m"; none of it reaches a cell, a row label or the metadata."""
