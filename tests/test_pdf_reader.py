@@ -319,11 +319,13 @@ def test_a_symbol_font_bullet_is_not_an_unmapped_glyph() -> None:
 
 
 def _framed_table_pdf(path: Path, gap: float) -> Path:
-    """A ruled 3 × 3 table of numbers nested in the big cell of a ruled 2 × 2 page frame.
+    """A ruled 3 × 3 table of numbers nested in the big cell of a ruled 2 × 2 page frame,
+    below a small ruled table of two cells standing clear of the frame's rules.
 
     Why: an old site lays its page out in bordered tables, and a browser printing it draws
     the frame's rules around the report's tables (``pdf:browser`` on the nested-table page).
-    ``gap``: how far the nested table stands inside the frame's cell.
+    ``gap``: how far the nested table stands inside the frame's cell; under 3 pt its sides
+    snap onto the frame's rules (a table 100 % wide in its cell), one lattice with the frame.
     """
     doc = pymupdf.open()
     page = doc.new_page()
@@ -333,8 +335,15 @@ def _framed_table_pdf(path: Path, gap: float) -> Path:
     for x in fx:
         page.draw_line((x, fy[0]), (x, fy[-1]), width=1)
     page.insert_text((50, 70), "site", fontsize=10)
-    page.insert_text((160, 130), "paragraph", fontsize=10)
-    xs = [150 + gap + 100 * k for k in range(4)]
+    page.insert_text((160, 120), "paragraph", fontsize=10)
+    for y in (140, 170):
+        page.draw_line((200, y), (400, y), width=1)
+    for x in (200, 300, 400):
+        page.draw_line((x, 140), (x, 170), width=1)
+    page.insert_text((210, 160), "7", fontsize=10)
+    page.insert_text((310, 160), "8", fontsize=10)
+    step = (560 - 150 - 2 * gap) / 3 if gap < 3 else 100
+    xs = [150 + gap + step * k for k in range(4)]
     ys = [200 + 30 * k for k in range(4)]
     for y in ys:
         page.draw_line((xs[0], y), (xs[-1], y), width=1)
@@ -348,9 +357,9 @@ def _framed_table_pdf(path: Path, gap: float) -> Path:
     return path
 
 
-@pytest.mark.parametrize("gap", [6.0, 20.0])
+@pytest.mark.parametrize("gap", [0.5, 6.0, 20.0])
 def test_a_table_nested_in_a_page_frame_keeps_its_cells(tmp_path: Path, gap: float) -> None:
     """The frame's big cell does not swallow the nested table's text: the frame is no table."""
     doc = read_pdf(_framed_table_pdf(tmp_path / "framed.pdf", gap), "x")
-    assert [g.rows for g in doc.tables] == [[[str(100 * i + j) for j in range(3)] for i in (1, 2, 3)]]
+    assert [g.rows for g in doc.tables] == [[["7", "8"]], [[str(100 * i + j) for j in range(3)] for i in (1, 2, 3)]]
     assert "paragraph" in doc.pages[0].text and "site" in doc.pages[0].text

@@ -123,29 +123,88 @@ def find_tables_slow(page: pymupdf.Page, number: int) -> list[PageTable]:
 
 
 def without_frames(tables: list[PageTable]) -> list[PageTable]:
-    """The tables that are not frames: a table with a cell holding another table whole is page layout.
+    """The page's tables with their frame cells taken out: a cell holding another table whole is page layout.
 
     Why: an old site lays its page out in bordered tables (the article in one cell of a
     frame, the report's tables nested inside it), and a browser prints those borders too.
-    Glyphs go to the first table whose cell holds them, so the frame's one big cell took
-    the text of every table nested in it and the statistical tables came out empty. The
-    tables of these reports never nest tables in their cells, so a frame's rules are no
-    table: its text reads as page lines, and the nested tables keep their cells.
+    Glyphs go to the first table whose cell holds them, so the frame's big cell took the
+    text of every table nested in it and the statistical tables came out empty. The tables
+    of these reports never nest tables in their cells, so such a cell is no table cell: it
+    is dropped (its text reads as page lines) and the nested tables keep their cells.
+
+    A nested table whose sides lie on the frame's rules (a table 100 % wide in its frame
+    cell: its rules snap onto the frame's) is one lattice with the frame; without the frame
+    cells, those within the columns of a frame cell fall apart into the tables they are
+    (cells sharing a corner), read as themselves. The rest of the frame (its header, its
+    sidebar) is layout too: its text reads as page lines.
     """
     if len(tables) < 2:
         return tables
     tol = EDGE_TOLERANCE
-    frames = set()
-    for t, outer in enumerate(tables):
-        for inner in tables:
-            if inner is outer:
-                continue
-            x0, y0, x1, y1 = inner.box
-            if any(c[0] - tol <= x0 and c[1] - tol <= y0 and x1 <= c[2] + tol and y1 <= c[3] + tol
-                   for row in outer.slots for c in row if c is not None):
-                frames.add(t)
-                break
-    return [t for k, t in enumerate(tables) if k not in frames]
+    out: list[PageTable] = []
+    changed = False
+    for outer in tables:
+        boxes = [t.box for t in tables if t is not outer]
+        cells = [c for row in outer.slots for c in row if c is not None]
+        frame = {c for c in cells
+                 if any(c[0] - tol <= b[0] and c[1] - tol <= b[1] and b[2] <= c[2] + tol and b[3] <= c[3] + tol
+                        for b in boxes)}
+        if not frame:
+            out.append(outer)
+            continue
+        changed = True
+        inside = [c for c in cells if c not in frame and any(f[0] - tol <= c[0] and c[2] <= f[2] + tol for f in frame)]
+        layout_ys = [y for c in cells if c not in inside for y in (c[1], c[3])]
+        for part in _corner_groups(inside):
+            part = _without_frame_strips(part, layout_ys)
+            if len(part) >= 2:
+                out.append(_page_table(part, outer.page))
+    return sorted(out, key=lambda t: (t.bbox.y0, t.bbox.x0)) if changed else tables
+
+
+def _without_frame_strips(part: list[Box], layout_ys: list[float]) -> list[Box]:
+    """A table carved out of a frame without the frame's strips above and below it.
+
+    The frame's content cell goes on above or below a nested table that fills its width:
+    that strip is one cell across the table, on its top or bottom edge, whose outer side
+    lies on a rule of the frame (at the height where a frame or sidebar cell ends). A
+    table's own title row spans it too, but its top rule is the table's, not the frame's.
+    """
+    tol = EDGE_TOLERANCE
+    x0, x1 = min(c[0] for c in part), max(c[2] for c in part)
+    top, bottom = min(c[1] for c in part), max(c[3] for c in part)
+
+    def strip(c: Box) -> bool:
+        if not (c[0] - tol <= x0 and x1 <= c[2] + tol):
+            return False
+        edge = c[1] if abs(c[1] - top) <= tol else c[3] if abs(c[3] - bottom) <= tol else None
+        return edge is not None and any(abs(edge - y) <= tol for y in layout_ys)
+
+    return [c for c in part if not strip(c)]
+
+
+def _corner_groups(cells: list[Box]) -> list[list[Box]]:
+    """``cells`` grouped into tables: cells sharing a corner are one table (as in pdf_lattice)."""
+    parent = list(range(len(cells)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    seen: dict[tuple[float, float], int] = {}
+    for k, (x0, y0, x1, y1) in enumerate(cells):
+        for corner in ((x0, y0), (x1, y0), (x0, y1), (x1, y1)):
+            key = (round(corner[0], 1), round(corner[1], 1))
+            if key in seen:
+                parent[root(k)] = root(seen[key])
+            else:
+                seen[key] = k
+    groups: dict[int, list[Box]] = {}
+    for k, c in enumerate(cells):
+        groups.setdefault(root(k), []).append(c)
+    return list(groups.values())
 
 
 def _rule_paths(page: pymupdf.Page) -> list[dict]:
