@@ -11,7 +11,7 @@ from __future__ import annotations
 SYSTEM_PACKAGES: dict[str, str] = {
     "libreoffice-writer-nogui": "the .doc/.wps reader and the LibreOffice-PDF layouts",
     "fonts-wqy-zenhei": "Chinese glyphs in LibreOffice's PDFs and in Chromium's screenshots",
-    "chromium": "the HTML report and Dagster UI screenshots",
+    "chromium": "the HTML report and Dagster UI screenshots, and the browser-printed PDF layout",
     "fonts-liberation": "Chromium's Latin text",
     "strace": "the no-network test (watches xxgk run's system calls)",
 }
