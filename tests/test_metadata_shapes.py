@@ -94,7 +94,7 @@ def test_shapes_cover_every_trait() -> None:
     for seed in range(200):
         seen.update(_shape(seed)[0].traits)
     assert {"chrome", "no_title", "bare_town", "town_without_county", "traditional", "cut", "tables_images",
-            "tables_removed", "period", "spam", "split_breadcrumb", "departments"} <= seen  # fmt: skip
+            "tables_removed", "period", "spam", "split_breadcrumb", "departments", "footer"} <= seen  # fmt: skip
 
 
 def test_the_check_can_fail() -> None:

@@ -115,6 +115,20 @@ def test_signature_date_only_from_a_closing_line() -> None:
                            ]).published_on is None  # followed by more report
 
 
+def test_signature_before_a_site_footer_only_after_the_last_section() -> None:
+    """A page printed whole: the site's widgets, related links and footer follow the signature."""
+    footer = ["打印本页 关闭窗口", "相关文章", "关于公布2024年度政务公开工作要点的通知 2025-02-03",
+              "版权所有：米易县人民政府办公室　© 2025", "网站标识码：5104210001　蜀ICP备05001234号-1"]
+    lines = ["六、其他需要报告的事项", "无。", "米易县丙谷镇人民政府", "2025年1月15日", *footer]
+    assert meta.signature(lines).published_on is None  # the footer hides it from the plain search
+    sig = meta.signature_before_footer(lines, 0)
+    assert (sig.agency, sig.published_on) == ("米易县丙谷镇人民政府", "2025-01-15")
+    # chrome above the last section never cuts the report: a date line up there is no signature
+    top = ["2025年1月20日", "分享到：微信 微博", "五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
+    assert meta.signature_before_footer(top + footer, 4).published_on is None
+    assert meta.signature_before_footer(top + footer, 0).published_on == "2025-01-20"  # why the bound matters
+
+
 def test_year_from_the_statistics_period_or_a_title_remnant() -> None:
     text = "本报告所列数据的统计期限自2023年1月1日起至2023年12月31日止。\n一、总体情况\n2022年以来……"
     assert meta.year_from_text(text, (text.index("一、"), len(text))) == (2023, "statistics_period")

@@ -12,7 +12,8 @@ order, and nothing else:
 - **year**: the title, then the statistics period ("统计期限自2024年1月1日…"), then the
   opening of section 一.
 - **published_on**: the signature date — a date standing alone (or after the signing body)
-  on one of the last lines. Never the statistics period, never the page's 发布日期, never a
+  on one of the last lines (of the report: a site's footer after it is not the report).
+  Never the statistics period, never the page's 发布日期, never a
   date inside a sentence; a month without a day is no date.
 - **template**: the table headers decide (pipeline.parsing.parser.detect_template); without
   tables the national rule by year (reports on 2019–2020: the 2019 format, on 2021 and
@@ -399,12 +400,38 @@ def _bare_division(name: str) -> bool:
     return name in gazetteer().full_names
 
 
-def read_metadata(text: str, lines: list[str], title: Title | None, s1: tuple[int, int] | None) -> Metadata:
-    """Agency, year, signature date and region of a report (see the module's docstring)."""
+_SITE_FOOTER = re.compile(r"版权所有|网站标识码|ICP备|公网安备|打印本页|关闭窗口|分享到|^相关(?:文章|链接|阅读|信息)$")
+"""A line of the site around the report (widgets, related links, the site's footer), never the report's."""
+
+
+def signature_before_footer(lines: list[str], from_line: int) -> Signature:
+    """The signature of a report that a site's footer follows: ``signature`` over the lines
+    before the first footer line at or after ``from_line`` (the report's last section).
+
+    Why: a page printed or saved whole goes on after the signature with print and share
+    widgets, related links and the site's footer (copyright, site code, ICP licence), so the
+    signature is no longer among the last lines. Only lines after the last section's
+    heading are searched for the footer: chrome above the report never cuts it.
+    """
+    for k in range(max(from_line, 0), len(lines)):
+        if _SITE_FOOTER.search(lines[k].strip()):
+            return signature(lines[:k])
+    return Signature()
+
+
+def read_metadata(text: str, lines: list[str], title: Title | None, s1: tuple[int, int] | None,
+                  last_section: int | None = None) -> Metadata:
+    """Agency, year, signature date and region of a report (see the module's docstring).
+
+    ``last_section``: where the report's last section heading starts in ``text`` (a site
+    footer after the report is looked for only after it).
+    """
     from pipeline.agencies.places import resolve
 
     out = Metadata()
     sig = signature(lines)
+    if sig.published_on is None and sig.agency is None and last_section is not None:
+        sig = signature_before_footer(lines, text.count("\n", 0, last_section))
     said, how = agency_from_sentences(text)
     agency = None
     if title is not None and title.agency:

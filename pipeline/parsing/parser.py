@@ -186,7 +186,8 @@ def parse_document(doc: Document) -> dict:
 
     # metadata: what the document says, or null (pipeline.parsing.metadata)
     s1 = secs.span("s1") or (0, secs.starts.get("s2", (len(text),))[0])
-    md = meta.read_metadata(text, lines, title, secs.span("s1"))
+    last = max((secs.starts[k][0] for k in ("s5", "s6") if k in secs.starts), default=None)
+    md = meta.read_metadata(text, lines, title, secs.span("s1"), last)
     rec["agency"], rec["year"], rec["published_on"], rec["region"] = md.agency, md.year, md.published_on, md.region
     for severity, code, where, detail in md.notes:
         _issue(rec, severity, code, where, detail)

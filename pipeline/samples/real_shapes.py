@@ -14,7 +14,9 @@ the real pages' troubles drawn at random:
   channel only (网站…条, 微信…条: no total);
 - the tables removed or shown as images, or the page cut at a random point before section 五;
 - the signature (body and date) present or absent, traditional script, and spam injected in
-  place of every mention of the agency (a mirror's doing).
+  place of every mention of the agency (a mirror's doing);
+- the site's footer after the report, as a page printed or saved whole leaves it: print and
+  share widgets, related links with their web dates, copyright, site code, ICP licence.
 
 ``real_shape`` returns the text and the truth of its metadata: what a careful reader gets
 from that text, with ``None`` where the text does not say. The property tests hold the
@@ -41,6 +43,17 @@ KNOWN_REGIONS: dict[str, tuple[str | None, str | None, str | None, str | None]] 
 PUBLISHERS = ("盐边县人民政府办公室", "成都市大数据中心", "米易县政务服务管理局", "仁和区融媒体中心")
 """Publishers of the page (发布机构/来源): real offices, never the reporting agency."""
 CHANNELS = ("政府门户网站", "政务微信公众号", "政务微博")
+
+
+def _site_footer(rng: random.Random, year: int) -> str:
+    """What follows the report on its page: widgets, related links (web dates), the site's footer."""
+    posted = f"{year + 1}-{rng.randint(1, 3):02d}-{rng.randint(1, 28):02d}"
+    lines = [rng.choice(["打印本页 关闭窗口", "【打印本页】【关闭窗口】", "分享到：微信 微博"]),
+             rng.choice(["相关文章", "相关链接"]),
+             f"关于公布{year}年度政务公开工作要点的通知 {posted}",
+             f"版权所有：{rng.choice(PUBLISHERS)}　© {year + 1}",
+             f"网站标识码：{rng.randint(10**9, 10**10 - 1)}　蜀ICP备{rng.randint(10**7, 10**8 - 1)}号-1"]
+    return "\n" + "\n".join(lines) + "\n"
 
 
 @dataclass
@@ -205,6 +218,9 @@ def real_shape(rec: dict, rng: random.Random) -> Shape:
         junk = f"{rng.choice(['星辉', '金沙', '乐动', '博彩'])}{rng.randint(100, 999)}娱乐官网_{rng.choice(['#', '|', '▲'])}"
         text = text.replace(agency, junk)
         traits.append("spam")
+    if not cut and rng.random() < 0.3:
+        traits.append("footer")
+        text += _site_footer(rng, year)
     if traditional:
         import opencc
 
