@@ -8,6 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Between the pieces of a cell that holds numbers on more than one line (or paragraph, or
+# <br>-separated piece) with no evidence of one number wrapped: "19" over "0" is two values
+# stacked in one cell (a lost row rule, two <p> in one td), never the number 190. Readers
+# join such pieces with this mark (``readers.cell_text``); the parser reads a cell holding it
+# as null with the reason ``stacked_values``. U+2424 SYMBOL FOR NEWLINE: not whitespace,
+# unchanged by NFKC, never printed in a report.
+STACKED = "\u2424"
+
 
 @dataclass
 class TableGrid:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipeline.document import STACKED
+
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _WITH_UNIT = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(万元|元|亿元|件|条|个|项)$")
 _NULL_MARKS = {"/", "-", "--", "\\", "无", "空", "——", "---", "/ ", "×"}
@@ -26,6 +28,16 @@ class Cell:
     value: Number | None
     raw: str
     unit: str | None = None
+    reason: str | None = None  # why a printed value is null: "stacked_values" (see ``stacked_cell``)
+
+
+def stacked_cell(raw: str) -> Cell:
+    """A cell holding numbers on several lines ("19" over "0"): not one number, null with the reason.
+
+    The readers join such a cell's pieces with ``STACKED`` unless it is one number wrapped
+    (``readers.cell_text``); storing them as one token would span several cells.
+    """
+    return Cell(None, raw, reason="stacked_values")
 
 
 METHODS = ("grid", "delimited", "solved", "template_order", "ocr", "derived")
@@ -61,6 +73,8 @@ def classify(token: str) -> Cell | str | None:
     t = token.strip()
     if t == "":
         return ""
+    if STACKED in t:
+        return stacked_cell(t)
     n = parse_number(t)
     if n is not None:
         return Cell(n, t)
@@ -72,7 +86,7 @@ def classify(token: str) -> Cell | str | None:
     return None
 
 
-_GLUE_BEFORE = re.compile(r"(?<=[^\d\s.,+\-/\\])(?=[+-]?\d|[-/](?:\s|$))")
+_GLUE_BEFORE = re.compile(rf"(?<=[^\d\s.,+\-/\\{STACKED}])(?=[+-]?\d|[-/](?:\s|$))")
 _GLUE_AFTER = re.compile(r"(?<=\d)(?=[\u4e00-\u9fff(])(?![元万亿件条个项])")
 
 

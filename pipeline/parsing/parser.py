@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pipeline
 from pipeline import template as tpl
-from pipeline.document import Document, UnreadableFile
+from pipeline.document import STACKED, Document, UnreadableFile
 from pipeline.ingest.limits import Limits
 from pipeline.parsing import checks as chk
 from pipeline.parsing import metadata as meta
@@ -110,7 +110,12 @@ def _fill(rec: dict, table: str, keys: list[str], cols_of, found: dict[str, RowV
             out[key][col] = None if cell is None else cell.value
             if cell is not None and cell.value is not None:
                 methods[f"{table}.{key}.{col}"] = placed
-            if cell is None or cell.value is None:
+            if cell is not None and cell.reason == "stacked_values":
+                shown = " over ".join(f"'{p}'" for p in cell.raw.split(STACKED))
+                _issue(rec, "warning", "stacked_values", f"{table}.{key}.{col}",
+                       f"printed as {shown} in one cell: values stacked (a lost row rule, separate lines), "
+                       "not one number; left null")
+            elif cell is None or cell.value is None:
                 how = f"printed as '{cell.raw}'" if cell is not None else "blank or lost in the source"
                 _issue(rec, "warning", "cell_missing", f"{table}.{key}.{col}", how)
             elif cell.unit:

@@ -35,6 +35,7 @@ import lxml.html
 from lxml import etree
 
 from pipeline.document import Document, Page, TableGrid, UnreadableFile
+from pipeline.readers.cell_text import join_stacked, stacked
 from pipeline.readers.grid_bounds import TableTooLarge, check_cells, check_columns
 from pipeline.readers.text import decode_bytes
 
@@ -403,7 +404,14 @@ def _collapse(raw: str) -> str:
 
 
 def join_cell_lines(lines: list[str]) -> str:
-    """A cell's lines as one string: no space where either side is CJK (a wrapped label), else one."""
+    """A cell's lines (<br>, paragraphs) as one string: no space where either side is CJK (a wrapped label), else one.
+
+    Numbers on more than one line are two values stacked in one cell, never one number
+    (an explicit break is not a wrap): joined with ``STACKED``, read as null (``cell_text``).
+    """
+    pieces = [ln.strip() for ln in lines if ln.strip()]
+    if stacked(pieces):
+        return join_stacked(pieces)
     out = ""
     for ln in lines:
         if out and not (_CJK_CHAR.match(out[-1]) or _CJK_CHAR.match(ln[0])):

@@ -292,7 +292,7 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
             where = _where(tables[t], cell)
             content.notes.append(f"page {number}: table cell {where} read as {text!r} by OCR, left blank: {reason}")
             text = ""
-        tables[t].texts[cell] = [(cell[1], cell[0], text)] if text else []
+        tables[t].texts[cell] = [(cell[1], cell[0], cell[3], cell[2], text)] if text else []
     flow: list[tuple[float, Line | PageTable]] = [(t.bbox.y0, t) for t in tables]
     unplaced = 0
     for line in _lines(outside):

@@ -204,11 +204,13 @@ def _read_spans(line: dict, content: PageContent, placed: set[int]) -> bool:
                 placed.add(t)
                 content.flow.append(table)
             if piece:
-                table.texts.setdefault(cell, []).append((round(y0, 1), x0, piece))
+                if text[-1:].isspace():  # a span's box includes its trailing blanks: not ink
+                    x1 -= (x1 - x0) * (len(text) - len(text.rstrip())) / len(text)
+                table.texts.setdefault(cell, []).append((round(y0, 1), x0, y1, x1, piece))
         _count(content, text)
         return True
     pieces: dict[Box, list[str]] = {}
-    where: dict[Box, tuple[float, float]] = {}
+    where: dict[Box, list[float]] = {}  # y0, x0, y1, x1 of the cell's non-blank spans
     for s in spans:
         x0, y0, x1, y1 = s["bbox"]
         y = (y0 + y1) / 2  # every glyph of a span has this centre height: one font, size and baseline
@@ -222,14 +224,19 @@ def _read_spans(line: dict, content: PageContent, placed: set[int]) -> bool:
             pieces[cell].append(text)
         else:
             pieces[cell] = [text]
-            where[cell] = (round(y0, 1), x0)
+            where[cell] = [round(y0, 1), x0, y1, x0]
+        if text.strip():
+            box = where[cell]
+            box[2] = max(box[2], y1)
+            box[3] = max(box[3], x1 - (x1 - x0) * (len(text) - len(text.rstrip())) / len(text))
     _count(content, "".join(s["text"] for s in spans))
     if pieces and t not in placed:  # the table stands where its first glyph comes
         placed.add(t)
         content.flow.append(table)
     for cell, texts in pieces.items():
         if piece := "".join(texts).strip():
-            table.texts.setdefault(cell, []).append((*where[cell], piece))
+            y0, x0, y1, x1 = where[cell]
+            table.texts.setdefault(cell, []).append((y0, x0, y1, x1, piece))
     return True
 
 
@@ -260,6 +267,7 @@ def _read_line(line: dict, content: PageContent, placed: set[int]) -> None:
     bx1 = by1 = float("-inf")
     in_cells: dict[tuple[int, Box], list[str]] = {}
     where: dict[tuple[int, Box], tuple[float, float]] = {}
+    ink: dict[tuple[int, Box], tuple[float, float]] = {}  # bottom and right edge of a cell's non-blank glyphs
     tables = content.tables
     lx0, ly0, lx1, ly1 = line["bbox"]
     touching = [
@@ -290,6 +298,9 @@ def _read_line(line: dict, content: PageContent, placed: set[int]) -> None:
                 continue
             in_cells.setdefault(hit, []).append(c)
             where.setdefault(hit, (round(y0, 1), x0))
+            if not c.isspace():
+                low, right = ink.get(hit, (y1, x1))
+                ink[hit] = (max(low, y1), max(right, x1))
             if hit[0] not in placed:
                 placed.add(hit[0])
                 content.flow.append(tables[hit[0]])
@@ -297,7 +308,7 @@ def _read_line(line: dict, content: PageContent, placed: set[int]) -> None:
         if piece := "".join(chars).strip():
             # kept with its position: MuPDF's line order is content order, and a number
             # wrapped in a narrow cell must be joined top to bottom, not as written
-            tables[t].texts.setdefault(cell, []).append((*where[(t, cell)], piece))
+            tables[t].texts.setdefault(cell, []).append((*where[(t, cell)], *ink[(t, cell)], piece))
     if "".join(outside).strip():
         box = BBox(bx0, by0, bx1, by1) if bx1 >= bx0 else BBox(0.0, 0.0, 0.0, 0.0)
         content.flow.append(Line("".join(outside).rstrip(), box))

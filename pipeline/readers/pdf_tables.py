@@ -25,7 +25,8 @@ sys.modules.setdefault("pymupdf.layout", None)  # skip the ONNX layout model: 1 
 import pymupdf  # noqa: E402
 import pymupdf.table  # noqa: E402
 
-from pipeline.document import TableGrid  # noqa: E402
+from pipeline.document import STACKED, TableGrid  # noqa: E402
+from pipeline.readers.cell_text import join_stacked, stacked, wrapped  # noqa: E402
 from pipeline.readers.pdf_lattice import Segment, cells_of_rules, lattice_cells  # noqa: E402
 
 Box = tuple[float, float, float, float]
@@ -46,7 +47,8 @@ class PageTable:
     xs: list[float]  # left edges of the column slots
     ys: list[float]  # top edges of the row slots
     slots: list[list[Box | None]]  # the cell starting in each slot, None when covered
-    texts: dict[Box, list[tuple[float, float, str]]] = field(default_factory=dict)  # (y, x, text) per line piece
+    # (y0, x0, y1, x1, text) per line piece: its ink box, to tell a wrapped number from stacked ones
+    texts: dict[Box, list[tuple[float, float, float, float, str]]] = field(default_factory=dict)
     origin: dict[tuple[int, int], Box] = field(default_factory=dict)  # slot -> cell covering it
     box: Box = (0.0, 0.0, 0.0, 0.0)  # ``bbox`` as plain floats, for the per-line tests
     ocr: bool = False  # found in a page image and filled by OCR
@@ -71,18 +73,52 @@ class PageTable:
         """
         key = sum(map(len, self.texts.values()))
         if self._rows is None or self._rows[0] != key:
-            grid = [[None if c is None else _joined(self.texts.get(c)) for c in row] for row in self.slots]
+            grid = [[None if c is None else _joined(self.texts.get(c), c) for c in row] for row in self.slots]
             self._rows = (key, grid)
         return [list(row) for row in self._rows[1]]
 
 
-def _joined(pieces: list[tuple[float, float, str]] | None) -> str:
-    """A cell's text: its pieces top to bottom, left to right, joined without spaces."""
+def _joined(pieces: list[tuple[float, float, float, float, str]] | None, cell: Box) -> str:
+    """A cell's text: its pieces top to bottom, left to right, joined without spaces.
+
+    Numbers on more than one line are joined only when they are one number wrapped in a
+    narrow cell (``cell_text.wrapped``); else they are two values stacked in one cell — a
+    row rule the lattice lost merges two rows' cells — and joined with ``STACKED``, which the
+    parser reads as null. A label's lines are always joined.
+    """
     if not pieces:
         return ""
     if len(pieces) == 1:
-        return pieces[0][2]
-    return "".join(t for *_, t in sorted(pieces))
+        return pieces[0][4]
+    ordered = sorted(pieces)
+    text = "".join(t for *_, t in ordered)
+    if not any(c.isdigit() for c in text):
+        return text
+    lines = _visual_lines(ordered)
+    texts = [t for _, t in lines]
+    if not stacked(texts) or wrapped(lines, cell):
+        return text
+    return join_stacked(texts)
+
+
+def _visual_lines(ordered: list[tuple[float, float, float, float, str]]) -> list[tuple[Box, str]]:
+    """Pieces (sorted top to bottom) grouped into the lines they print on: (ink box, text) each.
+
+    A piece whose middle lies within the current line's height is on that line (a span of
+    another font, a glyph MuPDF put in a line of its own).
+    """
+    lines: list[list[tuple[float, float, float, float, str]]] = []
+    for p in ordered:
+        if lines and lines[-1][0][0] <= (p[0] + p[2]) / 2 <= max(q[2] for q in lines[-1]):
+            lines[-1].append(p)
+        else:
+            lines.append([p])
+    out = []
+    for line in lines:
+        line.sort(key=lambda q: q[1])
+        box = (min(q[1] for q in line), min(q[0] for q in line), max(q[3] for q in line), max(q[2] for q in line))
+        out.append((box, "".join(q[4] for q in line)))
+    return out
 
 
 def find_page_tables(page: pymupdf.Page, number: int, fast: bool = True,
@@ -323,7 +359,8 @@ NUMBER = re.compile(r"[-+−]?\d[\d,，.．]*%?")
 
 
 def _is_number(text: str | None) -> bool:
-    return bool(text) and bool(NUMBER.fullmatch(text.replace(" ", "")))
+    """A value cell's text; stacked values ("19␤0") count: the cell is a value cell all the same."""
+    return bool(text) and bool(NUMBER.fullmatch(text.replace(" ", "").replace(STACKED, "")))
 
 
 def _append(run: _Run, nxt: PageTable) -> None:

@@ -26,6 +26,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import _Cell
 
+from pipeline.document import STACKED
 from pipeline.readers.html import table_cells
 from pipeline.samples.render_html import report_spec
 from pipeline.samples.requests_table import requests_html
@@ -75,8 +76,11 @@ def add_table(d: docx.document.Document, cells: list[tuple[int, int, int, int, s
     for r, c, _rs, _cs, text in cells:
         para = grid[r][c].paragraphs[0]
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        if text:
-            para.add_run(text).font.size = Pt(TABLE_PT)
+        for k, piece in enumerate(text.split(STACKED) if text else []):  # stacked values: a paragraph each
+            if k:
+                para = grid[r][c].add_paragraph()
+                para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            para.add_run(piece).font.size = Pt(TABLE_PT)
     for r, c, rs, cs, _text in cells:
         if rs > 1 or cs > 1:
             grid[r][c].merge(grid[r + rs - 1][c + cs - 1])

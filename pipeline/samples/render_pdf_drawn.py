@@ -29,6 +29,7 @@ sys.modules.setdefault("pymupdf.layout", None)  # skip the ONNX layout model: 1 
 import lxml.html  # noqa: E402
 import pymupdf  # noqa: E402
 
+from pipeline.document import STACKED  # noqa: E402
 from pipeline.readers.html import table_cells  # noqa: E402
 from pipeline.samples.render_html import report_spec  # noqa: E402
 from pipeline.samples.requests_table import requests_html  # noqa: E402
@@ -157,7 +158,9 @@ def _layout_cells(w: _Writer, cells: list[Cell], n_rows: int, widths: list[float
                   ) -> tuple[list[float], dict[Cell, list[str]]]:
     """Row heights fitting every cell's wrapped text, and each cell's lines."""
     lh = 1.25 * size
-    lines = {c: w.wrap(c[4], sum(widths[c[1] : c[1] + c[3]]) - 2 * PAD - 0.5, size) for c in cells}
+    # stacked values (``tables_html.Stacked``, read back from the HTML with the reader's mark): a line each
+    lines = {c: [ln for part in c[4].split(STACKED) for ln in w.wrap(part, sum(widths[c[1] : c[1] + c[3]]) - 2 * PAD - 0.5, size)]
+             for c in cells}
     heights = [lh + 2 * PAD] * n_rows
     for c in sorted(cells, key=lambda c: c[2]):  # single rows first; a span stretches its last row
         r, _, rs, _, _ = c

@@ -7,8 +7,10 @@ from TEMPLATE_KEYS.csv, so the sample tables print the template's own wording.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 
+from pipeline.document import STACKED
 from pipeline.samples.spec import ReportSpec, Value
 from pipeline.template import REVIEW_GROUPS, REVIEW_RESULTS, columns, label
 
@@ -51,8 +53,25 @@ td.tall {{ padding-top: {TALL_ROW_PAD}pt; padding-bottom: {TALL_ROW_PAD}pt; }}
 """
 
 
-def fmt_value(value: Value) -> str:
-    """How a cell prints: blank for None, integers as such, amounts without a trailing ".0"."""
+@dataclass(frozen=True)
+class Stacked:
+    """Values printed one above the other in one cell (a lost row rule, "19<br>0", two paragraphs).
+
+    A record cell holding it is printed so; its truth is null: a reader must never read the
+    pieces as one number (190), and may not guess which one is the cell's.
+    """
+
+    values: tuple[int, ...]
+
+
+def fmt_value(value: Value | Stacked) -> str:
+    """How a cell prints: blank for None, integers as such, amounts without a trailing ".0".
+
+    Stacked values come joined with ``STACKED``: ``td`` prints it as <br>, the DOCX and drawn
+    PDF renderers as separate paragraphs / lines.
+    """
+    if isinstance(value, Stacked):
+        return STACKED.join(map(str, value.values))
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -84,7 +103,7 @@ def td(text: str, colspan: int = 1, rowspan: int = 1, cls: str = "", width: floa
         if text and all(ch.isdigit() or ch in ".-" for ch in text) and needed > inner - 1:
             style += f"; font-size: {max(3.0, FONT_PT * (inner - 1) / needed):.2f}pt"
         attrs += f' style="{style}"'
-    return f"<td{attrs}>{escape(text)}</td>"
+    return f"<td{attrs}>{escape(text).replace(STACKED, '<br>')}</td>"
 
 
 def _spans(n_values: int) -> list[int]:
