@@ -154,7 +154,7 @@ COMMENT ON VIEW check_findings IS '校验发现：一行一项。printed_inconsi
 COMMENT ON COLUMN check_findings.kind IS 'printed_inconsistent 报告数字前后不一致 / not_evaluable 无法校验 / unreadable 无法读取';
 COMMENT ON COLUMN check_findings.is_current IS '是否为该机关该年度应使用的报告；只看当前报告时筛选 is_current';
 COMMENT ON COLUMN check_findings.section IS '所涉部分：requests 第三部分、review_litigation 第四部分、article20 第二部分、narrative 正文表述';
-COMMENT ON COLUMN check_findings.rule IS '校验规则名（如 requests.balance.total），unreadable 行为问题代码（cell_missing 缺格、row_missing 缺行、ambiguous_split 数字粘连无法唯一拆分、value_unreadable 数值无法识别）';
+COMMENT ON COLUMN check_findings.rule IS '校验规则名（如 requests.balance.total），unreadable 行为问题代码（cell_missing 缺格、row_missing 缺行、ambiguous_split 数字粘连无法唯一拆分、stacked_values 一格内上下两个数、value_unreadable 数值无法识别）';
 COMMENT ON COLUMN check_findings.location IS '校验所涉申请人列键，或无法读取的单元格位置（如 review_litigation.review.upheld）';
 COMMENT ON COLUMN check_findings.expected IS '按规则应得的数值（跨年度校验为上年数值推算所得）';
 COMMENT ON COLUMN check_findings.actual IS '报告所载数值';

@@ -9,11 +9,14 @@ can show a single number wrapped because its cell is too narrow; that one is joi
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 
 import lxml.html
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipeline.document import STACKED
 from pipeline.parsing import parse_file
@@ -25,7 +28,7 @@ from pipeline.samples.render_docx import render_docx
 from pipeline.samples.render_html import render_html
 from pipeline.samples.render_pdf_drawn import options, render_drawn_pdf
 from pipeline.samples.tables_html import Stacked
-from pipeline.template import REQUEST_COLUMNS
+from pipeline.template import REQUEST_COLUMNS, rows
 
 ROW, COL = "granted", "natural_person"
 
@@ -85,8 +88,6 @@ def test_docx_cell_with_two_paragraphs_is_null_with_reason(tmp_path: Path) -> No
 @pytest.mark.parametrize("align", ["left", "center", "right"])
 def test_pdf_cell_with_two_lines_is_null_with_reason(tmp_path: Path, align: str) -> None:
     """The drawn PDF prints "19" and "0" as two lines of one value cell (as a lost row rule leaves them)."""
-    import dataclasses
-
     rec = _record(6, Stacked((19, 0)))
     opts = dataclasses.replace(options(random.Random(6), rec), align=align)
     path = render_drawn_pdf(rec, tmp_path / "r.pdf", random.Random(6), opts)
@@ -97,8 +98,6 @@ def test_pdf_cell_with_two_lines_is_null_with_reason(tmp_path: Path, align: str)
 @pytest.mark.parametrize("pt", [7.5, 9.0])
 def test_pdf_long_number_wrapped_in_narrow_cell_is_right_or_null(tmp_path: Path, align: str, pt: float) -> None:
     """A number too long for its cell wraps onto a second line: read whole, or null — never a wrong number."""
-    import dataclasses
-
     value = 987654321098765
     rec = _record(7, value)
     opts = dataclasses.replace(options(random.Random(7), rec), align=align, table_pt=pt, group_w=24.0, sub_w=40.0)
@@ -135,3 +134,31 @@ def test_stacked_rule_and_parser_cell() -> None:
     assert cell is not None and not isinstance(cell, str) and cell.value is None and cell.reason == "stacked_values"
     seg = cells_from_segment(f"规章 19{STACKED}0 5")  # untabbed: still one null cell, not 19 and 0
     assert [c.value for c in seg.cells] == [None, 5]
+
+
+ROWS_2021 = rows("requests", "2021")
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10_000), fmt=st.sampled_from(["html", "docx", "pdf"]),
+       row=st.sampled_from(ROWS_2021), col=st.sampled_from(REQUEST_COLUMNS),
+       upper=st.integers(0, 999), lower=st.integers(0, 999))
+def test_property_stacked_cell_is_null_and_no_other_cell_is_wrong(tmp_path: Path, seed: int, fmt: str, row: str,
+                                                                 col: str, upper: int, lower: int) -> None:
+    """Any request cell printed with two values stacked: that cell null, every other one exact or null, never wrong."""
+    rec = random_record(random.Random(seed), template="2021")
+    rec["requests"][row][col] = Stacked((upper, lower))
+    path = tmp_path / f"r{seed}.{fmt}"
+    if fmt == "html":
+        path.write_bytes(render_html(rec, seed=seed))
+    elif fmt == "docx":
+        render_docx(rec, path)
+    else:
+        render_drawn_pdf(rec, path, random.Random(seed))
+    out = parse_file(path)
+    assert out["requests"][row][col] is None
+    assert any(i["code"] == "stacked_values" and i["where"] == f"requests.{row}.{col}" for i in out["issues"])
+    for key, cols in rec["requests"].items():
+        for c, truth in cols.items():
+            if (key, c) != (row, col):
+                assert out["requests"][key][c] in (truth, None), (key, c)

@@ -127,6 +127,7 @@ ISSUE_CODES = {
     "cell_missing": "缺格",
     "row_missing": "缺行",
     "ambiguous_split": "数字粘连，无法唯一拆分",
+    "stacked_values": "一格内上下两个数",
     "value_unreadable": "数值无法识别",
 }
 DETAIL_CHARS = 80

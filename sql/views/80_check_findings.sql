@@ -6,7 +6,7 @@
 --   not_evaluable         a rule could not be checked because a figure it needs is missing
 --                         (check_results.ok is null): not a pass, and not the source's fault;
 --   unreadable            a cell or row the pipeline could not read (issues: cell_missing,
---                         row_missing, ambiguous_split, value_unreadable).
+--                         row_missing, ambiguous_split, stacked_values, value_unreadable).
 -- A passed check is not a finding. Every version of a report is listed; filter is_current.
 CREATE OR REPLACE VIEW check_findings AS
 WITH found AS (
@@ -34,7 +34,7 @@ WITH found AS (
         i.detail,
         'record'
     FROM issues AS i
-    WHERE i.code IN ('cell_missing', 'row_missing', 'ambiguous_split', 'value_unreadable')
+    WHERE i.code IN ('cell_missing', 'row_missing', 'ambiguous_split', 'stacked_values', 'value_unreadable')
 )
 SELECT
     f.kind,
