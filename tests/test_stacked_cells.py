@@ -22,11 +22,12 @@ from pipeline.document import STACKED
 from pipeline.parsing import parse_file
 from pipeline.parsing.cells import cells_from_segment, classify
 from pipeline.readers.cell_text import stacked, wrapped
-from pipeline.readers.html import table_grid
+from pipeline.readers.html import table_cells, table_grid
 from pipeline.samples.generate import random_record
 from pipeline.samples.render_docx import render_docx
-from pipeline.samples.render_html import render_html
+from pipeline.samples.render_html import render_html, report_spec
 from pipeline.samples.render_pdf_drawn import options, render_drawn_pdf
+from pipeline.samples.requests_table import requests_html
 from pipeline.samples.tables_html import Stacked
 from pipeline.template import REQUEST_COLUMNS, rows
 
@@ -162,3 +163,30 @@ def test_property_stacked_cell_is_null_and_no_other_cell_is_wrong(tmp_path: Path
         for c, truth in cols.items():
             if (key, c) != (row, col):
                 assert out["requests"][key][c] in (truth, None), (key, c)
+
+
+@pytest.mark.parametrize("align", ["left", "center", "right"])
+def test_pdf_lost_row_rule_leaves_both_rows_null(tmp_path: Path, align: str) -> None:
+    """The rule between two rows lost across the value columns: each merged cell holds two rows' values.
+
+    The lattice sees one cell over both rows; its two numbers (a row apart) are not one
+    number: the upper row's cells are null with ``stacked_values``, the lower row's null
+    (covered), and no other cell of the table is wrong.
+    """
+    rng = random.Random(8)
+    rec = random_record(rng, template="2021")
+    for col in REQUEST_COLUMNS:  # short values, far from filling their cells
+        rec["requests"]["granted"][col] = rng.randint(10, 99)
+        rec["requests"]["partially_granted"][col] = rng.randint(0, 9)
+    root = lxml.html.fragment_fromstring(requests_html(report_spec(rec), "t3"), create_parent="div")
+    cells, _, _ = table_cells(next(root.iter("table")))
+    lost = next(r for r, _c, _rs, _cs, text in cells if "部分公开" in text)
+    opts = dataclasses.replace(options(random.Random(8), rec), align=align, lost_rule=lost, break_before=None)
+    out = parse_file(render_drawn_pdf(rec, tmp_path / "r.pdf", random.Random(8), opts))
+    for col in REQUEST_COLUMNS:
+        assert out["requests"]["granted"][col] is None, (col, out["requests"]["granted"][col])
+        assert out["requests"]["partially_granted"][col] is None
+        assert any(i["code"] == "stacked_values" and i["where"] == f"requests.granted.{col}" for i in out["issues"])
+    for key, cols in rec["requests"].items():
+        for c, truth in cols.items():
+            assert out["requests"][key][c] in (truth, None), (key, c)

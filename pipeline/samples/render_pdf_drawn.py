@@ -61,6 +61,9 @@ class Options:
     filler: int  # extra paragraphs in section 一: moves where the page breaks fall
     break_before: int | None  # section 三 breaks before this row (2: in its header; 3: header alone at the foot)
     rules: str = "page"  # "page": all rules of a page stroked as one path; "segment": a path each
+    # section 三: the rule above this grid row is not drawn across the value columns (a rule a
+    # PDF lost: two rows' values stand in one cell, a row apart). None: every rule drawn.
+    lost_rule: int | None = None
 
 
 def options(rng: random.Random, rec: dict) -> Options:
@@ -172,7 +175,7 @@ def _layout_cells(w: _Writer, cells: list[Cell], n_rows: int, widths: list[float
 
 
 def _draw_table(w: _Writer, cells: list[Cell], n_rows: int, width: int, opts: Options, rng: random.Random,
-                header_rows: int, break_before: int | None = None) -> None:
+                header_rows: int, break_before: int | None = None, lost_rule: int | None = None) -> None:
     """One ruled table at the cursor, broken across pages between rows where it must be.
 
     A cell cut by the break is drawn as two boxes: its text in the part on the first page
@@ -222,7 +225,7 @@ def _draw_table(w: _Writer, cells: list[Cell], n_rows: int, width: int, opts: Op
                 fresh = True
                 continue
             stop = max(fits, start + 1)
-        _draw_rows(w, cells, start, stop, heights, lines, xs, opts, rng)
+        _draw_rows(w, cells, start, stop, heights, lines, xs, opts, rng, lost_rule)
         start, fresh = stop, False
         if start < n_rows:
             next_page()
@@ -230,9 +233,16 @@ def _draw_table(w: _Writer, cells: list[Cell], n_rows: int, width: int, opts: Op
     w.y += 8.0
 
 
+VALUE_COLUMN = 3  # section 三's first value column (group, sub-group, item label before it)
+
+
 def _draw_rows(w: _Writer, cells: list[Cell], start: int, stop: int, heights: list[float],
-               lines: dict[Cell, list[str]], xs: list[float], opts: Options, rng: random.Random) -> None:
-    """Rows ``start``..``stop`` of a table at the cursor: rules, then text lines shuffled."""
+               lines: dict[Cell, list[str]], xs: list[float], opts: Options, rng: random.Random,
+               lost_rule: int | None = None) -> None:
+    """Rows ``start``..``stop`` of a table at the cursor: rules, then text lines shuffled.
+
+    ``lost_rule``: the rule above that row is left out across the value columns.
+    """
     size, lh = opts.table_pt, 1.25 * opts.table_pt
     tops = [w.y + sum(heights[start:i]) for i in range(start, stop + 1)]
     ops: list[tuple] = []
@@ -242,8 +252,12 @@ def _draw_rows(w: _Writer, cells: list[Cell], start: int, stop: int, heights: li
             continue
         a, b = max(r, start), min(r + rs, stop)
         rect = pymupdf.Rect(xs[col], tops[a - start], xs[col + cs], tops[b - start])
-        ops += [("rule", rect.tl, rect.tr), ("rule", rect.bl, rect.br), ("rule", rect.tl, rect.bl),
-                ("rule", rect.tr, rect.br)]
+        lost = lost_rule is not None and col >= VALUE_COLUMN
+        if not (lost and a == lost_rule):
+            ops.append(("rule", rect.tl, rect.tr))
+        if not (lost and b == lost_rule):
+            ops.append(("rule", rect.bl, rect.br))
+        ops += [("rule", rect.tl, rect.bl), ("rule", rect.tr, rect.br)]
         if r < start:  # continued from the previous page: an empty box
             continue
         text_lines = lines[c]
@@ -287,7 +301,8 @@ def render_drawn_pdf(rec: dict, out: Path, rng: random.Random, opts: Options | N
             w.paragraph(p)
         for cells, n_rows, width in _tables(html) if html else []:
             big = width == 10
-            _draw_table(w, cells, n_rows, width, opts, rng, 3 if big else 0, opts.break_before if big else None)
+            _draw_table(w, cells, n_rows, width, opts, rng, 3 if big else 0, opts.break_before if big else None,
+                        opts.lost_rule if big else None)
     w.paragraph(spec.signature_agency, align="right", indent=False)
     w.paragraph(spec.signature_date, align="right", indent=False)
     return _save(w, opts, Path(out))
