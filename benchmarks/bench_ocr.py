@@ -1,6 +1,6 @@
 """OCR reader per kind of scan damage: cells right, wrong, missing, and seconds per page.
 
-Run: .venv/bin/python benchmarks/bench_ocr.py [--docs N] [--only NAME ...] [--verbose]
+Run: .venv/bin/python benchmarks/bench_ocr.py [--docs N] [--only NAME ...] [--exact] [--dpi N ...] [--verbose]
 
 Generated rows: random records (``random_record``: large numbers, 10 % blank cells) rendered
 as text PDFs, rasterised into image-only PDFs with one kind of damage each
@@ -17,7 +17,8 @@ Columns: cells right (a blank read as null counts as right), **wrong** (a value 
 the truth: must be 0 in every row), missing (a value read as null: OCR left it blank, or
 did not see it), invented (a blank read as a value), and seconds per page, wall clock and
 CPU of this process (on a shared machine CPU time is the steadier measure). The OCR engine
-loads once, before the rows (its time is printed apart).
+loads once, before the rows (its time is printed apart). The last column is the process's
+peak resident memory so far (MB): run one row per process to read one row's peak.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -120,6 +122,8 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=2, help="generated reports per row")
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--only", nargs="*", help="rows whose name contains one of these")
+    ap.add_argument("--exact", action="store_true", help="--only names whole rows, not parts of names")
+    ap.add_argument("--dpi", type=int, nargs="*", help="rows at one of these scan resolutions only")
     ap.add_argument("--verbose", action="store_true", help="print every cell that is wrong")
     args = ap.parse_args()
     rng = random.Random(args.seed)
@@ -130,11 +134,13 @@ def main() -> None:
     ocr.engine()
     print(f"engine loaded in {time.perf_counter() - t0:.2f} s; {args.docs} generated reports per row, seed {args.seed}")
     print(f"{'damage':<36} {'dpi':>4} {'pages':>5} {'s/page':>7} {'cpu s/p':>8} {'cells':>6} {'right':>7} "
-          f"{'wrong':>6} {'missing':>8} {'invented':>9}")
+          f"{'wrong':>6} {'missing':>8} {'invented':>9} {'peak MB':>8}")
     with tempfile.TemporaryDirectory() as tmp:
         texts = [render_report_pdf(_spec(rec), Path(tmp) / f"t{i}.pdf") for i, rec in enumerate(recs)]
         for k, (name, dpi, damage, real) in enumerate(ROWS):
-            if args.only and not any(o in name for o in args.only):
+            if args.only and not any(o == name if args.exact else o in name for o in args.only):
+                continue
+            if args.dpi and dpi not in args.dpi:
                 continue
             pairs = [(real_truth, real_pdf)] if real else list(zip(recs, texts, strict=True))
             scans = [(truth, _make(name, src, Path(tmp) / f"s{k}_{i}.pdf", dpi, damage))
@@ -155,7 +161,8 @@ def main() -> None:
                                     print(f"    {table}.{row}.{col}: truth {want} read {have}")
             dt, cpu = time.perf_counter() - t0, time.process_time() - c0
             print(f"{name:<36} {dpi:>4} {pages:>5} {dt / pages:>7.2f} {cpu / pages:>8.2f} {total['cells']:>6} "
-                  f"{total['right'] / total['cells']:>7.1%} {total['wrong']:>6} {total['lost']:>8} {total['invented']:>9}",
+                  f"{total['right'] / total['cells']:>7.1%} {total['wrong']:>6} {total['lost']:>8} {total['invented']:>9} "
+                  f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:>8.0f}",
                   flush=True)
 
 

@@ -14,6 +14,7 @@ so the engine-facing code, the part that costs the time, can change on its own.
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,6 +32,12 @@ ORIENT_SIDEWAYS = 1.5  # column profile this much sharper than the row profile: 
 ORIENT_LINES = 4  # text lines read both ways up to tell an upside-down page
 ORIENT_MARGIN = 0.1  # mean confidence by which the turned reading must win
 TEXT_SCORE = 0.5  # confidence below which a detected text box outside tables is dropped
+BATCH_SPREAD = 1.15  # crops recognised in one batch: the widest at most this times the narrowest
+BATCH_MOST = 16  # crops recognised in one batch at most
+BATCH_WIDTH = 3200  # px: summed width of the crops of one batch at most (unless it is one crop)
+DETECT_DPI = 75  # resolution text lines outside tables are found at (they are read at the page's)
+BAND_MARGIN = 4.0  # points of white kept around the ink of a band of rows given to the detector
+MIN_REC_WIDTH = 96  # px at the model's 48 px height: a crop narrower is padded to it (a lone digit read narrower loses confidence)
 
 
 @dataclass
@@ -99,16 +106,35 @@ def detect(bgr: np.ndarray) -> list[np.ndarray]:
     return [] if boxes is None else [np.asarray(b, dtype=np.float32) for b in boxes]
 
 
+def detect_as_is(bgr: np.ndarray) -> list[np.ndarray]:
+    """Text boxes (4 points each, pixels) the detector finds in an image given at its own scale.
+
+    RapidOCR's own call scales an image up until its shorter side is 736 px (``limit_type:
+    min``): a band of text rows 100 px high would be run at seven times its size, which
+    costs more than the whole page. Here the image is only rounded to a multiple of 32 px,
+    as the detector needs; the rest (normalisation, box extraction) is RapidOCR's.
+    """
+    from rapidocr.ch_ppocr_det.utils import DetPreProcess
+
+    det = engine()._load_det_model()
+    prepared = DetPreProcess(max(bgr.shape[:2]) + 32, "max", det.mean, det.std)(bgr)
+    if prepared is None:
+        return []
+    boxes, _ = det.postprocess_op(det.session(prepared), bgr.shape[:2])
+    return [np.asarray(b, dtype=np.float32) for b in boxes]
+
+
 def recognise_boxes(bgr: np.ndarray, rects: list[tuple[int, int, int, int]]) -> list[tuple[str, float, list[tuple[str, float, np.ndarray]]]]:
     """Recognise the text in each axis-aligned rectangle (pixels) of ``bgr``.
 
-    Per rectangle: (text, confidence, characters), each character with its confidence and
-    its box in ``bgr``'s pixels (RapidOCR's per-character boxes, from where the recogniser
-    placed each character along the line). A crop narrower than it is high is widened with
-    white first: RapidOCR's own cropping turns such a crop (a lone "1" in a cell) on its side.
+    Per rectangle, in the order given: (text, confidence, characters), each character with
+    its confidence and its box in ``bgr``'s pixels (RapidOCR's per-character boxes, from
+    where the recogniser placed each character along the line). A crop narrower than it is
+    high is widened with white first: RapidOCR's own cropping turns such a crop (a lone "1"
+    in a cell) on its side. Crops are recognised at their own width (see ``recognise_crops``).
     """
     from rapidocr.cal_rec_boxes import CalRecBoxes
-    from rapidocr.ch_ppocr_rec import TextRecInput
+    from rapidocr.ch_ppocr_rec import TextRecOutput
 
     if not rects:
         return []
@@ -123,12 +149,65 @@ def recognise_boxes(bgr: np.ndarray, rects: list[tuple[int, int, int, int]]) -> 
         a, c = x0 - widen // 2, x1 + widen - widen // 2
         crops.append(np.ascontiguousarray(crop))
         quads.append(np.array([[a, y0], [c, y0], [c, y1], [a, y1]], dtype=np.float32))
-    out = engine()._load_rec_model()(TextRecInput(img=crops, return_word_box=True))
+    txts, scores, infos = recognise_crops(crops)
+    out = TextRecOutput(crops, tuple(txts), tuple(scores), tuple(infos))
     words = CalRecBoxes()(crops, np.stack(quads), out, True).word_results
     results = []
-    for text, score, chars in zip(out.txts, out.scores, words, strict=True):
+    for text, score, chars in zip(txts, scores, words, strict=True):
         results.append((text, float(score), [(t, float(s), np.asarray(b, dtype=np.float32)) for t, s, b in chars]))
     return results
+
+
+def recognise_crops(crops: list[np.ndarray]) -> tuple[list[str], list[float], list]:
+    """Text, confidence and RapidOCR's character placement (``WordInfo``) of each crop (BGR), in order.
+
+    Why not RapidOCR's own recogniser call: it pads every crop to at least 320 px wide (its
+    ``rec_img_shape``) and a batch to its widest crop, and the model's cost grows with the
+    width it is given (about 11 ms of CPU per 48 × 48 px here), so a table cell's
+    two-digit number cost as much as a line of six characters. Here each crop is scaled to
+    the model's height (48 px) at its own aspect ratio (never narrower than square), and
+    crops are batched with others of nearly the same width (``width_batches``), so padding
+    is at most ``BATCH_SPREAD`` of a crop's width. The scaling, normalisation, padding (0
+    after normalisation, as RapidOCR pads) and decoding are RapidOCR's; only the widths differ.
+    """
+    rec = engine()._load_rec_model()
+    height = rec.rec_image_shape[1]
+    ratios = [max(1.0, c.shape[1] / max(c.shape[0], 1)) for c in crops]
+    widths = [math.ceil(height * r) for r in ratios]
+    txts: list[str] = [""] * len(crops)
+    scores: list[float] = [0.0] * len(crops)
+    infos: list = [None] * len(crops)
+    for batch in width_batches(widths):
+        wide = max(MIN_REC_WIDTH, *(widths[k] for k in batch))
+        norm = np.zeros((len(batch), 3, height, wide), dtype=np.float32)
+        for row, k in enumerate(batch):
+            scaled = cv2.resize(crops[k], (widths[k], height)).astype(np.float32).transpose((2, 0, 1))
+            norm[row, :, :, : widths[k]] = scaled / 127.5 - 1.0
+        preds = rec.session(norm)
+        lines, words = rec.postprocess_op(preds, True, wh_ratio_list=[ratios[k] for k in batch],
+                                          max_wh_ratio=wide / height)
+        for k, (text, score), info in zip(batch, lines, words, strict=True):
+            txts[k], scores[k], infos[k] = text, float(score), info
+    return txts, scores, infos
+
+
+def width_batches(widths: list[int], spread: float | None = None, most: int | None = None) -> list[list[int]]:
+    """Indices of ``widths`` grouped into batches whose widest is at most ``spread`` times the narrowest.
+
+    Narrowest first; a batch holds at most ``most`` crops (``BATCH_MOST``), and at most
+    ``BATCH_WIDTH`` pixels of width in all (the model's working memory grows with it: long
+    lines go a few at a time). Every index is in exactly one batch.
+    """
+    spread = BATCH_SPREAD if spread is None else spread
+    most = BATCH_MOST if most is None else most
+    batches: list[list[int]] = []
+    for k in sorted(range(len(widths)), key=lambda k: widths[k]):
+        if (batches and len(batches[-1]) < most and widths[k] <= spread * widths[batches[-1][0]]
+                and widths[k] * (len(batches[-1]) + 1) <= BATCH_WIDTH):
+            batches[-1].append(k)
+        else:
+            batches.append([k])
+    return batches
 
 
 def text_lines(image: np.ndarray) -> list[tuple[np.ndarray, str, float]]:
@@ -147,24 +226,26 @@ def _rect_of(quad: np.ndarray) -> tuple[int, int, int, int]:
 
 def recognise(gray: np.ndarray, scale: float, tables: list[PageTable] = (), ink: np.ndarray | None = None
               ) -> list[Word]:
-    """OCR text boxes of a page image, in points, each with its characters' boxes and confidences.
+    """OCR text of a page image, in points, each piece with its characters' boxes and confidences.
 
-    Detection runs on the whole page; each detected box is recognised whole and keeps its
-    per-character boxes, so the caller can split it at table rules. A table cell holding ink
-    where the detector found nothing (it can pass over a lone "1") gets a second look: its
-    ink is recognised directly, and kept only when the recogniser is fairly sure of it
-    (``SECOND_LOOK_SCORE``). Outside tables, a box read with less than ``TEXT_SCORE``
-    confidence is dropped (a speck, a stamp's edge).
+    Outside the page's ruled tables, text boxes are detected (``detect_outside``: the table
+    areas are left out of the detector's input, which costs by the pixel) and each box is
+    recognised whole, keeping its per-character boxes; a box read with less than
+    ``TEXT_SCORE`` confidence is dropped (a speck, a stamp's edge). Inside a table the grid
+    is known, so nothing is detected there: each cell's ink is cut into its text lines and
+    each line is recognised from a crop inside the cell (``cell_lines``), kept when the
+    recogniser is fairly sure of it (``SECOND_LOOK_SCORE``: ink no detector vouched for).
+    Without ``ink`` (no table reading wanted) the whole page goes to the detector.
     """
     bgr = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
     pad = max(1, round(0.5 * scale))
     rects = []
-    for quad in detect(bgr):
+    for quad in (detect_outside(bgr, tables, scale) if ink is not None else detect(bgr)):
         x0, y0, x1, y1 = _rect_of(quad)
         rects.append((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
     found = len(rects)
     if ink is not None:
-        rects.extend(_unread_ink(rects, tables, ink, scale))
+        rects.extend(cell_lines(tables, ink, scale))
     words = []
     for k, (text, score, chars) in enumerate(recognise_boxes(bgr, rects)):
         text = text.strip()
@@ -180,32 +261,112 @@ def recognise(gray: np.ndarray, scale: float, tables: list[PageTable] = (), ink:
     return words
 
 
-def _unread_ink(rects: list[tuple[int, int, int, int]], tables: list[PageTable], ink: np.ndarray, scale: float
-                ) -> list[tuple[int, int, int, int]]:
-    """Rectangles (pixels) around the ink of table cells that no detected box's centre falls in.
+def detect_outside(bgr: np.ndarray, tables: list[PageTable], scale: float) -> list[np.ndarray]:
+    """Text boxes (pixels of ``bgr``) the detector finds outside the tables' areas.
 
-    Ink touching the cell's edge is a remnant of a rule, and a speck lower than
-    ``MIN_GLYPH`` is noise: neither is looked at.
+    The detector's cost grows with the pixels it is given, and on a table page most of
+    them are the tables', whose text is read cell by cell instead. The tables' areas are
+    blanked, the page is cut into the bands of rows that still hold ink (with a margin of
+    ``BAND_MARGIN``), and the bands, stacked one under another with white between, go to
+    the detector at once, scaled to ``DETECT_DPI`` (finding a line needs less resolution
+    than reading it: the boxes are read from the page at full resolution); each box is
+    moved back to where its band lies on the page.
     """
-    centres = [((a + c) / 2 / scale, (b + d) / 2 / scale) for a, b, c, d in rects]
+    page = bgr.copy()
+    margin = max(2, round(BAND_MARGIN * scale))
+    h, w = page.shape[:2]
+    for t in tables:
+        x0, y0, x1, y1 = (round(v * scale) for v in (t.bbox.x0, t.bbox.y0, t.bbox.x1, t.bbox.y1))
+        page[max(0, y0 - 2) : y1 + 2, max(0, x0 - 2) : x1 + 2] = 255
+    dark = (page.min(axis=2) < 200).any(axis=1)
+    bands: list[list[int]] = []
+    for y in np.flatnonzero(dark):
+        top, bottom = max(0, int(y) - margin), min(h, int(y) + 1 + margin)
+        if bands and top <= bands[-1][1] + margin:
+            bands[-1][1] = bottom
+        else:
+            bands.append([top, bottom])
+    if not bands:
+        return []
+    gap = np.full((2 * margin, w, 3), 255, np.uint8)
+    parts, offsets, at = [], [], 0
+    for top, bottom in bands:
+        parts.extend([page[top:bottom], gap])
+        offsets.append((at, top, bottom - top))
+        at += bottom - top + len(gap)
+    stacked = np.vstack(parts)
+    factor = min(1.0, DETECT_DPI / 72 / scale)
+    if factor < 1.0:
+        stacked = cv2.resize(stacked, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    out = []
+    for quad in detect_as_is(np.ascontiguousarray(stacked)):
+        quad = quad / factor
+        cy = float(quad[:, 1].mean())
+        for start, top, height in offsets:
+            if start <= cy < start + height + len(gap):
+                quad[:, 1] += top - start
+                out.append(quad)
+                break
+    return out
+
+
+def cell_lines(tables: list[PageTable], ink: np.ndarray, scale: float) -> list[tuple[int, int, int, int]]:
+    """Rectangles (pixels), one per text line of each table cell holding ink, inside the cell.
+
+    Ink touching the cell's edge is a remnant of a rule, and a line lower than
+    ``MIN_GLYPH`` is a speck: neither is looked at. A cell's lines are the runs of rows
+    holding ink (``ink_lines``). Each rectangle is the line's ink with a margin (half the
+    line's height at the sides: a number cut tight there is read with less confidence), kept
+    inside the cell, so no character read from it lies across the cell's rules.
+    """
     out = []
     edge = max(1, round(0.75 * scale))
     for table in tables:
-        for cx0, cy0, cx1, cy1 in set(table.origin.values()):
-            if any(cx0 <= x <= cx1 and cy0 <= y <= cy1 for x, y in centres):
-                continue
+        for cx0, cy0, cx1, cy1 in sorted(set(table.origin.values()), key=lambda c: (c[1], c[0])):
             x0, y0, x1, y1 = (round(v * scale) for v in (cx0, cy0, cx1, cy1))
             inner = ink[y0 + edge : y1 - edge, x0 + edge : x1 - edge]
             if inner.size == 0 or not inner.any():
                 continue
-            rows, cols = np.nonzero(inner.any(axis=1))[0], np.nonzero(inner.any(axis=0))[0]
-            top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-            if bottom - top < MIN_GLYPH * scale:
-                continue
-            pad = max(2, round(0.25 * (bottom - top)))
-            out.append((int(x0 + edge + left - pad), int(y0 + edge + top - pad),
-                        int(x0 + edge + right + pad), int(y0 + edge + bottom + pad)))
+            for top, bottom in ink_lines(inner.any(axis=1), MIN_GLYPH * scale):
+                cols = np.flatnonzero(inner[top:bottom].any(axis=0))
+                pad = max(2, round(0.25 * (bottom - top)))
+                side = max(2, round(0.5 * (bottom - top)))  # the recogniser is unsure of a crop cut tight at the sides
+                out.append((max(x0, int(x0 + edge + cols[0] - side)), max(y0, int(y0 + edge + top - pad)),
+                            min(x1, int(x0 + edge + cols[-1] + 1 + side)), min(y1, int(y0 + edge + bottom + pad))))
     return out
+
+
+def ink_lines(rows: np.ndarray, least: float) -> list[tuple[int, int]]:
+    """(top, bottom) of each text line in a row profile (True where a row holds ink).
+
+    A line is a run of inked rows. A run lower than half the tallest (the strokes of 二 or
+    三, a comma's tail) belongs to the line next to it, when one is nearer than half the
+    tallest run; a line still lower than ``least`` is a speck and is dropped.
+    """
+    runs: list[list[int]] = []
+    for y in np.flatnonzero(rows):
+        if runs and y == runs[-1][1]:
+            runs[-1][1] = int(y) + 1
+        else:
+            runs.append([int(y), int(y) + 1])
+    if not runs:
+        return []
+    tall = max(b - a for a, b in runs)
+    merged = True
+    while merged and len(runs) > 1:
+        merged = False
+        for k, (a, b) in enumerate(runs):
+            if b - a >= tall / 2:
+                continue
+            gaps = [(a - runs[k - 1][1], k - 1) if k else None, (runs[k + 1][0] - b, k + 1) if k + 1 < len(runs) else None]
+            near = min((g for g in gaps if g is not None), default=None)
+            if near is not None and near[0] < tall / 2:
+                j = near[1]
+                lo, hi = min(j, k), max(j, k)
+                runs[lo:hi + 1] = [[runs[lo][0], runs[hi][1]]]
+                merged = True
+                break
+    return [(a, b) for a, b in runs if b - a >= least]
 
 
 def upright(gray: np.ndarray, scale: float) -> np.ndarray:

@@ -1,0 +1,198 @@
+"""OCR recognition: crops read at their own width, batches, table cells read line by line.
+
+The batching and line-cutting logic is checked without the engine (and with hypothesis);
+the engine tests read a few small crops (well under a second each).
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+sys.modules.setdefault("pymupdf.layout", None)
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+import pymupdf  # noqa: E402
+
+from pipeline.readers import ocr_recognise as rec  # noqa: E402
+from pipeline.readers.ocr import find_tables, ink_mask  # noqa: E402
+
+SCALE = 150 / 72
+
+
+def _text_image(text: str, *, fontsize: float = 11, width: float = 120, height: float = 24) -> np.ndarray:
+    """``text`` rendered alone at 150 dpi, grey, the way a scan's crop looks."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=width, height=height)
+    page.insert_text((4, height * 0.7), text, fontname="china-s", fontsize=fontsize)
+    pix = page.get_pixmap(dpi=150, colorspace=pymupdf.csGRAY)
+    return np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w].copy()
+
+
+def _compact(text: str) -> str:
+    """Text without blanks, full-width forms folded (the recogniser may return "２" for "2")."""
+    return unicodedata.normalize("NFKC", text).replace(" ", "")
+
+
+def _ink_rect(gray: np.ndarray, pad: int = 4) -> tuple[int, int, int, int]:
+    ys, xs = np.nonzero(gray < 128)
+    return int(xs.min()) - pad, int(ys.min()) - pad, int(xs.max()) + 1 + pad, int(ys.max()) + 1 + pad
+
+
+# ---------------------------------------------------------------- batches (no engine)
+
+
+@given(st.lists(st.integers(min_value=48, max_value=4000), max_size=60),
+       st.floats(min_value=1.0, max_value=2.0), st.integers(min_value=1, max_value=20))
+def test_width_batches_hold_every_crop_once_among_crops_of_like_width(widths: list[int], spread: float, most: int) -> None:
+    batches = rec.width_batches(widths, spread, most)
+    assert sorted(k for b in batches for k in b) == list(range(len(widths)))
+    for b in batches:
+        assert 1 <= len(b) <= most
+        assert max(widths[k] for k in b) <= spread * min(widths[k] for k in b)
+        assert len(b) == 1 or sum(max(widths[k] for k in b) for _ in b) <= rec.BATCH_WIDTH
+
+
+# ---------------------------------------------------------------- lines of a cell (no engine)
+
+
+def _profile(*runs: tuple[int, int], height: int = 60) -> np.ndarray:
+    rows = np.zeros(height, bool)
+    for a, b in runs:
+        rows[a:b] = True
+    return rows
+
+
+def test_ink_lines_parts_the_lines_of_a_wrapped_label() -> None:
+    assert rec.ink_lines(_profile((5, 25), (30, 50)), 6) == [(5, 25), (30, 50)]
+
+
+def test_ink_lines_keeps_the_strokes_of_one_character_in_one_line() -> None:
+    # 三 alone: three short strokes with gaps between them, beside a full-height line below
+    assert rec.ink_lines(_profile((5, 8), (12, 15), (20, 23), (30, 50)), 6) == [(5, 23), (30, 50)]
+    # a comma's tail under its line
+    assert rec.ink_lines(_profile((5, 25), (26, 29)), 6) == [(5, 29)]
+
+
+def test_ink_lines_drops_specks() -> None:
+    assert rec.ink_lines(_profile((10, 12)), 6) == []
+    assert rec.ink_lines(_profile(), 6) == []
+
+
+def test_cell_lines_cut_a_two_line_cell_into_two_crops_inside_it() -> None:
+    """A ruled table drawn at 150 dpi: a label on two lines, a number; each line its own crop, in its cell."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=300, height=120)
+    for y in (20, 70, 100):
+        page.draw_line((20, y), (280, y), width=0.8)
+    for x in (20, 150, 280):
+        page.draw_line((x, 20), (x, 100), width=0.8)
+    page.insert_text((26, 38), "政府信息公开", fontname="china-s", fontsize=11)
+    page.insert_text((26, 60), "申请数量", fontname="china-s", fontsize=11)
+    page.insert_text((160, 90), "1234", fontname="china-s", fontsize=11)
+    pix = page.get_pixmap(dpi=150, colorspace=pymupdf.csGRAY)
+    gray = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w].copy()
+    ink = ink_mask(gray, SCALE)
+    tables, rules = find_tables(gray, 1, SCALE, ink)
+    ink[rules > 0] = 0
+    assert len(tables) == 1
+    rects = rec.cell_lines(tables, ink, SCALE)
+    cells = sorted(set(tables[0].origin.values()))
+    inside = [[r for r in rects if c[0] * SCALE - 1 <= r[0] and r[2] <= c[2] * SCALE + 1
+               and c[1] * SCALE - 1 <= r[1] and r[3] <= c[3] * SCALE + 1] for c in cells]
+    assert sum(len(i) for i in inside) == len(rects) == 3  # every crop lies inside one cell
+    label = max(inside, key=len)
+    assert len(label) == 2 and label[0][3] <= label[1][1] + 1  # two lines, one above the other
+
+
+# ---------------------------------------------------------------- with the engine
+
+
+@pytest.fixture(scope="module")
+def numbers() -> list[tuple[str, np.ndarray, tuple[int, int, int, int]]]:
+    out = []
+    for text in ("7", "60", "908", "12345", "2024年", "政府信息公开工作年度报告"):
+        gray = _text_image(text, width=40 + 14 * len(text))
+        out.append((text, cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), _ink_rect(gray)))
+    return out
+
+
+def test_crops_are_read_at_their_own_width_not_padded_to_320(numbers, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No short crop reaches the model padded to RapidOCR's 320 px (the time went there)."""
+    session = rec.engine()._load_rec_model().session
+    seen: list[tuple[int, ...]] = []
+    real = type(session).__call__
+
+    def spy(self, x):
+        seen.append(x.shape)
+        return real(self, x)
+
+    monkeypatch.setattr(type(session), "__call__", spy)
+    for _, bgr, rect in numbers[:4]:  # the numbers: each well under 320 px at 48 px high
+        rec.recognise_boxes(bgr, [rect])
+    assert seen and all(shape[3] < 320 for shape in seen), seen
+
+
+def test_own_width_reads_the_digits_rapidocr_reads_padded(numbers) -> None:
+    """Each crop reads the same text as RapidOCR's own recogniser (padded to 320) reads it."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    crops = [np.ascontiguousarray(bgr[y0:y1, x0:x1]) for _, bgr, (x0, y0, x1, y1) in numbers]
+    crops = [cv2.copyMakeBorder(c, 0, 0, 0, max(0, c.shape[0] - c.shape[1]), cv2.BORDER_CONSTANT, value=(255,) * 3)
+             for c in crops]
+    padded = rec.engine()._load_rec_model()(TextRecInput(img=crops, return_word_box=True))
+    txts, _, _ = rec.recognise_crops(crops)
+    assert [_compact(t) for t in txts] == [_compact(t) for t in padded.txts] == [text for text, _, _ in numbers]
+
+
+def test_batches_keep_the_order_of_the_crops(numbers) -> None:
+    """Read together (batched by width, narrowest first) or one by one: the same text, each in its place."""
+    wide = max(b.shape[1] for _, b, _ in numbers)
+    bgr = np.vstack([np.pad(b, ((0, 0), (0, wide - b.shape[1]), (0, 0)), constant_values=255) for _, b, _ in numbers])
+    rects, at = [], 0
+    for _, b, (x0, y0, x1, y1) in numbers:
+        rects.append((x0, y0 + at, x1, y1 + at))
+        at += b.shape[0]
+    order = [5, 0, 3, 1, 4, 2]  # widest first, mixed: batching reorders internally
+    together = rec.recognise_boxes(bgr, [rects[k] for k in order])
+    alone = [rec.recognise_boxes(bgr, [rects[k]])[0] for k in order]
+    assert [t for t, _, _ in together] == [t for t, _, _ in alone]
+    assert [_compact(t) for t, _, _ in together] == [numbers[k][0] for k in order]
+    for (_, _, chars), k in zip(together, order, strict=True):  # character boxes land on their own crop
+        x0, y0, x1, y1 = rects[k]
+        slack = (y1 - y0) / 4
+        for _, _, box in chars:
+            assert x0 - slack <= box[:, 0].min() and box[:, 0].max() <= x1 + slack
+            assert y0 - slack <= box[:, 1].min() and box[:, 1].max() <= y1 + slack
+
+
+def test_text_outside_tables_is_found_where_it_lies_on_the_page() -> None:
+    """Detection over the bands outside the tables (at a lower resolution) puts each box where the whole-page detection does."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=300, height=260)
+    page.insert_text((30, 30), "政府信息公开年度报告", fontname="china-s", fontsize=12)
+    for y in (60, 90, 120):
+        page.draw_line((20, y), (280, y), width=0.8)
+    for x in (20, 150, 280):
+        page.draw_line((x, 60), (x, 120), width=0.8)
+    page.insert_text((30, 80), "收到申请", fontname="china-s", fontsize=11)
+    page.insert_text((30, 200), "2024年1月15日", fontname="china-s", fontsize=12)
+    pix = page.get_pixmap(dpi=150, colorspace=pymupdf.csGRAY)
+    gray = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w].copy()
+    tables, _ = find_tables(gray, 1, SCALE)
+    assert len(tables) == 1
+    bgr = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+    whole = [rec._rect_of(q) for q in rec.detect(bgr)]
+    outside = [rec._rect_of(q) for q in rec.detect_outside(bgr, tables, SCALE)]
+    table_top, table_bottom = tables[0].bbox.y0 * SCALE, tables[0].bbox.y1 * SCALE
+    expected = [r for r in whole if not table_top <= (r[1] + r[3]) / 2 <= table_bottom]
+    assert len(outside) == len(expected) == 2
+    for got, want in zip(sorted(outside, key=lambda r: r[1]), sorted(expected, key=lambda r: r[1]), strict=True):
+        # found at DETECT_DPI, half the page's resolution: as exact as a pixel there allows
+        assert max(abs(a - b) for a, b in zip(got, want, strict=True)) <= 2 + (want[3] - want[1]) / 4, (got, want)
+
