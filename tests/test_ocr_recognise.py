@@ -196,3 +196,25 @@ def test_text_outside_tables_is_found_where_it_lies_on_the_page() -> None:
         # found at DETECT_DPI, half the page's resolution: as exact as a pixel there allows
         assert max(abs(a - b) for a, b in zip(got, want, strict=True)) <= 2 + (want[3] - want[1]) / 4, (got, want)
 
+
+
+def test_a_scan_read_in_a_worker_still_stops_at_the_per_file_timeout(tmp_path) -> None:
+    """OCR runs in ONNX Runtime's C++ threads; the worker reading a scan is still killed at the timeout."""
+    import random
+    import time
+
+    from pipeline.ingest.isolate import ParseTask, parse_many
+    from pipeline.ingest.limits import Limits
+    from pipeline.readers import sha256_file
+    from pipeline.samples.generate import random_record
+    from pipeline.samples.render_pdf import render_report_pdf
+    from pipeline.samples.render_scan import render_image_pdf
+    from tests.test_pdf_records import _spec
+
+    text = render_report_pdf(_spec(random_record(random.Random(3), blank_rate=0.1)), tmp_path / "text.pdf")
+    scan = render_image_pdf(text, tmp_path / "scan.pdf", dpi=150)  # several seconds of OCR a page
+    start = time.monotonic()
+    [(_, record)] = list(parse_many([ParseTask(sha256_file(scan), str(scan), None)], Limits(timeout_seconds=1), workers=1))
+    assert record["status"] == "unreadable"
+    assert [i["code"] for i in record["issues"] if i["severity"] == "error"] == ["timeout"]
+    assert time.monotonic() - start < 10
