@@ -17,11 +17,11 @@ How a page is read:
   headers and page numbers all apply unchanged, and tables are rendered into the page
   text as tab-joined rows as there.
 - The rules are erased before OCR (a rule is never read as "1" or "|", nor hides a glyph
-  touching it). Text boxes are detected on the whole page; a box running through several
-  cells is cut at the cells' edges before recognition, and each piece goes to the cell
-  holding its centre. A cell with ink where the detector found nothing (it can miss a
-  lone "1") gets a second look at that ink. Boxes outside tables are grouped into lines
-  by vertical overlap and read left to right.
+  touching it). Inside a found table nothing is detected: each cell's ink is cut into its
+  lines and each line recognised from a crop inside the cell (``ocr_recognise.cell_lines``);
+  every recognised character goes to the cell holding its centre. Outside tables text
+  boxes are detected (at a lower resolution), recognised, grouped into lines by vertical
+  overlap and read left to right.
 - A cell that is a number but for the usual OCR confusions (O/o for 0; l, I, | for 1) is
   corrected; nothing else is changed, and nothing is filled in: an unreadable cell stays
   as read, and text the recogniser is unsure of is dropped (the cell reads blank: null).
