@@ -1,7 +1,7 @@
 """OCR recognition: crops read at their own width, batches, table cells read line by line.
 
 The batching and line-cutting logic is checked without the engine (and with hypothesis);
-the engine tests read a few small crops (well under a second each).
+the engine tests (marked slow, as in tests/test_ocr.py) read a few small crops.
 """
 
 from __future__ import annotations
@@ -122,6 +122,7 @@ def numbers() -> list[tuple[str, np.ndarray, tuple[int, int, int, int]]]:
     return out
 
 
+@pytest.mark.slow
 def test_crops_are_read_at_their_own_width_not_padded_to_320(numbers, monkeypatch: pytest.MonkeyPatch) -> None:
     """No short crop reaches the model padded to RapidOCR's 320 px (the time went there)."""
     session = rec.engine()._load_rec_model().session
@@ -138,6 +139,7 @@ def test_crops_are_read_at_their_own_width_not_padded_to_320(numbers, monkeypatc
     assert seen and all(shape[3] < 320 for shape in seen), seen
 
 
+@pytest.mark.slow
 def test_own_width_reads_the_digits_rapidocr_reads_padded(numbers) -> None:
     """Each crop reads the same text as RapidOCR's own recogniser (padded to 320) reads it."""
     from rapidocr.ch_ppocr_rec import TextRecInput
@@ -150,6 +152,7 @@ def test_own_width_reads_the_digits_rapidocr_reads_padded(numbers) -> None:
     assert [_compact(t) for t in txts] == [_compact(t) for t in padded.txts] == [text for text, _, _ in numbers]
 
 
+@pytest.mark.slow
 def test_batches_keep_the_order_of_the_crops(numbers) -> None:
     """Read together (batched by width, narrowest first) or one by one: the same text, each in its place."""
     wide = max(b.shape[1] for _, b, _ in numbers)
@@ -171,6 +174,7 @@ def test_batches_keep_the_order_of_the_crops(numbers) -> None:
             assert y0 - slack <= box[:, 1].min() and box[:, 1].max() <= y1 + slack
 
 
+@pytest.mark.slow
 def test_text_outside_tables_is_found_where_it_lies_on_the_page() -> None:
     """Detection over the bands outside the tables (at a lower resolution) puts each box where the whole-page detection does."""
     doc = pymupdf.open()
@@ -198,6 +202,7 @@ def test_text_outside_tables_is_found_where_it_lies_on_the_page() -> None:
 
 
 
+@pytest.mark.slow
 def test_a_scan_read_in_a_worker_still_stops_at_the_per_file_timeout(tmp_path) -> None:
     """OCR runs in ONNX Runtime's C++ threads; the worker reading a scan is still killed at the timeout."""
     import random
@@ -217,4 +222,4 @@ def test_a_scan_read_in_a_worker_still_stops_at_the_per_file_timeout(tmp_path) -
     [(_, record)] = list(parse_many([ParseTask(sha256_file(scan), str(scan), None)], Limits(timeout_seconds=1), workers=1))
     assert record["status"] == "unreadable"
     assert [i["code"] for i in record["issues"] if i["severity"] == "error"] == ["timeout"]
-    assert time.monotonic() - start < 10
+    assert time.monotonic() - start < 60  # the whole read takes far longer than 1 s; wide margin for a loaded machine
