@@ -37,6 +37,7 @@ BATCH_MOST = 16  # crops recognised in one batch at most
 BATCH_WIDTH = 3200  # px: summed width of the crops of one batch at most (unless it is one crop)
 DETECT_DPI = 75  # resolution text lines outside tables are found at (they are read at the page's)
 BAND_MARGIN = 4.0  # points of white kept around the ink of a band of rows given to the detector
+REREAD_BELOW = 0.9  # a crop read less sure than this at its own width is read again padded to 320 px
 MIN_REC_WIDTH = 96  # px at the model's 48 px height: a crop narrower is padded to it (a lone digit read narrower loses confidence)
 
 
@@ -191,26 +192,41 @@ def recognise_crops(crops: list[np.ndarray]) -> tuple[list[str], list[float], li
     crops are batched with others of nearly the same width (``width_batches``), so padding
     is at most ``BATCH_SPREAD`` of a crop's width. The scaling, normalisation, padding (0
     after normalisation, as RapidOCR pads) and decoding are RapidOCR's; only the widths differ.
+    A crop read with less than ``REREAD_BELOW`` confidence so is read again padded to 320 px,
+    as RapidOCR reads it, and that reading is the one kept: where own width leaves the
+    recogniser unsure, the crop costs what it did before, and reads as it did.
     """
     rec = engine()._load_rec_model()
-    height = rec.rec_image_shape[1]
+    height, padded = rec.rec_image_shape[1], rec.rec_image_shape[2]
     ratios = [max(1.0, c.shape[1] / max(c.shape[0], 1)) for c in crops]
     widths = [math.ceil(height * r) for r in ratios]
     txts: list[str] = [""] * len(crops)
     scores: list[float] = [0.0] * len(crops)
     infos: list = [None] * len(crops)
     for batch in width_batches(widths):
-        wide = max(MIN_REC_WIDTH, *(widths[k] for k in batch))
-        norm = np.zeros((len(batch), 3, height, wide), dtype=np.float32)
-        for row, k in enumerate(batch):
-            scaled = cv2.resize(crops[k], (widths[k], height)).astype(np.float32).transpose((2, 0, 1))
-            norm[row, :, :, : widths[k]] = scaled / 127.5 - 1.0
-        preds = rec.session(norm)
-        lines, words = rec.postprocess_op(preds, True, wh_ratio_list=[ratios[k] for k in batch],
-                                          max_wh_ratio=wide / height)
-        for k, (text, score), info in zip(batch, lines, words, strict=True):
-            txts[k], scores[k], infos[k] = text, float(score), info
+        _read_batch(rec, crops, widths, ratios, batch, MIN_REC_WIDTH, (txts, scores, infos))
+    # a crop read unsure at its own width is read again as RapidOCR reads it, padded to 320 px
+    # (a lone "0" of a JPEG-damaged scan: 0.84 at 96 px, sure at 320), and that reading stands
+    unsure = [k for k in range(len(crops)) if scores[k] < REREAD_BELOW and widths[k] < padded]
+    for start in range(0, len(unsure), BATCH_MOST):
+        _read_batch(rec, crops, widths, ratios, unsure[start : start + BATCH_MOST], padded, (txts, scores, infos))
     return txts, scores, infos
+
+
+def _read_batch(rec, crops: list[np.ndarray], widths: list[int], ratios: list[float], batch: list[int],
+                least: int, into: tuple[list, list, list]) -> None:
+    """Recognise the crops ``batch`` indexes, in one model call at least ``least`` px wide, into ``into``."""
+    height = rec.rec_image_shape[1]
+    wide = max(least, *(widths[k] for k in batch))
+    norm = np.zeros((len(batch), 3, height, wide), dtype=np.float32)
+    for row, k in enumerate(batch):
+        scaled = cv2.resize(crops[k], (widths[k], height)).astype(np.float32).transpose((2, 0, 1))
+        norm[row, :, :, : widths[k]] = scaled / 127.5 - 1.0
+    lines, words = rec.postprocess_op(rec.session(norm), True, wh_ratio_list=[ratios[k] for k in batch],
+                                      max_wh_ratio=wide / height)
+    txts, scores, infos = into
+    for k, (text, score), info in zip(batch, lines, words, strict=True):
+        txts[k], scores[k], infos[k] = text, float(score), info
 
 
 def width_batches(widths: list[int], spread: float | None = None, most: int | None = None) -> list[list[int]]:
