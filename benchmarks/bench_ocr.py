@@ -54,6 +54,7 @@ TABLES = ("article20", "requests", "review_litigation")
 MIXED = "mixed text/scan (p2+ scanned)"
 GARBAGE = "garbage text layer (no ToUnicode)"
 REAL = "hongze-2023"
+REPEATED = "table split, header repeated"
 
 # (name, scan dpi, damage, generated or real)
 ROWS: list[tuple[str, int, Damage, bool]] = [
@@ -64,6 +65,10 @@ ROWS: list[tuple[str, int, Damage, bool]] = [
     ("skew -3°", 150, Damage(skew=-3.0), False),
     ("thin grey rules", 200, Damage(grey_rules=200), False),
     ("grey broken rules", 150, Damage(grey_rules=190, broken_rules=True), False),
+    ("no outer border", 200, Damage(no_border=True), False),
+    ("no vertical rules", 200, Damage(no_verticals=True), False),
+    ("cells shaded grey", 200, Damage(shade=215), False),
+    (REPEATED, 200, Damage(), False),
     ("blur 1 px", 200, Damage(blur=1.0), False),
     ("uneven light 35%", 200, Damage(light=0.35), False),
     ("JPEG q40", 200, Damage(jpeg=40), False),
@@ -107,13 +112,16 @@ def _real_score(truth: dict, got: dict) -> dict[str, int]:
             "invented": len(s.invented)}
 
 
-def _make(name: str, src: Path, out: Path, dpi: int, damage: Damage) -> Path:
-    """The row's input made from the text PDF ``src``: a damaged scan, a mixed or a garbage-text PDF."""
+def _make(name: str, src: Path, out: Path, dpi: int, damage: Damage, rec: dict | None = None) -> Path:
+    """The row's input made from the text PDF ``src``: a damaged scan, a mixed or a garbage-text PDF
+    (``REPEATED``: the report of ``rec`` rendered anew, its header rows repeated after the table's page break)."""
     if name == MIXED:
         with pymupdf.open(src) as doc:
             return render_mixed_pdf(src, out, scanned=set(range(2, doc.page_count + 1)), dpi=dpi)
     if name == GARBAGE:
         return unmap_fonts(src, out)
+    if name == REPEATED and rec is not None:
+        src = render_report_pdf(_spec(rec), out.with_suffix(".text.pdf"), repeat_header=True)
     return render_image_pdf(src, out, dpi=dpi, damage=damage)
 
 
@@ -143,7 +151,7 @@ def main() -> None:
             if args.dpi and dpi not in args.dpi:
                 continue
             pairs = [(real_truth, real_pdf)] if real else list(zip(recs, texts, strict=True))
-            scans = [(truth, _make(name, src, Path(tmp) / f"s{k}_{i}.pdf", dpi, damage))
+            scans = [(truth, _make(name, src, Path(tmp) / f"s{k}_{i}.pdf", dpi, damage, None if real else truth))
                      for i, (truth, src) in enumerate(pairs)]
             pages = sum(pymupdf.open(s).page_count for _, s in scans)
             total = {"cells": 0, "right": 0, "lost": 0, "wrong": 0, "invented": 0}

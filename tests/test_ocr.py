@@ -296,13 +296,15 @@ def test_page_orientation_is_found_from_the_text(report: tuple[dict, Path], turn
     assert np.array_equal(upright(turned, 150 / 72), gray)
 
 
-@pytest.mark.parametrize("damage", [Damage(jpeg=40), Damage(light=0.35), Damage(blur=1.0)],
-                         ids=["jpeg", "uneven-light", "blur"])
-def test_grid_is_found_on_damaged_scans(report: tuple[dict, Path], tmp_path: Path, damage: Damage) -> None:
-    """JPEG artefacts, uneven lighting and blur: the rules found in the pixels still give the
-    PDF's grid. (Thin light-grey rules: see bench_ocr; a rule lost there leaves cells blank.)"""
+@pytest.mark.parametrize(("damage", "dpi"), [
+    (Damage(jpeg=40), 200), (Damage(light=0.35), 200), (Damage(blur=1.0), 200),
+    (Damage(grey_rules=200), 200), (Damage(grey_rules=190, broken_rules=True), 150), (Damage(shade=215), 200)],
+    ids=["jpeg", "uneven-light", "blur", "thin-grey-rules", "grey-dashed-rules-150dpi", "shaded-rows"])
+def test_grid_is_found_on_damaged_scans(report: tuple[dict, Path], tmp_path: Path, damage: Damage, dpi: int) -> None:
+    """JPEG artefacts, uneven lighting, blur, rules 1 px thin in light grey (LibreOffice, WPS),
+    dashed, and rows shaded grey: the rules found in the pixels still give the PDF's grid."""
     _, pdf = report
-    scan = render_image_pdf(pdf, tmp_path / "scan.pdf", dpi=200, damage=damage)
+    scan = render_image_pdf(pdf, tmp_path / "scan.pdf", dpi=dpi, damage=damage)
     with pymupdf.open(scan) as images, pymupdf.open(pdf) as text:
         for page, truth in zip(images, text, strict=True):
             zoom = 150 / 72
@@ -312,6 +314,19 @@ def test_grid_is_found_on_damaged_scans(report: tuple[dict, Path], tmp_path: Pat
             want = find_page_tables(truth, truth.number + 1)
             assert [[c is None for c in row] for f in found for row in f.slots] == [
                 [c is None for c in row] for w in want for row in w.slots]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("damage", "dpi"), [(Damage(grey_rules=200), 200),
+                                             (Damage(grey_rules=190, broken_rules=True), 150)],
+                         ids=["thin-grey-200dpi", "grey-dashed-150dpi"])
+def test_thin_grey_rule_scan_is_read_right_or_null(report: tuple[dict, Path], tmp_path: Path, damage: Damage,
+                                                    dpi: int) -> None:
+    """A scan whose rules are 1 px thin and light grey (solid, or dashed at 150 dpi) is read
+    with no wrong and no invented number, and most of its cells."""
+    rec, pdf = report
+    got = parse_file(render_image_pdf(pdf, tmp_path / "scan.pdf", dpi=dpi, damage=damage))
+    _assert_right_or_null(rec, got, 0.97)
 
 
 def test_numbers_of_a_row_without_found_rules_are_never_placed() -> None:

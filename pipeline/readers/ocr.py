@@ -9,7 +9,10 @@ How a page is read:
   scans, and faster); a finer image is scaled down to it. A page scanned askew (up to
   ``MAX_SKEW``) is turned level first, by the angle that makes its row profile sharpest.
 - Ruled tables are found in the page image itself, not by OCR: long horizontal and
-  vertical dark runs (a morphological opening of the binarised page) are the rules; a
+  vertical dark runs (a morphological opening of the binarised page) are the rules, and so
+  are thin lines however light (1 px light grey, as LibreOffice and WPS draw them; dashed),
+  found by a black-hat across the line, their gaps bridged along it, kept where paper lies
+  beside them (not strokes of a line of text); a
   connected set of rules is a table; the white regions it encloses are its cells (a
   merged cell is simply a larger region). The cells become a ``PageTable`` of the PDF
   reader, in page points, so the PDF reader's grid convention (merged slots None, empty
@@ -72,8 +75,14 @@ A4_LONG_SIDE = 842.0  # points: every page is taken for A4, its long side for A4
 H_RULE = 24.0  # a horizontal rule is a dark run at least this long (wider than any glyph stroke)
 V_RULE = 9.0  # a vertical rule: shorter, as rows are only ~14 pt high (a stray glyph stroke makes no cell)
 RULE_GAP = 1.5  # points: a gap this short in a rule (dashed, broken by the scan) is bridged
+DASH_GAP = 2.0  # points: a gap this short in a thin light line (a dashed rule) is bridged
+LINE_CLEARANCE = 2.0  # points: how far to either side of a thin line its surroundings are looked at
+LINE_CLEAR = 0.6  # share of a thin line that must have paper beside it (else: strokes of a line of text)
+RULE_DARK = 30  # grey levels below its close surroundings that make a pixel part of a possible rule
+RULE_BACKGROUND = 3.0  # points: reach across a rule within which its surroundings are found (wider than a rule)
 RULE_REACH = 1.5  # points: a rule stopping this short of another still meets it
 MIN_CELL = 3.0  # a white region smaller than this either way is a gap at a rule crossing, not a cell
+MIN_ROW = 8.0  # points: a table has at least two cells this high and wide (a line of text fits)
 MIN_TABLE = (40.0, 12.0)  # a rule network narrower or lower than this is not a table
 EDGE_SNAP = 3.0  # cell edges within this distance are one column (row) boundary
 MAX_SKEW = 3.0  # degrees: a scanned page skewed by up to this much is turned level
@@ -612,6 +621,55 @@ def ink_mask(gray: np.ndarray, scale: float) -> np.ndarray:
     return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
 
 
+def thin_rules(gray: np.ndarray, scale: float, *, horizontal: bool) -> np.ndarray:
+    """Pixels (255) of thin dark lines running ``horizontal`` (else vertical), however light.
+
+    A rule drawn 1 px thin in light grey (LibreOffice, WPS) and resampled by the scan or the
+    rendering spreads over two pixels of ~230 on white: the page-wide ink mask, made for
+    glyphs, misses it where its block's mean is not far enough above it. Here a pixel is
+    compared with the lightest pixels within ``RULE_BACKGROUND`` across the line (a
+    morphological black-hat with a short line across it): a thin line is ``RULE_DARK``
+    darker than the paper (or a shaded cell's shade) on both its sides, whatever its own
+    grey, while the inside of a glyph or of a shaded area is not. Only runs long enough to
+    be rules are kept of it afterwards.
+    """
+    k = max(3, round(RULE_BACKGROUND * scale)) | 1
+    across = cv2.getStructuringElement(cv2.MORPH_RECT, (1, k) if horizontal else (k, 1))
+    hat = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, across)
+    return np.where(hat >= RULE_DARK, 255, 0).astype(np.uint8)
+
+
+def _runs(ink: np.ndarray, thin: np.ndarray, gap: int, dash: int, length: int, clear: int, *,
+          horizontal: bool) -> np.ndarray:
+    """Rule pixels running one way: runs of at least ``length`` once gaps along that way are bridged.
+
+    Dark ink is bridged over ``gap`` (a rule broken by the scan). Thin lines (``thin_rules``:
+    light grey ones too) are bridged over ``dash`` (a dashed rule) and kept only where they
+    stand alone: ``clear`` pixels to either side across the line, at least ``LINE_CLEAR``
+    of the run is paper. A run through a line of text (strokes of neighbouring glyphs
+    bridged into one) has glyph bodies beside it all along; a rule has them only where a
+    crossing rule or a glyph close to it meets it.
+    """
+    def line(n: int) -> np.ndarray:
+        return cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1) if horizontal else (1, n))
+
+    dark = cv2.morphologyEx(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, line(gap)), cv2.MORPH_OPEN, line(length))
+    light = cv2.morphologyEx(cv2.morphologyEx(thin, cv2.MORPH_CLOSE, line(dash)), cv2.MORPH_OPEN, line(length))
+    light &= ~dark
+    n, labels = cv2.connectedComponents(light, connectivity=8)
+    if n < 2:
+        return dark
+    any_ink = (ink | thin) > 0
+    shift = (clear, 0) if horizontal else (0, clear)
+    beside = np.roll(any_ink, shift, axis=(0, 1)) | np.roll(any_ink, (-shift[0], -shift[1]), axis=(0, 1))
+    on = labels > 0
+    total = np.bincount(labels[on], minlength=n)
+    free = np.bincount(labels[on & ~beside], minlength=n)
+    keep = free >= LINE_CLEAR * np.maximum(total, 1)
+    keep[0] = False
+    return dark | np.where(keep[labels], 255, 0).astype(np.uint8)
+
+
 def find_tables(gray: np.ndarray, number: int, scale: float, ink: np.ndarray | None = None
                 ) -> tuple[list[PageTable], np.ndarray]:
     """Ruled tables of a page image, in points, and the mask of their rules' pixels."""
@@ -622,10 +680,10 @@ def find_tables(gray: np.ndarray, number: int, scale: float, ink: np.ndarray | N
     # A broken or dashed rule is closed along its own direction first (gaps up to RULE_GAP),
     # then only runs long enough to be rules survive the opening.
     gap = max(2, round(RULE_GAP * scale))
-    along = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1)))
-    horizontal = cv2.morphologyEx(along, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (px(H_RULE), 1)))
-    down = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap)))
-    vertical = cv2.morphologyEx(down, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, px(V_RULE))))
+    dash = max(2, round(DASH_GAP * scale))
+    clear = max(2, round(LINE_CLEARANCE * scale))
+    horizontal = _runs(ink, thin_rules(gray, scale, horizontal=True), gap, dash, px(H_RULE), clear, horizontal=True)
+    vertical = _runs(ink, thin_rules(gray, scale, horizontal=False), gap, dash, px(V_RULE), clear, horizontal=False)
     # each rule stretched by RULE_REACH along itself, so one that stops short of the rule it
     # meets (a thin, light scan loses the crossing pixels) still joins the network
     reach = max(2, round(RULE_REACH * scale))
@@ -642,6 +700,8 @@ def find_tables(gray: np.ndarray, number: int, scale: float, ink: np.ndarray | N
         cells = _cells(net, x, y, scale)
         if len(cells) < 2:  # a lone framed box is not a table
             continue
+        if sum(1 for c in cells if min(c[2] - c[0], c[3] - c[1]) >= MIN_ROW) < 2:
+            continue  # strokes of a line of text meeting, not rules: no cell could hold a line of text
         tables.append(_page_table(cells, number))
         mask[y : y + h, x : x + w] |= net
     mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))  # the rules' anti-aliased fringe too

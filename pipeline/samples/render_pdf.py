@@ -50,8 +50,10 @@ h2.newpage { page-break-before: always; }
 )
 
 
-def report_html(spec: ReportSpec, split_at: int | None = None, section3_on_new_page: bool = False) -> str:
-    """The whole report as HTML, section 三's table broken before body row ``split_at``."""
+def report_html(spec: ReportSpec, split_at: int | None = None, section3_on_new_page: bool = False,
+                repeat_header: bool = False) -> str:
+    """The whole report as HTML, section 三's table broken before body row ``split_at``
+    (its header rows printed again after the break with ``repeat_header``)."""
 
     def paras(items: list[str]) -> str:
         return "".join(f"<p>{escape(t)}</p>" for t in items)
@@ -62,7 +64,7 @@ def report_html(spec: ReportSpec, split_at: int | None = None, section3_on_new_p
         paras(spec.preamble),
         "<h2>一、总体情况</h2>" + paras(spec.section1),
         "<h2>二、主动公开政府信息情况</h2>" + article20_html(spec),
-        f"<h2{h3}>三、收到和处理政府信息公开申请情况</h2>" + requests_html(spec, REQUESTS_ID, split_at),
+        f"<h2{h3}>三、收到和处理政府信息公开申请情况</h2>" + requests_html(spec, REQUESTS_ID, split_at, repeat_header),
         "<h2>四、政府信息公开行政复议、行政诉讼情况</h2>" + review_html(spec),
         "<h2>五、存在的主要问题及改进情况</h2>" + paras(spec.section5),
         "<h2>六、其他需要报告的事项</h2>" + paras(spec.section6),
@@ -164,18 +166,20 @@ def render_report_pdf(
     page_numbers: bool = True,
     running_header: str | None = None,
     split_requests_table: bool = True,
+    repeat_header: bool = False,
 ) -> Path:
     """Write ``spec`` as an A4 PDF to ``out`` and return ``out``.
 
     ``split_requests_table`` breaks the section-三 table across two pages (see
     ``choose_split``); without it the table falls where it falls, and if PyMuPDF breaks it
     inside a row group, that group's label cell is drawn without its closing rules.
+    ``repeat_header``: the broken table's header rows are printed again on its next page.
     """
     archive = _cjk_archive()
     split_at, new_page = choose_split(spec, archive) if split_requests_table else (None, False)
     sink = BytesIO()
     writer = pymupdf.DocumentWriter(sink)
-    _layout(report_html(spec, split_at, new_page), archive, writer)
+    _layout(report_html(spec, split_at, new_page, repeat_header), archive, writer)
     writer.close()
     doc = pymupdf.open("pdf", sink.getvalue())
     try:

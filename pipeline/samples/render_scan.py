@@ -31,7 +31,11 @@ class Damage:
     ``skew``: degrees counter-clockwise the sheet is turned; ``rotate``: 90, 180 or 270
     degrees clockwise the page was scanned turned (a sheet fed in sideways or upside down);
     ``seal``: a red seal (a ring, a star and characters, grey in a greyscale scan) stamped
-    across the signature and date at the end of the last page.
+    across the signature and date at the end of the last page; ``no_border``: each table
+    drawn without its outer frame; ``no_verticals``: tables drawn with horizontal rules
+    only (a reader must place values by the header's columns, or leave them null);
+    ``shade``: every other row of cells filled with this grey (as banded or highlighted
+    rows are printed).
     """
 
     skew: float = 0.0
@@ -42,6 +46,51 @@ class Damage:
     jpeg: int | None = None
     rotate: int = 0
     seal: bool = False
+    no_border: bool = False
+    no_verticals: bool = False
+    shade: int | None = None
+
+
+def _table_rules(out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Masks (1 = rule) of the page's long horizontal and vertical dark runs, anti-aliased fringe included."""
+    ink = (out < 128).astype(np.uint8)
+    long = max(20, out.shape[1] // 40)
+    fringe = np.ones((3, 3), np.uint8)
+    across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long, 1)))
+    down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, long)))
+    return cv2.dilate(across, fringe) & (out < 250), cv2.dilate(down, fringe) & (out < 250)
+
+
+def redraw_tables(gray: np.ndarray, damage: Damage) -> np.ndarray:
+    """``gray`` with its tables' frames, vertical rules or row shading changed as ``damage`` says."""
+    out = gray.copy()
+    across, down = _table_rules(out)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(across | down, connectivity=8)
+    for k in range(1, n):
+        x, y, w, h = stats[k, :4]
+        if w < 20 or h < 20:
+            continue
+        net = labels[y : y + h, x : x + w] == k
+        if damage.shade is not None:  # cells: white regions inside the frame, banded by row
+            inside = (~net).astype(np.uint8)
+            m, cells, cstats, _ = cv2.connectedComponentsWithStats(inside, connectivity=4)
+            tops = sorted({int(cstats[c, 1]) for c in range(1, m) if cstats[c, 2] > 4 and cstats[c, 3] > 4})
+            for c in range(1, m):
+                cx, cy, cw, ch = cstats[c, :4]
+                if cw <= 4 or ch <= 4 or cx == 0 or cy == 0 or cx + cw == w or cy + ch == h:
+                    continue  # slivers, and the outside of the frame
+                if tops.index(int(cy)) % 2 == 0:
+                    region = out[y : y + h, x : x + w]
+                    region[cells == c] = np.minimum(region[cells == c], damage.shade)
+        region = out[y : y + h, x : x + w]
+        if damage.no_verticals:
+            region[net & (down[y : y + h, x : x + w] > 0) & (across[y : y + h, x : x + w] == 0)] = 255
+        if damage.no_border:
+            edge = np.zeros_like(net)
+            edge[:, :3] = edge[:, -3:] = True
+            edge[:3, :] = edge[-3:, :] = True
+            region[net & edge] = 255
+    return out
 
 
 def stamp_seal(gray: np.ndarray) -> np.ndarray:
@@ -70,6 +119,8 @@ def stamp_seal(gray: np.ndarray) -> np.ndarray:
 def degrade(gray: np.ndarray, damage: Damage, *, last: bool = False) -> np.ndarray:
     """``gray`` (a clean rendered page) with ``damage`` done to it (``last``: the document's last page)."""
     out = stamp_seal(gray) if damage.seal and last else gray.copy()
+    if damage.no_border or damage.no_verticals or damage.shade is not None:
+        out = redraw_tables(out, damage)
     if damage.grey_rules is not None or damage.broken_rules:
         ink = (out < 128).astype(np.uint8)
         long = max(20, out.shape[1] // 40)

@@ -140,8 +140,11 @@ def _body(spec: ReportSpec, body: list[RequestRow], start: int, stop: int) -> st
     return out
 
 
-def requests_html(spec: ReportSpec, table_id: str, split_at: int | None = None) -> str:
+def requests_html(spec: ReportSpec, table_id: str, split_at: int | None = None, repeat_header: bool = False) -> str:
     """The table, or with ``split_at`` its header and first rows, a page break, and the rest.
+
+    ``repeat_header``: the rest starts with the header rows again, as Word and WPS repeat a
+    table's heading rows on every page it runs onto (a reader must not take them for data).
 
     The second part carries the id ``table_id + "-2"``; an empty marker ``table_id + "-end"``
     follows the first part, so a layout pass can tell on which page that part ends.
@@ -152,5 +155,6 @@ def requests_html(spec: ReportSpec, table_id: str, split_at: int | None = None) 
     html += f'<div id="{table_id}-end"></div>'
     if split_at is not None:
         html += '<div style="page-break-before: always"></div>'
-        html += f'<table id="{table_id}-2">{_body(spec, body, split_at, len(body))}</table>'
+        head = _header(spec.template) if repeat_header else ""
+        html += f'<table id="{table_id}-2">{head}{_body(spec, body, split_at, len(body))}</table>'
     return html
