@@ -378,3 +378,26 @@ def test_turned_and_sealed_scans_are_made_as_described(report: tuple[dict, Path]
             ga, gb = (np.frombuffer(p.get_pixmap(dpi=60, colorspace=pymupdf.csGRAY).samples, np.uint8) for p in (pa, pb))
             changed.append(int((np.abs(ga.astype(int) - gb.astype(int)) > 60).sum()))
     assert changed[:-1] == [0] * (len(changed) - 1) and changed[-1] > 100, changed
+
+
+def test_a_row_that_lost_a_slot_keeps_its_columns_in_the_page_text() -> None:
+    """A label cell whose row rule was too faint runs down over the next row (and a value
+    cell over two columns): the page text of an OCR table keeps one field per column slot,
+    so the row is never a shorter row ("| 55 | 0") the text path could fill left to right."""
+    from pipeline.readers.pdf_page import PageContent
+
+    cells = [(0, 0, 100, 14), (100, 0, 150, 14), (150, 0, 200, 14), (200, 0, 250, 14),  # header
+             (0, 14, 100, 42), (100, 14, 150, 28), (150, 14, 200, 28), (200, 14, 250, 28),  # label over 2 rows
+             (100, 28, 150, 42), (150, 28, 250, 42)]  # a value cell over two columns
+    table = _page_table(cells, 1)
+    texts = {cells[0]: "项目", cells[1]: "自然人", cells[2]: "商业企业", cells[3]: "总计",
+             cells[4]: "规章规范性文件", cells[5]: "7", cells[6]: "8", cells[7]: "15", cells[8]: "55", cells[9]: "0"}
+    table.texts = {c: [(c[1], c[0], t)] for c, t in texts.items()}
+    table.ocr = True
+    content = PageContent(1, 842.0, tables=[table])
+    content.flow = [table]
+    rows = [line.split("\t") for line in content.text().splitlines()]
+    assert [len(r) for r in rows] == [4, 4, 4]
+    assert rows[2] == ["", "55", "0", ""]  # under 自然人 and 商业企业, as the grid has them: never shifted left
+    table.ocr = False  # a text PDF's table: covered positions dropped as before
+    assert content.text().splitlines()[2].split("\t") == ["55", "0"]

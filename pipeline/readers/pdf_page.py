@@ -83,7 +83,8 @@ class PageContent:
 
     def text(self) -> str:
         """Lines outside tables as they are; each table as its rows, tab-joined."""
-        return "\n".join(item.text if isinstance(item, Line) else render_rows(item.rows()) for item in self.flow)
+        return "\n".join(item.text if isinstance(item, Line) else render_rows(item.rows(), item.ocr)
+                         for item in self.flow)
 
 
 def upright_copy(page: pymupdf.Page) -> pymupdf.Document:

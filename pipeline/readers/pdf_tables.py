@@ -287,12 +287,17 @@ def _page_table(cells: list[Box], number: int) -> PageTable:
     return PageTable(number, bbox, xs, ys, slots, {}, origin)
 
 
-def render_rows(rows: list[list[str | None]]) -> str:
+def render_rows(rows: list[list[str | None]], keep_covered: bool = False) -> str:
     """A grid as page text: one line per row, cells tab-joined, covered positions dropped.
 
     Blank cells stay as empty strings between tabs, so a row keeps its blanks in place.
+    ``keep_covered`` (OCR tables): covered positions stay too, as blanks, so every row has
+    one field per column slot: where the rules found are uncertain (a label cell running
+    down over the next row, a value cell over two columns), a row that lost a slot is
+    never a shorter row whose values the text path could take left to right, shifted.
     """
-    return "\n".join("\t".join(c for c in row if c is not None) for row in rows)
+    return "\n".join("\t".join(c if c is not None else "" for c in row if keep_covered or c is not None)
+                     for row in rows)
 
 
 def _edges(table: PageTable) -> list[float]:
