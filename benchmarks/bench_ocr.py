@@ -4,9 +4,11 @@ Run: .venv/bin/python benchmarks/bench_ocr.py [--docs N] [--only NAME ...] [--ex
 
 Generated rows: random records (``random_record``: large numbers, 10 % blank cells) rendered
 as text PDFs, rasterised into image-only PDFs with one kind of damage each
-(``render_scan.Damage``: dpi, skew, thin light-grey or broken rules, blur, uneven light,
-JPEG, pages turned 90/180/270°, a red seal over the signature) and read back through
-``parse_file``. Two rows are not whole scans: "mixed text/scan" keeps the text layer of page 1
+(``render_scan.Damage``: dpi, skew, thin light-grey or broken rules, no outer border, no
+vertical rules, rows shaded grey, blur, uneven light, JPEG, pages turned 90/180/270°, a red
+seal over the signature) and read back through ``parse_file``; "table split, header
+repeated" renders the report with the section-三 table's header rows printed again after
+its page break. Two rows are not whole scans: "mixed text/scan" keeps the text layer of page 1
 and scans the table pages (``render_mixed_pdf``), "garbage text layer" drops the Unicode map
 of every glyph (``render_unmapped.unmap_fonts``), so each page must be OCR'd page by page.
 Real-content rows: the real WPS-made report in ``tests/data/realworld/raw/hongze-2023.pdf``
