@@ -392,7 +392,7 @@ def test_a_row_that_lost_a_slot_keeps_its_columns_in_the_page_text() -> None:
     table = _page_table(cells, 1)
     texts = {cells[0]: "项目", cells[1]: "自然人", cells[2]: "商业企业", cells[3]: "总计",
              cells[4]: "规章规范性文件", cells[5]: "7", cells[6]: "8", cells[7]: "15", cells[8]: "55", cells[9]: "0"}
-    table.texts = {c: [(c[1], c[0], t)] for c, t in texts.items()}
+    table.texts = {c: [(c[1], c[0], c[3], c[2], t)] for c, t in texts.items()}  # (y0, x0, y1, x1, text)
     table.ocr = True
     content = PageContent(1, 842.0, tables=[table])
     content.flow = [table]
