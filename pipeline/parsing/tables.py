@@ -10,7 +10,7 @@ Two sources feed the same template matching:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline import template as tpl
@@ -41,6 +41,8 @@ class GridRow:
     label: str
     cells: list[Cell | str]
     page: int
+    # the same run by position: None where a merged neighbour covers the slot
+    slots: list[Cell | str | None] = field(default_factory=list)
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -72,15 +74,30 @@ def grid_rows(grids: list[TableGrid]) -> list[GridRow]:
                 j -= 1
             cells: list[Cell | str] = [k for k in kinds[j:] if k is not None]
             label = "".join(c for c in present[:j] if c)
-            out.append(GridRow(label, cells, g.page))
+            slots = [None if present[k] is None else kinds[k] for k in range(j, len(present))]
+            out.append(GridRow(label, cells, g.page, slots))
     return out
 
 
-def _fit(cells: list[Cell | str], n: int) -> tuple[list[Cell | None], list[tuple[str, str]]]:
-    """Grid cells are positional: take the last ``n`` (leading extras are label columns)."""
-    if len(cells) >= n:
-        return [c if isinstance(c, Cell) else None for c in cells[-n:]], []
-    return assign(cells, n)
+def _fit(row: GridRow, n: int) -> tuple[list[Cell | None], list[tuple[str, str]]]:
+    """Grid cells are positional: take the last ``n`` cells (leading extras are label columns).
+
+    Covered slots are skipped, because a converter's grid is the union of every row's
+    column edges, so a data cell often spans two grid columns. But a slot can also be
+    covered from above (a label cell running down over a value when a row rule was lost):
+    then the row has one value fewer, and an empty cell in front (a blank sub-label
+    column) would make up the count and let every value slide one column. So when a slot
+    among the values is covered and the count only comes out with an empty cell at the
+    front, the row is null: which column lost its value is not certain.
+    """
+    present = [k for k, s in enumerate(row.slots) if s is not None]
+    covered_inside = bool(present) and any(s is None for s in row.slots[present[0]:present[-1]])
+    if len(row.cells) >= n:
+        if covered_inside and row.cells[-n] == "":
+            return [None] * n, [("cell_covered", "a value slot is covered by a merged neighbour cell and an "
+                                 "empty cell makes up the count: which column lost its value is not certain")]
+        return [c if isinstance(c, Cell) else None for c in row.cells[-n:]], []
+    return assign(row.cells, n)
 
 
 def requests_from_grid(rows: list[GridRow], template: str, keys: tuple[str, ...] | None = None) -> dict[str, RowValues]:
@@ -94,7 +111,7 @@ def requests_from_grid(rows: list[GridRow], template: str, keys: tuple[str, ...]
         lab = normalize(r.label)
         for k in range(i, len(keys)):
             if request_row_pattern(keys[k]).search(lab):
-                vals, issues = _fit(r.cells, len(tpl.REQUEST_COLUMNS))
+                vals, issues = _fit(r, len(tpl.REQUEST_COLUMNS))
                 found[keys[k]] = RowValues(vals, issues, r.page, "grid")
                 i = k + 1
                 break
@@ -124,7 +141,7 @@ def article20_from_grid(rows: list[GridRow], template: str) -> dict[str, RowValu
 def review_from_grid(rows: list[GridRow]) -> RowValues | None:
     for r in rows:
         if not r.label and len(r.cells) >= 15 and any(isinstance(c, Cell) for c in r.cells):
-            vals, issues = _fit(r.cells, 15)
+            vals, issues = _fit(r, 15)
             return RowValues(vals, issues, r.page, "grid")
     return None
 
