@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.parsing.cells import Cell, RowValues
-from pipeline.parsing.runs import splits
+from pipeline.parsing.runs import Undecidable, splits
 
 # one cell as a token may hold it: "0", a number without a leading zero, or a negative one
 _CLEAN = re.compile(r"^(?:0|-?[1-9]\d*)$")
@@ -40,7 +40,7 @@ class Placement:
     cells: list[Cell | None]
     method: str | None
     issues: list[tuple[str, str]] = field(default_factory=list)
-    candidates: list[tuple[int, ...]] = field(default_factory=list)
+    candidates: list[tuple[int | None, ...]] = field(default_factory=list)
 
     def row(self, page: int | None) -> RowValues:
         return RowValues(self.cells, list(self.issues), page, self.method or "delimited")
@@ -121,24 +121,32 @@ def place_tokens(cells: list[Cell], n: int, *, sums: tuple[int, int] | None = No
     if not cells or not all(_SPLITTABLE.match(r) for r in raws) or sum(map(len, raws)) > MAX_DIGITS:
         return Placement([None] * n, None, [(
             "cells_short", f"{len(cells)} values for {n} columns and no cell positions: not read")])
+    found: list[tuple[int | None, ...]]
     if sums is not None and not any(r.startswith("-") for r in raws):
-        found = [tuple(s) for s in splits(raws, *sums)]
-        if found and found[0][0] < 0:  # the search ran out of steps: undecidable, so ambiguous
+        try:
+            # blank cells are allowed only in visibly run-together rows (at most half as many
+            # tokens as cells, and a token holding several cells): a short delimited row was cut
+            # or lost a cell, and a blank must not stand in for what the cut took
+            run = len(raws) <= n // 2 and sum(map(len, raws)) > len(raws)
+            found = [tuple(s) for s in splits(raws, *sums, blanks=run)]
+        except Undecidable:
             return Placement([None] * n, None, [("ambiguous_split", "digits ran together; too many splits to decide: not read")])
     else:
         found = _compositions(raws, n, signed, forced_only=sums is None)
         if sums is not None:
             groups, size = sums
-            found = [s for s in found if all(sum(s[g * size : g * size + size - 1]) == s[g * size + size - 1]
+            found = [s for s in found if all(sum(s[g * size : g * size + size - 1]) == s[g * size + size - 1]  # type: ignore[arg-type]
                                              for g in range(groups))]
     found = list(dict.fromkeys(found))
     # both searches stop at 64 splits: that many may be a list cut short, never a complete one,
     # so the column sums must not pick the "only" consistent split out of it
     complete = len(found) < MAX_SPLITS
     if len(found) == 1:
-        return Placement([Cell(v, str(v)) for v in found[0]], "solved", [(
+        blanks = sum(v is None for v in found[0])
+        return Placement([None if v is None else Cell(v, str(v)) for v in found[0]], "solved", [(
             "recovered_from_sums", f"{len(cells)} tokens for {n} columns; the only split "
-            + ("whose totals equal their parts" if sums else "the digits allow"))])
+            + ("whose totals equal their parts" if sums else "the digits allow")
+            + (f" ({blanks} cell(s) printed blank: null)" if blanks else ""))])
     if not found and all(clean(c) for c in cells):
         return Placement([None] * n, None, [(
             "cells_short", f"{len(cells)} values for {n} columns and no cell positions: not read")])
@@ -167,8 +175,8 @@ def request_equations(printed: tuple[str, ...]) -> list[Equation]:
     return out
 
 
-def solve_columns(fixed: dict[str, list[int | None]], pending: dict[str, list[tuple[int, ...]]],
-                  equations: list[Equation], width: int) -> dict[str, tuple[int, ...] | None]:
+def solve_columns(fixed: dict[str, list[int | None]], pending: dict[str, list[tuple[int | None, ...]]],
+                  equations: list[Equation], width: int) -> dict[str, tuple[int | None, ...] | None]:
     """Narrow the rows left open by their own sums with the column sums, all rows at once.
 
     ``pending`` also holds the rows their own sum already decided (one candidate): a split
@@ -180,7 +188,8 @@ def solve_columns(fixed: dict[str, list[int | None]], pending: dict[str, list[tu
     other side prunes). A row gets the split it has in every such assignment; a row with
     several, or a table with none (the source breaks a sum, or the search ran out of steps),
     stays open (None). An equation touching a row that is missing or has a null in the
-    column says nothing about that column.
+    column says nothing about that column — nor does one where the split being tried leaves
+    that column blank (a blank may hide any value, so it is not taken as 0 across rows).
     """
     keys = sorted(pending, key=lambda k: len(pending[k]))
     usable: list[tuple[int, Equation]] = []
@@ -193,13 +202,16 @@ def solve_columns(fixed: dict[str, list[int | None]], pending: dict[str, list[tu
                 usable.append((col, eq))
     if not usable:  # no column sum can be evaluated: a row's own unique split stands alone
         return {k: v[0] if len(v) == 1 else None for k, v in pending.items()}
-    seen: dict[str, set[tuple[int, ...]]] = {k: set() for k in keys}
-    chosen: dict[str, tuple[int, ...]] = {}
+    seen: dict[str, set[tuple[int | None, ...]]] = {k: set() for k in keys}
+    chosen: dict[str, tuple[int | None, ...]] = {}
     steps = [0]
+    blank = -1  # a chosen split's blank cell (values are never negative)
 
     def value(r: str, col: int) -> int | None:
+        """The cell's value; None while its row is not chosen yet; ``blank`` for a blank."""
         if r in chosen:
-            return chosen[r][col]
+            v = chosen[r][col]
+            return blank if v is None else v
         if r in pending:
             return None
         return fixed[r][col]
@@ -208,6 +220,8 @@ def solve_columns(fixed: dict[str, list[int | None]], pending: dict[str, list[tu
         for col, (left, right) in usable:
             lv = [value(r, col) for r in left]
             rv = [value(r, col) for r in right]
+            if blank in lv or blank in rv:
+                continue
             ls = sum(v for v in lv if v is not None)
             rs = sum(v for v in rv if v is not None)
             if None not in lv and None not in rv:

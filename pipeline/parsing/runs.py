@@ -5,6 +5,12 @@ columns, a review/litigation group's total the sum of its four results. Every sp
 printed digits into cells that satisfies those sums is enumerated (a printed token is never
 merged with its neighbour; no cell but "0" starts with 0). One split: the cells are
 recovered. Several: the caller may narrow them with other sums; otherwise they stay null.
+
+A part may have been printed blank: it leaves no digits, so the row is shorter than its
+cells. Splits therefore include blank parts (``None``, counted 0 in the sum; a group's total
+is always printed). A blank can take any part's place for the same digits and sum, so a row
+with a blank is never decided by its own sum alone — only other sums (the table's columns)
+may single one placement out. A blank stays null, never 0.
 """
 
 from __future__ import annotations
@@ -15,12 +21,20 @@ MAX_SOLUTIONS = 64
 MAX_STEPS = 200_000  # a bound on the search: beyond it the row is left null as ambiguous
 
 
-class _TooMany(Exception):
-    pass
+class Undecidable(Exception):
+    """The search ran out of steps: the row cannot be decided in time (the caller: ambiguous)."""
 
 
-def splits(tokens: list[str], groups: int, size: int) -> list[list[int]]:
+Split = list[int | None]
+
+
+def splits(tokens: list[str], groups: int, size: int, *, blanks: bool = False) -> list[Split]:
     """All ways to cut ``tokens`` into ``groups`` × ``size`` cells, each group's last = sum of the rest.
+
+    With ``blanks``, a part may be blank (``None``: no digits, 0 in the sum); a total never
+    is (without, every cell holds at least one digit). At most
+    ``MAX_SOLUTIONS`` are returned: that many means "at least that many" (the list may be
+    cut short). Raises ``Undecidable`` when the search runs out of steps.
 
     Searched group by group: a group's total is chosen first (it fixes the sum), then its
     parts, pruned by that sum, so long rows of large numbers stay fast.
@@ -33,7 +47,7 @@ def splits(tokens: list[str], groups: int, size: int) -> list[list[int]]:
     for t in tokens[:-1]:
         pos += len(t)
         cuts.add(pos)
-    if len(digits) < groups * size:
+    if len(digits) < groups:
         return []
     budget = [MAX_STEPS]
     # A number is congruent to its digit sum mod 9, so any cut of digits[a:b] sums to
@@ -72,28 +86,45 @@ def splits(tokens: list[str], groups: int, size: int) -> list[list[int]]:
         return None if lo is None else (lo, hi)
 
     @cache
-    def parts(a: int, b: int, k: int, total: int) -> tuple[tuple[int, ...], ...]:
-        """Cut digits[a:b] into k cells summing to ``total``."""
+    def reach(a: int, b: int, k: int, w: int) -> tuple[int, int] | None:
+        """The least and greatest sum of digits[a:b] cut into at most k pieces (the other parts blank)."""
+        if a == b:
+            return (0, 0)
+        lo = hi = None
+        for m in range(1, min(k, b - a) + 1):
+            r = bounds(a, b, m, w)
+            if r is not None:
+                lo = r[0] if lo is None else min(lo, r[0])
+                hi = r[1] if hi is None else max(hi, r[1])
+        return None if lo is None else (lo, hi)
+
+    @cache
+    def parts(a: int, b: int, k: int, total: int) -> tuple[tuple[int | None, ...], ...]:
+        """Cut digits[a:b] into k cells summing to ``total``, a cell blank or one piece."""
         if k == 0:
             return ((),) if a == b and total == 0 else ()
         if (total - digit_sum[b] + digit_sum[a]) % 9:
             return ()
         width = len(str(total))
         n = b - a
-        if n < k or n > k * width:
+        if n > k * width or (not blanks and n < k):
             return ()
-        reach = bounds(a, b, k, width)
-        if reach is None or not reach[0] <= total <= reach[1]:
+        span = reach(a, b, k, width) if blanks else bounds(a, b, k, width)
+        if span is None or not span[0] <= total <= span[1]:
             return ()
         budget[0] -= 1
         if budget[0] < 0:
-            raise _TooMany
-        # some cell must take ceil(n / k) digits: its value alone may exceed the sum left
+            raise Undecidable
+        # the longest piece has at least ceil(n / k) digits: its value alone may exceed the sum
         longest = -(-n // k)
         if longest > 1 and 10 ** (longest - 1) > total:
             return ()
-        out: list[tuple[int, ...]] = []
-        for e in range(a + 1, min(b - (k - 1), a + width) + 1):
+        out: list[tuple[int | None, ...]] = []
+        for rest in parts(a, b, k - 1, total) if blanks else ():  # this cell blank
+            out.append((None, *rest))
+            if len(out) >= MAX_SOLUTIONS:
+                return tuple(out)
+        for e in range(a + 1, min(b, a + width) + 1):
             if not piece_ok(a, e):
                 break
             v = int(digits[a:e])
@@ -106,7 +137,7 @@ def splits(tokens: list[str], groups: int, size: int) -> list[list[int]]:
         return tuple(out)
 
     @cache
-    def walk(a: int, g: int) -> tuple[tuple[int, ...], ...]:
+    def walk(a: int, g: int) -> tuple[tuple[int | None, ...], ...]:
         """The splits of digits[a:] into the groups from ``g`` on.
 
         Cached by position, and the groups after this one are solved before this group's
@@ -115,13 +146,13 @@ def splits(tokens: list[str], groups: int, size: int) -> list[list[int]]:
         """
         if g == groups:
             return ((),) if a == len(digits) else ()
-        out: list[tuple[int, ...]] = []
+        out: list[tuple[int | None, ...]] = []
         remaining_groups = groups - g - 1
-        for end in range(a + size, len(digits) - remaining_groups * size + 1):
+        for end in range(a + 1, len(digits) - remaining_groups + 1):  # each later total has a digit
             tails = walk(end, g + 1)
             if not tails:
                 continue
-            for t_start in range(end - 1, a + size - 2, -1):
+            for t_start in range(end - 1, a - 1, -1):
                 if not piece_ok(t_start, end):
                     continue
                 if t_start - a > (size - 1) * (end - t_start):
@@ -134,10 +165,7 @@ def splits(tokens: list[str], groups: int, size: int) -> list[list[int]]:
                             return tuple(out)
         return tuple(out)
 
-    try:
-        return [list(split) for split in walk(0, 0)]
-    except _TooMany:
-        return [[-1] * (groups * size)] * 2  # undecidable in time: two "solutions", i.e. ambiguous
+    return [list(split) for split in walk(0, 0)]
 
 
 def looks_run_together(tokens: list[str], n: int) -> bool:

@@ -240,7 +240,7 @@ def requests_from_text(text: str, span: Span, template: str, page_of,
             value_col = _tab_col(text, head.start())
     found: dict[str, RowValues] = {}
     segs: dict[str, SegmentCells] = {}
-    pending: dict[str, list[tuple[int, ...]]] = {}
+    pending: dict[str, list[tuple[int | None, ...]]] = {}
     for (key, seg, at), (_k, start, _s) in zip(_segments(text, span, hits), hits, strict=True):
         seg = _trim_cut(text, at, seg)
         cells = cells_from_segment(seg, _tab_col(text, at))
@@ -255,7 +255,7 @@ def requests_from_text(text: str, span: Span, template: str, page_of,
         if placed.candidates:
             pending[key] = placed.candidates
         elif placed.method == "solved":  # its own sum decided it; the column sums must agree too
-            pending[key] = [tuple(c.value for c in placed.cells)]  # type: ignore[union-attr,misc]
+            pending[key] = [tuple(None if c is None else c.value for c in placed.cells)]  # type: ignore[misc]
     if pending:
         _resolve_by_columns(found, pending, keys)
     _pool_if_drifted(found, segs, n, keys)
@@ -378,15 +378,17 @@ def _order_confirmed(table: dict[str, RowValues], tentative: dict[str, RowValues
     return all(checks.get(f"requests.outcomes.{c}") is True for c in tpl.REQUEST_COLUMNS)
 
 
-def _resolve_by_columns(found: dict[str, RowValues], pending: dict[str, list[tuple[int, ...]]],
+def _resolve_by_columns(found: dict[str, RowValues], pending: dict[str, list[tuple[int | None, ...]]],
                         keys: tuple[str, ...]) -> None:
     """Rows whose own sum admits several splits, decided together by the table's column sums."""
     fixed = {k: [None if c is None else c.value for c in r.cells] for k, r in found.items() if k not in pending}
     decided = solve_columns(fixed, pending, request_equations(keys), len(tpl.REQUEST_COLUMNS))  # type: ignore[arg-type]
     for k, vals in decided.items():
         if vals is not None:
-            found[k] = RowValues([Cell(v, str(v)) for v in vals], [(
-                "recovered_from_sums", "digits ran together; the only split satisfying the row and column sums")],
+            blanks = sum(v is None for v in vals)
+            found[k] = RowValues([None if v is None else Cell(v, str(v)) for v in vals], [(
+                "recovered_from_sums", "digits ran together; the only split satisfying the row and column sums"
+                + (f" ({blanks} cell(s) printed blank: null)" if blanks else ""))],
                 found[k].page, "solved")
         else:
             found[k] = RowValues([None] * len(tpl.REQUEST_COLUMNS), [(

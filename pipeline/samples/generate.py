@@ -33,8 +33,14 @@ def _count(rng: random.Random, large: bool) -> int:
 
 
 def random_record(rng: random.Random, *, template: str | None = None, blank_rate: float = 0.0,
-                  large: bool = True, other_rows_of: str | None = None) -> dict:
+                  large: bool = True, other_rows_of: str | None = None, blank_zeros_only: bool = False) -> dict:
     """A record shaped like the parser's output (tables, metadata), consistent before blanks.
+
+    ``blank_zeros_only``: blanks are punched only into cells whose value is 0 and never into a
+    group's total (a request row's 总计, a review group's 总计) — the common real case, agencies
+    leaving zero cells empty. Every sum then still holds with blank = 0, which is the premise
+    under which run-together text (where a blank leaves no trace but fewer digits) can be split
+    by its sums; with arbitrary blanks (the default) a blank may hide any value and break them.
 
     ``other_rows_of``: the format whose （六）其他处理 row(s) the request table prints, when not
     the template's own (a 2021 report that kept the 2019 single row, as real ones do). The
@@ -77,7 +83,7 @@ def random_record(rng: random.Random, *, template: str | None = None, blank_rate
         for table in (article20, requests, review):
             for row in table.values():
                 for col in row:
-                    if rng.random() < blank_rate:
+                    if rng.random() < blank_rate and (not blank_zeros_only or (row[col] == 0 and col != "total")):
                         row[col] = None
     year = rng.randint(2019, 2024) if t == "2019" else rng.randint(2021, 2025)
     agency, town = rng.choice(AGENCIES)
