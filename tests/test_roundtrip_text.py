@@ -13,7 +13,7 @@ import random
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.parsing import parse_file
@@ -81,6 +81,9 @@ def test_run_together_digits_are_recovered_or_left_null(tmp_path: Path, seed: in
 
 @SETTINGS
 @given(seed=st.integers(0, 2**32), layout=st.sampled_from(EXACT_LAYOUTS), cut=st.floats(0.05, 0.95))
+# a flat row cut after "3 13 167984" (of 3 | 13 | 167984 | - | 0 | 0 | 168022): its digits were
+# split by the sum as 3 | 1 | 3 | 1 | 67 | 9 | 84 and kept by the column sums
+@example(seed=427, layout="flat", cut=0.33203125)
 def test_truncated_file_never_yields_a_wrong_number(tmp_path: Path, seed: int, layout: str, cut: float) -> None:
     rec = random_record(random.Random(seed), blank_rate=0.1)
     text = render_text(rec, layout, seed)
@@ -92,6 +95,50 @@ def test_truncated_file_never_yields_a_wrong_number(tmp_path: Path, seed: int, l
     truth, read = _cells(rec), _cells(got)
     for key, value in read.items():
         assert value is None or value == truth[key], (key, value, truth[key])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32), layout=st.sampled_from(("crawler", "runtogether")), cut=st.floats(0.3, 0.95))
+def test_truncated_run_together_text_with_blanks_never_yields_a_wrong_number(
+        tmp_path: Path, seed: int, layout: str, cut: float) -> None:
+    """Run-together text whose zero cells were left blank, cut anywhere: the row the text ends in
+    is never split by its sum (a prefix of its digits can fit one), nor given blanks."""
+    rec = random_record(random.Random(seed), blank_rate=0.2, large=seed % 3 == 0, blank_zeros_only=True)
+    text = render_text(rec, layout, seed)
+    got = _parse_text(tmp_path, text[: int(len(text) * cut)])
+    if got["status"] in ("not_a_report", "unreadable"):
+        return
+    truth = _cells(rec)
+    for key, value in _cells(got).items():
+        assert value is None or value == truth[key], (key, value, truth[key])
+
+
+def test_a_row_cut_by_the_end_of_the_text_is_not_split() -> None:
+    """Regression: the last request row before the text ends is read only when whole."""
+    from pipeline.parsing.tables import requests_from_text
+
+    table = ("三、收到和处理政府信息公开申请情况\n"
+             "一、本年新收政府信息公开申请数量 1 0 0 0 0 0 1\n"
+             "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0\n"
+             "三、本年度办理结果（一）予以公开 1 0 0 0 0 0 1\n"
+             "（二）部分公开 3 13 167984")
+    got = requests_from_text(table, (0, len(table)), "2021", lambda _o: 1)
+    assert got["new_received"].cells[6].value == 1  # type: ignore[union-attr]
+    assert got["partially_granted"].cells == [None] * 7  # 3|1|3|1|67|9|84 fits its sum, by accident
+    assert any("where the text ends" in d for _c, d in got["partially_granted"].issues)
+
+
+def test_a_zero_left_blank_in_run_together_text_is_null_not_a_shifted_number(tmp_path: Path) -> None:
+    """Regression: zero cells printed blank leave no digit, so the row's digits fill the cells
+    beside them (before: 1 | 25 | 70 | … for 12 | 57 | blank | …); now right or null."""
+    rec = random_record(random.Random(13), blank_rate=0.1, large=False, blank_zeros_only=True)
+    row = rec["requests"]["denied_state_secret"]
+    assert None in row.values()
+    got = _parse_text(tmp_path, render_text(rec, "runtogether", 13))
+    truth = _cells(rec)
+    for key, value in _cells(got).items():
+        assert value is None or value == truth[key], (key, value, truth[key])
+    assert all(v is None or v == row[c] for c, v in got["requests"]["denied_state_secret"].items())
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

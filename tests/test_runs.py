@@ -7,7 +7,7 @@ would look like it has one — and that would be a wrong number.
 
 from __future__ import annotations
 
-from itertools import combinations, product
+from itertools import combinations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st

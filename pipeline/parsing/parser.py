@@ -233,7 +233,8 @@ def parse_document(doc: Document) -> dict:
         req = tables.requests_from_text(text, req_span, template, page_of, req_keys)
     rv = tables.review_from_grid(grows) if grows else None
     if rv is None and s4:
-        rv = tables.review_from_text(text, s4, page_of)
+        run = bool(req_span) and not grows and tables.requests_run_together(text, req_span, template, req_keys)  # type: ignore[arg-type]
+        rv = tables.review_from_text(text, s4, page_of, run_together=run)
 
     items = list(tpl.rows("article20", template))
     _fill(rec, "article20", items, lambda k: tpl.columns("article20", template, k), a20, ocr=doc.ocr)

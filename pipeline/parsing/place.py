@@ -105,13 +105,17 @@ def _compositions(tokens: list[str], n: int, signed: frozenset[int], forced_only
 
 
 def place_tokens(cells: list[Cell], n: int, *, sums: tuple[int, int] | None = None,
-                 signed: frozenset[int] = frozenset()) -> Placement:
+                 signed: frozenset[int] = frozenset(), blanks: bool = False) -> Placement:
     """Place one row's value tokens (``Cell``s as printed, left to right) into ``n`` columns.
 
     ``sums``: the row's own sum structure, ``(groups, size)`` — each group of ``size`` cells
     ends with the total of the others (a request row: (1, 7); the review table: (3, 5)).
     Without it (article 20) only tokens that cannot be one cell ("000") are cut, and only
     when the digits allow exactly one split.
+    ``blanks``: a part may have been printed blank (no digits; it comes out null). Only the
+    caller knows when that is so: the table is run together (``run_together_table``) and the
+    row is not where the text is cut. A short delimited row lost or had cut a cell, and a
+    blank must never stand in for what the cut took (its digits would shift into place).
     """
     if len(cells) == n and all(clean(c) for c in cells):
         return Placement(list(cells), "delimited")
@@ -124,11 +128,7 @@ def place_tokens(cells: list[Cell], n: int, *, sums: tuple[int, int] | None = No
     found: list[tuple[int | None, ...]]
     if sums is not None and not any(r.startswith("-") for r in raws):
         try:
-            # blank cells are allowed only in visibly run-together rows (at most half as many
-            # tokens as cells, and a token holding several cells): a short delimited row was cut
-            # or lost a cell, and a blank must not stand in for what the cut took
-            run = len(raws) <= n // 2 and sum(map(len, raws)) > len(raws)
-            found = [tuple(s) for s in splits(raws, *sums, blanks=run)]
+            found = [tuple(s) for s in splits(raws, *sums, blanks=blanks)]
         except Undecidable:
             return Placement([None] * n, None, [("ambiguous_split", "digits ran together; too many splits to decide: not read")])
     else:
@@ -154,6 +154,22 @@ def place_tokens(cells: list[Cell], n: int, *, sums: tuple[int, int] | None = No
     return Placement([None] * n, None, [("ambiguous_split", f"digits ran together; {what}"
                                          + (" the row's sums" if sums else "") + ": not read")],
                      found if sums and 1 < len(found) and complete else [])
+
+
+def run_together_table(rows: list[list[Cell]], n: int, *, least: int = 3) -> bool:
+    """Layout evidence that a table's rows are run together, so a blank cell left no trace.
+
+    ``rows``: the table's rows' value tokens (not the row the text is cut in). Run together:
+    no null mark anywhere (a layout that prints "-" or "/" for a blank shows its blanks), at
+    least ``least`` rows with values, and at least two thirds of them with at most half as
+    many tokens as cells (a delimited row keeps a token per printed cell; a row that lost a
+    few stays null, never filled). Only then may ``place_tokens`` assume blank cells.
+    """
+    rows = [r for r in rows if r]
+    if len(rows) < least or any(c.value is None or not _SPLITTABLE.match(c.raw) for r in rows for c in r):
+        return False
+    short = sum(len(r) <= n // 2 for r in rows)
+    return 3 * short >= 2 * len(rows)
 
 
 # -- across rows: the column sums -----------------------------------------------------------

@@ -26,7 +26,14 @@ from pipeline.parsing.cells import (
 )
 from pipeline.parsing.labels import REQUEST_LABELS, article20_pattern, request_row_pattern
 from pipeline.parsing.normalize import loose, normalize
-from pipeline.parsing.place import clean, place_tokens, request_equations, solve_columns
+from pipeline.parsing.place import (
+    Placement,
+    clean,
+    place_tokens,
+    request_equations,
+    run_together_table,
+    solve_columns,
+)
 
 Span = tuple[int, int]
 
@@ -241,16 +248,20 @@ def requests_from_text(text: str, span: Span, template: str, page_of,
     found: dict[str, RowValues] = {}
     segs: dict[str, SegmentCells] = {}
     pending: dict[str, list[tuple[int | None, ...]]] = {}
-    for (key, seg, at), (_k, start, _s) in zip(_segments(text, span, hits), hits, strict=True):
-        seg = _trim_cut(text, at, seg)
-        cells = cells_from_segment(seg, _tab_col(text, at))
+    rows = list(_request_segments(text, span, hits))
+    cut = _cut_row(text, span, hits)
+    run = run_together_table([_tokens(c) for k, c, _a in rows if k != cut and not c.tabbed], n)
+    for (key, cells, at), (_k, start, _s) in zip(rows, hits, strict=True):
         segs[key] = cells
         if cells.tabbed or n == 8:
             vals, issues = assign_row(cells, n, value_col, _tab_col(text, start))
             row = RowValues(vals, issues, page_of(at))
             found[key] = _drop_subtotal(row) if n == 8 else row
             continue
-        placed = place_tokens(_tokens(cells), n, sums=(1, n))
+        if key == cut:  # its tokens may be a prefix of the row: whole cells or nothing
+            found[key] = _cut_short(_tokens(cells), n).row(page_of(at))
+            continue
+        placed = place_tokens(_tokens(cells), n, sums=(1, n), blanks=run)
         found[key] = placed.row(page_of(at))
         if placed.candidates:
             pending[key] = placed.candidates
@@ -260,6 +271,45 @@ def requests_from_text(text: str, span: Span, template: str, page_of,
         _resolve_by_columns(found, pending, keys)
     _pool_if_drifted(found, segs, n, keys)
     return found
+
+
+def _request_segments(text: str, span: Span, hits: list[tuple[str, int, int]]):
+    """Each request row's key, value cells (a number cut by the end of the text dropped) and offset."""
+    for key, seg, at in _segments(text, span, hits):
+        yield key, cells_from_segment(_trim_cut(text, at, seg), _tab_col(text, at)), at
+
+
+def _cut_row(text: str, span: Span, hits: list[tuple[str, int, int]]) -> str | None:
+    """The row the text may be cut in: the last one found, when nothing but blank space follows
+    the table (a truncated file, or a table that ends the text: either way its row may be short
+    because the text stopped, not because a cell was printed blank)."""
+    if hits and not text[span[1] :].strip():
+        return hits[-1][0]
+    return None
+
+
+def _cut_short(tokens: list[Cell], n: int) -> Placement:
+    """The row the text ends in: read only when it holds exactly one clean token per cell.
+
+    Its digits may stop anywhere in the row, so fewer tokens are never split by the sums: a
+    prefix of a row ("3 13 167984" of seven cells) can satisfy a sum by accident (3 | 1 | 3 |
+    1 | 67 | 9 | 84), and a blank must not be assumed for what the cut took.
+    """
+    if len(tokens) == n and all(clean(c) for c in tokens):
+        return place_tokens(tokens, n)
+    return Placement([None] * n, None, [(
+        "cells_short", f"{len(tokens)} values for {n} columns where the text ends: not split (it may be cut)")])
+
+
+def requests_run_together(text: str, span: Span, template: str, keys: tuple[str, ...] | None = None) -> bool:
+    """Layout evidence for the document: its request table's rows, read as text, are run together."""
+    keys = keys or tpl.rows("requests", template)
+    if _requests_from_lines(text, span, keys, lambda _o: None) is not None:
+        return False
+    hits = _anchor_rows(text, span, [(k, request_row_pattern(k)) for k in keys])
+    cut = _cut_row(text, span, hits)
+    return run_together_table([_tokens(c) for k, c, _a in _request_segments(text, span, hits)
+                               if k != cut and not c.tabbed], len(tpl.REQUEST_COLUMNS))
 
 
 @dataclass
@@ -467,8 +517,12 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
 _REVIEW_HEADER_END = re.compile(loose("总计") + "|" + loose("尚未审结"))
 
 
-def review_from_text(text: str, span: Span, page_of) -> RowValues | None:
-    """The 15 cells of section 四: the values after the header's last label."""
+def review_from_text(text: str, span: Span, page_of, *, run_together: bool = False) -> RowValues | None:
+    """The 15 cells of section 四: the values after the header's last label.
+
+    ``run_together``: the document's request table is run together (``requests_run_together``),
+    so this row's digits may lack a blank cell's; never when the text ends in the row (cut).
+    """
     start, end = span
     last = None
     for m in _REVIEW_HEADER_END.finditer(text, start, end):
@@ -496,4 +550,7 @@ def review_from_text(text: str, span: Span, page_of) -> RowValues | None:
     values = _tokens(seg_cells)
     if not values:
         return None
-    return place_tokens(values, 15, sums=(3, 5)).row(page_of(last.end()))
+    if not text[end:].strip():  # the text ends in this row: it may be cut
+        return _cut_short(values, 15).row(page_of(last.end()))
+    blanks = run_together and run_together_table([values], 15, least=1)
+    return place_tokens(values, 15, sums=(3, 5), blanks=blanks).row(page_of(last.end()))
