@@ -204,8 +204,11 @@ def solve_columns(fixed: dict[str, list[int | None]], pending: dict[str, list[tu
     other side prunes). A row gets the split it has in every such assignment; a row with
     several, or a table with none (the source breaks a sum, or the search ran out of steps),
     stays open (None). An equation touching a row that is missing or has a null in the
-    column says nothing about that column — nor does one where the split being tried leaves
-    that column blank (a blank may hide any value, so it is not taken as 0 across rows).
+    column says nothing about that column. A blank part of a split (``None`` in a candidate)
+    counts 0, as in the row's own sum: blanks are assumed only where zeros are left blank
+    (a blank hiding another value breaks the row's printed sum, so its true split is not a
+    candidate and the sums, across rows too, almost never close on another: it stays null).
+    Only the equations of the row just chosen are checked at each step.
     """
     keys = sorted(pending, key=lambda k: len(pending[k]))
     usable: list[tuple[int, Equation]] = []
@@ -221,23 +224,20 @@ def solve_columns(fixed: dict[str, list[int | None]], pending: dict[str, list[tu
     seen: dict[str, set[tuple[int | None, ...]]] = {k: set() for k in keys}
     chosen: dict[str, tuple[int | None, ...]] = {}
     steps = [0]
-    blank = -1  # a chosen split's blank cell (values are never negative)
+    touching = {k: [(col, eq) for col, eq in usable if k in eq[0] or k in eq[1]] for k in keys}
 
     def value(r: str, col: int) -> int | None:
-        """The cell's value; None while its row is not chosen yet; ``blank`` for a blank."""
+        """The cell's value; None while its row is not chosen yet; a chosen split's blank is 0."""
         if r in chosen:
-            v = chosen[r][col]
-            return blank if v is None else v
+            return chosen[r][col] or 0
         if r in pending:
             return None
         return fixed[r][col]
 
-    def consistent() -> bool:
-        for col, (left, right) in usable:
+    def consistent(k: str) -> bool:
+        for col, (left, right) in touching[k]:
             lv = [value(r, col) for r in left]
             rv = [value(r, col) for r in right]
-            if blank in lv or blank in rv:
-                continue
             ls = sum(v for v in lv if v is not None)
             rs = sum(v for v in rv if v is not None)
             if None not in lv and None not in rv:
@@ -263,7 +263,7 @@ def solve_columns(fixed: dict[str, list[int | None]], pending: dict[str, list[tu
         k = keys[i]
         for cand in pending[k]:
             chosen[k] = cand
-            if consistent():
+            if consistent(k):
                 walk(i + 1)
             del chosen[k]
 
