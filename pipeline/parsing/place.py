@@ -177,7 +177,7 @@ def run_together_table(rows: list[list[Cell]], n: int, *, least: int = 3) -> boo
 Equation = tuple[tuple[str, ...], tuple[str, ...]]
 """Per column: the rows on the left sum to the rows on the right."""
 
-MAX_STEPS = 200_000
+MAX_STEPS = 50_000  # splits tried across rows: beyond it every open row stays null
 
 
 def request_equations(printed: tuple[str, ...]) -> list[Equation]:
@@ -253,15 +253,15 @@ def solve_columns(fixed: dict[str, list[int | None]], pending: dict[str, list[tu
         pass
 
     def walk(i: int) -> None:
-        steps[0] += 1
-        if steps[0] > MAX_STEPS:
-            raise _Budget
         if i == len(keys):
             for k in keys:
                 seen[k].add(chosen[k])
             return
         k = keys[i]
         for cand in pending[k]:
+            steps[0] += 1  # a step is one split tried (each costs a check of its equations)
+            if steps[0] > MAX_STEPS:
+                raise _Budget
             chosen[k] = cand
             if consistent(k):
                 walk(i + 1)
