@@ -161,7 +161,7 @@ def run_together_table(rows: list[list[Cell]], n: int, *, least: int = 3) -> boo
 
     ``rows``: the table's rows' value tokens (not the row the text is cut in). Run together:
     no null mark anywhere (a layout that prints "-" or "/" for a blank shows its blanks), at
-    least ``least`` rows with values, and at least two thirds of them with at most half as
+    least ``least`` rows with values (a text cut early leaves few: those few must show it), and at least two thirds of them with at most half as
     many tokens as cells (a delimited row keeps a token per printed cell; a row that lost a
     few stays null, never filled). Only then may ``place_tokens`` assume blank cells.
     """

@@ -250,7 +250,7 @@ def requests_from_text(text: str, span: Span, template: str, page_of,
     pending: dict[str, list[tuple[int | None, ...]]] = {}
     rows = list(_request_segments(text, span, hits))
     cut = _cut_row(text, span, hits)
-    run = run_together_table([_tokens(c) for k, c, _a in rows if k != cut and not c.tabbed], n)
+    run = run_together_table([_tokens(c) for k, c, _a in rows if k != cut and not c.tabbed], n, least=1)
     for (key, cells, at), (_k, start, _s) in zip(rows, hits, strict=True):
         segs[key] = cells
         if cells.tabbed or n == 8:
@@ -309,7 +309,7 @@ def requests_run_together(text: str, span: Span, template: str, keys: tuple[str,
     hits = _anchor_rows(text, span, [(k, request_row_pattern(k)) for k in keys])
     cut = _cut_row(text, span, hits)
     return run_together_table([_tokens(c) for k, c, _a in _request_segments(text, span, hits)
-                               if k != cut and not c.tabbed], len(tpl.REQUEST_COLUMNS))
+                               if k != cut and not c.tabbed], len(tpl.REQUEST_COLUMNS), least=1)
 
 
 @dataclass
