@@ -23,15 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.modules.setdefault("pymupdf.layout", None)
 
+from bench_accuracy import cells  # noqa: E402  (one definition of a record's cells)
+
 from pipeline.parsing import parse_file  # noqa: E402
 from pipeline.samples.generate import random_record  # noqa: E402
 from pipeline.samples.render_text import render_text  # noqa: E402
-
-TABLES = ("article20", "requests", "review_litigation")
-
-
-def cells(rec: dict) -> dict[str, object]:
-    return {f"{t}.{r}.{c}": v for t in TABLES for r, cols in (rec.get(t) or {}).items() for c, v in cols.items()}
 
 
 def main() -> int:

@@ -71,6 +71,17 @@ def _brute_blanks(tokens: list[str], groups: int, size: int) -> set[tuple[int | 
     return out
 
 
+def _run_together(text: list[str], keep: list[bool]) -> list[str]:
+    """The printed cells as tokens: ``keep[i]`` says a separator follows cell ``i``."""
+    tokens, cur = [], ""
+    for v, sep in zip(text, [*keep, True], strict=True):
+        cur += v
+        if sep:
+            tokens.append(cur)
+            cur = ""
+    return tokens
+
+
 @st.composite
 def _rows(draw: st.DrawFn) -> tuple[list[str], int, int]:
     groups, size = draw(st.sampled_from([(1, 4), (1, 5), (2, 3), (1, 7)]))
@@ -81,12 +92,7 @@ def _rows(draw: st.DrawFn) -> tuple[list[str], int, int]:
         vals += [*parts, sum(parts)]
     text = [str(v) for v in vals]
     keep = draw(st.lists(st.booleans(), min_size=len(text) - 1, max_size=len(text) - 1))
-    tokens, cur = [], ""
-    for v, sep in zip(text, [*keep, True], strict=True):
-        cur += v
-        if sep:
-            tokens.append(cur)
-            cur = ""
+    tokens = _run_together(text, keep)
     return tokens, groups, size
 
 
@@ -125,12 +131,7 @@ def _rows_with_blanks(draw: st.DrawFn) -> tuple[list[str], int, int]:
         text += ["" if b else str(v) for v, b in zip(parts, blank, strict=True)] + [str(sum(parts))]
     text = [t for t in text if t]
     keep = draw(st.lists(st.booleans(), min_size=len(text) - 1, max_size=len(text) - 1))
-    tokens, cur = [], ""
-    for v, sep in zip(text, [*keep, True], strict=True):
-        cur += v
-        if sep:
-            tokens.append(cur)
-            cur = ""
+    tokens = _run_together(text, keep)
     return tokens, groups, size
 
 

@@ -41,16 +41,13 @@ REREAD_BELOW = 0.9  # a crop read less sure than this at its own width is read a
 MIN_REC_WIDTH = 96  # px at the model's 48 px height: a crop narrower is padded to it (a lone digit read narrower loses confidence)
 
 
-@dataclass
-class Glyph:
-    """One recognised character with its box (page points) and the recogniser's confidence."""
+class _Box:
+    """A box in page points; the centre is what cells and lines are matched by."""
 
     x0: float
     y0: float
     x1: float
     y1: float
-    text: str
-    score: float
 
     @property
     def cx(self) -> float:
@@ -62,7 +59,19 @@ class Glyph:
 
 
 @dataclass
-class Word:
+class Glyph(_Box):
+    """One recognised character with its box (page points) and the recogniser's confidence."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+    score: float
+
+
+@dataclass
+class Word(_Box):
     """One OCR text box (or the part of one inside a table cell), in page points.
 
     ``score`` is the lowest confidence of its characters: one doubtful digit makes the
@@ -76,14 +85,6 @@ class Word:
     text: str
     score: float = 1.0
     glyphs: list[Glyph] = field(default_factory=list)
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.y0 + self.y1) / 2
 
 
 @lru_cache(maxsize=1)
