@@ -30,6 +30,11 @@ def _text_image(text: str, *, fontsize: float = 11, width: float = 120, height: 
     doc = pymupdf.open()
     page = doc.new_page(width=width, height=height)
     page.insert_text((4, height * 0.7), text, fontname="china-s", fontsize=fontsize)
+    return _gray(page)
+
+
+def _gray(page: pymupdf.Page) -> np.ndarray:
+    """The page rasterised at 150 dpi in grey, as a scan's page image."""
     pix = page.get_pixmap(dpi=150, colorspace=pymupdf.csGRAY)
     return np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w].copy()
 
@@ -95,8 +100,7 @@ def test_cell_lines_cut_a_two_line_cell_into_two_crops_inside_it() -> None:
     page.insert_text((26, 38), "政府信息公开", fontname="china-s", fontsize=11)
     page.insert_text((26, 60), "申请数量", fontname="china-s", fontsize=11)
     page.insert_text((160, 90), "1234", fontname="china-s", fontsize=11)
-    pix = page.get_pixmap(dpi=150, colorspace=pymupdf.csGRAY)
-    gray = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w].copy()
+    gray = _gray(page)
     ink = ink_mask(gray, SCALE)
     tables, rules = find_tables(gray, 1, SCALE, ink)
     ink[rules > 0] = 0
@@ -189,8 +193,7 @@ def test_text_outside_tables_is_found_where_it_lies_on_the_page() -> None:
         page.draw_line((x, 60), (x, 120), width=0.8)
     page.insert_text((30, 80), "收到申请", fontname="china-s", fontsize=11)
     page.insert_text((30, 200), "2024年1月15日", fontname="china-s", fontsize=12)
-    pix = page.get_pixmap(dpi=150, colorspace=pymupdf.csGRAY)
-    gray = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w].copy()
+    gray = _gray(page)
     tables, _ = find_tables(gray, 1, SCALE)
     assert len(tables) == 1
     bgr = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
