@@ -240,7 +240,7 @@ def _cells(hs: list[Segment], vs: list[Segment]) -> list[list[Box]]:
         found = dd >= 0
         ii, jj, dd, rr = ii[found], jj[found], dd[found], rr[found]
     boxes = np.stack([xs_a[jj], ys_a[ii], xs_a[rr], ys_a[dd]], axis=1).tolist()
-    table = _components(n_v, ii * n_v + jj, [ii * n_v + rr, dd * n_v + jj, dd * n_v + rr]).tolist()
+    table = corner_components(n_v, ii * n_v + jj, [ii * n_v + rr, dd * n_v + jj, dd * n_v + rr]).tolist()
     groups: dict[int, list[Box]] = defaultdict(list)
     seen: set[Box] = set()
     for t, box in zip(table, boxes, strict=True):
@@ -264,7 +264,7 @@ def _search(crosses: np.ndarray, ys: np.ndarray, xs: np.ndarray, i: int, j: int)
     return -1, -1
 
 
-def _components(n_v: int, top_left: np.ndarray, corners: list[np.ndarray]) -> np.ndarray:
+def corner_components(n_v: int, top_left: np.ndarray, corners: list[np.ndarray]) -> np.ndarray:
     """For each cell, a label of its table: cells sharing a corner (crossing) share a label.
 
     Minimum-label propagation over the cells' corners with pointer jumping, all in NumPy.

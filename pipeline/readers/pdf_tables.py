@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 
 sys.modules.setdefault("pymupdf.layout", None)  # skip the ONNX layout model: 1 s and 225 MB per import
 
+import numpy as np  # noqa: E402
 import pymupdf  # noqa: E402
 import pymupdf.table  # noqa: E402
 
 from pipeline.document import STACKED, TableGrid  # noqa: E402
 from pipeline.readers.cell_text import join_stacked, stacked, wrapped  # noqa: E402
-from pipeline.readers.pdf_lattice import Segment, cells_of_rules, lattice_cells  # noqa: E402
+from pipeline.readers.pdf_lattice import Segment, cells_of_rules, corner_components, lattice_cells  # noqa: E402
 
 Box = tuple[float, float, float, float]
 EDGE_TOLERANCE = 3.0  # points: rules of one table broken across pages line up within this
@@ -220,26 +221,15 @@ def _without_frame_strips(part: list[Box], layout_ys: list[float]) -> list[Box]:
 
 
 def _corner_groups(cells: list[Box]) -> list[list[Box]]:
-    """``cells`` grouped into tables: cells sharing a corner are one table (as in pdf_lattice)."""
-    parent = list(range(len(cells)))
-
-    def root(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    seen: dict[tuple[float, float], int] = {}
-    for k, (x0, y0, x1, y1) in enumerate(cells):
-        for corner in ((x0, y0), (x1, y0), (x0, y1), (x1, y1)):
-            key = (round(corner[0], 1), round(corner[1], 1))
-            if key in seen:
-                parent[root(k)] = root(seen[key])
-            else:
-                seen[key] = k
+    """``cells`` grouped into tables: cells sharing a corner are one table (pdf_lattice's rule and code)."""
+    ids: dict[tuple[float, float], int] = {}
+    corners = [[ids.setdefault((round(x, 1), round(y, 1)), len(ids)) for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]
+               for x0, y0, x1, y1 in cells]
+    at = np.array(corners, dtype=np.int64).reshape(-1, 4)
+    label = corner_components(0, at[:, 0], [at[:, 1], at[:, 2], at[:, 3]]).tolist()
     groups: dict[int, list[Box]] = {}
     for k, c in enumerate(cells):
-        groups.setdefault(root(k), []).append(c)
+        groups.setdefault(label[k], []).append(c)
     return list(groups.values())
 
 
