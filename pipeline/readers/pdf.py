@@ -28,7 +28,7 @@ import pymupdf  # noqa: E402
 from pipeline.document import Document, Page, UnreadableFile  # noqa: E402
 from pipeline.ingest.limits import Limits  # noqa: E402
 from pipeline.readers.pdf_margins import drop_running_lines  # noqa: E402
-from pipeline.readers.pdf_page import PageContent, read_page, unmapped  # noqa: E402
+from pipeline.readers.pdf_page import PageContent, might_be_unmapped, read_page, unmapped  # noqa: E402
 from pipeline.readers.pdf_tables import to_grids  # noqa: E402
 
 if hasattr(pymupdf, "no_recommend_layout"):  # PyMuPDF 2: no advert for the layout package we avoid
@@ -108,7 +108,10 @@ def unreadable_text(content: PageContent) -> str | None:
     if content.glyphs == 0:
         return "no text layer (scanned image)" if content.images else None
     bad = content.undecodable
-    in_cells = any(unmapped(t) for table in content.tables for pieces in table.texts.values() for *_, t in pieces)
+    # One search over all the cells' text first: on nearly every page no cell holds a
+    # glyph that could be unmapped, and then none needs counting.
+    pieces = [p[-1] for table in content.tables for texts in table.texts.values() for p in texts]
+    in_cells = might_be_unmapped("".join(pieces)) and any(unmapped(t) for t in pieces)
     if in_cells or bad >= max(PAGE_GARBAGE_MIN, PAGE_GARBAGE * content.glyphs):
         where = ", in table cells" if in_cells else ""
         return f"text layer unreadable ({bad} of {content.glyphs} glyphs have no Unicode mapping{where})"

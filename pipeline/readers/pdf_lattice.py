@@ -48,16 +48,18 @@ def cells_of_rules(horizontal: list[Segment] | None, vertical: list[Segment] | N
     vs = _merge(vertical)
     if not hs or not vs:
         return []
-    closing = _open_sides(hs, vs)
+    crosses = _crossings(hs, vs)  # built once for both steps unless a side is closed
+    closing = _open_sides(hs, vs, crosses)
     if closing:
         hs = _merge(hs + closing)
-    return [t for t in _cells(hs, vs) if len(t) >= 2]
+        crosses = _crossings(hs, vs)
+    return [t for t in _cells(hs, vs, crosses) if len(t) >= 2]
 
 
 OPEN_SIDE_MIN = 3  # vertical rules that must end together for an open side to be closed
 
 
-def _open_sides(hs: list[Segment], vs: list[Segment]) -> list[Segment]:
+def _open_sides(hs: list[Segment], vs: list[Segment], crosses: np.ndarray | None = None) -> list[Segment]:
     """Closing rules for table sides a page break left open: where >= 3 verticals end at one height.
 
     Why: a browser printing a ruled HTML table across a page break draws no closing rule at
@@ -68,7 +70,8 @@ def _open_sides(hs: list[Segment], vs: list[Segment]) -> list[Segment]:
     verticals (they are one table's columns). Verticals alone stay no table.
     """
     added: list[Segment] = []
-    crosses = _crossings(hs, vs)
+    if crosses is None:
+        crosses = _crossings(hs, vs)
     ys = np.asarray([h[0] for h in hs])
     for end in (1, 2):  # tops, then bottoms
         groups: list[list[int]] = []
@@ -205,7 +208,7 @@ def _merge(segments: list[Segment]) -> list[Segment]:
     return list(zip(pos[keep].tolist(), lo[keep].tolist(), hi[keep].tolist(), strict=True))
 
 
-def _cells(hs: list[Segment], vs: list[Segment]) -> list[list[Box]]:
+def _cells(hs: list[Segment], vs: list[Segment], crosses: np.ndarray | None = None) -> list[list[Box]]:
     """Every smallest rectangle whose corners are crossings and whose sides lie on rules, per table.
 
     ``hs`` and ``vs`` come sorted by position (``_merge``), so rule indices run top to
@@ -220,7 +223,8 @@ def _cells(hs: list[Segment], vs: list[Segment]) -> list[list[Box]]:
     """
     h = np.asarray(hs, dtype=float)
     v = np.asarray(vs, dtype=float)
-    crosses = _crossings(hs, vs)
+    if crosses is None:
+        crosses = _crossings(hs, vs)
     n_h, n_v = crosses.shape
     ys_a, xs_a = h[:, 0], v[:, 0]
     below = np.full((n_h, n_v), n_h, dtype=np.intp)  # nearest crossing below, in the same column

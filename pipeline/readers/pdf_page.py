@@ -38,8 +38,18 @@ _SYMBOL_BULLET = re.compile(
 )
 
 
+def might_be_unmapped(text: str) -> bool:
+    """Whether ``text`` holds any U+FFFD or private-use glyph (else ``unmapped(text)`` is 0)."""
+    return _UNMAPPED.search(text) is not None
+
+
 def unmapped(text: str) -> int:
-    """The glyphs of ``text`` without a Unicode mapping (a symbol font's lone bullet aside)."""
+    """The glyphs of ``text`` without a Unicode mapping (a symbol font's lone bullet aside).
+
+    Called for every span of every page: one search settles the usual text, which has none.
+    """
+    if not _UNMAPPED.search(text):
+        return 0
     return len(_UNMAPPED.findall(text)) - len(_SYMBOL_BULLET.findall(text))
 CLIP_PAD = 1.0  # points around a line's box when its glyphs alone are extracted
 

@@ -181,7 +181,15 @@ def without_frames(tables: list[PageTable]) -> list[PageTable]:
     out: list[PageTable] = []
     changed = False
     for outer in tables:
-        boxes = [t.box for t in tables if t is not outer]
+        o = outer.box
+        # A frame cell lies within ``outer``'s box: only a table within it can be held by one
+        # (the usual page, tables one below the other, has none and no cell is looked at).
+        boxes = [t.box for t in tables if t is not outer
+                 and o[0] - tol <= t.box[0] and o[1] - tol <= t.box[1] and t.box[2] <= o[2] + tol
+                 and t.box[3] <= o[3] + tol]
+        if not boxes:
+            out.append(outer)
+            continue
         cells = [c for row in outer.slots for c in row if c is not None]
         frame = {c for c in cells
                  if any(c[0] - tol <= b[0] and c[1] - tol <= b[1] and b[2] <= c[2] + tol and b[3] <= c[3] + tol
