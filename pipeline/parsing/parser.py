@@ -234,7 +234,8 @@ def parse_document(doc: Document) -> dict:
     rv = tables.review_from_grid(grows) if grows else None
     if rv is None and s4:
         run = bool(req_span) and not grows and tables.requests_run_together(text, req_span, template, req_keys)  # type: ignore[arg-type]
-        rv = tables.review_from_text(text, s4, page_of, run_together=run)
+        rv = tables.review_from_text(text, s4, page_of, run_together=run,
+                                     zeros_shown=run and tables.blanks_shown_zero(req, req_keys))
 
     items = list(tpl.rows("article20", template))
     _fill(rec, "article20", items, lambda k: tpl.columns("article20", template, k), a20, ocr=doc.ocr)

@@ -268,7 +268,7 @@ def requests_from_text(text: str, span: Span, template: str, page_of,
         elif placed.method == "solved":  # its own sum decided it; the column sums must agree too
             pending[key] = [tuple(None if c is None else c.value for c in placed.cells)]  # type: ignore[misc]
     if pending:
-        _resolve_by_columns(found, pending, keys)
+        _resolve_by_columns(found, pending, keys, confirm=run)
     _pool_if_drifted(found, segs, n, keys)
     return found
 
@@ -429,10 +429,14 @@ def _order_confirmed(table: dict[str, RowValues], tentative: dict[str, RowValues
 
 
 def _resolve_by_columns(found: dict[str, RowValues], pending: dict[str, list[tuple[int | None, ...]]],
-                        keys: tuple[str, ...]) -> None:
-    """Rows whose own sum admits several splits, decided together by the table's column sums."""
+                        keys: tuple[str, ...], *, confirm: bool = False) -> None:
+    """Rows whose own sum admits several splits, decided together by the table's column sums.
+
+    ``confirm``: the table may hold blanks that left no trace; a row is then taken only when
+    the column sums check every cell of it (``solve_columns``)."""
     fixed = {k: [None if c is None else c.value for c in r.cells] for k, r in found.items() if k not in pending}
-    decided = solve_columns(fixed, pending, request_equations(keys), len(tpl.REQUEST_COLUMNS))  # type: ignore[arg-type]
+    decided = solve_columns(fixed, pending, request_equations(keys), len(tpl.REQUEST_COLUMNS),  # type: ignore[arg-type]
+                            confirm=confirm)
     for k, vals in decided.items():
         if vals is not None:
             blanks = sum(v is None for v in vals)
@@ -443,7 +447,7 @@ def _resolve_by_columns(found: dict[str, RowValues], pending: dict[str, list[tup
         else:
             found[k] = RowValues([None] * len(tpl.REQUEST_COLUMNS), [(
                 "ambiguous_split", f"digits ran together; {len(pending[k])} split(s) fit the row sum "
-                "and no single one satisfies the column sums too: not read")], found[k].page)
+                "and the column sums do not single out and check one: not read")], found[k].page)
 
 
 def _table_sums_hold(found: dict[str, RowValues], keys: tuple[str, ...]) -> bool:
@@ -517,11 +521,17 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
 _REVIEW_HEADER_END = re.compile(loose("总计") + "|" + loose("尚未审结"))
 
 
-def review_from_text(text: str, span: Span, page_of, *, run_together: bool = False) -> RowValues | None:
+def review_from_text(text: str, span: Span, page_of, *, run_together: bool = False,
+                     zeros_shown: bool = False) -> RowValues | None:
     """The 15 cells of section 四: the values after the header's last label.
 
     ``run_together``: the document's request table is run together (``requests_run_together``),
     so this row's digits may lack a blank cell's; never when the text ends in the row (cut).
+    ``zeros_shown``: that request table was read whole under the same assumption (every
+    row checked by the column sums, ``blanks_shown_zero``), so its blanks were zeros. Only
+    then is a split of this row taken: its three group sums are all that check it, and a
+    blank hiding a non-zero value breaks one of them, so its true split is no candidate
+    while a wrong one can fit by chance.
     """
     start, end = span
     last = None
@@ -553,4 +563,19 @@ def review_from_text(text: str, span: Span, page_of, *, run_together: bool = Fal
     if not text[end:].strip():  # the text ends in this row: it may be cut
         return _cut_short(values, 15).row(page_of(last.end()))
     blanks = run_together and run_together_table([values], 15, least=1)
+    if blanks and not zeros_shown and len(values) != 15:
+        return RowValues([None] * 15, [("ambiguous_split", (
+            f"{len(values)} run-together tokens for 15 columns; blank cells leave no trace here and the "
+            "request table's sums do not show that this document's blanks are zeros: not read"))],
+            page_of(last.end()))
     return place_tokens(values, 15, sums=(3, 5), blanks=blanks).row(page_of(last.end()))
+
+
+def blanks_shown_zero(found: dict[str, RowValues], keys: tuple[str, ...]) -> bool:
+    """The request table was read whole: every row of ``keys`` holds values.
+
+    Read from run-together text (``requests_run_together``), a row is kept only when the
+    column sums check every cell of it with its blanks counted 0 (``solve_columns`` with
+    ``confirm``), so a whole table is the document's own evidence that its blanks are zeros.
+    """
+    return all(k in found and any(c is not None for c in found[k].cells) for k in keys)
