@@ -13,6 +13,9 @@ from functools import cache, lru_cache
 
 _SPACES = re.compile(r"[ \u00a0\u2002-\u200b\u3000\ufeff]+")
 _DASHES = str.maketrans({"－": "-", "—": "-", "–": "-", "―": "-", "─": "-", "／": "/", "﹣": "-"})
+# Any of _DASHES' characters: translate() looks every character of a page up in the table,
+# a search for these finds most pages without one ~20 times faster.
+_DASH_CHARS = re.compile("[－—–―─／﹣]")
 
 
 # Characters that only traditional-script text uses, common in these reports.
@@ -69,7 +72,8 @@ def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     if len(_TRADITIONAL.findall(text)) >= 3:
         text = _t2s().convert(text)
-    text = text.translate(_DASHES)
+    if _DASH_CHARS.search(text):
+        text = text.translate(_DASHES)
     text = _SPACES.sub(" ", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _pipe_tables_to_tabs(text)
@@ -89,5 +93,9 @@ def loose(label: str) -> str:
     return r"\s*".join(parts)
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
 def compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """``text`` without any whitespace."""
+    return _WHITESPACE.sub("", text)

@@ -42,21 +42,24 @@ def classify(lines: list[str], text: str, secs: Sections, title: Title | None,
     """Report or not, from the document's own marks of a report (title, headings, preface, the
     format's statistical tables)."""
     head = "\n".join(lines[:40])
-    listed = {c for ln in lines if "报告" in ln and _LISTED_TITLE.search(ln) and 8 <= len(c := compact(ln)) <= 80}
     headings = sum(secs.has(k) for k in ("s1", "s2", "s3", "s4", "s5", "s6"))
-    old = len(_OLD_HEADINGS.findall(text))
     preface = bool(_PREFACE.search(compact(text[:3000])))
     if title is not None and is_notice_title(title.text):
         return Kind(False, f"the title reads as '{title.text}', not a report")
     first = next((compact(ln) for ln in lines[:10] if compact(ln)), "")
     if len(first) <= 80 and is_notice_title(first) and (first.startswith("关于") or "报告" in first):
         return Kind(False, f"the title reads as a notice or news item ('{first}'), not a report")
-    if len(listed) >= 3 and headings < 2 and not preface:
-        return Kind(False, f"a list of {len(listed)} report titles, no report text")
+    # the listed titles and old headings are looked for only where they can decide (they
+    # scan every line or the whole text; a report with its section headings is decided first)
+    if headings < 2 and not preface:
+        listed = {c for ln in lines if "报告" in ln and _LISTED_TITLE.search(ln) and 8 <= len(c := compact(ln)) <= 80}
+        if len(listed) >= 3:
+            return Kind(False, f"a list of {len(listed)} report titles, no report text")
     if headings >= 2 or (headings >= 1 and (preface or title is not None)):
         return Kind(True, "section headings")
     if printed and (printed.get("requests") or printed.get("review_litigation")):
         return Kind(True, "the format's statistical tables")
+    old = len(_OLD_HEADINGS.findall(text))
     if old >= 1 and (preface or title is not None or old >= 2):
         return Kind(True, "the headings of the pre-2019 format")
     if title is not None and not _NEWS.search(head):
