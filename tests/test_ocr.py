@@ -401,3 +401,29 @@ def test_a_row_that_lost_a_slot_keeps_its_columns_in_the_page_text() -> None:
     assert rows[2] == ["", "55", "0", ""]  # under 自然人 and 商业企业, as the grid has them: never shifted left
     table.ocr = False  # a text PDF's table: covered positions dropped as before
     assert content.text().splitlines()[2].split("\t") == ["55", "0"]
+
+
+@pytest.mark.parametrize("skew", [0.0, 2.0])
+def test_glyph_strokes_near_a_rule_are_not_taken_for_rules(tmp_path: Path, skew: float) -> None:
+    """The real WPS report's tight rows (the upright of a 1, the sides of a 0 nearly touching the
+    rules above and below), rasterised at 200 dpi: no rule is found inside a cell, away from its
+    edges. Before, such strokes joined the rule network, were erased as rules, and the 0s of
+    two rows read as "C" and "(" (the scan skewed 2° lost 24 cells so)."""
+    from pipeline.readers.ocr import ink_mask
+
+    src = Path(__file__).parent / "data" / "realworld" / "raw" / "hongze-2023.pdf"
+    scan = render_image_pdf(src, tmp_path / "scan.pdf", dpi=200, damage=Damage(skew=skew))
+    scale = 200 / 72
+    with pymupdf.open(scan) as doc:
+        pix = doc[3].get_pixmap(dpi=200, colorspace=pymupdf.csGRAY)
+    gray = deskew(np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.stride)[:, : pix.w].copy())
+    tables, rules = find_tables(gray, 4, scale, ink_mask(gray, scale))
+    assert tables
+    margin = round(3 * scale)  # the rules' own width, their fringe and the reach at crossings
+    inside = 0
+    for table in tables:
+        for x0, y0, x1, y1 in {c for row in table.slots for c in row if c is not None}:
+            box = rules[round(y0 * scale) + margin : round(y1 * scale) - margin,
+                        round(x0 * scale) + margin : round(x1 * scale) - margin]
+            inside += int(np.count_nonzero(box))
+    assert inside == 0

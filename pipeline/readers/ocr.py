@@ -689,6 +689,7 @@ def find_tables(gray: np.ndarray, number: int, scale: float, ink: np.ndarray | N
     reach = max(2, round(RULE_REACH * scale))
     horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * reach + 1, 1)))
     vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 2 * reach + 1)))
+    vertical = _spanning(vertical, horizontal)
     rules = cv2.dilate(horizontal | vertical, np.ones((3, 3), np.uint8))  # close hairline gaps at crossings
     n, labels, stats, _ = cv2.connectedComponentsWithStats(rules, connectivity=8)
     tables, mask = [], np.zeros_like(rules)
@@ -706,6 +707,28 @@ def find_tables(gray: np.ndarray, number: int, scale: float, ink: np.ndarray | N
         mask[y : y + h, x : x + w] |= net
     mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))  # the rules' anti-aliased fringe too
     return sorted(tables, key=lambda t: (t.bbox.y0, t.bbox.x0)), mask
+
+
+def _spanning(vertical: np.ndarray, horizontal: np.ndarray) -> np.ndarray:
+    """The vertical runs that meet at least two horizontal rules: the ones that part cells.
+
+    A vertical rule runs from one row's rule to another's at least. A run meeting one
+    horizontal rule or none parts no cells; it is a glyph's stroke more often than a rule:
+    the upright stroke of a 1 or the side of a 0, in a row so tight that the stroke nearly
+    touches the rule above or below it, passes every test of a thin rule (dark, paper on
+    both sides, long enough once a dash gap is bridged). Kept in the rule mask it would be
+    erased from the page, and the 0 it belonged to would read as "C".
+    """
+    n, labels = cv2.connectedComponents(vertical, connectivity=8)
+    if n < 2:
+        return vertical
+    _, rows = cv2.connectedComponents(cv2.dilate(horizontal, np.ones((3, 3), np.uint8)), connectivity=8)
+    touch = (labels > 0) & (rows > 0)
+    pairs = np.unique(labels[touch].astype(np.int64) * (int(rows.max()) + 1) + rows[touch])
+    met = np.bincount(pairs // (int(rows.max()) + 1), minlength=n)
+    keep = met >= 2
+    keep[0] = False
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
 
 
 def _cells(net: np.ndarray, x0: int, y0: int, scale: float) -> list[Box]:
