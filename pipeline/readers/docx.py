@@ -24,11 +24,8 @@ Why it works this way:
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
-import subprocess
 import tempfile
 import threading
 import zipfile
@@ -36,6 +33,7 @@ from pathlib import Path
 
 from pipeline.document import Document, Page, TableGrid, UnreadableFile
 from pipeline.ingest.limits import Limits
+from pipeline.process_group import run_in_group
 from pipeline.readers.grid_bounds import TableTooLarge, check_cells, check_columns
 from pipeline.readers.html import join_cell_lines
 
@@ -341,17 +339,11 @@ def convert(src: Path, fmt: str, outdir: Path, timeout: float = SOFFICE_TIMEOUT)
             _PROFILE = tempfile.TemporaryDirectory(prefix="xxgk-soffice-")
         cmd = [exe, f"-env:UserInstallation={Path(_PROFILE.name).as_uri()}", "--headless", "--norestore",
                "--nolockcheck", "--nodefault", "--convert-to", fmt, "--outdir", str(outdir), str(src)]
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-        try:
-            out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise RuntimeError(f"LibreOffice did not finish converting within {timeout:.0f} s") from None
+        code, out, err = run_in_group(cmd, timeout, "LibreOffice converting it")
     target = outdir / f"{src.stem}.{fmt.split(':')[0]}"
     if not target.is_file():
         said = (err or out).decode("utf-8", "replace").strip().splitlines()
-        raise RuntimeError(f"LibreOffice could not convert it (exit {proc.returncode}{': ' + said[-1] if said else ''})")
+        raise RuntimeError(f"LibreOffice could not convert it (exit {code}{': ' + said[-1] if said else ''})")
     return target
 
 

@@ -22,11 +22,10 @@ from __future__ import annotations
 import os
 import random
 import shutil
-import signal
-import subprocess
 import tempfile
 from pathlib import Path
 
+from pipeline.process_group import run_in_group
 from pipeline.samples.render_html import render_html
 
 NAMES = ("chromium", "chromium-browser", "google-chrome")
@@ -88,23 +87,10 @@ def print_to_pdf(html_file: Path, pdf: Path, *, header_footer: bool, timeout: fl
             *([] if header_footer else ["--no-pdf-header-footer"]),
             f"--print-to-pdf={pdf}", html_file.resolve().as_uri(),
         ]  # fmt: skip
-        env = {**os.environ, "TZ": "UTC"}
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                start_new_session=True, env=env)
-        try:
-            _, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise RuntimeError(f"Chromium did not print within {timeout:.0f} s") from None
-        finally:
-            try:  # helpers (zygote, renderer) that outlived the browser
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        code, _, err = run_in_group(cmd, timeout, "Chromium printing the page", env={**os.environ, "TZ": "UTC"})
     if not pdf.is_file() or pdf.stat().st_size == 0:
         said = err.decode("utf-8", "replace").strip().splitlines()
-        raise RuntimeError(f"Chromium wrote no PDF (exit {proc.returncode}{': ' + said[-1] if said else ''})")
+        raise RuntimeError(f"Chromium wrote no PDF (exit {code}{': ' + said[-1] if said else ''})")
     return pdf
 
 
