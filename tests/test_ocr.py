@@ -427,3 +427,14 @@ def test_glyph_strokes_near_a_rule_are_not_taken_for_rules(tmp_path: Path, skew:
                         round(x0 * scale) + margin : round(x1 * scale) - margin]
             inside += int(np.count_nonzero(box))
     assert inside == 0
+
+
+@pytest.mark.slow
+def test_tables_without_vertical_rules_are_read_by_where_their_numbers_stand(
+        report: tuple[dict, Path], tmp_path: Path) -> None:
+    """Rows ruled only across: the columns come from where the numbers stand (ocr_columns), so
+    most cells are read, blanks included, and none wrong. Before, no table was found and every
+    number standing apart was dropped (7.6 % of the cells read)."""
+    rec, pdf = report
+    got = parse_file(render_image_pdf(pdf, tmp_path / "scan.pdf", dpi=200, damage=Damage(no_verticals=True)))
+    _assert_right_or_null(rec, got, 0.8)

@@ -18,7 +18,8 @@ How a page is read:
   reader, in page points, so the PDF reader's grid convention (merged slots None, empty
   cells ""), its joining of a table broken across pages and its removal of running
   headers and page numbers all apply unchanged, and tables are rendered into the page
-  text as tab-joined rows as there.
+  text as tab-joined rows as there. A table ruled only across (no vertical rules) gets its
+  columns from where its numbers stand (``ocr_columns``), when that is certain.
 - The rules are erased before OCR (a rule is never read as "1" or "|", nor hides a glyph
   touching it). Inside a found table nothing is detected: each cell's ink is cut into its
   lines and each line recognised from a crop inside the cell (``ocr_recognise.cell_lines``);
@@ -52,12 +53,14 @@ import pymupdf  # noqa: E402
 
 from pipeline.document import Document, Page, UnreadableFile  # noqa: E402
 from pipeline.ingest.limits import ENV, Limits  # noqa: E402
+from pipeline.readers.ocr_columns import column_tables, row_rule_stacks  # noqa: E402
 from pipeline.readers.ocr_recognise import (  # noqa: E402,F401  (engine, text_lines, upright: public here too)
     Glyph,
     Word,
     engine,
     recognise,
     recognise_boxes,
+    recognise_cells,
     text_lines,
     upright,
 )
@@ -256,11 +259,29 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
     """
     gray = deskew(upright(np.ascontiguousarray(gray), scale))
     ink = ink_mask(gray, scale)
-    tables, rules = find_tables(gray, number, scale, ink)
+    tables, rules, across = _find_tables(gray, number, scale, ink)
     clean = gray.copy()
     clean[rules > 0] = 255  # rules erased: never read as "1" or "|", never hiding a glyph that touches one
     ink[rules > 0] = 0
     words = recognise(clean, scale, tables, ink)
+    # tables ruled only across: their columns from where the detector's numbers stand
+    # (ocr_columns); then their cells are read anew from crops inside each cell, as a ruled
+    # table's are (a detected box running across cells only estimates where each glyph is)
+    loose = [w for w in words if not any(_overlaps(w, t.bbox) for t in tables)]
+    found: list[PageTable] = []
+    for stack in row_rule_stacks(across, scale, [t.bbox for t in tables]):
+        found.extend(column_tables(stack, loose, number, lambda s: _is_number(fix_digits(s.replace(" ", ""))),
+                                   ink, scale))
+    if found:
+        row_rules = cv2.dilate(across, np.ones((3, 3), np.uint8)) > 0
+        for t in found:
+            x0, y0, x1, y1 = (round(v * scale) for v in t.box)
+            area = (slice(max(0, y0 - 2), y1 + 3), slice(max(0, x0 - 2), x1 + 3))
+            clean[area][row_rules[area]] = 255
+            ink[area][row_rules[area]] = 0
+        words = [w for w in words if not any(_overlaps(w, t.bbox) for t in found)]
+        words += recognise_cells(clean, scale, found, ink)
+        tables.extend(found)
     content = PageContent(number, gray.shape[0] / scale, images=1, tables=tables)
     content.glyphs = sum(len(w.text.replace(" ", "")) for w in words)
     for table in tables:
@@ -673,6 +694,13 @@ def _runs(ink: np.ndarray, thin: np.ndarray, gap: int, dash: int, length: int, c
 def find_tables(gray: np.ndarray, number: int, scale: float, ink: np.ndarray | None = None
                 ) -> tuple[list[PageTable], np.ndarray]:
     """Ruled tables of a page image, in points, and the mask of their rules' pixels."""
+    tables, mask, _ = _find_tables(gray, number, scale, ink)
+    return tables, mask
+
+
+def _find_tables(gray: np.ndarray, number: int, scale: float, ink: np.ndarray | None = None
+                 ) -> tuple[list[PageTable], np.ndarray, np.ndarray]:
+    """``find_tables``, and the horizontal rules' pixels (for tables ruled only across)."""
     def px(points: float) -> int:
         return max(2, round(points * scale))
 
@@ -706,7 +734,7 @@ def find_tables(gray: np.ndarray, number: int, scale: float, ink: np.ndarray | N
         tables.append(_page_table(cells, number))
         mask[y : y + h, x : x + w] |= net
     mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))  # the rules' anti-aliased fringe too
-    return sorted(tables, key=lambda t: (t.bbox.y0, t.bbox.x0)), mask
+    return sorted(tables, key=lambda t: (t.bbox.y0, t.bbox.x0)), mask, horizontal
 
 
 def _spanning(vertical: np.ndarray, horizontal: np.ndarray) -> np.ndarray:

@@ -1,0 +1,189 @@
+"""Scanned tables ruled only across (no vertical rules): columns from where their numbers stand.
+
+Many agencies draw the tables with horizontal rules only (a "three-line" style, or vertical
+rules too light for the scan). The rules give the rows; nothing gives the columns, and a row
+whose blank cells left no trace cannot be placed left to right. But within one block of
+value rows, the numbers of one column stand over each other (centred, left- or
+right-aligned: their extents overlap), and different columns stand apart. So the columns
+are the clusters of overlapping number extents, and each number's column is the cluster it
+stands in — cell geometry, as a ruled table gives it, taken only when it is unambiguous:
+
+- two numbers on one line in one cluster: the cluster is two columns run together, and the
+  block is not read this way;
+- two neighbouring clusters that never hold numbers on the same line: they may be one
+  column whose numbers are not aligned alike (left in some rows, right in others), and
+  its values would slide one column; the block is not read;
+- a word crossing into the value columns from the label side: the block is not read.
+
+A block is a run of consecutive value rows (rows holding a number); a row without any
+number (a header, a sub-table's heading) ends it, so sub-tables with different columns
+(section 二's four small tables) are each clustered on their own. Each block becomes a
+``PageTable`` of label + value cells, read like a ruled table from there on (a character
+lying across a cell edge, a cell holding two lines of digits, a doubtful digit: null). A
+column blank in every row of a block leaves no cluster, so such a block has fewer value
+cells than the template's columns and is read as null, never shifted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+
+import cv2
+import numpy as np
+import pymupdf
+
+from pipeline.readers.ocr_recognise import Glyph, Word
+from pipeline.readers.pdf_tables import Box, PageTable
+
+MIN_RULE = 40.0  # points: a horizontal rule at least this long may be a row rule of a table
+MAX_ROW = 60.0  # points: rules further apart than this are not rows of one table (3 header lines fit)
+ROW_RULE_END = 12.0  # points: a row's rule ends at most this short of the table's right edge
+MIN_RULES = 3  # a table has at least two rows between its rules
+SAME_RULE = 2.0  # points: rules this close in height bound the same row
+PIECE_GAP = 0.5  # share of a character's height: glyphs further apart are separate words
+
+
+@dataclass
+class RowRules:
+    """A stack of horizontal rules close under each other: the rows of a table without vertical rules."""
+
+    x0: float
+    x1: float
+    ys: list[float]  # the rows' boundaries, top to bottom, in points
+
+
+def row_rule_stacks(horizontal: np.ndarray, scale: float, taken: list[pymupdf.Rect]) -> list[RowRules]:
+    """Stacks of horizontal rules (``horizontal``: the rule pixels, 255) outside the tables ``taken``."""
+    n, _labels, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
+    rules: list[tuple[float, float, float]] = []  # (y, x0, x1) in points
+    for k in range(1, n):
+        x, y, w, h = (int(v) for v in stats[k, :4])
+        if w < MIN_RULE * scale or h > 4 * scale:
+            continue
+        r = (y + h / 2) / scale, x / scale, (x + w) / scale
+        if any(t.x0 - 2 <= r[1] and r[2] <= t.x1 + 2 and t.y0 - 2 <= r[0] <= t.y1 + 2 for t in taken):
+            continue
+        rules.append(r)
+    rules.sort()
+    stacks: list[list[tuple[float, float, float]]] = []
+    for r in rules:
+        if stacks:
+            s = stacks[-1]
+            x0, x1 = min(q[1] for q in s), max(q[2] for q in s)
+            overlap = min(x1, r[2]) - max(x0, r[1])
+            if r[0] - s[-1][0] <= MAX_ROW and overlap >= 0.5 * min(x1 - x0, r[2] - r[1]):
+                s.append(r)
+                continue
+        stacks.append([r])
+    out = []
+    for s in stacks:
+        right = max(q[2] for q in s)
+        ys: list[float] = []
+        for y, _x0, x1 in s:
+            # a row's rule runs under its values, to the table's right edge; one ending
+            # sooner closes a group of labels (rows of the group still go on beside it)
+            if x1 >= right - ROW_RULE_END and (not ys or y - ys[-1] > SAME_RULE):
+                ys.append(y)
+        if len(ys) >= MIN_RULES:
+            out.append(RowRules(min(q[1] for q in s), max(q[2] for q in s), ys))
+    return out
+
+
+def _pieces(w: Word) -> list[Word]:
+    """``w`` cut where its characters stand apart by more than half a character's height."""
+    glyphs = w.glyphs or [Glyph(w.x0, w.y0, w.x1, w.y1, w.text, w.score)]
+    groups: list[list[Glyph]] = [[glyphs[0]]]
+    for a, b in zip(glyphs, glyphs[1:], strict=False):
+        if b.x0 - a.x1 > PIECE_GAP * max(a.y1 - a.y0, b.y1 - b.y0):
+            groups.append([])
+        groups[-1].append(b)
+    return [Word(min(g.x0 for g in gs), min(g.y0 for g in gs), max(g.x1 for g in gs), max(g.y1 for g in gs),
+                 "".join(g.text for g in gs), min(g.score for g in gs), gs) for gs in groups]
+
+
+def _same_line(a: Word, b: Word) -> bool:
+    return min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5 * min(a.y1 - a.y0, b.y1 - b.y0)
+
+
+def column_tables(stack: RowRules, words: list[Word], number: int, is_number, ink: np.ndarray,
+                  scale: float) -> list[PageTable]:
+    """The blocks of value rows of ``stack`` whose columns the numbers' places make certain.
+
+    ``words``: the page's words outside ruled tables; ``is_number``: whether a piece of text,
+    as read, is a number (the reader's own test, digit confusions fixed); ``ink``: the page's
+    ink mask (255), at ``scale`` pixels per point.
+    """
+    top, bottom = stack.ys[0], stack.ys[-1]
+    inside = [p for w in words if stack.x0 <= w.cx <= stack.x1 and top <= w.cy <= bottom for p in _pieces(w)]
+    bands: list[list[Word]] = [[] for _ in stack.ys[:-1]]
+    for p in inside:
+        for i, (y0, y1) in enumerate(zip(stack.ys, stack.ys[1:], strict=False)):
+            if y0 <= p.cy < y1:
+                bands[i].append(p)
+                break
+    numeric = [[p for p in band if is_number(p.text)] for band in bands]
+    out: list[PageTable] = []
+    block: list[int] = []
+    for i in [*range(len(bands)), None]:
+        if i is not None and numeric[i]:
+            block.append(i)
+            continue
+        if block:
+            table = _block_table(stack, block, bands, numeric, number, ink, scale)
+            if table is not None:
+                out.append(table)
+        block = []
+    return out
+
+
+def _block_table(stack: RowRules, block: list[int], bands: list[list[Word]], numeric: list[list[Word]],
+                 number: int, ink: np.ndarray, scale: float) -> PageTable | None:
+    """One block of value rows as a table of label + value cells; None when its columns are not certain."""
+    from pipeline.readers.ocr import _page_table
+
+    nums = [p for i in block for p in numeric[i]]
+    height = median(p.y1 - p.y0 for p in nums)
+    clusters: list[list[float]] = []  # [x0, x1]
+    for p in sorted(nums, key=lambda p: p.x0):
+        if clusters and p.x0 <= clusters[-1][1]:
+            clusters[-1][1] = max(clusters[-1][1], p.x1)
+        else:
+            clusters.append([p.x0, p.x1])
+    side_by_side: set[tuple[int, int]] = set()
+    for i in block:
+        for k, a in enumerate(numeric[i]):
+            for b in numeric[i][k + 1 :]:
+                if _same_line(a, b):
+                    ca, cb = sorted((_cluster(clusters, a), _cluster(clusters, b)))
+                    if ca == cb:
+                        return None  # two numbers side by side in one cluster: columns run together
+                    side_by_side.add((ca, cb))
+    if any((k, k + 1) not in side_by_side for k in range(len(clusters) - 1)):
+        return None  # two neighbouring clusters never hold numbers on one line: maybe one column
+    first = clusters[0][0]
+    labels = [p for i in block for p in bands[i] if p not in numeric[i]]
+    left = [p.x1 for p in labels if p.x1 <= first]
+    edge = (max(left) + first) / 2 if left else first - height / 2
+    cuts = [stack.x0, edge, *((a[1] + b[0]) / 2 for a, b in zip(clusters, clusters[1:], strict=False)), stack.x1]
+    for p in labels:  # text in the value columns, or running from the labels into them: not certain
+        if p.x1 > edge and any(p.x0 < c < p.x1 for c in cuts[1:-1]):
+            return None
+    edge = max(1, round(1.5 * scale))  # off the row rules
+    for i in block:  # a cut through ink would cut a glyph the detector did not read as one
+        y0, y1 = round(stack.ys[i] * scale) + edge, round(stack.ys[i + 1] * scale) - edge
+        for c in cuts[1:-1]:
+            x = round(c * scale)
+            if y1 > y0 and ink[y0:y1, max(0, x - 1) : x + 2].any():
+                return None
+    cells: list[Box] = []
+    for i in block:
+        y0, y1 = stack.ys[i], stack.ys[i + 1]
+        cells.extend((a, y0, b, y1) for a, b in zip(cuts, cuts[1:], strict=False))
+    table = _page_table(cells, number)
+    table.ocr = True
+    return table
+
+
+def _cluster(clusters: list[list[float]], p: Word) -> int:
+    return next(k for k, (x0, x1) in enumerate(clusters) if x0 <= p.x0 and p.x1 <= x1)

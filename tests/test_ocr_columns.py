@@ -1,0 +1,98 @@
+"""Scanned tables ruled only across: columns from where their numbers stand (pipeline/readers/ocr_columns)."""
+
+from __future__ import annotations
+
+import sys
+
+sys.modules.setdefault("pymupdf.layout", None)
+
+import numpy as np  # noqa: E402
+
+from pipeline.readers.ocr import _is_number, fix_digits  # noqa: E402
+from pipeline.readers.ocr_columns import RowRules, column_tables  # noqa: E402
+from pipeline.readers.ocr_recognise import Glyph, Word  # noqa: E402
+
+SCALE = 2.0
+INK = np.zeros((800, 800), np.uint8)  # no ink on any cut
+
+
+def _num(text: str, x: float, y: float, width: float = 5.0) -> Word:
+    glyphs = [Glyph(x + k * width, y, x + (k + 1) * width - 0.5, y + 8, c, 0.99) for k, c in enumerate(text)]
+    return Word(x, y, x + len(text) * width, y + 8, text, 0.99, glyphs)
+
+
+def _is_num(s: str) -> bool:
+    return _is_number(fix_digits(s.replace(" ", "")))
+
+
+def _read(tables, rows: int) -> list[list[tuple[float, float]]]:
+    """Per row band, the value cells' (x0, x1), left to right (the label cell first)."""
+    assert len(tables) == 1
+    t = tables[0]
+    cells = sorted(set(t.origin.values()), key=lambda c: (c[1], c[0]))
+    out = []
+    for y in sorted({c[1] for c in cells}):
+        out.append([(c[0], c[2]) for c in cells if c[1] == y])
+    assert len(out) == rows
+    return out
+
+
+STACK = RowRules(10.0, 300.0, [100.0, 120.0, 140.0, 160.0])  # three rows
+
+
+def test_columns_are_where_the_numbers_stand_blanks_included() -> None:
+    """Centred numbers of three columns, a blank in the middle of row 2: three value cells a row,
+    each number inside its own column's cell."""
+    words = [
+        _word_label("规章", 20, 105), _num("12", 145, 105), _num("3", 197.5, 105), _num("1520", 240, 105),
+        _word_label("规范性文件", 20, 125), _num("7", 147.5, 125), _num("866", 242.5, 125),
+        _word_label("其他", 20, 145), _num("100", 142.5, 145), _num("0", 197.5, 145), _num("9", 247.5, 145),
+    ]
+    tables = column_tables(STACK, words, 1, _is_num, INK, SCALE)
+    rows = _read(tables, 3)
+    for row in rows:
+        assert len(row) == 4  # label + three values
+    (_, a, b, c) = rows[1]
+    assert a[0] <= 147.5 and 152.5 <= a[1]  # "7" in the first value column
+    assert c[0] <= 242.5 and 257.5 <= c[1]  # "866" in the third; the second is the blank
+
+
+def _word_label(text: str, x: float, y: float) -> Word:
+    glyphs = [Glyph(x + 10 * k, y, x + 10 * k + 9, y + 8, ch, 0.99) for k, ch in enumerate(text)]
+    return Word(x, y, x + 10 * len(text), y + 8, text, 0.99, glyphs)
+
+
+def test_two_numbers_side_by_side_in_one_cluster_are_not_placed() -> None:
+    """A wide number reaching under its neighbour column merges two clusters: not read."""
+    words = [
+        _word_label("规章", 20, 105), _num("123456789", 140, 105), _num("5", 182, 105),
+        _word_label("其他", 20, 125), _num("1", 150, 125), _num("2", 198, 125),
+        _word_label("合计", 20, 145), _num("3", 150, 145), _num("4", 198, 145),
+    ]
+    assert column_tables(STACK, words, 1, _is_num, INK, SCALE) == []
+
+
+def test_clusters_never_side_by_side_may_be_one_column_and_are_not_placed() -> None:
+    """One column, its numbers left-aligned in two rows and right-aligned in the third: two
+    clusters that never hold numbers on one line. Placed as two columns, the row's values would
+    slide one column; the block is not read."""
+    words = [
+        _word_label("规章", 20, 105), _num("5", 140, 105), _num("9", 220, 105),
+        _word_label("其他", 20, 125), _num("6", 140, 125), _num("8", 220, 125),
+        _word_label("合计", 20, 145), _num("7", 175, 145), _num("4", 220, 145),
+    ]
+    assert column_tables(STACK, words, 1, _is_num, INK, SCALE) == []
+
+
+def test_a_cut_through_ink_is_not_made() -> None:
+    """Ink on the line between two columns (a glyph the detector did not read): not read."""
+    words = [
+        _word_label("规章", 20, 105), _num("12", 145, 105), _num("3", 197.5, 105),
+        _word_label("其他", 20, 125), _num("7", 147.5, 125), _num("8", 197.5, 125),
+    ]
+    stack = RowRules(10.0, 300.0, [100.0, 120.0, 140.0])
+    assert len(column_tables(stack, words, 1, _is_num, INK, SCALE)) == 1
+    inked = INK.copy()
+    cut = round((155 + 197.5) / 2 * SCALE)
+    inked[round(126 * SCALE) : round(130 * SCALE), cut - 1 : cut + 2] = 255
+    assert column_tables(stack, words, 1, _is_num, inked, SCALE) == []
