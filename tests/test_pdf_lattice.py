@@ -126,3 +126,40 @@ def test_vertical_rules_alone_make_no_table() -> None:
     assert lattice_cells(verticals) == []
     two = [{"items": [("l", (0, 0), (90, 0))] + [("l", (x, 0), (x, 40)) for x in (0, 90)]}]
     assert lattice_cells(two) == []  # two open sides are no table either: a closing rule needs >= 3 verticals
+
+
+def _lines(items: list[tuple[tuple[float, float], tuple[float, float]]]) -> list[dict]:
+    return [{"items": [("l", a, b) for a, b in items]}]
+
+
+def test_a_header_alone_at_the_page_foot_keeps_its_cells() -> None:
+    """The requests table's header ends a page, its last header row cut by the break.
+
+    Chromium draws the rule under 法人或其他组织 (the top of the company columns, printed on the
+    next page) but none under 自然人 and 总计 (they span two header rows) nor under the row
+    label cell, whose left side is the long rule of the page frame the table sits in (an
+    old site's layout table). The side must be closed where it is open, beside that rule.
+    """
+    frame_x, x0, xs, x1 = 150.0, 320.0, (346.0, 476.0), 506.0
+    top, mid, foot = 693.0, 721.0, 750.0
+    rules = [((frame_x, 45.0), (frame_x, 764.0)),  # the frame: runs on past the table
+             ((frame_x, top), (x1, top)), ((x0, mid), (x1, mid)), ((xs[0], foot), (xs[1], foot)),
+             ((x0, top), (x0, foot)), ((x1, top), (x1, foot)), ((xs[0], mid), (xs[0], foot)), ((xs[1], mid), (xs[1], foot))]
+    (table,) = lattice_cells(_lines(rules))
+    assert sorted(table) == [(frame_x, top, x0, foot), (x0, top, x1, mid), (x0, mid, xs[0], foot),
+                             (xs[0], mid, xs[1], foot), (xs[1], mid, x1, foot)]
+
+
+def test_a_rule_snapped_away_from_its_side_still_meets_it() -> None:
+    """Snapping chains rules: a small table's right side (263.6 / 264.4) and the column rules
+    of a wider table further down (267.3 / 267.5) are one cluster, snapped to a point 3.9 pt
+    from where the small table's row rules end. Those rules meet the side where it was drawn.
+    """
+    small = [((35.0, y), (263.6, y)) for y in (28.0, 48.0, 68.0)]
+    small += [((35.0, 28.0), (35.0, 68.0)), ((163.5, 28.0), (163.5, 68.0)), ((263.6, 28.0), (263.6, 68.0)),
+              ((264.4, 27.8), (264.4, 69.0))]
+    wide = [((35.0, y), (480.0, y)) for y in (200.0, 230.0, 260.0)]
+    wide += [((x, 200.0), (x, 260.0)) for x in (35.0, 267.3, 480.0)] + [((267.5, 200.0), (267.5, 260.0))] * 6
+    tables = lattice_cells(_lines(small + wide))
+    assert [len(t) for t in tables] == [4, 4]
+    assert sorted(round(c[1]) for c in tables[0]) == [28, 28, 48, 48]  # the small table's two rows

@@ -17,12 +17,15 @@ on every generated PDF layout.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 
 import numpy as np
 
 Box = tuple[float, float, float, float]
 Segment = tuple[float, float, float]  # (position across, start along, end along)
+# a merged rule: (snapped position, start, end, lowest and highest position its pieces were drawn at)
+Rule = tuple[float, float, float, float, float]
 
 SNAP = 3.0
 JOIN = 3.0
@@ -46,12 +49,12 @@ def cells_of_rules(horizontal: list[Segment] | None, vertical: list[Segment] | N
         return None
     hs = _merge(horizontal)
     vs = _merge(vertical)
-    if not hs or not vs:
+    if not len(hs) or not len(vs):
         return []
     crosses = _crossings(hs, vs)  # built once for both steps unless a side is closed
     closing = _open_sides(hs, vs, crosses)
     if closing:
-        hs = _merge(hs + closing)
+        hs = _merge(np.vstack([hs, [(y, x0, x1, y, y) for y, x0, x1 in closing]]))
         crosses = _crossings(hs, vs)
     return [t for t in _cells(hs, vs, crosses) if len(t) >= 2]
 
@@ -59,52 +62,77 @@ def cells_of_rules(horizontal: list[Segment] | None, vertical: list[Segment] | N
 OPEN_SIDE_MIN = 3  # vertical rules that must end together for an open side to be closed
 
 
-def _open_sides(hs: list[Segment], vs: list[Segment], crosses: np.ndarray | None = None) -> list[Segment]:
+def _open_sides(hs: np.ndarray, vs: np.ndarray, crosses: np.ndarray | None = None) -> list[Segment]:
     """Closing rules for table sides a page break left open: where >= 3 verticals end at one height.
 
     Why: a browser printing a ruled HTML table across a page break draws no closing rule at
     the bottom of the first page nor an opening rule at the top of the next; the vertical
     rules just end, and the row next to the break had no cell. A height where at least
-    OPEN_SIDE_MIN vertical rules end (within SNAP), where no horizontal rule crosses them,
-    is such a side when some horizontal rule crosses at least OPEN_SIDE_MIN of those same
-    verticals (they are one table's columns). Verticals alone stay no table.
+    OPEN_SIDE_MIN vertical rules end (within SNAP) is such a side when some horizontal rule
+    crosses at least OPEN_SIDE_MIN of those same verticals (they are one table's columns).
+    Verticals alone stay no table.
+
+    The side is closed gap by gap, between neighbouring verticals there, where no rule runs
+    along it yet: a rule at that height may close some columns only (the bottom of a header
+    cell whose neighbours, 自然人 and 总计 spanning two header rows, go on to the next
+    page). A gap is closed only where a rule of the table crosses both its verticals, one of
+    which ends there; the other may run on through the break: the long rule of a page frame
+    the table sits in, its left side (an old site's nested layout tables), or the side of a
+    row-group label broken by the page (三、本年度办理结果 goes on, its rows' rules end).
     """
     added: list[Segment] = []
     if crosses is None:
         crosses = _crossings(hs, vs)
-    ys = np.asarray([h[0] for h in hs])
-    for end in (1, 2):  # tops, then bottoms
+    h, v = hs, vs
+    hy, hx0, hx1 = h[:, 0].tolist(), h[:, 1].tolist(), h[:, 2].tolist()  # hy sorted (``_merge``)
+    vx, vy0, vy1 = v[:, 0].tolist(), v[:, 1].tolist(), v[:, 2].tolist()
+    for at_end in (vy0, vy1):  # tops, then bottoms
         groups: list[list[int]] = []
-        for k in sorted(range(len(vs)), key=lambda k: vs[k][end]):
-            if groups and vs[k][end] - vs[groups[-1][-1]][end] <= SNAP:
+        for k in sorted(range(len(vx)), key=at_end.__getitem__):
+            if groups and at_end[k] - at_end[groups[-1][-1]] <= SNAP:
                 groups[-1].append(k)
             else:
                 groups.append([k])
         for group in groups:
             if len(group) < OPEN_SIDE_MIN:
                 continue
-            y = sum(vs[k][end] for k in group) / len(group)
-            crossed = crosses[:, group].sum(axis=1)  # per horizontal rule: how many of these verticals it crosses
-            if ((np.abs(ys - y) <= SNAP) & (crossed >= 2)).any():
-                continue  # a rule is there already
-            if not (crossed >= OPEN_SIDE_MIN).any():
+            y = sum(at_end[k] for k in group) / len(group)
+            along = range(bisect_left(hy, y - SNAP), bisect_right(hy, y + SNAP))  # rules already on this side
+            gx = [vx[k] for k in group]
+            through = [k for k in range(len(vx)) if vy0[k] < y - SNAP and vy1[k] > y + SNAP]
+            whole = [i for i in along if hx0[i] <= min(gx) + CROSS and hx1[i] >= max(gx) - CROSS]
+            if whole:  # a rule closes them all (the usual table's top or bottom) ...
+                lo, hi = min(hx0[i] for i in whole) - CROSS, max(hx1[i] for i in whole) + CROSS
+                if all(lo <= vx[k] <= hi for k in through):
+                    continue  # ... and no rule runs on through the side beside it: nothing to close
+            if not (crosses[:, group].sum(axis=1) >= OPEN_SIDE_MIN).any():
                 continue  # no rule of a table crosses these verticals
-            xs = sorted(vs[k][0] for k in group)
-            added.append((y, xs[0], xs[-1]))
+            ends = set(group)
+            line = sorted([*group, *through], key=vx.__getitem__)
+            a, b = np.array(line[:-1]), np.array(line[1:])
+            xa, xb = v[a, 0], v[b, 0]
+            rules = h[along.start:along.stop]
+            covered = ((rules[:, 1, None] <= xa + CROSS) & (rules[:, 2, None] >= xb - CROSS)).any(axis=0)
+            touch = np.array([i in ends or j in ends for i, j in zip(line, line[1:], strict=False)], dtype=bool)
+            close = touch & ~covered & (crosses[:, a] & crosses[:, b]).any(axis=0)
+            added += [(y, x0, x1) for x0, x1 in zip(xa[close].tolist(), xb[close].tolist(), strict=True)]
     return added
 
 
-def _crossings(hs: list[Segment], vs: list[Segment]) -> np.ndarray:
+def _crossings(hs: np.ndarray, vs: np.ndarray) -> np.ndarray:
     """Which horizontal rule crosses which vertical one (within CROSS): a bool matrix, rows ``hs``.
 
     The one crossing test of the module: cells are built on it, and open table sides are
-    recognised by it.
+    recognised by it. A rule crosses another where it was drawn, not only where it was
+    snapped to: snapping chains rules (each within SNAP of the next), so the snapped
+    position can lie more than CROSS away from every piece of a rule (a small table's right
+    side at 264 pt snapped to 267.5 by the column rules of a wider table further down), and
+    the rules ending on that side would no longer meet it.
     """
-    h = np.asarray(hs, dtype=float)
-    v = np.asarray(vs, dtype=float)
+    h, v = hs, vs
     return (
-        (v[None, :, 0] >= h[:, None, 1] - CROSS) & (v[None, :, 0] <= h[:, None, 2] + CROSS)
-        & (h[:, None, 0] >= v[None, :, 1] - CROSS) & (h[:, None, 0] <= v[None, :, 2] + CROSS)
+        (v[None, :, 4] >= h[:, None, 1] - CROSS) & (v[None, :, 3] <= h[:, None, 2] + CROSS)
+        & (h[:, None, 4] >= v[None, :, 1] - CROSS) & (h[:, None, 3] <= v[None, :, 2] + CROSS)
     )
 
 
@@ -176,22 +204,26 @@ def _rect_rules(x0: float, y0: float, x1: float, y1: float, hor: list[Segment], 
         ver += [(x0, y0, y1), (x1, y0, y1)]
 
 
-def _merge(segments: list[Segment]) -> list[Segment]:
+def _merge(segments: list[Segment] | np.ndarray) -> np.ndarray:
     """Snap rules within SNAP of each other to their mean position, then join overlapping ones.
 
     In NumPy: a page of a Story or Word PDF has hundreds of rule pieces (each cell draws its
     own sides), and this ran per piece in Python. Positions sorted, a gap over SNAP starts
     a new cluster (chained, as pdfplumber's ``cluster_objects``); within a cluster, pieces
-    sorted by start join while each starts within JOIN of the furthest end so far.
+    sorted by start join while each starts within JOIN of the furthest end so far. Each
+    rule keeps the range of positions its pieces were drawn at (see ``_crossings``); rules
+    merged again keep theirs. Returns an array of ``Rule`` rows, sorted by position.
     """
-    if not segments:
-        return []
+    if not len(segments):
+        return np.empty((0, 5))
     a = np.asarray(segments, dtype=float)
+    if a.shape[1] == 3:
+        a = np.column_stack((a, a[:, 0], a[:, 0]))
     a = a[np.lexsort((a[:, 2], a[:, 1], a[:, 0]))]
     cluster = np.concatenate(([0], np.cumsum(np.diff(a[:, 0]) > SNAP)))
     mean = np.bincount(cluster, weights=a[:, 0]) / np.bincount(cluster)
     order = np.lexsort((a[:, 2], a[:, 1], cluster))
-    cluster, start, end = cluster[order], a[order, 1], a[order, 2]
+    cluster, start, end, low, high = cluster[order], a[order, 1], a[order, 2], a[order, 3], a[order, 4]
     # furthest end so far within the cluster, exactly: a running maximum over integer keys
     # (cluster, rank of the end), so that a new cluster starts afresh
     by_end = np.argsort(end, kind="stable")
@@ -204,11 +236,12 @@ def _merge(segments: list[Segment]) -> list[Segment]:
     new[1:] = (cluster[1:] != cluster[:-1]) | (start[1:] > prev_end + JOIN)
     first = np.flatnonzero(new)
     pos, lo, hi = mean[cluster[first]], start[first], np.maximum.reduceat(end, first)
+    low, high = np.minimum.reduceat(low, first), np.maximum.reduceat(high, first)
     keep = hi - lo >= MIN_EDGE
-    return list(zip(pos[keep].tolist(), lo[keep].tolist(), hi[keep].tolist(), strict=True))
+    return np.column_stack((pos, lo, hi, low, high))[keep]
 
 
-def _cells(hs: list[Segment], vs: list[Segment], crosses: np.ndarray | None = None) -> list[list[Box]]:
+def _cells(hs: np.ndarray, vs: np.ndarray, crosses: np.ndarray | None = None) -> list[list[Box]]:
     """Every smallest rectangle whose corners are crossings and whose sides lie on rules, per table.
 
     ``hs`` and ``vs`` come sorted by position (``_merge``), so rule indices run top to
