@@ -252,6 +252,24 @@ def test_mixed_text_and_scanned_pages_are_each_read_their_way(report: tuple[dict
     for key in ("template", "year", "agency", "published_on"):
         assert got[key] == rec[key], key
     _assert_right_or_null(rec, got, 0.97)
+    # a cell read from a scanned page is OCR-read, whatever placed it (grid, text): never "grid"
+    pages = {k: v["page"] for k, v in got["cell_methods"].items()}
+    assert {v["method"] for k, v in got["cell_methods"].items() if pages[k] in (2, 3)} <= {"ocr", "derived"}
+
+
+@pytest.mark.slow
+def test_tables_pasted_as_pictures_in_a_docx_are_read_by_ocr(tmp_path: Path) -> None:
+    """A Word report whose three tables are pictures (screenshots pasted in): each picture is
+    OCR'd where it stands, its tables read like a scan's, every value marked ``ocr``."""
+    from pipeline.samples.render_docx import render_docx
+
+    rec = random_record(random.Random(7), blank_rate=0.1, large=True)
+    got = parse_file(render_docx(rec, tmp_path / "pictures.docx", picture_tables=True))
+    assert got["source"]["ocr_pages"] == [1]
+    assert {v["method"] for v in got["cell_methods"].values()} <= {"ocr", "derived"}
+    for key in ("template", "year", "agency", "published_on"):
+        assert got[key] == rec[key], key
+    _assert_right_or_null(rec, got, 0.97)
 
 
 def test_engine_runs_from_models_in_its_wheel_without_network(monkeypatch: pytest.MonkeyPatch) -> None:

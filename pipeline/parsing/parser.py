@@ -83,12 +83,15 @@ def _issue(rec: dict, severity: str, code: str, where: str, detail: str) -> None
 
 
 def _fill(rec: dict, table: str, keys: list[str], cols_of, found: dict[str, RowValues],
-          not_printed: dict[str, str] | None = None, ocr: bool = False) -> None:
+          not_printed: dict[str, str] | None = None, ocr: bool = False,
+          ocr_pages: frozenset[int] = frozenset()) -> None:
     """Write found rows into the record; every template cell is present, null when not given.
 
     ``not_printed``: rows the page does not have by design (a mixed 2019/2021 table), with why.
     Each cell holding a value gets its provenance in ``cell_methods`` (method and page), one
-    shared dict per row: an OCR-read document's cells are all ``ocr``, whatever placed them.
+    shared dict per row: an OCR-read document's cells are all ``ocr``, whatever placed them,
+    and so are those of a row read from a page in ``ocr_pages`` (a mixed PDF's scanned page,
+    a DOCX page with a table pasted as a picture).
     """
     out: dict[str, dict] = {}
     methods = rec["cell_methods"]
@@ -105,7 +108,7 @@ def _fill(rec: dict, table: str, keys: list[str], cols_of, found: dict[str, RowV
         out[key] = {}
         for code, detail in row.issues:
             _issue(rec, "warning", code, f"{table}.{key}", detail)
-        placed = {"method": "ocr" if ocr else row.method, "page": row.page}
+        placed = {"method": "ocr" if ocr or row.page in ocr_pages else row.method, "page": row.page}
         for col, cell in zip(cols, row.cells, strict=True):
             out[key][col] = None if cell is None else cell.value
             if cell is not None and cell.value is not None:
@@ -238,7 +241,7 @@ def parse_document(doc: Document) -> dict:
                                      zeros_shown=run and tables.blanks_shown_zero(req, req_keys))
 
     items = list(tpl.rows("article20", template))
-    _fill(rec, "article20", items, lambda k: tpl.columns("article20", template, k), a20, ocr=doc.ocr)
+    _fill(rec, "article20", items, lambda k: tpl.columns("article20", template, k), a20, ocr=doc.ocr, ocr_pages=frozenset(doc.ocr_pages))
     not_printed = {}
     if group != template:
         shown = "、".join(f"requests.{k}" for k in tpl.OTHER_GROUP[group])
@@ -246,13 +249,14 @@ def parse_document(doc: Document) -> dict:
             f"the {template}-format table prints the {group} format's （六）其他处理 row(s) instead; "
             f"kept as printed under {shown}"))
     _fill(rec, "requests", list(tpl.record_request_rows(template, group)), lambda k: tpl.REQUEST_COLUMNS, req,
-          not_printed, doc.ocr)
+          not_printed, doc.ocr, frozenset(doc.ocr_pages))
     review_found: dict[str, RowValues] = {}
     if rv is not None:
         for gi, group in enumerate(tpl.REVIEW_GROUPS):
             review_found[group] = RowValues(rv.cells[gi * 5 : gi * 5 + 5], rv.issues if gi == 0 else [], rv.page,
                                             rv.method)
-    _fill(rec, "review_litigation", list(tpl.REVIEW_GROUPS), lambda k: tpl.REVIEW_RESULTS, review_found, ocr=doc.ocr)
+    _fill(rec, "review_litigation", list(tpl.REVIEW_GROUPS), lambda k: tpl.REVIEW_RESULTS, review_found, ocr=doc.ocr,
+          ocr_pages=frozenset(doc.ocr_pages))
     for table, found in (("article20", a20), ("requests", req), ("review_litigation", review_found)):
         pages = sorted({r.page for r in found.values() if r.page is not None})
         if pages:

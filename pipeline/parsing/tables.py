@@ -50,6 +50,11 @@ class GridRow:
     page: int
     # the same run by position: None where a merged neighbour covers the slot
     slots: list[Cell | str | None] = field(default_factory=list)
+    ocr: bool = False  # its grid was read by OCR: its cells are ``ocr``, whatever page they are on
+
+    @property
+    def method(self) -> str:
+        return "ocr" if self.ocr else "grid"
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -82,7 +87,7 @@ def grid_rows(grids: list[TableGrid]) -> list[GridRow]:
             cells: list[Cell | str] = [k for k in kinds[j:] if k is not None]
             label = "".join(c for c in present[:j] if c)
             slots = [None if present[k] is None else kinds[k] for k in range(j, len(present))]
-            out.append(GridRow(label, cells, g.page, slots))
+            out.append(GridRow(label, cells, g.page, slots, g.ocr))
     return out
 
 
@@ -119,7 +124,7 @@ def requests_from_grid(rows: list[GridRow], template: str, keys: tuple[str, ...]
         for k in range(i, len(keys)):
             if request_row_pattern(keys[k]).search(lab):
                 vals, issues = _fit(r, len(tpl.REQUEST_COLUMNS))
-                found[keys[k]] = RowValues(vals, issues, r.page, "grid")
+                found[keys[k]] = RowValues(vals, issues, r.page, r.method)
                 i = k + 1
                 break
     return found
@@ -140,7 +145,7 @@ def article20_from_grid(rows: list[GridRow], template: str) -> dict[str, RowValu
                 while len(cells) > n and cells[-1] == "":
                     cells = cells[:-1]
                 vals, issues = assign(cells, n)
-                found[item] = RowValues(vals, issues, r.page, "grid")
+                found[item] = RowValues(vals, issues, r.page, r.method)
                 break
     return found
 
@@ -149,7 +154,7 @@ def review_from_grid(rows: list[GridRow]) -> RowValues | None:
     for r in rows:
         if not r.label and len(r.cells) >= 15 and any(isinstance(c, Cell) for c in r.cells):
             vals, issues = _fit(r, 15)
-            return RowValues(vals, issues, r.page, "grid")
+            return RowValues(vals, issues, r.page, r.method)
     return None
 
 

@@ -38,6 +38,10 @@ from pipeline.readers.grid_bounds import TableTooLarge, check_cells, check_colum
 from pipeline.readers.html import join_cell_lines
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+EMU_PER_POINT = 12700
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 SKIP = {W + "del", W + "delText", W + "instrText", W + "fldData", W + "moveFrom", MC_FALLBACK,
         W + "footnoteReference", W + "endnoteReference", W + "commentReference", W + "pPr", W + "rPr"}
@@ -57,9 +61,10 @@ def _on(el, name: str) -> bool:
 class _Body:
     """Pages of lines and the table grids, filled while walking the document body."""
 
-    def __init__(self) -> None:
+    def __init__(self, pictures: _Pictures | None = None) -> None:
         self.pages: list[list[str]] = [[]]
         self.tables: list[TableGrid] = []
+        self.pictures = pictures
 
     @property
     def page(self) -> int:
@@ -105,6 +110,9 @@ class _Body:
         self.line("".join(buf))
         for box in boxes:  # text boxes anchored in the paragraph: their own lines after it
             self.block(box)
+        if self.pictures is not None:
+            for drawing in p.iter(W + "drawing"):
+                self.pictures.read(drawing, self)
         if ppr is not None:
             sect = ppr.find(W + "sectPr")
             kind = sect.find(W + "type") if sect is not None else None
@@ -224,6 +232,54 @@ def table_grid(tbl) -> list[list[str | None]]:
     return [r + [""] * (width - len(r)) for r in rows]
 
 
+class _Pictures:
+    """Pictures in the body that may hold a table (an agency pastes the table as an image).
+
+    Each large enough picture is OCR'd where it stands (``ocr.read_picture``): its text
+    lines go into the page's text, its tables into the grids, marked OCR-read like a scan's,
+    and the notes on cells OCR left blank into the document's. At most
+    ``limits.ocr_max_pages`` pictures are read (0: none); the others are named in a warning.
+    """
+
+    def __init__(self, part, path: Path, limits: Limits) -> None:
+        self.part = part
+        self.path = path
+        self.limits = limits
+        self.read_count = 0
+        self.pages: set[int] = set()
+        self.notes: list[str] = []
+        self.warnings: list[str] = []
+
+    def read(self, drawing, body: _Body) -> None:
+        blip = drawing.find(f".//{A}blip")
+        rid = blip.get(R + "embed") if blip is not None else None
+        image = self.part.related_parts.get(rid) if rid else None
+        if image is None:
+            return
+        where = f"{self.path} (picture {image.partname})"
+        if self.read_count >= self.limits.ocr_max_pages:
+            self.warnings.append(f"{where}: not OCR'd, over the OCR limit of {self.limits.ocr_max_pages} page(s)")
+            return
+        extent = drawing.find(f".//{WP}extent")
+        width = int(extent.get("cx", 0)) / EMU_PER_POINT if extent is not None else 0
+        from pipeline.readers import ocr
+
+        try:
+            content = ocr.read_picture(image.blob, body.page, width or None, where, self.limits)
+        except UnreadableFile as exc:
+            self.warnings.append(str(exc))
+            return
+        if content is None or not content.glyphs:
+            return
+        self.read_count += 1
+        self.pages.add(body.page)
+        self.notes.extend(content.notes)
+        below, above = ocr._text_around([content])
+        body.tables.extend(ocr.to_grids(content.tables, below, above, True))
+        for line in content.text().split("\n"):
+            body.line(line)
+
+
 def _meta(core) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, attr in (("author", "author"), ("title", "title"), ("last_modified_by", "last_modified_by"),
@@ -299,7 +355,7 @@ def _document(path: Path, sha256: str, fmt: str, source: Path | None = None,
     d = _open(source or path)
     if d is None:
         return None
-    body = _Body()
+    body = _Body(_Pictures(d.part, path, limits) if limits.ocr_max_pages else None)
     try:
         body.block(d.element.body)
     except TableTooLarge as exc:
@@ -308,8 +364,10 @@ def _document(path: Path, sha256: str, fmt: str, source: Path | None = None,
         raise UnreadableFile(f"{path}: {limits.over('max_pages', len(body.pages))} (by its page breaks); "
                              "not a single annual report?")
     pages = [Page(i + 1, "\n".join(lines)) for i, lines in enumerate(body.pages) if lines or i == 0]
+    pics = body.pictures
     return Document(path=str(path), sha256=sha256, format=fmt, pages=pages, tables=body.tables,
-                    meta=_meta(d.core_properties))
+                    meta=_meta(d.core_properties), warnings=pics.warnings if pics else [],
+                    ocr_pages=sorted(pics.pages) if pics else [], unreadable=pics.notes if pics else [])
 
 
 # ------------------------------------------------------------------ LibreOffice ---------

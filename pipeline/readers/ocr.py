@@ -193,6 +193,42 @@ def read_image(path: Path, sha256: str, *, max_pages: int | None = None, limits:
     return _document(path, sha256, "image", contents, [])
 
 
+MIN_PICTURE = (300, 100)  # pixels: a picture smaller either way (a seal, a logo, an icon) holds no table
+
+
+def read_picture(blob: bytes, number: int, width_pt: float | None, where: str, limits: Limits) -> PageContent | None:
+    """OCR a picture embedded in a document (a DOCX's table pasted as an image), as page ``number``.
+
+    ``width_pt``: the width the document shows it at, which gives its resolution (else it is
+    taken for a page's width). None for a picture too small to hold a table. Its size is
+    checked from the header before it is decoded; ``UnreadableFile`` names ``where`` when it
+    is too large or cannot be decoded.
+    """
+    from io import BytesIO
+
+    from PIL import Image, ImageOps
+
+    pil_guard, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+    try:
+        with Image.open(BytesIO(blob)) as im:
+            _check_pixels(Path(where), limits, *im.size, "picture")
+            if im.size[0] < MIN_PICTURE[0] or im.size[1] < MIN_PICTURE[1]:
+                return None
+            gray = np.asarray(_flatten(ImageOps.exif_transpose(im)))
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # PIL's UnidentifiedImageError (an EMF/WMF drawing), truncated data
+        raise UnreadableFile(f"{where}: picture cannot be decoded ({exc})") from exc
+    finally:
+        Image.MAX_IMAGE_PIXELS = pil_guard
+    scale = gray.shape[1] / width_pt if width_pt else max(gray.shape) / A4_LONG_SIDE
+    if scale > DPI / 72:  # a fine picture: scaled down to the OCR resolution
+        factor = DPI / 72 / scale
+        gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+        scale *= factor
+    return read_page_image(np.ascontiguousarray(gray), number, scale)
+
+
 def check_page_images(path: Path, limits: Limits, page: pymupdf.Page) -> None:
     """Refuse a page holding an image whose declared size is over ``limits.max_image_pixels``."""
     for image in page.get_images(full=True):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from io import BytesIO
 from pathlib import Path
 
 import docx
@@ -103,8 +104,35 @@ def _para(d, text: str, *, bold: bool = False, size: float = 12, align=None, ind
     run.font.size = Pt(size)
 
 
-def report_docx(spec: ReportSpec, *, one_line_title: bool = False) -> docx.document.Document:
-    """The report as a Word document; ``one_line_title`` sets agency and title on one line."""
+def table_picture(html: str, dpi: int = 200) -> tuple[bytes, float]:
+    """A PNG of one table (its HTML laid out by PyMuPDF Story at the report PDF's body width,
+    cropped to it) and its width in points: a table pasted into Word as a screenshot."""
+    from io import BytesIO
+
+    import pymupdf
+
+    from pipeline.samples.render_pdf import BODY, CSS, _cjk_archive
+
+    story = pymupdf.Story(f"<body>{html}</body>", user_css=CSS, archive=_cjk_archive())
+    where = pymupdf.Rect(0, 0, BODY.width, 3000)
+    sink = BytesIO()
+    writer = pymupdf.DocumentWriter(sink)
+    device = writer.begin_page(where)
+    _more, filled = story.place(where)
+    story.draw(device)
+    writer.end_page()
+    writer.close()
+    with pymupdf.open("pdf", sink.getvalue()) as doc:
+        clip = pymupdf.Rect(filled) + (-4, -4, 4, 4)
+        png = doc[0].get_pixmap(dpi=dpi, clip=clip, colorspace=pymupdf.csGRAY).tobytes("png")
+    return png, clip.width
+
+
+def report_docx(spec: ReportSpec, *, one_line_title: bool = False, picture_tables: bool = False
+                ) -> docx.document.Document:
+    """The report as a Word document; ``one_line_title`` sets agency and title on one line;
+    ``picture_tables``: the three statistical tables pasted as pictures (screenshots), as some
+    agencies do, so only OCR can read them."""
     d = docx.Document()
     section = d.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
@@ -134,6 +162,10 @@ def report_docx(spec: ReportSpec, *, one_line_title: bool = False) -> docx.docum
         _para(d, heading, bold=True)
         for text in paras:
             _para(d, text)
+        if tables and picture_tables:
+            png, width_pt = table_picture(tables)
+            d.add_picture(BytesIO(png), width=Pt(width_pt))
+            continue
         for cells, n_rows, width in _html_tables(tables) if tables else []:
             add_table(d, cells, n_rows, width)
     _para(d, spec.signature_agency, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
@@ -141,7 +173,7 @@ def report_docx(spec: ReportSpec, *, one_line_title: bool = False) -> docx.docum
     return d
 
 
-def render_docx(rec: dict, out: Path, *, one_line_title: bool = False) -> Path:
+def render_docx(rec: dict, out: Path, *, one_line_title: bool = False, picture_tables: bool = False) -> Path:
     """Write the record (the shape of ``random_record``) as a DOCX to ``out`` and return ``out``.
 
     The title prints on two lines (agency, then "{year}年度政府信息公开工作年度报告") unless
@@ -149,5 +181,5 @@ def render_docx(rec: dict, out: Path, *, one_line_title: bool = False) -> Path:
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    report_docx(report_spec(rec), one_line_title=one_line_title).save(str(out))
+    report_docx(report_spec(rec), one_line_title=one_line_title, picture_tables=picture_tables).save(str(out))
     return out
