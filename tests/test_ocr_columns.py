@@ -43,11 +43,11 @@ STACK = RowRules(10.0, 300.0, [100.0, 120.0, 140.0, 160.0])  # three rows
 def test_columns_are_where_the_numbers_stand_blanks_included() -> None:
     """Centred numbers of three columns, a blank in the middle of row 2: three value cells a row,
     each number inside its own column's cell."""
-    words = [
-        _word_label("规章", 20, 105), _num("12", 145, 105), _num("3", 197.5, 105), _num("1520", 240, 105),
-        _word_label("规范性文件", 20, 125), _num("7", 147.5, 125), _num("866", 242.5, 125),
-        _word_label("其他", 20, 145), _num("100", 142.5, 145), _num("0", 197.5, 145), _num("9", 247.5, 145),
-    ]
+    words = _rows(
+        ("规章", [("12", 145), ("3", 197.5), ("1520", 240)]),
+        ("规范性文件", [("7", 147.5), ("866", 242.5)]),
+        ("其他", [("100", 142.5), ("0", 197.5), ("9", 247.5)]),
+    )
     tables = column_tables(STACK, words, 1, _is_num, INK, SCALE)
     rows = _read(tables, 3)
     for row in rows:
@@ -57,6 +57,16 @@ def test_columns_are_where_the_numbers_stand_blanks_included() -> None:
     assert c[0] <= 242.5 and 257.5 <= c[1]  # "866" in the third; the second is the blank
 
 
+def _rows(*rows: tuple[str, list[tuple[str, float]]]) -> list[Word]:
+    """Words of rows 20 pt apart from y 105 (one per row band of ``STACK``): a label at x 20, then numbers at their x."""
+    out = []
+    for i, (label, numbers) in enumerate(rows):
+        y = 105 + 20 * i
+        out.append(_word_label(label, 20, y))
+        out.extend(_num(text, x, y) for text, x in numbers)
+    return out
+
+
 def _word_label(text: str, x: float, y: float) -> Word:
     glyphs = [Glyph(x + 10 * k, y, x + 10 * k + 9, y + 8, ch, 0.99) for k, ch in enumerate(text)]
     return Word(x, y, x + 10 * len(text), y + 8, text, 0.99, glyphs)
@@ -64,11 +74,11 @@ def _word_label(text: str, x: float, y: float) -> Word:
 
 def test_two_numbers_side_by_side_in_one_cluster_are_not_placed() -> None:
     """A wide number reaching under its neighbour column merges two clusters: not read."""
-    words = [
-        _word_label("规章", 20, 105), _num("123456789", 140, 105), _num("5", 182, 105),
-        _word_label("其他", 20, 125), _num("1", 150, 125), _num("2", 198, 125),
-        _word_label("合计", 20, 145), _num("3", 150, 145), _num("4", 198, 145),
-    ]
+    words = _rows(
+        ("规章", [("123456789", 140), ("5", 182)]),
+        ("其他", [("1", 150), ("2", 198)]),
+        ("合计", [("3", 150), ("4", 198)]),
+    )
     assert column_tables(STACK, words, 1, _is_num, INK, SCALE) == []
 
 
@@ -76,20 +86,20 @@ def test_clusters_never_side_by_side_may_be_one_column_and_are_not_placed() -> N
     """One column, its numbers left-aligned in two rows and right-aligned in the third: two
     clusters that never hold numbers on one line. Placed as two columns, the row's values would
     slide one column; the block is not read."""
-    words = [
-        _word_label("规章", 20, 105), _num("5", 140, 105), _num("9", 220, 105),
-        _word_label("其他", 20, 125), _num("6", 140, 125), _num("8", 220, 125),
-        _word_label("合计", 20, 145), _num("7", 175, 145), _num("4", 220, 145),
-    ]
+    words = _rows(
+        ("规章", [("5", 140), ("9", 220)]),
+        ("其他", [("6", 140), ("8", 220)]),
+        ("合计", [("7", 175), ("4", 220)]),
+    )
     assert column_tables(STACK, words, 1, _is_num, INK, SCALE) == []
 
 
 def test_a_cut_through_ink_is_not_made() -> None:
     """Ink on the line between two columns (a glyph the detector did not read): not read."""
-    words = [
-        _word_label("规章", 20, 105), _num("12", 145, 105), _num("3", 197.5, 105),
-        _word_label("其他", 20, 125), _num("7", 147.5, 125), _num("8", 197.5, 125),
-    ]
+    words = _rows(
+        ("规章", [("12", 145), ("3", 197.5)]),
+        ("其他", [("7", 147.5), ("8", 197.5)]),
+    )
     stack = RowRules(10.0, 300.0, [100.0, 120.0, 140.0])
     assert len(column_tables(stack, words, 1, _is_num, INK, SCALE)) == 1
     inked = INK.copy()
