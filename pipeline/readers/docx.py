@@ -274,8 +274,7 @@ class _Pictures:
         self.read_count += 1
         self.pages.add(body.page)
         self.notes.extend(content.notes)
-        below, above = ocr._text_around([content])
-        body.tables.extend(ocr.to_grids(content.tables, below, above, True))
+        body.tables.extend(ocr.grids_of([content]))
         for line in content.text().split("\n"):
             body.line(line)
 

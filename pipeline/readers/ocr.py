@@ -51,7 +51,7 @@ import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 import pymupdf  # noqa: E402
 
-from pipeline.document import Document, Page, UnreadableFile  # noqa: E402
+from pipeline.document import Document, Page, TableGrid, UnreadableFile  # noqa: E402
 from pipeline.ingest.limits import ENV, Limits  # noqa: E402
 from pipeline.readers.ocr_columns import column_tables, row_rule_stacks  # noqa: E402
 from pipeline.readers.ocr_recognise import (  # noqa: E402,F401  (engine, text_lines, upright: public here too)
@@ -61,6 +61,7 @@ from pipeline.readers.ocr_recognise import (  # noqa: E402,F401  (engine, text_l
     recognise,
     recognise_boxes,
     recognise_cells,
+    runs_apart,
     text_lines,
     upright,
 )
@@ -260,19 +261,23 @@ def _document(path: Path, sha256: str, fmt: str, contents: list[PageContent], wa
         if c.glyphs == 0:
             warnings.append(f"page {c.number}: OCR found no text")
     drop_running_lines(contents)
-    tables = [t for c in contents for t in c.tables]
-    below, above = _text_around(contents)
     return Document(
         path=str(path),
         sha256=sha256,
         format=fmt,
         pages=[Page(c.number, c.text()) for c in contents],
-        tables=to_grids(tables, below, above, True),
+        tables=grids_of(contents),
         ocr=True,
         warnings=warnings,
         ocr_pages=[c.number for c in contents],
         unreadable=[n for c in contents for n in c.notes],
     )
+
+
+def grids_of(contents: list[PageContent]) -> list[TableGrid]:
+    """The OCR-read tables of ``contents`` as grids, a table broken across pages joined into one."""
+    below, above = _text_around(contents)
+    return to_grids([t for c in contents for t in c.tables], below, above, True)
 
 
 # ---------------------------------------------------------------- one page
@@ -465,8 +470,7 @@ def _once(words: list[Word]) -> list[Word]:
         mine = [g for g in (w.glyphs or []) if any(g is k for k in kept)]
         if mine:
             mine.sort(key=lambda g: g.x0)
-            out.append(Word(min(g.x0 for g in mine), min(g.y0 for g in mine), max(g.x1 for g in mine),
-                            max(g.y1 for g in mine), "".join(g.text for g in mine), min(g.score for g in mine), mine))
+            out.append(Word.of(mine))
         elif not w.glyphs:
             out.append(w)
     return out
@@ -484,15 +488,8 @@ def _apart(w: Word) -> list[Word]:
     """``w`` cut where its characters stand further apart than a character's height (one box over several cells)."""
     if len(w.glyphs) < 2:
         return [w]
-    groups: list[list[Glyph]] = [[w.glyphs[0]]]
-    for a, b in zip(w.glyphs, w.glyphs[1:], strict=False):
-        if b.x0 - a.x1 > max(a.y1 - a.y0, b.y1 - b.y0):
-            groups.append([])
-        groups[-1].append(b)
-    if len(groups) == 1:
-        return [w]
-    return [Word(min(g.x0 for g in gs), min(g.y0 for g in gs), max(g.x1 for g in gs), max(g.y1 for g in gs),
-                 "".join(g.text for g in gs), min(g.score for g in gs), gs) for gs in groups]
+    groups = runs_apart(w.glyphs, 1.0)
+    return [w] if len(groups) == 1 else [Word.of(gs) for gs in groups]
 
 
 def _overlaps(w: Word, r: pymupdf.Rect) -> bool:
@@ -531,10 +528,7 @@ def _split(tables: list[PageTable], w: Word) -> list[tuple[tuple[int, Box], Word
     out = []
     for hit, gs in groups.items():
         gs.sort(key=lambda g: g.x0)
-        text = "".join(g.text for g in gs)
-        piece = Word(min(g.x0 for g in gs), min(g.y0 for g in gs), max(g.x1 for g in gs), max(g.y1 for g in gs),
-                     text, min(g.score for g in gs), gs)
-        out.append((hit, piece, hit in across))
+        out.append((hit, Word.of(gs), hit in across))
     return out
 
 

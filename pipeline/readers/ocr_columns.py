@@ -33,7 +33,7 @@ import cv2
 import numpy as np
 import pymupdf
 
-from pipeline.readers.ocr_recognise import Glyph, Word
+from pipeline.readers.ocr_recognise import Glyph, Word, runs_apart
 from pipeline.readers.pdf_tables import Box, PageTable
 
 MIN_RULE = 40.0  # points: a horizontal rule at least this long may be a row rule of a table
@@ -93,13 +93,7 @@ def row_rule_stacks(horizontal: np.ndarray, scale: float, taken: list[pymupdf.Re
 def _pieces(w: Word) -> list[Word]:
     """``w`` cut where its characters stand apart by more than half a character's height."""
     glyphs = w.glyphs or [Glyph(w.x0, w.y0, w.x1, w.y1, w.text, w.score)]
-    groups: list[list[Glyph]] = [[glyphs[0]]]
-    for a, b in zip(glyphs, glyphs[1:], strict=False):
-        if b.x0 - a.x1 > PIECE_GAP * max(a.y1 - a.y0, b.y1 - b.y0):
-            groups.append([])
-        groups[-1].append(b)
-    return [Word(min(g.x0 for g in gs), min(g.y0 for g in gs), max(g.x1 for g in gs), max(g.y1 for g in gs),
-                 "".join(g.text for g in gs), min(g.score for g in gs), gs) for gs in groups]
+    return [Word.of(gs) for gs in runs_apart(glyphs, PIECE_GAP)]
 
 
 def _same_line(a: Word, b: Word) -> bool:

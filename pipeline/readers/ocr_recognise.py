@@ -86,6 +86,22 @@ class Word(_Box):
     score: float = 1.0
     glyphs: list[Glyph] = field(default_factory=list)
 
+    @classmethod
+    def of(cls, glyphs: list[Glyph]) -> Word:
+        """The word made of ``glyphs`` (in reading order): their box, text and least confidence."""
+        return cls(min(g.x0 for g in glyphs), min(g.y0 for g in glyphs), max(g.x1 for g in glyphs),
+                   max(g.y1 for g in glyphs), "".join(g.text for g in glyphs), min(g.score for g in glyphs), glyphs)
+
+
+def runs_apart(glyphs: list[Glyph], share: float) -> list[list[Glyph]]:
+    """``glyphs`` (left to right) cut where two stand further apart than ``share`` of a character's height."""
+    groups: list[list[Glyph]] = [[glyphs[0]]]
+    for a, b in zip(glyphs, glyphs[1:], strict=False):
+        if b.x0 - a.x1 > share * max(a.y1 - a.y0, b.y1 - b.y0):
+            groups.append([])
+        groups[-1].append(b)
+    return groups
+
 
 @lru_cache(maxsize=1)
 def engine():
