@@ -83,14 +83,19 @@ def _run_together(text: list[str], keep: list[bool]) -> list[str]:
 
 
 @st.composite
-def _rows(draw: st.DrawFn) -> tuple[list[str], int, int]:
-    groups, size = draw(st.sampled_from([(1, 4), (1, 5), (2, 3), (1, 7)]))
-    vals: list[int] = []
+def _rows(draw: st.DrawFn, *, blanks: bool = False) -> tuple[list[str], int, int]:
+    """A consistent row run together (its tokens keep some cell boundaries). With ``blanks`` its
+    parts are printed blank at random (some zero, some not), so the digits are shorter than the
+    cells; totals are always printed."""
+    shapes = [(1, 4), (1, 5), (2, 3), (1, 7)] + ([(3, 5)] if blanks else [])
+    groups, size = draw(st.sampled_from(shapes))
+    text: list[str] = []
     for _ in range(groups):
-        parts = draw(st.lists(st.one_of(st.just(0), st.integers(1, 60), st.integers(100, 99_999)),
+        parts = draw(st.lists(st.one_of(st.just(0), st.integers(1, 60), st.integers(100, 9_999 if blanks else 99_999)),
                               min_size=size - 1, max_size=size - 1))
-        vals += [*parts, sum(parts)]
-    text = [str(v) for v in vals]
+        blank = draw(st.lists(st.booleans(), min_size=size - 1, max_size=size - 1)) if blanks else [False] * (size - 1)
+        text += ["" if b else str(v) for v, b in zip(parts, blank, strict=True)] + [str(sum(parts))]
+    text = [t for t in text if t]
     keep = draw(st.lists(st.booleans(), min_size=len(text) - 1, max_size=len(text) - 1))
     tokens = _run_together(text, keep)
     return tokens, groups, size
@@ -118,25 +123,8 @@ def test_a_long_row_of_large_numbers_is_decided_not_given_up() -> None:
     assert got == [[*parts, sum(parts)]]
 
 
-@st.composite
-def _rows_with_blanks(draw: st.DrawFn) -> tuple[list[str], int, int]:
-    """A consistent row whose parts are printed blank at random (some zero, some not), so the
-    digits are shorter than the cells; tokens keep some cell boundaries."""
-    groups, size = draw(st.sampled_from([(1, 4), (1, 5), (2, 3), (1, 7), (3, 5)]))
-    text: list[str] = []
-    for _ in range(groups):
-        parts = draw(st.lists(st.one_of(st.just(0), st.integers(1, 60), st.integers(100, 9_999)),
-                              min_size=size - 1, max_size=size - 1))
-        blank = draw(st.lists(st.booleans(), min_size=size - 1, max_size=size - 1))
-        text += ["" if b else str(v) for v, b in zip(parts, blank, strict=True)] + [str(sum(parts))]
-    text = [t for t in text if t]
-    keep = draw(st.lists(st.booleans(), min_size=len(text) - 1, max_size=len(text) - 1))
-    tokens = _run_together(text, keep)
-    return tokens, groups, size
-
-
 @settings(max_examples=200, deadline=None)
-@given(row=_rows_with_blanks())
+@given(row=_rows(blanks=True))
 def test_blank_aware_splits_are_exactly_the_brute_force_ones(row: tuple[list[str], int, int]) -> None:
     """Parts may be blank (no digits, None, 0 in the sum); totals never are. The splitter must
     return exactly the brute-force set, blank choices included, so a row with a blank is never
