@@ -242,8 +242,10 @@ def test_importing_the_pool_module_stays_light() -> None:
 
 
 def test_encoded_records_carry_the_whole_record_as_json(tmp_path: Path) -> None:
-    """The reader worker encodes the record; the staging line is exactly parse_file's record."""
+    """The reader worker encodes the record; the staging line is exactly parse_file's record, its
+    cell_methods staged as runs (pipeline.ledger.cell_runs, tests/test_cell_runs.py)."""
     from pipeline.ingest.encoded import JSON_KEY, parse_encoded
+    from pipeline.ledger.cell_runs import restored
     from pipeline.ledger.staging import Staging
     from pipeline.parsing import parse_file
 
@@ -251,7 +253,7 @@ def test_encoded_records_carry_the_whole_record_as_json(tmp_path: Path) -> None:
     summary = parse_encoded(seed, sha256="ab" * 32)
     full = parse_file(seed, sha256="ab" * 32)
     assert summary["status"] == full["status"] == "ok" and summary["report_id"] == full["report_id"]
-    assert json.loads(summary[JSON_KEY]) == json.loads(json.dumps(full, ensure_ascii=False, default=str))
+    assert restored(json.loads(summary[JSON_KEY])) == json.loads(json.dumps(full, ensure_ascii=False, default=str))
     staging = Staging(tmp_path / "staging")
     with staging.record_writer() as writer:
         writer.add(summary)

@@ -19,6 +19,8 @@ from typing import Any
 
 import polars as pl
 
+from pipeline.ledger.cell_runs import staged
+
 try:
     import orjson
 except ImportError:  # an environment set up before orjson was a dependency: json alone, slower
@@ -98,9 +100,12 @@ class RecordWriter:
     def add(self, record: dict[str, Any]) -> None:
         if self._fh is None or self._in_part >= self.chunk_size:
             self._rotate()
-        # A record encoded by the reader worker (pipeline.ingest.encoded) is written as is.
+        # A record encoded by the reader worker (pipeline.ingest.encoded) is written as is;
+        # any other in the same staged form (cell_methods as runs, pipeline.ledger.cell_runs).
         text = record.get("_json")
-        self._fh.write((text if isinstance(text, str) else json.dumps(record, ensure_ascii=False, default=str)) + "\n")
+        if not isinstance(text, str):
+            text = json.dumps(staged(record), ensure_ascii=False, default=str)
+        self._fh.write(text + "\n")
         self._in_part += 1
         self.count += 1
 

@@ -16,7 +16,7 @@ import hashlib
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from itertools import repeat
 from typing import Any
 
@@ -25,6 +25,7 @@ import polars as pl
 from pipeline import template
 from pipeline.agencies.assign import AGENCIES_SCHEMA, assign_agencies
 from pipeline.agencies.identity import identify
+from pipeline.ledger import cell_runs
 from pipeline.validation.values import INT64_MAX, CellError, to_int, to_number
 
 NON_REPORT_STATUSES = frozenset({"not_a_report", "unreadable"})
@@ -550,36 +551,51 @@ class _How:
     """How each cell of one record was read (``method``) and its page, for the cell frames.
 
     From the record's ``cell_methods`` (``{"<table>.<row>.<column>": {"method", "page"}}``,
-    written by the parser) where it has one. A record without it (an older parser's,
-    or one made by hand) gives what it does carry: ``derived`` for a derived value, ``ocr``
-    for any value of an OCR-read document, and the table's page when it sits on one page;
-    otherwise the method is null (unknown), never guessed.
+    written by the parser) where it has one, or from its run-length form ``_cell_runs``
+    (pipeline.ledger.cell_runs: how the reader workers stage it), read run by run. A record
+    without either (an older parser's, or one made by hand) gives what it does carry:
+    ``derived`` for a derived value, ``ocr`` for any value of an OCR-read document, and the
+    table's page when it sits on one page; otherwise the method is null (unknown), never guessed.
     """
 
     given: Mapping[str, Any]
-    """The record's cell_methods."""
+    """The record's cell_methods (empty when it has runs instead)."""
     ocr: bool
     table_page: Mapping[str, int | None]
+    runs: Mapping[str, Any] | None = None
+    """The record's ``_cell_runs``, when it has no ``cell_methods``."""
+    template: object = None
 
     @staticmethod
     def of(record: Mapping[str, Any], pages: Mapping[str, Any]) -> _How:
         single = {t: p if type(p) is int else None for t, p in pages.items()}
-        return _How(_mapping(record.get("cell_methods")), bool(source_of(record).get("ocr")), single)
+        ocr = bool(source_of(record).get("ocr"))
+        runs = record.get(cell_runs.KEY)
+        if "cell_methods" not in record and runs is not None:
+            if not _is_mapping(runs):
+                raise cell_runs.CellRunsError(f"{cell_runs.KEY} is not a mapping")
+            return _How({}, ocr, single, runs, record.get("template"))
+        return _How(_mapping(record.get("cell_methods")), ocr, single)
+
+    @cached_property
+    def _said(self) -> Mapping[str, Any]:
+        """Entry per cell key: ``cell_methods``, or the runs expanded (only the cell-by-cell path needs it)."""
+        return self.given if self.runs is None else cell_runs.expand(self.runs, self.template)
 
     def cell(self, table: str, where: str, has_value: bool, has_derived: bool) -> tuple[str | None, int | None]:
         if not (has_value or has_derived):
             return None, None
-        given = self.given.get(where)
+        given = self._said.get(where)
         if _is_mapping(given):
-            method = given.get("method")
-            page = given.get("page")
-            return (method if method in CELL_METHODS else None), (page if type(page) is int and page >= 1 else None)
+            return _checked(given.get("method"), given.get("page"))
         if not has_value:
             return "derived", self.table_page.get(table)
         return ("ocr" if self.ocr else None), self.table_page.get(table)
 
     def cells(self, layout: _CellLayout, values: list[Any]) -> tuple[list[str | None], list[int | None]]:
         """Method and page of a whole table's plain cells (no derived value among them)."""
+        if self.runs is not None:
+            return self._cells_of_runs(layout, values)
         # ``cell`` inlined (it ran once per cell, ~200 a report, and was half of this step):
         # a null cell has neither; a cell the record describes gets what it says, checked;
         # any other gets what the record carries.
@@ -603,3 +619,40 @@ class _How:
                 methods.append(fallback_method)
                 pages.append(fallback_page)
         return methods, pages
+
+    def _cells_of_runs(self, layout: _CellLayout, values: list[Any]) -> tuple[list[str | None], list[int | None]]:
+        """``cells`` from the runs: each run checked once and repeated, not a dict per cell.
+
+        The same columns as ``cells`` on the expanded runs: a run's cells get its method and
+        page (checked as ``cell`` checks them), a gap's cells what the record carries, an
+        entry kept aside (``other``) what it says, and a null cell neither.
+        """
+        assert self.runs is not None
+        runs = cell_runs.table_runs(self.runs, layout.table, self.template, len(layout.wheres))
+        fallback_method = "ocr" if self.ocr else None
+        fallback_page = self.table_page.get(layout.table)
+        methods: list[str | None] = []
+        pages: list[int | None] = []
+        for run in runs:
+            if type(run) is int:
+                methods.extend(repeat(fallback_method, run))
+                pages.extend(repeat(fallback_page, run))
+            else:
+                method, page = _checked(run[0], run[1])
+                methods.extend(repeat(method, run[2]))
+                pages.extend(repeat(page, run[2]))
+        other = self.runs.get(cell_runs.OTHER)
+        if other:
+            for i, where in enumerate(layout.wheres):
+                said = other.get(where)
+                if _is_mapping(said):
+                    methods[i], pages[i] = _checked(said.get("method"), said.get("page"))
+        if None in values:
+            methods = [None if v is None else m for v, m in zip(values, methods, strict=True)]
+            pages = [None if v is None else p for v, p in zip(values, pages, strict=True)]
+        return methods, pages
+
+
+def _checked(method: object, page: object) -> tuple[str | None, int | None]:
+    """A method the pipeline knows and a page number from 1, else null: what a cell frame may hold."""
+    return (method if method in CELL_METHODS else None), (page if type(page) is int and page >= 1 else None)  # type: ignore[return-value]
