@@ -28,6 +28,7 @@ import argparse
 import os
 import random
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -234,10 +235,16 @@ class PeakRSS:
         return self.peak, self.peak_rss
 
 
-def xxgk_run(raw: Path, warehouse: Path, workers: int) -> tuple[float, tuple[int, int], str]:
-    """(wall seconds, (peak PSS, peak RSS) bytes of the process tree, output) of one ``xxgk run``."""
+def xxgk_run(raw: Path, warehouse: Path, workers: int) -> tuple[float, tuple[int, int], str, float]:
+    """(wall seconds, (peak PSS, peak RSS) bytes of the process tree, output, CPU seconds) of one ``xxgk run``.
+
+    CPU seconds are the run's process and its reader workers, user + system (the workers are
+    reaped by the run, the run by this process): unlike wall time, barely moved by whatever
+    else shares the two cores.
+    """
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
     env["COLUMNS"] = "300"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli", "run", "--raw", str(raw), "--warehouse", str(warehouse),
@@ -247,10 +254,12 @@ def xxgk_run(raw: Path, warehouse: Path, workers: int) -> tuple[float, tuple[int
     peak = PeakRSS(proc.pid)
     out, _ = proc.communicate()
     seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     rss = peak.stop()
     if proc.returncode != 0:
         raise SystemExit(f"xxgk run failed:\n{out}")
-    return seconds, rss, out
+    return seconds, rss, out, cpu
 
 
 def step_times(output: str) -> dict[str, float]:
@@ -288,9 +297,11 @@ def main() -> None:
         per = stages(sample, tmp_path)
         layouts = per_layout(sorted((root / "bases").glob("base_*"))) if pdfs else {}
         warehouse = tmp_path / "wh" / "xxgk.duckdb"
-        whole, rss, out = xxgk_run(raw, warehouse, args.workers)
+        load_before = os.getloadavg()
+        whole, rss, out, cpu = xxgk_run(raw, warehouse, args.workers)
+        load_after = os.getloadavg()
         loaded = count(out, "loaded (read now)")
-        again, rss2, out2 = xxgk_run(raw, warehouse, args.workers)
+        again, rss2, out2, _ = xxgk_run(raw, warehouse, args.workers)
         steps = step_times(out)
 
     n = len(files)
@@ -300,13 +311,16 @@ def main() -> None:
     for name, s in per.items():
         print(f"{'stage ' + name + ' (1 process, sample of ' + str(len(sample)) + ')':44} {s:10.4f}")
     print(f"{'whole xxgk run (' + str(args.workers) + ' workers)':44} {whole / n:10.4f} {whole:9.1f}")
+    print(f"{'whole xxgk run, CPU (process + workers)':44} {cpu / n:10.4f} {cpu:9.1f}")
     print(f"{'second xxgk run, nothing changed':44} {again / n:10.5f} {again:9.2f}")
     if layouts:
         print(f"\n{'PDF layout (distinct reports, 1 process)':44} {'files':>6} {'pages':>6} {'floor ms':>9} "
               f"{'read+parse ms':>14} {'ratio':>6}")
         for name, (k, pages, fl, rp) in layouts.items():
             print(f"{name:44} {k:6d} {pages:6.1f} {fl * 1000:9.2f} {rp * 1000:14.2f} {rp / fl:5.1f}×")
-    print(f"\nloaded {loaded} of {n}; unchanged on the second run: {count(out2, 'unchanged (not re-read)')}")
+    print(f"\nload average (1, 5, 15 min) before the whole run {', '.join(f'{x:.2f}' for x in load_before)}, "
+          f"after {', '.join(f'{x:.2f}' for x in load_after)} (its own workers count 2 of it)")
+    print(f"loaded {loaded} of {n}; unchanged on the second run: {count(out2, 'unchanged (not re-read)')}")
     print(f"peak memory of the run's process tree: {rss[0] / 2**20:.0f} MB PSS, {rss[1] / 2**20:.0f} MB summing RSS "
           f"(no-change run {rss2[0] / 2**20:.0f} MB PSS)")
     vp = steps.get("validated_frames", 0) + steps.get("warehouse", 0) + steps.get("warehouse_parquet", 0)

@@ -42,6 +42,7 @@ TABLES = ("requests", "review_litigation", "article20")
 """The tables with per-cell methods, in the order of a layout's stamp."""
 OTHER = "other"
 LAYOUT = "layout"
+_ABSENT = object()
 
 
 class CellRunsError(ValueError):
@@ -56,6 +57,12 @@ def cell_keys(table: str, tpl: str) -> tuple[str, ...]:
     against it without building a key per cell.
     """
     return tuple(f"{table}.{r}.{c}" for r in template.rows(table, tpl) for c in template.columns(table, tpl, r))
+
+
+@cache
+def all_cell_keys(tpl: str) -> frozenset[str]:
+    """The cell keys of all three tables of a template."""
+    return frozenset(k for table in TABLES for k in cell_keys(table, tpl))
 
 
 @cache
@@ -85,25 +92,36 @@ def compact(cell_methods: object, tpl: object) -> dict[str, Any] | None:
         return None
     assert isinstance(tpl, str)
     out: dict[str, Any] = {LAYOUT: layout_stamp(tpl)}
-    placed: set[str] = set()
+    aside: dict[str, Any] = {}  # entries at a template cell that a run cannot say
+    get = cell_methods.get
     for table in TABLES:
         runs: list[Any] = []
+        last: list[Any] | None = None  # the open run, if the previous cell had an entry
+        seen: object = None  # that run's last entry: the parser shares one per row, so mostly `is`
         for where in cell_keys(table, tpl):
-            said = _plain(cell_methods[where]) if where in cell_methods else None
-            last = runs[-1] if runs else None
+            entry = get(where, _ABSENT)
+            if last is not None and entry is seen:
+                last[2] += 1
+                continue
+            said = None if entry is _ABSENT else _plain(entry)
             if said is None:  # no entry, or one a run cannot say exactly (kept in "other")
-                if type(last) is int:
-                    runs[-1] = last + 1
+                if entry is not _ABSENT:
+                    aside[where] = entry
+                if runs and type(runs[-1]) is int:
+                    runs[-1] += 1
                 else:
                     runs.append(1)
+                last = seen = None
                 continue
-            placed.add(where)
-            if type(last) is list and last[0] == said[0] and last[1] == said[1]:
+            if last is not None and last[0] == said[0] and last[1] == said[1]:
                 last[2] += 1
             else:
-                runs.append([said[0], said[1], 1])
+                last = [said[0], said[1], 1]
+                runs.append(last)
+            seen = entry
         out[table] = runs
-    out[OTHER] = {k: v for k, v in cell_methods.items() if k not in placed}
+    keys = all_cell_keys(tpl)
+    out[OTHER] = {k: v for k, v in cell_methods.items() if k not in keys or k in aside}
     return out
 
 
