@@ -1,6 +1,7 @@
 """OCR reader per kind of scan damage: cells right, wrong, missing, and seconds per page.
 
 Run: .venv/bin/python benchmarks/bench_ocr.py [--docs N] [--only NAME ...] [--exact] [--dpi N ...] [--verbose]
+     [--workers W]
 
 Generated rows: random records (``random_record``: large numbers, 10 % blank cells) rendered
 as text PDFs, rasterised into image-only PDFs with one kind of damage each
@@ -21,6 +22,12 @@ did not see it), invented (a blank read as a value), and seconds per page, wall 
 CPU of this process (on a shared machine CPU time is the steadier measure). The OCR engine
 loads once, before the rows (its time is printed apart). The last column is the process's
 peak resident memory so far (MB): run one row per process to read one row's peak.
+
+``--workers W`` reads each row's scans through the pipeline's worker pool instead
+(``parse_many``: W processes, each with its share of the cores for OCR, as ``xxgk run``
+reads a folder): s/page is then the row's wall time over its pages, the throughput of a
+corpus run, and cpu s/p the CPU of the workers (``RUSAGE_CHILDREN``, counted when each
+pool ends). Give it at least W documents per row (``--docs``), or the workers idle.
 """
 
 from __future__ import annotations
@@ -127,6 +134,28 @@ def _make(name: str, src: Path, out: Path, dpi: int, damage: Damage, rec: dict |
     return render_image_pdf(src, out, dpi=dpi, damage=damage)
 
 
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished child processes (the pool's workers, once reaped)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _parsed(scans: list[tuple[dict, Path]], workers: int):
+    """(truth, record) of each scan: parsed here, or by ``workers`` processes of the pipeline's pool."""
+    if workers <= 0:
+        for truth, scan in scans:
+            yield truth, parse_file(scan)
+        return
+    from pipeline.ingest.isolate import ParseTask, parse_many
+    from pipeline.ingest.limits import Limits
+    from pipeline.readers import sha256_file
+
+    truths = {str(scan): truth for truth, scan in scans}
+    tasks = [ParseTask(sha256_file(scan), str(scan), None) for _, scan in scans]
+    for task, record in parse_many(tasks, Limits(timeout_seconds=0), workers=workers):
+        yield truths[task.path], record
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=2, help="generated reports per row")
@@ -135,6 +164,8 @@ def main() -> None:
     ap.add_argument("--exact", action="store_true", help="--only names whole rows, not parts of names")
     ap.add_argument("--dpi", type=int, nargs="*", help="rows at one of these scan resolutions only")
     ap.add_argument("--verbose", action="store_true", help="print every cell that is wrong")
+    ap.add_argument("--workers", type=int, default=0,
+                    help="read each row's scans in this many worker processes (the pipeline's pool), 0: in this process")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     recs = [random_record(rng, blank_rate=0.1) for _ in range(args.docs)]
@@ -158,8 +189,8 @@ def main() -> None:
             pages = sum(pymupdf.open(s).page_count for _, s in scans)
             total = {"cells": 0, "right": 0, "lost": 0, "wrong": 0, "invented": 0}
             t0, c0 = time.perf_counter(), time.process_time()
-            for truth, scan in scans:
-                got = parse_file(scan)
+            c0 += _children_cpu()
+            for truth, got in _parsed(scans, args.workers):
                 for key, v in (_real_score if real else score)(truth, got).items():
                     total[key] += v
                 if args.verbose and not real:
@@ -169,7 +200,7 @@ def main() -> None:
                                 have = got[table].get(row, {}).get(col)
                                 if have is not None and have != want:
                                     print(f"    {table}.{row}.{col}: truth {want} read {have}")
-            dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+            dt, cpu = time.perf_counter() - t0, time.process_time() + _children_cpu() - c0
             print(f"{name:<36} {dpi:>4} {pages:>5} {dt / pages:>7.2f} {cpu / pages:>8.2f} {total['cells']:>6} "
                   f"{total['right'] / total['cells']:>7.1%} {total['wrong']:>6} {total['lost']:>8} {total['invented']:>9} "
                   f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:>8.0f}",

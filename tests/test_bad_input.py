@@ -262,3 +262,18 @@ def test_encoded_records_carry_the_whole_record_as_json(tmp_path: Path) -> None:
     lines = Staging.read_records(chunk)
     assert lines[0] == json.loads(summary[JSON_KEY]) and JSON_KEY not in lines[0]
     assert lines[1]["status"] == "unreadable"
+
+
+def _ocr_threads(path: Path, sha256: str | None = None, limits: Limits | None = None) -> dict:
+    """A parse function that reports the OCR threads its worker was given."""
+    from pipeline.readers import ocr_recognise
+
+    return {"threads": ocr_recognise._threads, "pid": os.getpid()}
+
+
+def test_pool_workers_share_the_cores_for_ocr(tmp_path: Path) -> None:
+    """Each of W workers runs OCR on cores / W threads: W workers already keep every core busy."""
+    (tmp_path / "a.txt").write_text("会议纪要", encoding="utf-8")
+    results = list(parse_many(_tasks(tmp_path, ["a.txt"] * 4), Limits(), workers=2, parse_fn=_ocr_threads))
+    assert {record["threads"] for _, record in results} == {max(1, (os.cpu_count() or 1) // 2)}
+    assert all(record["pid"] != os.getpid() for _, record in results)

@@ -74,6 +74,27 @@ def test_figure_runs_take_digits_with_joiners_between_them_only() -> None:
     assert rec._figure_runs(list("政府信息公开")) == []
 
 
+# ---------------------------------------------------------------- threads (no engine)
+
+
+def test_each_worker_gets_its_share_of_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rec, "_threads", 0)
+    monkeypatch.setattr(rec.os, "cpu_count", lambda: 4)
+    rec.share_cores(2)
+    assert rec._threads == 2
+    rec.share_cores(8)  # more workers than cores: one thread each, never none
+    assert rec._threads == 1
+    rec.share_cores(1)
+    assert rec._threads == 4
+
+
+@pytest.mark.slow
+def test_a_session_made_after_share_cores_runs_that_many_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rec, "_threads", 1)
+    made = rec._session(rec.engine()._load_rec_model().session.session)
+    assert made.get_session_options().intra_op_num_threads == 1
+
+
 # ---------------------------------------------------------------- lines of a cell (no engine)
 
 

@@ -144,7 +144,7 @@ def _pooled(tasks: Iterable[ParseTask], limits: Limits, workers: int, max_tasks:
 
     def new_pool() -> ProcessPool:
         return ProcessPool(max_workers=workers, max_tasks=max_tasks, initializer=_init_worker,
-                           initargs=(limits.memory_mb,), context=context)
+                           initargs=(limits.memory_mb, workers), context=context)
 
     # The objects this process holds already (Dagster's, polars', the readers') are left out
     # of its garbage collections while it collects results: with 100,000 files the results
@@ -208,7 +208,7 @@ def _warm_up() -> None:
     places.warm_up()  # the division and town lists, read once and cached for good
 
 
-def _init_worker(memory_mb: int) -> None:
+def _init_worker(memory_mb: int, workers: int = 1) -> None:
     """Set up a worker: quick to kill, libraries loaded, then its memory capped.
 
     - SIGTERM ends the worker at once (pebble's own handler runs Python code, which a worker
@@ -228,10 +228,15 @@ def _init_worker(memory_mb: int) -> None:
       every 700 allocations cost ~5% of reading a report. Cycles are still collected.
     - glibc gives every thread that allocates its own 64 MB arena of address space; OCR's
       threads would spend half the budget on reservations, so arenas are limited to two.
+    - OCR gets the worker's share of the cores (``ocr_recognise.share_cores``): the workers
+      already keep every core busy, and a model call split over threads costs more CPU.
     """
+    from pipeline.readers import ocr_recognise
+
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     gc.set_threshold(*WORKER_GC_THRESHOLDS)
     _warm_up()
+    ocr_recognise.share_cores(workers)
     cap_memory(memory_mb)
 
 

@@ -15,6 +15,7 @@ so the engine-facing code, the part that costs the time, can change on its own.
 from __future__ import annotations
 
 import math
+import os
 import string
 import sys
 from dataclasses import dataclass, field
@@ -46,6 +47,23 @@ FIGURES = frozenset("0123456789０１２３４５６７８９" + string.ascii_le
 """Read again at full width when read squeezed: digits, and the letters a squeezed digit may pass for (1/l, 0/O)."""
 JOINERS = frozenset(".,:-/．，：－～~")  # between two figures: part of the figure ("2023.12.31", "1,000")
 ZEROS = frozenset("〇○零")  # a date in Chinese numerals (二〇二五年): its line is read again whole
+
+
+_threads: int = 0
+"""ONNX Runtime threads per model call; 0: its own choice, one per core (see ``share_cores``)."""
+
+
+def share_cores(processes: int) -> None:
+    """Give this process's OCR ``cores / processes`` threads, before its engine is loaded.
+
+    The pipeline reads files in as many worker processes as there are cores. Each model call
+    running on every core then only makes the workers take turns, and a call split over two
+    threads costs about a fifth more CPU than on one (its shapes are small: a line of text,
+    a cell), which is throughput lost. A worker that reads a scan alone on the machine (one
+    process, ``xxgk parse``) keeps every core.
+    """
+    global _threads
+    _threads = max(1, (os.cpu_count() or 1) // max(1, processes))
 
 
 class _Box:
@@ -134,7 +152,7 @@ def _session(loaded):
     threads no longer spin while they wait for work (``session.intra_op.allow_spinning``):
     on these two cores, shared by the pipeline's two worker processes, a spinning thread
     burns CPU another process needs (measured: about a fifth more CPU per model call).
-    The number of threads stays ONNX Runtime's (one per core).
+    The number of threads is ONNX Runtime's (one per core) unless ``share_cores`` set it.
     """
     from onnxruntime import GraphOptimizationLevel, InferenceSession, SessionOptions
 
@@ -143,6 +161,7 @@ def _session(loaded):
     options.enable_cpu_mem_arena = False
     options.graph_optimization_level = GraphOptimizationLevel.ORT_ENABLE_ALL
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.intra_op_num_threads = _threads
     return InferenceSession(loaded._model_path, sess_options=options, providers=loaded.get_providers())
 
 
