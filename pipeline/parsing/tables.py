@@ -228,17 +228,34 @@ def _tokens(seg: SegmentCells) -> list[Cell]:
     return [c for c in seg.cells if isinstance(c, Cell)]
 
 
+@dataclass
+class TextRequests:
+    """The request table read from text, and what its layout says of the document."""
+
+    rows: dict[str, RowValues]
+    run_together: bool
+    """The table's rows are run together (no separators between values): layout evidence that
+    the document's blanks left no trace, which the review table's reading relies on too."""
+
+
 def requests_from_text(text: str, span: Span, template: str, page_of,
                        keys: tuple[str, ...] | None = None) -> dict[str, RowValues]:
+    """The request table's rows read from text (see ``read_requests_text``)."""
+    return read_requests_text(text, span, template, page_of, keys).rows
+
+
+def read_requests_text(text: str, span: Span, template: str, page_of,
+                       keys: tuple[str, ...] | None = None) -> TextRequests:
     """``keys``: the rows the page prints, in order (default: the template's own).
 
     Each row's tokens go through ``place_tokens`` (delimited, or split by the row's sum);
-    rows its own sum leaves open are then decided together by the column sums.
+    rows its own sum leaves open are then decided together by the column sums. Whether the
+    rows are run together is decided once, here, for the rows and for the caller.
     """
     keys = keys or tpl.rows("requests", template)
     by_lines = _requests_from_lines(text, span, keys, page_of)
     if by_lines is not None:
-        return by_lines
+        return TextRequests(by_lines, False)
     patterns = [(k, request_row_pattern(k)) for k in keys]
     hits = _anchor_rows(text, span, patterns)
     n = len(tpl.REQUEST_COLUMNS)
@@ -255,7 +272,11 @@ def requests_from_text(text: str, span: Span, template: str, page_of,
     pending: dict[str, list[tuple[int | None, ...]]] = {}
     rows = list(_request_segments(text, span, hits))
     cut = _cut_row(text, span, hits)
-    run = run_together_table([_tokens(c) for k, c, _a in rows if k != cut and not c.tabbed], n, least=1)
+    plain = [_tokens(c) for k, c, _a in rows if k != cut and not c.tabbed]
+    run = run_together_table(plain, n, least=1)
+    # the document's evidence is judged on the seven request columns, a subtotal column or not
+    seven = len(tpl.REQUEST_COLUMNS)
+    document_run = run if n == seven else run_together_table(plain, seven, least=1)
     for (key, cells, at), (_k, start, _s) in zip(rows, hits, strict=True):
         segs[key] = cells
         if cells.tabbed or n == 8:
@@ -275,7 +296,7 @@ def requests_from_text(text: str, span: Span, template: str, page_of,
     if pending:
         _resolve_by_columns(found, pending, keys, confirm=run)
     _pool_if_drifted(found, segs, n, keys)
-    return found
+    return TextRequests(found, document_run)
 
 
 def _request_segments(text: str, span: Span, hits: list[tuple[str, int, int]]):
@@ -304,17 +325,6 @@ def _cut_short(tokens: list[Cell], n: int) -> Placement:
         return place_tokens(tokens, n)
     return Placement([None] * n, None, [(
         "cells_short", f"{len(tokens)} values for {n} columns where the text ends: not split (it may be cut)")])
-
-
-def requests_run_together(text: str, span: Span, template: str, keys: tuple[str, ...] | None = None) -> bool:
-    """Layout evidence for the document: its request table's rows, read as text, are run together."""
-    keys = keys or tpl.rows("requests", template)
-    if _requests_from_lines(text, span, keys, lambda _o: None) is not None:
-        return False
-    hits = _anchor_rows(text, span, [(k, request_row_pattern(k)) for k in keys])
-    cut = _cut_row(text, span, hits)
-    return run_together_table([_tokens(c) for k, c, _a in _request_segments(text, span, hits)
-                               if k != cut and not c.tabbed], len(tpl.REQUEST_COLUMNS), least=1)
 
 
 @dataclass
@@ -530,7 +540,7 @@ def review_from_text(text: str, span: Span, page_of, *, run_together: bool = Fal
                      zeros_shown: bool = False) -> RowValues | None:
     """The 15 cells of section 四: the values after the header's last label.
 
-    ``run_together``: the document's request table is run together (``requests_run_together``),
+    ``run_together``: the document's request table is run together (``TextRequests.run_together``),
     so this row's digits may lack a blank cell's; never when the text ends in the row (cut).
     ``zeros_shown``: that request table was read whole under the same assumption (every
     row checked by the column sums, ``blanks_shown_zero``), so its blanks were zeros. Only
@@ -579,7 +589,7 @@ def review_from_text(text: str, span: Span, page_of, *, run_together: bool = Fal
 def blanks_shown_zero(found: dict[str, RowValues], keys: tuple[str, ...]) -> bool:
     """The request table was read whole: every row of ``keys`` holds values.
 
-    Read from run-together text (``requests_run_together``), a row is kept only when the
+    Read from run-together text (``TextRequests.run_together``), a row is kept only when the
     column sums check every cell of it with its blanks counted 0 (``solve_columns`` with
     ``confirm``), so a whole table is the document's own evidence that its blanks are zeros.
     """
