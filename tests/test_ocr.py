@@ -456,3 +456,21 @@ def test_tables_without_vertical_rules_are_read_by_where_their_numbers_stand(
     rec, pdf = report
     got = parse_file(render_image_pdf(pdf, tmp_path / "scan.pdf", dpi=200, damage=Damage(no_verticals=True)))
     _assert_right_or_null(rec, got, 0.8)
+
+
+@pytest.mark.slow
+def test_a_number_the_detector_passes_over_in_a_table_without_vertical_rules_is_looked_at_again(tmp_path: Path) -> None:
+    """The review table ruled only across: its lone zeros were not detected as text, a column cut
+    ran through them, and the whole row was refused (15 cells null). The ink no word covers is
+    now read for a second look (ocr_columns.unread_ink), so the row's columns are certain."""
+    import random
+
+    from pipeline.samples.generate import random_record
+
+    rec = random_record(random.Random(2024), blank_rate=0.1)  # bench_ocr's first report
+    pdf = render_report_pdf(_spec(rec), tmp_path / "report.pdf")
+    got = parse_file(render_image_pdf(pdf, tmp_path / "scan.pdf", dpi=200, damage=Damage(no_verticals=True)))
+    _assert_right_or_null(rec, got, 0.8)
+    read = [got["review_litigation"][row][col] == want for row, cols in rec["review_litigation"].items()
+            for col, want in cols.items() if want is not None]
+    assert sum(read) >= len(read) - 1, got["review_litigation"]

@@ -7,6 +7,7 @@ import sys
 sys.modules.setdefault("pymupdf.layout", None)
 
 import numpy as np  # noqa: E402
+import pymupdf  # noqa: E402
 
 from pipeline.readers.ocr import _is_number, fix_digits  # noqa: E402
 from pipeline.readers.ocr_columns import RowRules, column_tables  # noqa: E402
@@ -106,3 +107,28 @@ def test_a_cut_through_ink_is_not_made() -> None:
     cut = round((155 + 197.5) / 2 * SCALE)
     inked[round(126 * SCALE) : round(130 * SCALE), cut - 1 : cut + 2] = 255
     assert column_tables(stack, words, 1, _is_num, inked, SCALE) == []
+
+
+def test_unread_ink_is_the_ink_no_word_covers_between_the_rules() -> None:
+    """A glyph the detector passed over is found for a second look; read words, rules and specks are not."""
+    from pipeline.readers.ocr_columns import unread_ink
+
+    stack = RowRules(10.0, 300.0, [100.0, 120.0, 140.0])
+    words = _rows(("规章", [("12", 145)]), ("其他", [("7", 147.5)]))
+    ink = np.zeros((800, 800), np.uint8)
+    across = np.zeros_like(ink)
+    for y in stack.ys:  # the row rules, in the ink as on a scan
+        across[round(y * SCALE), round(10 * SCALE) : round(300 * SCALE)] = 255
+    ink |= across
+    for w in words:  # the words the detector read
+        ink[round(w.y0 * SCALE) : round(w.y1 * SCALE), round(w.x0 * SCALE) : round(w.x1 * SCALE)] = 255
+    ink[round(105 * SCALE) : round(113 * SCALE), round(197 * SCALE) : round(202 * SCALE)] = 255  # a lone "0", unread
+    ink[round(125 * SCALE) : round(126 * SCALE), round(60 * SCALE) : round(61 * SCALE)] = 255  # a speck
+    found = unread_ink(stack, words, ink, across, SCALE, [])
+    assert len(found) == 1
+    x0, y0, x1, y1 = found[0]
+    assert x0 < 197 * SCALE and 202 * SCALE < x1 and y0 < 105 * SCALE and 113 * SCALE < y1  # the "0", with margins
+    assert 100 * SCALE < y0 and y1 < 120 * SCALE + 2 * SCALE  # inside its row, not across the rules
+    assert unread_ink(stack, [*words, _num("0", 197, 105)], ink, across, SCALE, []) == []  # read: nothing left
+    # in a table found by its rules the cells are read anyway: its ink is not looked at again
+    assert unread_ink(stack, words, ink, across, SCALE, [pymupdf.Rect(190, 100, 210, 140)]) == []

@@ -53,7 +53,7 @@ import pymupdf  # noqa: E402
 
 from pipeline.document import Document, Page, TableGrid, UnreadableFile  # noqa: E402
 from pipeline.ingest.limits import ENV, Limits  # noqa: E402
-from pipeline.readers.ocr_columns import column_tables, row_rule_stacks  # noqa: E402
+from pipeline.readers.ocr_columns import column_tables, row_rule_stacks, unread_ink  # noqa: E402
 from pipeline.readers.ocr_recognise import (  # noqa: E402,F401  (engine, text_lines, upright: public here too)
     Glyph,
     Word,
@@ -61,6 +61,7 @@ from pipeline.readers.ocr_recognise import (  # noqa: E402,F401  (engine, text_l
     recognise,
     recognise_boxes,
     recognise_cells,
+    recognise_unread,
     runs_apart,
     text_lines,
     upright,
@@ -310,7 +311,13 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
     # table's are (a detected box running across cells only estimates where each glyph is)
     loose = [w for w in words if not any(_overlaps(w, t.bbox) for t in tables)]
     found: list[PageTable] = []
-    for stack in row_rule_stacks(across, scale, [t.bbox for t in tables]):
+    taken = [t.bbox for t in tables]
+    for stack in row_rule_stacks(across, scale, taken):
+        # a second look at ink the detector passed over (a lone "0"): else no column is certain there
+        extra = recognise_unread(clean, scale, unread_ink(stack, words, ink, across, scale, taken))
+        extra = [w for w in extra if not any(_overlaps(w, t) for t in taken)]
+        words += extra
+        loose += extra
         found.extend(column_tables(stack, loose, number, lambda s: _is_number(fix_digits(s.replace(" ", ""))),
                                    ink, scale))
     if found:

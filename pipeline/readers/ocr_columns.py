@@ -42,6 +42,8 @@ ROW_RULE_END = 12.0  # points: a row's rule ends at most this short of the table
 MIN_RULES = 3  # a table has at least two rows between its rules
 SAME_RULE = 2.0  # points: rules this close in height bound the same row
 PIECE_GAP = 0.5  # share of a character's height: glyphs further apart are separate words
+JOIN_GAP = 2.0  # points: unread ink closer than this along a row is one piece (the digits of one number)
+MIN_GLYPH = 3.0  # points: unread ink lower than this is a speck
 
 
 @dataclass
@@ -87,6 +89,46 @@ def row_rule_stacks(horizontal: np.ndarray, scale: float, taken: list[pymupdf.Re
                 ys.append(y)
         if len(ys) >= MIN_RULES:
             out.append(RowRules(min(q[1] for q in s), max(q[2] for q in s), ys))
+    return out
+
+
+def unread_ink(stack: RowRules, words: list[Word], ink: np.ndarray, across: np.ndarray, scale: float,
+               taken: list[pymupdf.Rect]) -> list[tuple[int, int, int, int]]:
+    """Rectangles (pixels) of the ink between ``stack``'s rules that none of ``words`` covers,
+    outside the tables ``taken`` (found by their rules: their cells are read anyway).
+
+    The text detector can pass over a lone small glyph (a "0" standing alone in a cell of a
+    row of numbers). In a ruled table the cells are read anyway; here the columns are taken
+    from where the numbers stand, so a number the detector missed would leave a gap, and a
+    column cut through it refuses the whole block. Each such blob (glyphs closer than
+    ``JOIN_GAP`` along the row joined, never across a row rule) is returned with margins,
+    to be read as a cell's line is (``recognise_unread``).
+    """
+    h, w = ink.shape
+    x0, x1 = max(0, round(stack.x0 * scale)), min(w, round(stack.x1 * scale))
+    y0, y1 = max(0, round(stack.ys[0] * scale)), min(h, round(stack.ys[-1] * scale))
+    if x1 <= x0 or y1 <= y0:
+        return []
+    area = ink[y0:y1, x0:x1].copy()
+    area[cv2.dilate(across[y0:y1, x0:x1], np.ones((3, 3), np.uint8)) > 0] = 0  # the row rules
+    pad = max(1, round(scale))
+    for t in taken:
+        area[max(0, round(t.y0 * scale) - y0 - pad) : max(0, round(t.y1 * scale) - y0 + pad),
+             max(0, round(t.x0 * scale) - x0 - pad) : max(0, round(t.x1 * scale) - x0 + pad)] = 0
+    for word in words:
+        area[max(0, round(word.y0 * scale) - y0 - pad) : max(0, round(word.y1 * scale) - y0 + pad),
+             max(0, round(word.x0 * scale) - x0 - pad) : max(0, round(word.x1 * scale) - x0 + pad)] = 0
+    if not area.any():
+        return []
+    joined = cv2.dilate(area, np.ones((1, max(1, round(JOIN_GAP * scale))), np.uint8))
+    n, _labels, stats, _ = cv2.connectedComponentsWithStats((joined > 0).astype(np.uint8), connectivity=8)
+    out = []
+    for k in range(1, n):
+        bx, by, bw, bh = (int(v) for v in stats[k, :4])
+        if bh < MIN_GLYPH * scale:
+            continue  # a speck, or what is left of a rule
+        side, top = max(2, bh // 2), max(2, bh // 4)
+        out.append((x0 + bx - side, y0 + by - top, x0 + bx + bw + side, y0 + by + bh + top))
     return out
 
 

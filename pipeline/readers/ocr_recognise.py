@@ -236,7 +236,10 @@ def _figures_again(bgr: np.ndarray, rects: list[tuple[int, int, int, int]], out:
 
     A run (figures, with ``JOINERS`` between two of them) is cut from its line with half
     the line's height beside it (where the squeezed reading placed it, which is only as
-    exact as a step of the model's output) and read alone. What the new reading holds beside its figures is the edge of a neighbouring character
+    exact as a step of the model's output) and read alone; at the line's start or end the
+    cut is the line's own edge, so a number alone in its crop (a table cell of six digits or
+    more) is read from that very crop, as it was before crops were squeezed (cut anew
+    around where the squeezed reading placed it, a cell read 322919 as 322991, sure). What the new reading holds beside its figures is the edge of a neighbouring character
     the cut took along ("青" of 请) and is left out. The new reading must hold one run of
     figures, each read sure (``REREAD_BELOW``), with as many digits as the squeezed run
     (a run cut short, or a squeezed reading that gained or lost a digit, does not pass),
@@ -255,7 +258,10 @@ def _figures_again(bgr: np.ndarray, rects: list[tuple[int, int, int, int]], out:
             a = float(min(chars[j][2][:, 0].min() for j in range(lo, hi + 1)))
             b = float(max(chars[j][2][:, 0].max() for j in range(lo, hi + 1)))
             half = (y1 - y0) / 2
-            left, right = max(x0, round(a - half)), min(x1 - 1, round(b + half))
+            # a run that starts or ends the line keeps the line's own edge there: a number alone
+            # in its crop (a table cell) is read again from the very crop it came in
+            left = x0 if lo == 0 else max(x0, round(a - half))
+            right = x1 - 1 if hi + 1 == len(chars) else min(x1 - 1, round(b + half))
             if right - left < 2:  # nothing to cut: a squeezed reading off the line's end
                 whole.add(k)
                 continue
@@ -447,6 +453,11 @@ def recognise(gray: np.ndarray, scale: float, tables: list[PageTable] = (), ink:
 def recognise_cells(gray: np.ndarray, scale: float, tables: list[PageTable], ink: np.ndarray) -> list[Word]:
     """The text of the tables' cells only, line by line from crops inside each cell (no detection)."""
     return _words(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), cell_lines(tables, ink, scale), 0, scale)
+
+
+def recognise_unread(gray: np.ndarray, scale: float, rects: list[tuple[int, int, int, int]]) -> list[Word]:
+    """The text of ``rects`` (pixels): ink the detector passed over, kept when read fairly sure (``SECOND_LOOK_SCORE``)."""
+    return _words(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), rects, 0, scale)
 
 
 def _words(bgr: np.ndarray, rects: list[tuple[int, int, int, int]], found: int, scale: float) -> list[Word]:
