@@ -27,7 +27,14 @@ import pymupdf  # noqa: E402
 
 from pipeline.samples.requests_table import request_rows, requests_html, split_ok  # noqa: E402
 from pipeline.samples.spec import ReportSpec  # noqa: E402
-from pipeline.samples.tables_html import TABLE_CSS, article20_html, review_html  # noqa: E402
+from pipeline.samples.tables_html import (  # noqa: E402
+    SERIF_FAMILY,
+    TABLE_CSS,
+    TIGHT_CSS,
+    TIGHT_DIGITS_PT,
+    article20_html,
+    review_html,
+)
 
 PAGE = pymupdf.paper_rect("a4")
 MARGIN = 72.0
@@ -51,9 +58,10 @@ h2.newpage { page-break-before: always; }
 
 
 def report_html(spec: ReportSpec, split_at: int | None = None, section3_on_new_page: bool = False,
-                repeat_header: bool = False) -> str:
+                repeat_header: bool = False, digits_pt: float | None = None) -> str:
     """The whole report as HTML, section 三's table broken before body row ``split_at``
-    (its header rows printed again after the break with ``repeat_header``)."""
+    (its header rows printed again after the break with ``repeat_header``; the tables'
+    numbers set in the serif face at ``digits_pt``, see ``tables_html.td``)."""
 
     def paras(items: list[str]) -> str:
         return "".join(f"<p>{escape(t)}</p>" for t in items)
@@ -63,9 +71,10 @@ def report_html(spec: ReportSpec, split_at: int | None = None, section3_on_new_p
     parts += [
         paras(spec.preamble),
         "<h2>一、总体情况</h2>" + paras(spec.section1),
-        "<h2>二、主动公开政府信息情况</h2>" + article20_html(spec),
-        f"<h2{h3}>三、收到和处理政府信息公开申请情况</h2>" + requests_html(spec, REQUESTS_ID, split_at, repeat_header),
-        "<h2>四、政府信息公开行政复议、行政诉讼情况</h2>" + review_html(spec),
+        "<h2>二、主动公开政府信息情况</h2>" + article20_html(spec, digits_pt),
+        f"<h2{h3}>三、收到和处理政府信息公开申请情况</h2>"
+        + requests_html(spec, REQUESTS_ID, split_at, repeat_header, digits_pt),
+        "<h2>四、政府信息公开行政复议、行政诉讼情况</h2>" + review_html(spec, digits_pt),
         "<h2>五、存在的主要问题及改进情况</h2>" + paras(spec.section5),
         "<h2>六、其他需要报告的事项</h2>" + paras(spec.section6),
         f'<p class="sig">{escape(spec.signature_agency)}</p><p class="sig">{escape(spec.signature_date)}</p>',
@@ -73,20 +82,34 @@ def report_html(spec: ReportSpec, split_at: int | None = None, section3_on_new_p
     return "<body>" + "".join(parts) + "</body>"
 
 
-def _cjk_archive() -> pymupdf.Archive:
+def _css(tight_rows: bool) -> str:
+    if not tight_rows:
+        return CSS
+    return f"@font-face {{ font-family: {SERIF_FAMILY}; src: url(serif.cff); }}\n" + CSS + TIGHT_CSS
+
+
+def _digits_pt(tight_rows: bool) -> float | None:
+    return TIGHT_DIGITS_PT if tight_rows else None
+
+
+def _cjk_archive(tight_rows: bool = False) -> pymupdf.Archive:
+    """The fonts the CSS names: the CJK face, and with ``tight_rows`` the serif one for numbers."""
     archive = pymupdf.Archive()
     archive.add(pymupdf.Font("china-s").buffer, "cjk.ttf")
+    if tight_rows:
+        archive.add(pymupdf.Font("tiro").buffer, "serif.cff")
     return archive
 
 
-def _layout(html: str, archive: pymupdf.Archive, writer: pymupdf.DocumentWriter | None = None) -> dict[str, int]:
+def _layout(html: str, archive: pymupdf.Archive, writer: pymupdf.DocumentWriter | None = None,
+            css: str = CSS) -> dict[str, int]:
     """Lay the story out page by page (drawing only with a ``writer``).
 
     Returns, per element id, the page number (1-based) where the element starts. (The box
     PyMuPDF reports for a table broken by the page is cut at the page foot, so it cannot
     tell whether the table went on; the page of a marker after the table can.)
     """
-    story = pymupdf.Story(html, user_css=CSS, archive=archive)
+    story = pymupdf.Story(html, user_css=css, archive=archive)
     seen: dict[str, int] = {}
 
     def note(pos) -> None:
@@ -107,13 +130,13 @@ def _layout(html: str, archive: pymupdf.Archive, writer: pymupdf.DocumentWriter 
     return seen
 
 
-def _fits(spec: ReportSpec, archive: pymupdf.Archive, k: int, new_page: bool) -> bool:
+def _fits(spec: ReportSpec, archive: pymupdf.Archive, k: int, new_page: bool, tight_rows: bool = False) -> bool:
     """Whether the header and the first ``k`` body rows stay on the page the table starts on."""
-    pages = _layout(report_html(spec, k, new_page), archive)
+    pages = _layout(report_html(spec, k, new_page, digits_pt=_digits_pt(tight_rows)), archive, css=_css(tight_rows))
     return pages[REQUESTS_ID] == pages[REQUESTS_ID + "-end"]
 
 
-def choose_split(spec: ReportSpec, archive: pymupdf.Archive) -> tuple[int, bool]:
+def choose_split(spec: ReportSpec, archive: pymupdf.Archive, tight_rows: bool = False) -> tuple[int, bool]:
     """Where to break the section-三 table: (body row index, section 三 on a new page).
 
     The break fills the page the table starts on, as in a Word export. When the page has no
@@ -126,7 +149,7 @@ def choose_split(spec: ReportSpec, archive: pymupdf.Archive) -> tuple[int, bool]
         lo, hi = 0, n  # largest k that fits, by bisection (more rows never fit better)
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            lo, hi = (mid, hi) if _fits(spec, archive, mid, new_page) else (lo, mid - 1)
+            lo, hi = (mid, hi) if _fits(spec, archive, mid, new_page, tight_rows) else (lo, mid - 1)
         k = n // 2 if lo == n else lo
         while k > 0 and not split_ok(spec.template, k, spec.request_group):
             k -= 1
@@ -167,6 +190,7 @@ def render_report_pdf(
     running_header: str | None = None,
     split_requests_table: bool = True,
     repeat_header: bool = False,
+    tight_rows: bool = False,
 ) -> Path:
     """Write ``spec`` as an A4 PDF to ``out`` and return ``out``.
 
@@ -174,12 +198,15 @@ def render_report_pdf(
     ``choose_split``); without it the table falls where it falls, and if PyMuPDF breaks it
     inside a row group, that group's label cell is drawn without its closing rules.
     ``repeat_header``: the broken table's header rows are printed again on its next page.
+    ``tight_rows``: the tables set as a WPS report in a Song face sets them (``TIGHT_CSS``):
+    numbers in a serif face at 14 pt in rows hardly taller than their digits, hairline rules.
     """
-    archive = _cjk_archive()
-    split_at, new_page = choose_split(spec, archive) if split_requests_table else (None, False)
+    archive = _cjk_archive(tight_rows)
+    split_at, new_page = choose_split(spec, archive, tight_rows) if split_requests_table else (None, False)
     sink = BytesIO()
     writer = pymupdf.DocumentWriter(sink)
-    _layout(report_html(spec, split_at, new_page, repeat_header), archive, writer)
+    _layout(report_html(spec, split_at, new_page, repeat_header, _digits_pt(tight_rows)), archive, writer,
+            _css(tight_rows))
     writer.close()
     doc = pymupdf.open("pdf", sink.getvalue())
     try:

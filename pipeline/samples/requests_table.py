@@ -120,8 +120,9 @@ def _header(template: str) -> str:
     )
 
 
-def _body(spec: ReportSpec, body: list[RequestRow], start: int, stop: int) -> str:
-    """Rows ``start``..``stop``; a label continued from the previous page is an empty box."""
+def _body(spec: ReportSpec, body: list[RequestRow], start: int, stop: int, digits_pt: float | None = None) -> str:
+    """Rows ``start``..``stop``; a label continued from the previous page is an empty box
+    (numbers as ``td`` sets them)."""
     out = ""
     for i in range(start, stop):
         row = body[i]
@@ -135,12 +136,14 @@ def _body(spec: ReportSpec, body: list[RequestRow], start: int, stop: int) -> st
                     continued = i > 0 and getattr(body[i - 1], level) == text
                     cells += td("" if continued else text, rowspan=_run(body, i, level, stop), width=width)
             cells += td(row.own, cls="label", width=ITEM_W) if row.sub else td(row.own, 2, cls="label", width=SUB_W + ITEM_W)
-        values = "".join(td(fmt_value(spec.cell("requests", row.key, c)), width=VALUE_W) for c in REQUEST_COLUMNS)
+        values = "".join(td(fmt_value(spec.cell("requests", row.key, c)), width=VALUE_W, digits_pt=digits_pt)
+                         for c in REQUEST_COLUMNS)
         out += f"<tr>{cells}{values}</tr>"
     return out
 
 
-def requests_html(spec: ReportSpec, table_id: str, split_at: int | None = None, repeat_header: bool = False) -> str:
+def requests_html(spec: ReportSpec, table_id: str, split_at: int | None = None, repeat_header: bool = False,
+                  digits_pt: float | None = None) -> str:
     """The table, or with ``split_at`` its header and first rows, a page break, and the rest.
 
     ``repeat_header``: the rest starts with the header rows again, as Word and WPS repeat a
@@ -148,13 +151,14 @@ def requests_html(spec: ReportSpec, table_id: str, split_at: int | None = None, 
 
     The second part carries the id ``table_id + "-2"``; an empty marker ``table_id + "-end"``
     follows the first part, so a layout pass can tell on which page that part ends.
+    ``digits_pt``: numbers set in the serif face at this size (see ``td``).
     """
     body = request_rows(spec.template, spec.request_group)
     stop = len(body) if split_at is None else split_at
-    html = f'<table id="{table_id}">{_header(spec.template)}{_body(spec, body, 0, stop)}</table>'
+    html = f'<table id="{table_id}">{_header(spec.template)}{_body(spec, body, 0, stop, digits_pt)}</table>'
     html += f'<div id="{table_id}-end"></div>'
     if split_at is not None:
         html += '<div style="page-break-before: always"></div>'
         head = _header(spec.template) if repeat_header else ""
-        html += f'<table id="{table_id}-2">{head}{_body(spec, body, split_at, len(body))}</table>'
+        html += f'<table id="{table_id}-2">{head}{_body(spec, body, split_at, len(body), digits_pt)}</table>'
     return html

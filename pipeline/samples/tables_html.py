@@ -43,6 +43,18 @@ DIGIT_EM = 0.6  # a digit's advance in ems in the CJK font (a little over, to be
 # its text is taller than its rows but the last; header rows under a two-line rowspan label
 # therefore get this much extra vertical padding.
 TALL_ROW_PAD = 7.0
+# Tight rows, as WPS sets a table in a Song face (measured on a real WPS report: rows 17.05 pt
+# from rule to rule around digits 9.6 pt tall, 14 pt type, 2.7 pt clear below a digit and
+# 4.7 pt above; rules 0.48 pt hairlines, one or two light pixels in a scan). The upright of a
+# 1 and the sides of a 0 then nearly touch the rules, long enough to pass for vertical rules.
+# No serif CJK face ships with PyMuPDF or this system, so only the numbers are serif (PyMuPDF's
+# built-in Times-Roman, whose light digits are near the Song face's; the renderer embeds it as
+# ``SERIF_FAMILY``); the labels keep the CJK face.
+TIGHT_DIGITS_PT = 14.0
+SERIF_FAMILY = "digits"
+SERIF_DIGIT_EM = 0.55  # a digit's advance in ems in the serif face (a little over)
+TIGHT_BORDER = 0.24  # each cell draws its own sides: two of them make one 0.48 pt rule
+TIGHT_PAD = (2.8, 0.2)  # pt above and below the one-em line of a number: its digits sit as low as the real ones
 TABLE_CSS = f"""
 table {{ border-collapse: separate; border-spacing: 0; margin: 0 0 6pt 0; }}
 td {{ border: {BORDER}pt solid black; padding: 1pt {CELL_PAD_X}pt; font-size: {FONT_PT}pt; line-height: 1.25;
@@ -50,6 +62,12 @@ td {{ border: {BORDER}pt solid black; padding: 1pt {CELL_PAD_X}pt; font-size: {F
 td.label {{ text-align: left; }}
 table.full {{ width: 100%; }}
 td.tall {{ padding-top: {TALL_ROW_PAD}pt; padding-bottom: {TALL_ROW_PAD}pt; }}
+"""
+
+# the horizontal padding grows by what the thinner sides give back, so columns keep their widths
+TIGHT_CSS = f"""
+td {{ border-width: {TIGHT_BORDER}pt; padding: {TIGHT_PAD[0]}pt {CELL_PAD_X + BORDER - TIGHT_BORDER:.2f}pt
+     {TIGHT_PAD[1]}pt {CELL_PAD_X + BORDER - TIGHT_BORDER:.2f}pt; }}
 """
 
 
@@ -79,13 +97,16 @@ def fmt_value(value: Value | Stacked) -> str:
     return str(value)
 
 
-def td(text: str, colspan: int = 1, rowspan: int = 1, cls: str = "", width: float = 0.0) -> str:
+def td(text: str, colspan: int = 1, rowspan: int = 1, cls: str = "", width: float = 0.0,
+       digits_pt: float | None = None) -> str:
     """One cell; spans only when > 1, so the HTML reads like a Word export.
 
     ``width`` is the column's full width in points; padding and rules are taken off here
     (tables use separate borders, so each cell draws all four of its own rules: a table
     broken across pages is then closed at the page foot and reopened at the top, as Word
     draws it; collapsed borders would leave the first row on the new page without a top rule).
+    ``digits_pt``: a number is set in the serif face at this size, one line high (the
+    tight rows of ``TIGHT_CSS``); None: in the table's CJK face at ``FONT_PT``.
     """
     attrs = ""
     if colspan > 1:
@@ -94,14 +115,22 @@ def td(text: str, colspan: int = 1, rowspan: int = 1, cls: str = "", width: floa
         attrs += f' rowspan="{rowspan}"'
     if cls:
         attrs += f' class="{cls}"'
+    number = bool(text) and all(ch.isdigit() or ch in ".-" for ch in text)
+    size, em = (digits_pt, SERIF_DIGIT_EM) if digits_pt else (FONT_PT, DIGIT_EM)
+    style = ""
     if width:
         inner = width - 2 * (CELL_PAD_X + BORDER)
         style = f"width: {inner:.2f}pt"
         # Story does not wrap a long number: it would spill into the next cell. Publishers
         # shrink the type instead, so a large value is set smaller to fit its cell.
-        needed = len(text) * DIGIT_EM * FONT_PT
-        if text and all(ch.isdigit() or ch in ".-" for ch in text) and needed > inner - 1:
-            style += f"; font-size: {max(3.0, FONT_PT * (inner - 1) / needed):.2f}pt"
+        needed = len(text) * em * size
+        if number and needed > inner - 1:
+            size = max(3.0, size * (inner - 1) / needed)
+            if not digits_pt:
+                style += f"; font-size: {size:.2f}pt"
+    if number and digits_pt:
+        style += f"{'; ' if style else ''}font-family: {SERIF_FAMILY}; font-size: {size:.2f}pt; line-height: 1"
+    if style:
         attrs += f' style="{style}"'
     return f"<td{attrs}>{escape(text).replace(STACKED, '<br>')}</td>"
 
@@ -112,8 +141,8 @@ def _spans(n_values: int) -> list[int]:
     return [1] * (n_values - 1) + [slots - (n_values - 1)]
 
 
-def article20_html(spec: ReportSpec) -> str:
-    """Section 二 as separate small tables, one per article-20 item group."""
+def article20_html(spec: ReportSpec, digits_pt: float | None = None) -> str:
+    """Section 二 as separate small tables, one per article-20 item group (numbers as ``td`` sets them)."""
     out = []
     for heading, row_keys in ARTICLE20_TABLES[spec.template]:
         cols = columns("article20", spec.template, row_keys[0])
@@ -127,7 +156,7 @@ def article20_html(spec: ReportSpec) -> str:
         for r in row_keys:
             zh = label("article20", spec.template, r, cols[0]).zh_row
             values = "".join(
-                td(fmt_value(spec.cell("article20", r, c)), s, width=value_width if s == 1 else 0)
+                td(fmt_value(spec.cell("article20", r, c)), s, width=value_width if s == 1 else 0, digits_pt=digits_pt)
                 for c, s in zip(cols, spans, strict=True)
             )
             body += f"<tr>{td(zh, width=ARTICLE20_COLS[0])}{values}</tr>"
@@ -139,8 +168,9 @@ def article20_html(spec: ReportSpec) -> str:
     return "".join(out)
 
 
-def review_html(spec: ReportSpec) -> str:
-    """Section 四: 行政复议 (5) and 行政诉讼 (2 × 5) over three header rows, then one data row."""
+def review_html(spec: ReportSpec, digits_pt: float | None = None) -> str:
+    """Section 四: 行政复议 (5) and 行政诉讼 (2 × 5) over three header rows, then one data row
+    (numbers as ``td`` sets them)."""
     results = [label("review_litigation", spec.template, "review", c).zh_column for c in REVIEW_RESULTS]
     header = (
         "<tr>"
@@ -156,6 +186,7 @@ def review_html(spec: ReportSpec) -> str:
         + "</tr>"
     )
     data = "".join(
-        td(fmt_value(spec.cell("review_litigation", g, c)), width=REVIEW_COL) for g in REVIEW_GROUPS for c in REVIEW_RESULTS
+        td(fmt_value(spec.cell("review_litigation", g, c)), width=REVIEW_COL, digits_pt=digits_pt)
+        for g in REVIEW_GROUPS for c in REVIEW_RESULTS
     )
     return f"<table>{header}<tr>{data}</tr></table>"
