@@ -9,7 +9,11 @@ as text PDFs, rasterised into image-only PDFs with one kind of damage each
 vertical rules, rows shaded grey, blur, uneven light, JPEG, pages turned 90/180/270°, a red
 seal over the signature) and read back through ``parse_file``; "table split, header
 repeated" renders the report with the section-三 table's header rows printed again after
-its page break. Two rows are not whole scans: "mixed text/scan" keeps the text layer of page 1
+its page break; "tight serif rows" renders it as the real WPS report sets its tables
+(``render_report_pdf(tight_rows=True)``: numbers in a serif face at 14 pt in rows hardly taller
+than their digits, hairline rules), from records of small numbers as that report has
+(``random_record(large=False)``, drawn after the others), so nearly every number keeps its
+full size. Two rows are not whole scans: "mixed text/scan" keeps the text layer of page 1
 and scans the table pages (``render_mixed_pdf``), "garbage text layer" drops the Unicode map
 of every glyph (``render_unmapped.unmap_fonts``), so each page must be OCR'd page by page.
 Real-content rows: the real WPS-made report in ``tests/data/realworld/raw/hongze-2023.pdf``
@@ -64,6 +68,7 @@ MIXED = "mixed text/scan (p2+ scanned)"
 GARBAGE = "garbage text layer (no ToUnicode)"
 REAL = "hongze-2023"
 REPEATED = "table split, header repeated"
+TIGHT = "tight serif rows"
 
 # (name, scan dpi, damage, generated or real)
 ROWS: list[tuple[str, int, Damage, bool]] = [
@@ -78,6 +83,9 @@ ROWS: list[tuple[str, int, Damage, bool]] = [
     ("no vertical rules", 200, Damage(no_verticals=True), False),
     ("cells shaded grey", 200, Damage(shade=215), False),
     (REPEATED, 200, Damage(), False),
+    (TIGHT, 200, Damage(), False),
+    (TIGHT, 150, Damage(), False),
+    (f"{TIGHT} skew 2°", 200, Damage(skew=2.0), False),
     ("blur 1 px", 200, Damage(blur=1.0), False),
     ("uneven light 35%", 200, Damage(light=0.35), False),
     ("JPEG q40", 200, Damage(jpeg=40), False),
@@ -123,7 +131,8 @@ def _real_score(truth: dict, got: dict) -> dict[str, int]:
 
 def _make(name: str, src: Path, out: Path, dpi: int, damage: Damage, rec: dict | None = None) -> Path:
     """The row's input made from the text PDF ``src``: a damaged scan, a mixed or a garbage-text PDF
-    (``REPEATED``: the report of ``rec`` rendered anew, its header rows repeated after the table's page break)."""
+    (``REPEATED``: the report of ``rec`` rendered anew, its header rows repeated after the table's page break;
+    ``TIGHT``: rendered anew with tight serif rows)."""
     if name == MIXED:
         with pymupdf.open(src) as doc:
             return render_mixed_pdf(src, out, scanned=set(range(2, doc.page_count + 1)), dpi=dpi)
@@ -131,6 +140,8 @@ def _make(name: str, src: Path, out: Path, dpi: int, damage: Damage, rec: dict |
         return unmap_fonts(src, out)
     if name == REPEATED and rec is not None:
         src = render_report_pdf(_spec(rec), out.with_suffix(".text.pdf"), repeat_header=True)
+    if name.startswith(TIGHT) and rec is not None:
+        src = render_report_pdf(_spec(rec), out.with_suffix(".text.pdf"), tight_rows=True)
     return render_image_pdf(src, out, dpi=dpi, damage=damage)
 
 
@@ -169,6 +180,7 @@ def main() -> None:
     args = ap.parse_args()
     rng = random.Random(args.seed)
     recs = [random_record(rng, blank_rate=0.1) for _ in range(args.docs)]
+    small = [random_record(rng, blank_rate=0.1, large=False) for _ in range(args.docs)]
     real_pdf = REALWORLD / "raw" / f"{REAL}.pdf"
     real_truth = json.loads((REALWORLD / "truth" / f"{REAL}.json").read_text(encoding="utf-8"))
     t0 = time.perf_counter()
@@ -183,7 +195,12 @@ def main() -> None:
                 continue
             if args.dpi and dpi not in args.dpi:
                 continue
-            pairs = [(real_truth, real_pdf)] if real else list(zip(recs, texts, strict=True))
+            if real:
+                pairs = [(real_truth, real_pdf)]
+            elif name.startswith(TIGHT):
+                pairs = list(zip(small, texts, strict=True))  # (_make renders each of them anew)
+            else:
+                pairs = list(zip(recs, texts, strict=True))
             scans = [(truth, _make(name, src, Path(tmp) / f"s{k}_{i}.pdf", dpi, damage, None if real else truth))
                      for i, (truth, src) in enumerate(pairs)]
             pages = sum(pymupdf.open(s).page_count for _, s in scans)
