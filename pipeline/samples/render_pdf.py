@@ -83,12 +83,15 @@ def report_html(spec: ReportSpec, split_at: int | None = None, section3_on_new_p
 
 
 def _css(tight_rows: bool) -> str:
+    """The page CSS; with ``tight_rows`` the serif face for numbers and the tight cells added
+    (the default CSS stays as it was, so the default layouts do not change by a byte of content)."""
     if not tight_rows:
         return CSS
     return f"@font-face {{ font-family: {SERIF_FAMILY}; src: url(serif.cff); }}\n" + CSS + TIGHT_CSS
 
 
 def _digits_pt(tight_rows: bool) -> float | None:
+    """The size numbers are set at in the serif face (None: in the CJK face, as by default)."""
     return TIGHT_DIGITS_PT if tight_rows else None
 
 
