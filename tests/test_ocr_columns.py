@@ -132,3 +132,15 @@ def test_unread_ink_is_the_ink_no_word_covers_between_the_rules() -> None:
     assert unread_ink(stack, [*words, _num("0", 197, 105)], ink, across, SCALE, []) == []  # read: nothing left
     # in a table found by its rules the cells are read anyway: its ink is not looked at again
     assert unread_ink(stack, words, ink, across, SCALE, [pymupdf.Rect(190, 100, 210, 140)]) == []
+
+
+def test_a_row_with_no_labels_gets_no_label_cell_that_would_swallow_its_first_number() -> None:
+    """The review table has no label column: its first number stands at the table's left edge.
+    A label cell there would be narrower than a character, fall together with the first value
+    cell when the grid is built, and take the number along."""
+    stack = RowRules(10.0, 300.0, [100.0, 120.0, 140.0])
+    words = [_num("0", 18, 105), _num("57", 60, 105), _num("0", 110, 105), _num("8", 18, 125), _num("3", 60, 125),
+             _num("1", 110, 125)]
+    rows = _read(column_tables(stack, words, 1, _is_num, INK, SCALE), 2)
+    assert all(len(row) == 3 for row in rows)  # three value cells, no label cell
+    assert rows[0][0][0] == 10.0 and rows[0][0][1] > 23  # the first cell starts at the table's edge and holds the "0"

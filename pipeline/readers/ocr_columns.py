@@ -201,7 +201,10 @@ def _block_table(stack: RowRules, block: list[int], bands: list[list[Word]], num
     labels = [p for i in block for p in bands[i] if p not in numeric[i]]
     left = [p.x1 for p in labels if p.x1 <= first]
     edge = (max(left) + first) / 2 if left else first - height / 2
-    cuts = [stack.x0, edge, *((a[1] + b[0]) / 2 for a, b in zip(clusters, clusters[1:], strict=False)), stack.x1]
+    middles = [(a[1] + b[0]) / 2 for a, b in zip(clusters, clusters[1:], strict=False)]
+    # no room for a label column before the first number (the review table has none): a cell
+    # narrower than a character would fall together with its neighbour, and take its number along
+    cuts = [stack.x0, *([edge] if edge - stack.x0 >= height else []), *middles, stack.x1]
     for p in labels:  # text in the value columns, or running from the labels into them: not certain
         if p.x1 > edge and any(p.x0 < c < p.x1 for c in cuts[1:-1]):
             return None
