@@ -279,17 +279,24 @@ def traps() -> list[tuple[str, np.ndarray, tuple[int, int, int, int]]]:
     return out
 
 
-@pytest.mark.slow
-def test_running_text_is_read_squeezed_and_its_figures_at_full_width(traps, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A line is read at TEXT_SQUEEZE of its width; its numbers, read again at full width, come out exact."""
-    factors_seen: list[list[float]] = []
+@pytest.fixture
+def widths_read(monkeypatch: pytest.MonkeyPatch) -> list[list[float]]:
+    """Each call of the recogniser, as the share of their own width its crops are read at."""
+    calls: list[list[float]] = []
     real = rec.recognise_crops
 
     def spy(crops, factors=None):
-        factors_seen.append(list(factors or [1.0] * len(crops)))
+        calls.append(list(factors or [1.0] * len(crops)))
         return real(crops, factors)
 
     monkeypatch.setattr(rec, "recognise_crops", spy)
+    return calls
+
+
+@pytest.mark.slow
+def test_running_text_is_read_squeezed_and_its_figures_at_full_width(traps, widths_read) -> None:
+    """A line is read at TEXT_SQUEEZE of its width; its numbers, read again at full width, come out exact."""
+    factors_seen = widths_read
     for text, bgr, rect in traps:
         factors_seen.clear()
         [(got, _, chars)] = rec.recognise_boxes(bgr, [rect], squeeze=True)
@@ -301,16 +308,9 @@ def test_running_text_is_read_squeezed_and_its_figures_at_full_width(traps, monk
 
 
 @pytest.mark.slow
-def test_a_line_whose_figures_read_back_cleanly_is_not_read_again_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_line_whose_figures_read_back_cleanly_is_not_read_again_whole(widths_read) -> None:
     """The common case: the squeezed line, then its numbers alone at full width; the line is not read twice."""
-    calls: list[list[float]] = []
-    real = rec.recognise_crops
-
-    def spy(crops, factors=None):
-        calls.append(list(factors or [1.0] * len(crops)))
-        return real(crops, factors)
-
-    monkeypatch.setattr(rec, "recognise_crops", spy)
+    calls = widths_read
     for text, runs in (("2023年，本机关主动公开政府信息1136条", 2), ("电话：0517-87222589，邮编：223100", 2)):
         gray = _text_image(text, fontsize=12, width=40 + 16 * len(text))
         calls.clear()
@@ -331,17 +331,10 @@ def test_squeezed_digits_alone_would_be_wrong(traps) -> None:
 
 
 @pytest.mark.slow
-def test_a_date_in_chinese_numerals_is_read_whole_at_full_width(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_date_in_chinese_numerals_is_read_whole_at_full_width(widths_read) -> None:
     text = "二〇二五年一月十五日"
     gray = _text_image(text, fontsize=12, width=40 + 14 * len(text))
-    factors_seen: list[list[float]] = []
-    real = rec.recognise_crops
-
-    def spy(crops, factors=None):
-        factors_seen.append(list(factors or [1.0] * len(crops)))
-        return real(crops, factors)
-
-    monkeypatch.setattr(rec, "recognise_crops", spy)
+    factors_seen = widths_read
     [(got, _, _)] = rec.recognise_boxes(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), [_ink_rect(gray)], squeeze=True)
     assert _compact(got) == text
     assert factors_seen == [[rec.TEXT_SQUEEZE], [1.0]]
