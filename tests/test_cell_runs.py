@@ -77,7 +77,7 @@ def cell_methods_for(draw, tpl: str) -> dict:
     return out
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(data=st.data(), tpl=st.sampled_from(template.TEMPLATES))
 def test_expand_gives_back_exactly_what_was_compacted(data: st.DataObject, tpl: str) -> None:
     original = data.draw(cell_methods_for(tpl))
@@ -121,7 +121,7 @@ def _frames_equal(a: dict[str, pl.DataFrame], b: dict[str, pl.DataFrame]) -> Non
         assert a[name].equals(b[name], null_equal=True), name
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), base=records(), ocr=st.booleans(), with_derived=st.booleans())
 def test_frames_from_a_staged_record_equal_the_parsers(data: st.DataObject, base: dict, ocr: bool,
                                                         with_derived: bool) -> None:
