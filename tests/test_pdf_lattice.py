@@ -163,3 +163,20 @@ def test_a_rule_snapped_away_from_its_side_still_meets_it() -> None:
     tables = lattice_cells(_lines(small + wide))
     assert [len(t) for t in tables] == [4, 4]
     assert sorted(round(c[1]) for c in tables[0]) == [28, 28, 48, 48]  # the small table's two rows
+
+
+def test_a_list_bullet_drawn_as_a_disc_leaves_the_page_sure() -> None:
+    """Chromium draws a list's bullets as small filled curves: a mark, not a reason to doubt the rules."""
+    from pipeline.readers.pdf_lattice import vector_rules
+
+    grid = [{"items": [("l", (0, y), (90, y)) for y in (0, 20, 40)] + [("l", (x, 0), (x, 40)) for x in (0, 30, 90)]}]
+    disc = [("c", (52.5, 78), (52.5, 76.5), (55.5, 76.5), (55.5, 78)), ("c", (55.5, 78), (55.5, 79.5), (52.5, 79.5), (52.5, 78))]
+    bullet = {"type": "f", "rect": (52.5, 76.5, 55.5, 79.5), "items": disc}
+    (table,) = lattice_cells([bullet, *grid])
+    assert len(table) == 4
+    assert lattice_cells([{**bullet, "type": "s"}, *grid]) is None  # stroked: could be part of a rule (a rounded corner)
+    assert lattice_cells([{**bullet, "rect": (52.5, 76.5, 95.5, 79.5)}, *grid]) is None  # larger than a mark
+    block = {"type": 3, "bbox": (52.5, 76.5, 55.5, 79.5), "stroked": False, "isrect": False}
+    rule = {"type": 3, "bbox": (0, 0, 90, 0.5), "stroked": False, "isrect": True}
+    assert vector_rules([block, rule]) == ([(0.25, 0, 90)], [])
+    assert vector_rules([{**block, "stroked": True}, rule]) == (None, None)

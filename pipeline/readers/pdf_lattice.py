@@ -33,6 +33,12 @@ CROSS = 3.0
 MIN_EDGE = 3.0
 THIN = 2.0  # a filled rectangle thinner than this is a drawn rule, not an area
 STROKED_RULE = 4.0  # a stroked part's box this thin is a line: 2 × its width (MuPDF widens by the width)
+MARK = 6.0  # a filled shape no larger than this across is a mark (a list bullet, a dot), never a rule
+
+
+def _mark(x0: float, y0: float, x1: float, y1: float) -> bool:
+    """A filled shape this small is a mark beside the text: no table rule, nothing to be unsure of."""
+    return abs(x1 - x0) <= MARK and abs(y1 - y0) <= MARK
 
 
 def lattice_cells(drawings: list[dict]) -> list[list[Box]] | None:
@@ -141,6 +147,8 @@ def _segments(drawings: list[dict]) -> tuple[list[Segment] | None, list[Segment]
     hor: list[Segment] = []
     ver: list[Segment] = []
     for path in drawings:
+        if path.get("type") == "f" and _mark(*path["rect"]):  # a list bullet drawn as a disc (Chromium)
+            continue
         for item in path.get("items", ()):
             kind = item[0]
             if kind == "l":
@@ -153,7 +161,7 @@ def _segments(drawings: list[dict]) -> tuple[list[Segment] | None, list[Segment]
             elif kind == "re":
                 x0, y0, x1, y1 = item[1]
                 _rect_rules(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1), hor, ver)
-            else:  # curves, quads: leave the page to find_tables
+            else:  # curves, quads (but a filled mark, skipped above): leave the page to find_tables
                 return None, None
     return hor, ver
 
@@ -178,6 +186,8 @@ def vector_rules(blocks: list[dict]) -> tuple[list[Segment] | None, list[Segment
         if block["type"] != 3:
             continue
         if not block["isrect"]:
+            if not block["stroked"] and _mark(*block["bbox"]):  # a list bullet drawn as a disc (Chromium)
+                continue
             return None, None
         x0, y0, x1, y1 = block["bbox"]
         w, h = x1 - x0, y1 - y0
