@@ -238,9 +238,9 @@ def _figures_again(bgr: np.ndarray, rects: list[tuple[int, int, int, int]], out:
     the line's height beside it (where the squeezed reading placed it, which is only as
     exact as a step of the model's output) and read alone; at the line's start or end the
     cut is the line's own edge, so a number alone in its crop (a table cell of six digits or
-    more) is read from that very crop, as it was before crops were squeezed (cut anew
-    around where the squeezed reading placed it, a cell read 322919 as 322991, sure). What the new reading holds beside its figures is the edge of a neighbouring character
-    the cut took along ("青" of 请) and is left out. The new reading must hold one run of
+    more) is read from that very crop, as it was before crops were squeezed. What the new
+    reading holds beside its figures is the edge of a neighbouring character the cut took
+    along ("青" of 请) and is left out. The new reading must hold one run of
     figures, each read sure (``REREAD_BELOW``), with as many digits as the squeezed run
     (a run cut short, or a squeezed reading that gained or lost a digit, does not pass),
     and no figure beside it. It then replaces the squeezed run, in the characters and in
@@ -254,10 +254,10 @@ def _figures_again(bgr: np.ndarray, rects: list[tuple[int, int, int, int]], out:
         chars = out[k][2]
         x0, y0, x1, y1 = (max(0, rects[k][0]), max(0, rects[k][1]), min(bgr.shape[1], rects[k][2]),
                           min(bgr.shape[0], rects[k][3]))
+        half = (y1 - y0) / 2
         for lo, hi in _figure_runs([t for t, _, _ in chars]):
             a = float(min(chars[j][2][:, 0].min() for j in range(lo, hi + 1)))
             b = float(max(chars[j][2][:, 0].max() for j in range(lo, hi + 1)))
-            half = (y1 - y0) / 2
             # a run that starts or ends the line keeps the line's own edge there: a number alone
             # in its crop (a table cell) is read again from the very crop it came in
             left = x0 if lo == 0 else max(x0, round(a - half))
@@ -452,11 +452,12 @@ def recognise(gray: np.ndarray, scale: float, tables: list[PageTable] = (), ink:
 
 def recognise_cells(gray: np.ndarray, scale: float, tables: list[PageTable], ink: np.ndarray) -> list[Word]:
     """The text of the tables' cells only, line by line from crops inside each cell (no detection)."""
-    return _words(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), cell_lines(tables, ink, scale), 0, scale)
+    return recognise_unread(gray, scale, cell_lines(tables, ink, scale))
 
 
 def recognise_unread(gray: np.ndarray, scale: float, rects: list[tuple[int, int, int, int]]) -> list[Word]:
-    """The text of ``rects`` (pixels): ink the detector passed over, kept when read fairly sure (``SECOND_LOOK_SCORE``)."""
+    """The text of ``rects`` (pixels), ink no detector vouched for (a cell's lines, a glyph the
+    detector passed over): kept when read fairly sure (``SECOND_LOOK_SCORE``)."""
     return _words(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), rects, 0, scale)
 
 
