@@ -512,3 +512,22 @@ def test_a_number_the_detector_passes_over_in_a_table_without_vertical_rules_is_
     read = [got["review_litigation"][row][col] == want for row, cols in rec["review_litigation"].items()
             for col, want in cols.items() if want is not None]
     assert sum(read) >= len(read) - 1, got["review_litigation"]
+
+
+@pytest.mark.slow
+def test_a_column_blank_in_a_table_without_vertical_rules_stands_under_its_heading(tmp_path: Path) -> None:
+    """The review table ruled only across, one value row with two blank columns: no number
+    marks those columns, so the row had 13 values for 15 columns and all 15 cells were null.
+    The headings over the row now place the blank columns (ocr_columns.blank_columns)."""
+    import random
+
+    from pipeline.samples.generate import random_record
+
+    rng = random.Random(2024)
+    random_record(rng, blank_rate=0.1)
+    rec = random_record(rng, blank_rate=0.1)  # bench_ocr's second report: two blank review columns
+    assert sum(v is None for cols in rec["review_litigation"].values() for v in cols.values()) == 2
+    pdf = render_report_pdf(_spec(rec), tmp_path / "report.pdf")
+    got = parse_file(render_image_pdf(pdf, tmp_path / "scan.pdf", dpi=200, damage=Damage(no_verticals=True)))
+    _assert_right_or_null(rec, got, 0.8)
+    assert got["review_litigation"] == rec["review_litigation"]

@@ -12,6 +12,7 @@ import pymupdf  # noqa: E402
 from pipeline.readers.ocr import _is_number, fix_digits  # noqa: E402
 from pipeline.readers.ocr_columns import RowRules, column_tables  # noqa: E402
 from pipeline.readers.ocr_recognise import Glyph, Word  # noqa: E402
+from pipeline.readers.pdf_tables import PageTable  # noqa: E402
 
 SCALE = 2.0
 INK = np.zeros((800, 800), np.uint8)  # no ink on any cut
@@ -144,3 +145,49 @@ def test_a_row_with_no_labels_gets_no_label_cell_that_would_swallow_its_first_nu
     rows = _read(column_tables(stack, words, 1, _is_num, INK, SCALE), 2)
     assert all(len(row) == 3 for row in rows)  # three value cells, no label cell
     assert rows[0][0][0] == 10.0 and rows[0][0][1] > 23  # the first cell starts at the table's edge and holds the "0"
+
+
+def _heading(text: str, x: float, y: float) -> Word:
+    return _word_label(text, x, y)
+
+
+REVIEW_STACK = RowRules(28.0, 300.0, [60.0, 80.0, 100.0, 120.0])  # two header rows, one value row
+
+
+def _review(values: list[tuple[str, float]], headings: list[tuple[str, float, float]]) -> list[PageTable]:
+    """A value row under its headings (text, x, y), no label column, as the review table is drawn."""
+    words = [_heading(text, x, y) for text, x, y in headings] + [_num(t, x, 105) for t, x in values]
+    return column_tables(REVIEW_STACK, words, 1, _is_num, INK, SCALE)
+
+
+# five leaf headings 40 pt apart (centres 40, 80, ..., 200) under a group heading, each two
+# lines ("结果" over "维持"), as the review table heads its columns
+LEAVES = [(t, x, y) for k in range(5) for t, x, y in ((f"结果{k}", 30 + 40 * k, 82), (f"维持{k}", 30 + 40 * k, 91))]
+GROUP = ("行政复议", 100, 63)  # narrower than its columns, centred over them
+
+
+def test_a_column_blank_in_every_row_is_placed_where_its_heading_stands() -> None:
+    """One value row, the fourth of five columns blank: without its heading the row has four
+    value cells for five columns (null); under the headings, five, and each number in its own."""
+    values = [("0", 38), ("21", 75), ("22", 115), ("55", 195)]  # centred under headings 1, 2, 3, 5
+    (row,) = _read(_review(values, [GROUP, *LEAVES]), 1)
+    assert len(row) == 5
+    for (x0, x1), (text, x) in zip([row[0], row[1], row[2], row[4]], values, strict=True):
+        assert x0 <= x and x + 5 * len(text) <= x1
+    assert row[3][0] <= 160 <= row[3][1]  # the blank cell, under its heading (centre 160)
+    # without headings, the block has one cell too few: never shifted
+    (bare,) = _read(_review(values, []), 1)
+    assert len(bare) == 4
+
+
+def test_headings_that_do_not_agree_with_every_number_place_no_blank_column() -> None:
+    values = [("0", 38), ("21", 75), ("22", 115), ("55", 195)]
+    # a heading read in two pieces side by side over the blank column: spacing uneven, not placed
+    split = [h for h in LEAVES if h[0] not in ("结果3", "维持3")] + [("尚", 150, 82), ("未", 166, 82)]
+    assert len(_read(_review(values, [GROUP, *split]), 1)[0]) == 4
+    # a number under no heading (its heading unread): the headings say nothing
+    no_leaf = [h for h in LEAVES if h[0] not in ("结果1", "维持1")]
+    assert len(_read(_review(values, [GROUP, *no_leaf]), 1)[0]) == 4
+    # a number reaching under two headings: not placed by them
+    wide = [("0", 38), ("21", 75), ("22222222222", 100), ("55", 195)]
+    assert len(_read(_review(wide, [GROUP, *LEAVES]), 1)[0]) == 4

@@ -26,6 +26,7 @@ cells than the template's columns and is read as null, never shifted.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from statistics import median
 
@@ -161,21 +162,28 @@ def column_tables(stack: RowRules, words: list[Word], number: int, is_number, in
     numeric = [[p for p in band if is_number(p.text)] for band in bands]
     out: list[PageTable] = []
     block: list[int] = []
+    after = 0  # the first band after the last block: the bands from there to a block are its header
     for i in [*range(len(bands)), None]:
         if i is not None and numeric[i]:
             block.append(i)
             continue
         if block:
-            table = _block_table(stack, block, bands, numeric, number, ink, scale)
+            header = [p for k in range(after, block[0]) for p in bands[k]]
+            table = _block_table(stack, block, bands, numeric, number, ink, scale, header)
             if table is not None:
                 out.append(table)
+            after = block[-1] + 1
         block = []
     return out
 
 
 def _block_table(stack: RowRules, block: list[int], bands: list[list[Word]], numeric: list[list[Word]],
-                 number: int, ink: np.ndarray, scale: float) -> PageTable | None:
-    """One block of value rows as a table of label + value cells; None when its columns are not certain."""
+                 number: int, ink: np.ndarray, scale: float, header: list[Word] = ()) -> PageTable | None:
+    """One block of value rows as a table of label + value cells; None when its columns are not certain.
+
+    ``header``: the words of the rows above the block (down from the previous block): a
+    column blank in every row of the block is added where its heading stands (``blank_columns``).
+    """
     from pipeline.readers.ocr import _page_table
 
     nums = [p for i in block for p in numeric[i]]
@@ -201,7 +209,8 @@ def _block_table(stack: RowRules, block: list[int], bands: list[list[Word]], num
     labels = [p for i in block for p in bands[i] if p not in numeric[i]]
     left = [p.x1 for p in labels if p.x1 <= first]
     edge = (max(left) + first) / 2 if left else first - height / 2
-    middles = [(a[1] + b[0]) / 2 for a, b in zip(clusters, clusters[1:], strict=False)]
+    columns = sorted([*clusters, *blank_columns(clusters, [p for p in header if p.x1 > edge])])
+    middles = [(a[1] + b[0]) / 2 for a, b in zip(columns, columns[1:], strict=False)]
     # no room for a label column before the first number (the review table has none): a cell
     # narrower than a character would fall together with its neighbour, and take its number along
     cuts = [stack.x0, *([edge] if edge - stack.x0 >= height else []), *middles, stack.x1]
@@ -226,3 +235,57 @@ def _block_table(stack: RowRules, block: list[int], bands: list[list[Word]], num
 
 def _cluster(clusters: list[list[float]], p: Word) -> int:
     return next(k for k, (x0, x1) in enumerate(clusters) if x0 <= p.x0 and p.x1 <= x1)
+
+
+HEADING_SPACING = 0.35  # a blank column's heading: the spacing of the headings around it within this share of their mean
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
+def blank_columns(clusters: list[list[float]], header: list[Word]) -> list[list[float]]:
+    """Extents of the columns blank in every row of a block, from their headings; [] unless certain.
+
+    A column no number stands in leaves no cluster, and the block would have one value cell
+    too few (read as null, never shifted). Its heading still stands over it. The headings
+    decide only when they agree with every number: the leaf headings (a heading over two
+    separate others is a group's, 行政诉讼 over its columns) must each stand over at most one
+    cluster and every cluster under exactly one of them. Then a leaf heading between two
+    clusters with no number under it is a blank column — but only where the headings there
+    stand evenly spaced (a heading read in two pieces side by side would make two columns of
+    one), and only between clusters (before the first, the label columns' headings stand).
+    """
+    pieces = [p for p in header if _CJK.search(p.text)]
+    leaves = [p for p in pieces if not _group(p, pieces)]
+    spans: list[list[float]] = []  # leaf headings, pieces over each other (a heading in two lines) joined
+    for p in sorted(leaves, key=lambda p: p.x0):
+        if spans and p.x0 < spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], p.x1)
+        else:
+            spans.append([p.x0, p.x1])
+    under = [[k for k, s in enumerate(spans) if s[0] < c[1] and c[0] < s[1]] for c in clusters]
+    if not spans or any(len(u) != 1 for u in under) or len({u[0] for u in under}) != len(under):
+        return []
+    out: list[list[float]] = []
+    for (a,), (b,), ca, cb in zip(under, under[1:], clusters, clusters[1:], strict=False):
+        if b - a < 2:
+            continue
+        between = spans[a + 1 : b]
+        centres = [(s[0] + s[1]) / 2 for s in spans[a : b + 1]]
+        gaps = [y - x for x, y in zip(centres, centres[1:], strict=False)]
+        mean = sum(gaps) / len(gaps)
+        if any(abs(g - mean) > HEADING_SPACING * mean for g in gaps):
+            return []
+        if not (ca[1] < between[0][0] and between[-1][1] < cb[0]):
+            return []  # a number reaching under the blank column's heading
+        out.extend(between)
+    return out
+
+
+def _group(p: Word, pieces: list[Word]) -> bool:
+    """Whether ``p`` heads a group: two separate headings stand below it, each reaching under its width.
+
+    Below, not beside: the second line of a heading in two lines stands under its first, but
+    alone. A group's heading may be narrower than its columns (centred over them), so any
+    overlap counts; over one column alone it is that column's, and widens only its span.
+    """
+    below = [q for q in pieces if q.y0 >= p.y1 - 0.25 * (p.y1 - p.y0) and min(p.x1, q.x1) > max(p.x0, q.x0)]
+    return any(a.x1 <= b.x0 or b.x1 <= a.x0 for k, a in enumerate(below) for b in below[k + 1 :])
