@@ -191,3 +191,17 @@ def test_headings_that_do_not_agree_with_every_number_place_no_blank_column() ->
     # a number reaching under two headings: not placed by them
     wide = [("0", 38), ("21", 75), ("22222222222", 100), ("55", 195)]
     assert len(_read(_review(wide, [GROUP, *LEAVES]), 1)[0]) == 4
+
+
+def test_wide_numbers_of_neighbouring_columns_whose_extents_touch_are_two_columns() -> None:
+    """Seven-digit numbers fill their cells: as the recogniser places their glyphs, the extents of
+    two neighbouring columns' numbers meet exactly. They chained into one cluster, a row then had
+    two numbers in one cluster, and the whole block was refused."""
+    words = _rows(
+        ("规章", [("125464", 120), ("1318323", 149)]),  # 120..149.5 and 149..183.5: a sliver in common
+        ("其他", [("7", 132.5), ("8", 165)]),
+        ("合计", [("9", 132.5), ("10", 162.5)]),
+    )
+    rows = _read(column_tables(STACK, words, 1, _is_num, INK, SCALE), 3)
+    assert all(len(row) == 3 for row in rows)  # label + two value columns
+    assert rows[0][1][1] == rows[0][2][0] and 149 <= rows[0][1][1] <= 150  # the cut where they meet

@@ -45,6 +45,7 @@ SAME_RULE = 2.0  # points: rules this close in height bound the same row
 PIECE_GAP = 0.5  # share of a character's height: glyphs further apart are separate words
 JOIN_GAP = 2.0  # points: unread ink closer than this along a row is one piece (the digits of one number)
 MIN_GLYPH = 3.0  # points: unread ink lower than this is a speck
+TOUCH = 0.2  # share of a digit's height: number extents overlapping less than this are side by side
 
 
 @dataclass
@@ -190,7 +191,10 @@ def _block_table(stack: RowRules, block: list[int], bands: list[list[Word]], num
     height = median(p.y1 - p.y0 for p in nums)
     clusters: list[list[float]] = []  # [x0, x1]
     for p in sorted(nums, key=lambda p: p.x0):
-        if clusters and p.x0 <= clusters[-1][1]:
+        # numbers of one column overlap by at least a digit's width (they share a centre or an
+        # edge); the extents of wide numbers in neighbouring columns, as the recogniser places
+        # their glyphs, may touch or overlap by a sliver, and are two columns
+        if clusters and p.x0 < clusters[-1][1] - TOUCH * height:
             clusters[-1][1] = max(clusters[-1][1], p.x1)
         else:
             clusters.append([p.x0, p.x1])
