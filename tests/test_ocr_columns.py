@@ -205,3 +205,15 @@ def test_wide_numbers_of_neighbouring_columns_whose_extents_touch_are_two_column
     rows = _read(column_tables(STACK, words, 1, _is_num, INK, SCALE), 3)
     assert all(len(row) == 3 for row in rows)  # label + two value columns
     assert rows[0][1][1] == rows[0][2][0] and 149 <= rows[0][1][1] <= 150  # the cut where they meet
+
+
+def test_a_last_column_blank_in_every_row_is_placed_under_its_heading_but_not_under_a_note() -> None:
+    """The last column blank (总计 of a group with no case): placed under its heading, evenly
+    spaced after the two before it. A note above the table there ("单位：件", on no heading's
+    line) is no column: the row keeps one cell too few (null), never a fake column."""
+    values = [("0", 38), ("21", 75), ("22", 115), ("5", 157.5)]  # columns 1-4; the fifth blank
+    (row,) = _read(_review(values, [GROUP, *LEAVES]), 1)
+    assert len(row) == 5 and row[4][0] <= 205 <= row[4][1]
+    no_fifth = [h for h in LEAVES if h[0] not in ("结果4", "维持4")]
+    (row,) = _read(_review(values, [GROUP, *no_fifth, ("单位件", 190, 63)]), 1)
+    assert len(row) == 4

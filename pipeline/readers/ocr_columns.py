@@ -213,7 +213,7 @@ def _block_table(stack: RowRules, block: list[int], bands: list[list[Word]], num
     labels = [p for i in block for p in bands[i] if p not in numeric[i]]
     left = [p.x1 for p in labels if p.x1 <= first]
     edge = (max(left) + first) / 2 if left else first - height / 2
-    columns = sorted([*clusters, *blank_columns(clusters, [p for p in header if p.x1 > edge])])
+    columns = sorted([*clusters, *blank_columns(clusters, [p for p in header if p.x1 > edge], stack.x1)])
     middles = [(a[1] + b[0]) / 2 for a, b in zip(columns, columns[1:], strict=False)]
     # no room for a label column before the first number (the review table has none): a cell
     # narrower than a character would fall together with its neighbour, and take its number along
@@ -245,42 +245,58 @@ HEADING_SPACING = 0.35  # a blank column's heading: the spacing of the headings 
 _CJK = re.compile("[\u4e00-\u9fff]")
 
 
-def blank_columns(clusters: list[list[float]], header: list[Word]) -> list[list[float]]:
+def blank_columns(clusters: list[list[float]], header: list[Word], right: float) -> list[list[float]]:
     """Extents of the columns blank in every row of a block, from their headings; [] unless certain.
 
     A column no number stands in leaves no cluster, and the block would have one value cell
     too few (read as null, never shifted). Its heading still stands over it. The headings
     decide only when they agree with every number: the leaf headings (a heading over two
     separate others is a group's, 行政诉讼 over its columns) must each stand over at most one
-    cluster and every cluster under exactly one of them. Then a leaf heading between two
-    clusters with no number under it is a blank column — but only where the headings there
-    stand evenly spaced (a heading read in two pieces side by side would make two columns of
-    one), and only between clusters (before the first, the label columns' headings stand).
+    cluster and every cluster under exactly one of them. Then a leaf heading with no number
+    under it, between two clusters or after the last (up to ``right``, the table's edge), is
+    a blank column — but only where the headings around it stand evenly spaced (a heading
+    read in two pieces side by side would make two columns of one), on the line of a
+    neighbouring column's heading (not a note above the table), and never before the first
+    cluster (there the label columns' headings stand).
     """
     pieces = [p for p in header if _CJK.search(p.text)]
     leaves = [p for p in pieces if not _group(p, pieces)]
-    spans: list[list[float]] = []  # leaf headings, pieces over each other (a heading in two lines) joined
+    spans: list[list[float]] = []  # x0, x1, y0, y1 of leaf headings, pieces over each other (two lines) joined
     for p in sorted(leaves, key=lambda p: p.x0):
         if spans and p.x0 < spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], p.x1)
+            last = spans[-1]
+            last[1], last[2], last[3] = max(last[1], p.x1), min(last[2], p.y0), max(last[3], p.y1)
         else:
-            spans.append([p.x0, p.x1])
+            spans.append([p.x0, p.x1, p.y0, p.y1])
     under = [[k for k, s in enumerate(spans) if s[0] < c[1] and c[0] < s[1]] for c in clusters]
     if not spans or any(len(u) != 1 for u in under) or len({u[0] for u in under}) != len(under):
         return []
+    matched = [u[0] for u in under]  # left to right, as the clusters
+    runs = [(a, b, k) for k, (a, b) in enumerate(zip(matched, matched[1:], strict=False)) if b - a >= 2]
+    if matched[-1] < len(spans) - 1:
+        runs.append((matched[-1], None, len(clusters) - 1))
     out: list[list[float]] = []
-    for (a,), (b,), ca, cb in zip(under, under[1:], clusters, clusters[1:], strict=False):
-        if b - a < 2:
-            continue
+    for a, b, k in runs:
         between = spans[a + 1 : b]
-        centres = [(s[0] + s[1]) / 2 for s in spans[a : b + 1]]
+        if b is None:  # after the last number: the spacing of the two headings before it sets the pitch
+            if a == 0 or between[-1][1] > right:
+                return []
+            evenly = spans[a - 1 :]
+        else:
+            evenly = spans[a : b + 1]
+            if not between[-1][1] < clusters[k + 1][0]:
+                return []  # a number reaching under the blank column's heading
+        if not clusters[k][1] < between[0][0]:
+            return []
+        centres = [(s[0] + s[1]) / 2 for s in evenly]
         gaps = [y - x for x, y in zip(centres, centres[1:], strict=False)]
         mean = sum(gaps) / len(gaps)
         if any(abs(g - mean) > HEADING_SPACING * mean for g in gaps):
             return []
-        if not (ca[1] < between[0][0] and between[-1][1] < cb[0]):
-            return []  # a number reaching under the blank column's heading
-        out.extend(between)
+        beside = [spans[a]] + ([] if b is None else [spans[b]])
+        if not all(any(min(s[3], n[3]) > max(s[2], n[2]) for n in beside) for s in between):
+            return []  # not on the line of its neighbours' headings
+        out.extend(s[:2] for s in between)
     return out
 
 
