@@ -217,3 +217,17 @@ def test_a_last_column_blank_in_every_row_is_placed_under_its_heading_but_not_un
     no_fifth = [h for h in LEAVES if h[0] not in ("结果4", "维持4")]
     (row,) = _read(_review(values, [GROUP, *no_fifth, ("单位件", 190, 63)]), 1)
     assert len(row) == 4
+
+
+def test_a_second_of_two_value_columns_blank_is_placed_under_its_heading_alone() -> None:
+    """Section 二's 2019 table (八): a label, 上一年项目数量 with a number, 本年增/减 blank. No
+    spacing to check: one heading, clear of the first, is placed; a heading in two pieces
+    (its second piece closer than a character) is not."""
+    stack = RowRules(10.0, 300.0, [80.0, 100.0, 120.0])
+    words = [_heading("信息内容", 20, 85), _heading("上一年项目数", 120, 85), _heading("本年增减", 220, 85),
+             _word_label("行政事业性收费", 15, 105), _num("205176", 135, 105)]
+    (row,) = _read(column_tables(stack, words, 1, _is_num, INK, SCALE), 1)[-1:]
+    assert len(row) == 3 and row[1][0] <= 135 and 165 <= row[1][1] <= 220 and row[2][0] <= 220
+    pieces = [*words[:2], _heading("本", 185, 85), _heading("年增减", 192, 85), *words[3:]]
+    (row,) = _read(column_tables(stack, pieces, 1, _is_num, INK, SCALE), 1)[-1:]
+    assert len(row) == 2

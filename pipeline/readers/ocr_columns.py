@@ -257,7 +257,9 @@ def blank_columns(clusters: list[list[float]], header: list[Word], right: float)
     a blank column — but only where the headings around it stand evenly spaced (a heading
     read in two pieces side by side would make two columns of one), on the line of a
     neighbouring column's heading (not a note above the table), and never before the first
-    cluster (there the label columns' headings stand).
+    cluster (there the label columns' headings stand). With two value columns, the second
+    blank, there is no spacing to go by: one heading, at least a character's height after
+    the first (a heading read in pieces has them closer).
     """
     pieces = [p for p in header if _CJK.search(p.text)]
     leaves = [p for p in pieces if not _group(p, pieces)]
@@ -269,6 +271,7 @@ def blank_columns(clusters: list[list[float]], header: list[Word], right: float)
         else:
             spans.append([p.x0, p.x1, p.y0, p.y1])
     under = [[k for k, s in enumerate(spans) if s[0] < c[1] and c[0] < s[1]] for c in clusters]
+    char = median(p.y1 - p.y0 for p in leaves) if leaves else 0.0
     if not spans or any(len(u) != 1 for u in under) or len({u[0] for u in under}) != len(under):
         return []
     matched = [u[0] for u in under]  # left to right, as the clusters
@@ -279,9 +282,12 @@ def blank_columns(clusters: list[list[float]], header: list[Word], right: float)
     for a, b, k in runs:
         between = spans[a + 1 : b]
         if b is None:  # after the last number: the spacing of the two headings before it sets the pitch
-            if a == 0 or between[-1][1] > right:
+            if between[-1][1] > right:
                 return []
-            evenly = spans[a - 1 :]
+            if a == 0:  # no pitch to go by (two value columns): one heading, a character's height apart
+                if len(between) != 1 or between[0][0] - spans[0][1] < char:
+                    return []
+            evenly = spans[max(0, a - 1) :]
         else:
             evenly = spans[a : b + 1]
             if not between[-1][1] < clusters[k + 1][0]:
@@ -289,7 +295,7 @@ def blank_columns(clusters: list[list[float]], header: list[Word], right: float)
         if not clusters[k][1] < between[0][0]:
             return []
         centres = [(s[0] + s[1]) / 2 for s in evenly]
-        gaps = [y - x for x, y in zip(centres, centres[1:], strict=False)]
+        gaps = [y - x for x, y in zip(centres, centres[1:], strict=False)]  # one gap alone: even
         mean = sum(gaps) / len(gaps)
         if any(abs(g - mean) > HEADING_SPACING * mean for g in gaps):
             return []
