@@ -231,3 +231,34 @@ def test_a_second_of_two_value_columns_blank_is_placed_under_its_heading_alone()
     pieces = [*words[:2], _heading("本", 185, 85), _heading("年增减", 192, 85), *words[3:]]
     (row,) = _read(column_tables(stack, pieces, 1, _is_num, INK, SCALE), 1)[-1:]
     assert len(row) == 2
+
+
+def _ocr_part(cuts: list[float], rows: list[list[str]], page: int) -> PageTable:
+    """A part of a scanned table as ocr_columns cuts it: rows 20 pt high, a cell's text at its middle."""
+    from pipeline.readers.ocr import _page_table
+
+    cells = [(a, 100 + 20 * i, b, 120 + 20 * i) for i in range(len(rows)) for a, b in zip(cuts, cuts[1:], strict=False)]
+    table = _page_table(cells, page)
+    table.ocr = True
+    for i, row in enumerate(rows):
+        for (a, b), text in zip(zip(cuts, cuts[1:], strict=False), row, strict=True):
+            if text:
+                table.texts[table.origin[(i, table.xs.index(a))]] = [(105 + 20 * i, a + 1, 113 + 20 * i, b - 1, text)]
+    return table
+
+
+def test_a_table_ruled_only_across_continued_on_the_next_page_keeps_its_columns() -> None:
+    """Each page's part is cut by its own numbers, so one column edge lies a few points apart on
+    the two pages (4.6 pt on a generated scan). Within 3 pt they were one rule; further apart
+    they made an extra grid column, covered slots, and a row whose first value is blank was
+    refused (cell_covered). Cut alike, the joined grid keeps its columns."""
+    from pipeline.readers.pdf_tables import to_grids
+
+    part1 = _ocr_part([71.0, 306.5, 337.7, 368.6, 525.6], [["（一）予以公开", "3", "5", "8"]], 2)
+    part2 = _ocr_part([71.0, 301.9, 339.1, 368.2, 525.6], [["4．无正当理由", "", "38", "38"]], 3)
+    (grid,) = to_grids([part1, part2], [False, False], [False, False], True)
+    assert grid.rows == [["（一）予以公开", "3", "5", "8"], ["4．无正当理由", "", "38", "38"]]
+    # columns that differ by more than a quarter of the narrower column beside the cut: two rules
+    part3 = _ocr_part([71.0, 290.0, 339.1, 368.2, 525.6], [["4．无正当理由", "", "38", "38"]], 3)
+    (grid,) = to_grids([part1, part3], [False, False], [False, False], True)
+    assert len(grid.rows[0]) == 5

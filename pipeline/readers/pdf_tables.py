@@ -322,6 +322,26 @@ def _union(a: list[float], b: list[float]) -> list[float]:
     return sorted(out)
 
 
+CUT_SHARE = 0.25  # of the narrower neighbouring column: OCR cuts of two parts this close are one cut
+
+
+def _same_cuts(a: list[float], b: list[float]) -> bool:
+    """Whether two parts of a scanned table have the same columns, their cuts placed apart.
+
+    A table ruled only across gets its columns cut midway between the numbers of neighbouring
+    columns (``ocr_columns``); each page's part is cut by its own numbers, so the same
+    column edge can lie a few points apart on the two pages (the widest number of a column
+    differs). Within ``EDGE_TOLERANCE`` they would be one rule; a few points more made an
+    extra grid column, covered slots, and rows whose first value is blank null. As many
+    cuts, each within a quarter of the narrower column beside it: the same columns.
+    """
+    if len(a) != len(b) or len(a) < 3:
+        return False
+    widths = [y - x for x, y in zip(a, a[1:], strict=False)]
+    return all(abs(x - y) <= CUT_SHARE * min(widths[max(0, j - 1)], widths[min(j, len(widths) - 1)])
+               for j, (x, y) in enumerate(zip(a, b, strict=True)))
+
+
 def _reslot(row: list[str | None], old: list[float], new: list[float]) -> list[str | None]:
     """A row moved onto finer column rules: each cell at its left rule, new slots covered (None)."""
     out: list[str | None] = [None] * (len(new) - 1)
@@ -374,9 +394,12 @@ def _append(run: _Run, nxt: PageTable) -> None:
     draws a label broken by the page so) is that merged cell continued: ``None``, not a
     blank (see ``_continued_labels``).
     """
-    edges = _union(run.edges, _edges(nxt))
+    own = _edges(nxt)
+    if run.last.ocr and nxt.ocr and _same_cuts(run.edges, own):
+        own = run.edges  # cuts placed midway between columns of numbers (ocr_columns): the same columns
+    edges = _union(run.edges, own)
     head = [_reslot(r, run.edges, edges) for r in run.grid.rows]
-    tail = [_reslot(r, _edges(nxt), edges) for r in nxt.rows()]
+    tail = [_reslot(r, own, edges) for r in nxt.rows()]
     n = 0
     while n < len(tail) and n < len(head) and tail[n] == head[n] and any(tail[n]):
         n += 1
