@@ -262,3 +262,22 @@ def test_a_table_ruled_only_across_continued_on_the_next_page_keeps_its_columns(
     part3 = _ocr_part([71.0, 290.0, 339.1, 368.2, 525.6], [["4．无正当理由", "", "38", "38"]], 3)
     (grid,) = to_grids([part1, part3], [False, False], [False, False], True)
     assert len(grid.rows[0]) == 5
+
+
+def test_a_first_column_blank_in_every_row_is_placed_under_its_heading_not_under_the_title() -> None:
+    """Section 二's 2019 tables: a title row (第二十条第（八）项) over the headings, the first value
+    column blank in the one row. The title stands over a heading of the row below: no column,
+    and it does not widen the heading's column. The blank column goes under its heading."""
+    stack = RowRules(10.0, 300.0, [60.0, 80.0, 100.0, 120.0])
+    words = [_heading("第二十条第八项", 145, 65), _heading("信息内容", 30, 85), _heading("上一年项目数", 120, 85),
+             _heading("本年增减", 220, 85), _word_label("行政事业性收费", 15, 105), _num("4", 237.5, 105)]
+    (row,) = _read(column_tables(stack, words, 1, _is_num, INK, SCALE), 1)[-1:]
+    assert len(row) == 3  # label, the blank column, the "4"
+    assert row[0][1] <= 120 and row[1][0] <= 120 and 180 <= row[1][1] <= 237.5 and row[2][0] <= 237.5
+    # three value columns, the first blank: evenly spaced with the two after it
+    words = [_heading("信息内容", 30, 85), _heading("本年新制作", 110, 85), _heading("本年新公开", 170, 85),
+             _heading("对外公开总", 230, 85), _word_label("规章", 30, 105), _num("2", 197.5, 105), _num("0", 257.5, 105),
+             _word_label("规范性文件", 20, 125), _num("23", 195, 125), _num("91724", 245, 125)]
+    stack = RowRules(10.0, 300.0, [80.0, 100.0, 120.0, 140.0])
+    rows = _read(column_tables(stack, words, 1, _is_num, INK, SCALE), 2)
+    assert all(len(r) == 4 for r in rows) and rows[0][1][0] <= 110 and 160 <= rows[0][1][1] <= 195

@@ -169,7 +169,7 @@ def column_tables(stack: RowRules, words: list[Word], number: int, is_number, in
             block.append(i)
             continue
         if block:
-            header = [p for k in range(after, block[0]) for p in bands[k]]
+            header = [(k, p) for k in range(after, block[0]) for p in bands[k]]
             table = _block_table(stack, block, bands, numeric, number, ink, scale, header)
             if table is not None:
                 out.append(table)
@@ -179,10 +179,11 @@ def column_tables(stack: RowRules, words: list[Word], number: int, is_number, in
 
 
 def _block_table(stack: RowRules, block: list[int], bands: list[list[Word]], numeric: list[list[Word]],
-                 number: int, ink: np.ndarray, scale: float, header: list[Word] = ()) -> PageTable | None:
+                 number: int, ink: np.ndarray, scale: float, header: list[tuple[int, Word]] = ()) -> PageTable | None:
     """One block of value rows as a table of label + value cells; None when its columns are not certain.
 
-    ``header``: the words of the rows above the block (down from the previous block): a
+    ``header``: the words of the rows above the block (down from the previous block), each with
+    its row (band) index: a
     column blank in every row of the block is added where its heading stands (``blank_columns``).
     """
     from pipeline.readers.ocr import _page_table
@@ -209,11 +210,12 @@ def _block_table(stack: RowRules, block: list[int], bands: list[list[Word]], num
                     side_by_side.add((ca, cb))
     if any((k, k + 1) not in side_by_side for k in range(len(clusters) - 1)):
         return None  # two neighbouring clusters never hold numbers on one line: maybe one column
-    first = clusters[0][0]
     labels = [p for i in block for p in bands[i] if p not in numeric[i]]
-    left = [p.x1 for p in labels if p.x1 <= first]
-    edge = (max(left) + first) / 2 if left else first - height / 2
-    columns = sorted([*clusters, *blank_columns(clusters, [p for p in header if p.x1 > edge], stack.x1)])
+    left = [p.x1 for p in labels if p.x1 <= clusters[0][0]]
+    labels_end = max(left) if left else stack.x0
+    columns = sorted([*clusters, *blank_columns(clusters, [(k, p) for k, p in header if p.x0 > labels_end], stack.x1)])
+    first = columns[0][0]
+    edge = (labels_end + first) / 2 if left else first - height / 2
     middles = [(a[1] + b[0]) / 2 for a, b in zip(columns, columns[1:], strict=False)]
     # no room for a label column before the first number (the review table has none): a cell
     # narrower than a character would fall together with its neighbour, and take its number along
@@ -245,24 +247,29 @@ HEADING_SPACING = 0.35  # a blank column's heading: the spacing of the headings 
 _CJK = re.compile("[\u4e00-\u9fff]")
 
 
-def blank_columns(clusters: list[list[float]], header: list[Word], right: float) -> list[list[float]]:
+def blank_columns(clusters: list[list[float]], header: list[tuple[int, Word]], right: float) -> list[list[float]]:
     """Extents of the columns blank in every row of a block, from their headings; [] unless certain.
 
     A column no number stands in leaves no cluster, and the block would have one value cell
     too few (read as null, never shifted). Its heading still stands over it. The headings
     decide only when they agree with every number: the leaf headings (a heading over two
-    separate others is a group's, 行政诉讼 over its columns) must each stand over at most one
+    separate others is a group's, 行政诉讼 over its columns; one over a heading of a lower row is a
+    title's) must each stand over at most one
     cluster and every cluster under exactly one of them. Then a leaf heading with no number
-    under it, between two clusters or after the last (up to ``right``, the table's edge), is
-    a blank column — but only where the headings around it stand evenly spaced (a heading
-    read in two pieces side by side would make two columns of one), on the line of a
-    neighbouring column's heading (not a note above the table), and never before the first
-    cluster (there the label columns' headings stand). With two value columns, the second
-    blank, there is no spacing to go by: one heading, at least a character's height after
-    the first (a heading read in pieces has them closer).
+    under it (between two clusters, before the first or after the last, up to ``right``,
+    the table's edge) is a blank column — but only where the headings around it stand evenly
+    spaced (a heading read in two pieces side by side would make two columns of one), and on
+    the line of a neighbouring column's heading (a note above the table is no column). With
+    one value heading beside it there is no spacing to go by: one heading, at least a
+    character's height clear of it. The caller passes only headings right of the row labels
+    (the label column's own heading stands over them).
     """
-    pieces = [p for p in header if _CJK.search(p.text)]
-    leaves = [p for p in pieces if not _group(p, pieces)]
+    rows = [(k, p) for k, p in header if _CJK.search(p.text)]
+    pieces = [p for _, p in rows]
+    # a leaf heading heads no group and stands over no heading of a lower row (a title row
+    # 第二十条第（八）项 over its table's headings)
+    leaves = [p for k, p in rows if not _group(p, pieces)
+              and not any(j > k and min(p.x1, q.x1) > max(p.x0, q.x0) for j, q in rows)]
     spans: list[list[float]] = []  # x0, x1, y0, y1 of leaf headings, pieces over each other (two lines) joined
     for p in sorted(leaves, key=lambda p: p.x0):
         if spans and p.x0 < spans[-1][1]:
@@ -278,8 +285,27 @@ def blank_columns(clusters: list[list[float]], header: list[Word], right: float)
     runs = [(a, b, k) for k, (a, b) in enumerate(zip(matched, matched[1:], strict=False)) if b - a >= 2]
     if matched[-1] < len(spans) - 1:
         runs.append((matched[-1], None, len(clusters) - 1))
+    if matched[0] > 0:
+        runs.append((None, matched[0], -1))
     out: list[list[float]] = []
     for a, b, k in runs:
+        if a is None:  # before the first number: the spacing of the two headings after it sets the pitch
+            between = spans[:b]
+            if b + 1 == len(spans):  # one value column heading after: one heading, a character clear of it
+                if len(between) != 1 or spans[b][0] - between[0][1] < char:
+                    return []
+            evenly = spans[: b + 2]
+            if not between[-1][1] < clusters[0][0]:
+                return []
+            centres = [(s[0] + s[1]) / 2 for s in evenly]
+            gaps = [y - x for x, y in zip(centres, centres[1:], strict=False)]
+            mean = sum(gaps) / len(gaps)
+            if any(abs(g - mean) > HEADING_SPACING * mean for g in gaps):
+                return []
+            if not all(min(s[3], spans[b][3]) > max(s[2], spans[b][2]) for s in between):
+                return []
+            out.extend(s[:2] for s in between)
+            continue
         between = spans[a + 1 : b]
         if b is None:  # after the last number: the spacing of the two headings before it sets the pitch
             if between[-1][1] > right:
