@@ -282,50 +282,29 @@ def blank_columns(clusters: list[list[float]], header: list[tuple[int, Word]], r
     if not spans or any(len(u) != 1 for u in under) or len({u[0] for u in under}) != len(under):
         return []
     matched = [u[0] for u in under]  # left to right, as the clusters
-    runs = [(a, b, k) for k, (a, b) in enumerate(zip(matched, matched[1:], strict=False)) if b - a >= 2]
-    if matched[-1] < len(spans) - 1:
-        runs.append((matched[-1], None, len(clusters) - 1))
-    if matched[0] > 0:
-        runs.append((None, matched[0], -1))
+    # runs of headings without a number, as (matched heading before, matched heading after): None, no number that side
+    runs = [(a, b) for a, b in zip(matched, matched[1:], strict=False) if b - a >= 2]
+    runs += [(matched[-1], None)] if matched[-1] < len(spans) - 1 else []
+    runs += [(None, matched[0])] if matched[0] > 0 else []
     out: list[list[float]] = []
-    for a, b, k in runs:
-        if a is None:  # before the first number: the spacing of the two headings after it sets the pitch
-            between = spans[:b]
-            if b + 1 == len(spans):  # one value column heading after: one heading, a character clear of it
-                if len(between) != 1 or spans[b][0] - between[0][1] < char:
-                    return []
-            evenly = spans[: b + 2]
-            if not between[-1][1] < clusters[0][0]:
+    for a, b in runs:
+        between = spans[(0 if a is None else a + 1) : (len(spans) if b is None else b)]
+        lo = -np.inf if a is None else clusters[matched.index(a)][1]
+        hi = right if b is None else clusters[matched.index(b)][0]
+        if not (lo < between[0][0] and between[-1][1] < hi):
+            return []  # a number reaching under the blank column's heading, or past the table's edge
+        # the pitch: the headings between two numbers, or with the two beyond the one number beside
+        evenly = spans[: b + 2] if a is None else spans[max(0, a - 1) :] if b is None else spans[a : b + 1]
+        beside = [spans[i] for i in (a, b) if i is not None]
+        if len(evenly) == len(between) + 1:  # one value heading beside: no pitch to go by
+            gap = spans[b][0] - between[-1][1] if a is None else between[0][0] - spans[a][1]
+            if len(between) != 1 or gap < char:
                 return []
-            centres = [(s[0] + s[1]) / 2 for s in evenly]
-            gaps = [y - x for x, y in zip(centres, centres[1:], strict=False)]
-            mean = sum(gaps) / len(gaps)
-            if any(abs(g - mean) > HEADING_SPACING * mean for g in gaps):
-                return []
-            if not all(min(s[3], spans[b][3]) > max(s[2], spans[b][2]) for s in between):
-                return []
-            out.extend(s[:2] for s in between)
-            continue
-        between = spans[a + 1 : b]
-        if b is None:  # after the last number: the spacing of the two headings before it sets the pitch
-            if between[-1][1] > right:
-                return []
-            if a == 0:  # no pitch to go by (two value columns): one heading, a character's height apart
-                if len(between) != 1 or between[0][0] - spans[0][1] < char:
-                    return []
-            evenly = spans[max(0, a - 1) :]
-        else:
-            evenly = spans[a : b + 1]
-            if not between[-1][1] < clusters[k + 1][0]:
-                return []  # a number reaching under the blank column's heading
-        if not clusters[k][1] < between[0][0]:
-            return []
         centres = [(s[0] + s[1]) / 2 for s in evenly]
         gaps = [y - x for x, y in zip(centres, centres[1:], strict=False)]  # one gap alone: even
         mean = sum(gaps) / len(gaps)
         if any(abs(g - mean) > HEADING_SPACING * mean for g in gaps):
             return []
-        beside = [spans[a]] + ([] if b is None else [spans[b]])
         if not all(any(min(s[3], n[3]) > max(s[2], n[2]) for n in beside) for s in between):
             return []  # not on the line of its neighbours' headings
         out.extend(s[:2] for s in between)
