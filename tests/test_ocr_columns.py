@@ -281,3 +281,24 @@ def test_a_first_column_blank_in_every_row_is_placed_under_its_heading_not_under
     stack = RowRules(10.0, 300.0, [80.0, 100.0, 120.0, 140.0])
     rows = _read(column_tables(stack, words, 1, _is_num, INK, SCALE), 2)
     assert all(len(r) == 4 for r in rows) and rows[0][1][0] <= 110 and 160 <= rows[0][1][1] <= 195
+
+
+def test_clusters_never_side_by_side_are_two_columns_only_under_two_headings_well_apart() -> None:
+    """Section 二's 2019 table (五), two rows: 0, blank, 0 and 3, 16, blank. The second and third
+    columns never hold numbers on one line, which alone may be one column aligned two ways. Under
+    two separate headings well apart they are two columns; under one heading, or two pieces of a
+    heading closer than 1.5 characters, the block is not read."""
+    stack = RowRules(10.0, 300.0, [80.0, 100.0, 120.0, 140.0])
+    body = [_word_label("行政许可", 20, 105), _num("0", 127.5, 105), _num("0", 247.5, 105),
+            _word_label("其他服务", 20, 125), _num("3", 127.5, 125), _num("16", 185, 125)]
+    heads = [_heading("上一年项目数", 100, 85), _heading("本年增减", 170, 85), _heading("处理决定数", 225, 85)]
+    rows = _read(column_tables(stack, [*heads, *body], 1, _is_num, INK, SCALE), 2)
+    assert all(len(r) == 4 for r in rows) and rows[1][2][0] <= 185 and 195 <= rows[1][2][1] <= 247.5
+    assert column_tables(stack, body, 1, _is_num, INK, SCALE) == []  # no headings: not certain
+    one = [heads[0], _heading("本年增减处理决定数", 170, 85)]  # one heading over both clusters
+    assert column_tables(stack, [*one, *body], 1, _is_num, INK, SCALE) == []
+    # one column, its "0" right-aligned and its "16" left: two clusters under two pieces of its
+    # heading, 5 pt apart
+    close = [heads[0], _heading("本年增", 175, 85), _heading("减", 210, 85)]
+    body2 = [*body[:2], _num("0", 212, 105), *body[3:]]
+    assert column_tables(stack, [*close, *body2], 1, _is_num, INK, SCALE) == []

@@ -208,12 +208,14 @@ def _block_table(stack: RowRules, block: list[int], bands: list[list[Word]], num
                     if ca == cb:
                         return None  # two numbers side by side in one cluster: columns run together
                     side_by_side.add((ca, cb))
-    if any((k, k + 1) not in side_by_side for k in range(len(clusters) - 1)):
-        return None  # two neighbouring clusters never hold numbers on one line: maybe one column
     labels = [p for i in block for p in bands[i] if p not in numeric[i]]
     left = [p.x1 for p in labels if p.x1 <= clusters[0][0]]
     labels_end = max(left) if left else stack.x0
-    columns = sorted([*clusters, *blank_columns(clusters, [(k, p) for k, p in header if p.x0 > labels_end], stack.x1)])
+    headings = read_headings(clusters, [(k, p) for k, p in header if p.x0 > labels_end], stack.x1)
+    apart = headings.apart if headings else set()
+    if any((k, k + 1) not in side_by_side and k not in apart for k in range(len(clusters) - 1)):
+        return None  # two neighbouring clusters never hold numbers on one line: maybe one column
+    columns = sorted([*clusters, *(headings.blanks if headings else [])])
     first = columns[0][0]
     edge = (labels_end + first) / 2 if left else first - height / 2
     middles = [(a[1] + b[0]) / 2 for a, b in zip(columns, columns[1:], strict=False)]
@@ -247,30 +249,45 @@ HEADING_SPACING = 0.35  # a blank column's heading: the spacing of the headings 
 _CJK = re.compile("[\u4e00-\u9fff]")
 
 
-def blank_columns(clusters: list[list[float]], header: list[tuple[int, Word]], right: float) -> list[list[float]]:
-    """Extents of the columns blank in every row of a block, from their headings; [] unless certain.
+@dataclass
+class Headings:
+    """What the headings over a block say of its columns (``read_headings``)."""
 
-    A column no number stands in leaves no cluster, and the block would have one value cell
-    too few (read as null, never shifted). Its heading still stands over it. The headings
-    decide only when they agree with every number: the leaf headings (a heading over two
-    separate others is a group's, 行政诉讼 over its columns; one over a heading of a lower row is a
-    title's) must each stand over at most one
-    cluster and every cluster under exactly one of them. Then a leaf heading with no number
-    under it (between two clusters, before the first or after the last, up to ``right``,
-    the table's edge) is a blank column — but only where the headings around it stand evenly
-    spaced (a heading read in two pieces side by side would make two columns of one), and on
-    the line of a neighbouring column's heading (a note above the table is no column). With
-    one value heading beside it there is no spacing to go by: one heading, at least a
-    character's height clear of it. The caller passes only headings right of the row labels
-    (the label column's own heading stands over them).
+    blanks: list[list[float]]  # extents of the columns blank in every row, to add
+    apart: set[int]  # k: clusters k and k + 1 stand under two headings well apart (two columns)
+
+
+APART = 1.5  # characters' heights between two headings that certify two columns
+
+
+def read_headings(clusters: list[list[float]], header: list[tuple[int, Word]], right: float) -> Headings | None:
+    """The headings' say on a block's columns; None when they do not agree with every number.
+
+    Two neighbouring clusters that never hold numbers on one line may be one column aligned
+    two ways; under two separate leaf headings ``APART`` characters apart they are two (a
+    heading read in pieces has them closer). Blank columns: ``blank_columns``.
+    """
+    spans, matched, char = _leaf_spans(clusters, header)
+    if matched is None:
+        return None
+    apart = {k for k in range(len(clusters) - 1) if spans[matched[k + 1]][0] - spans[matched[k]][1] >= APART * char}
+    return Headings(blank_columns(clusters, spans, matched, char, right), apart)
+
+
+def _leaf_spans(clusters: list[list[float]], header: list[tuple[int, Word]]
+                ) -> tuple[list[list[float]], list[int] | None, float]:
+    """The leaf headings' spans (x0, x1, y0, y1), the span over each cluster (None unless each
+    cluster stands under exactly one and no span over two), and a character's height.
+
+    A heading over two separate others is a group's (行政诉讼 over its columns), one over a
+    heading of a lower row a title's (第二十条第（八）项 over its table's headings); the rest
+    are leaves, pieces over each other (a heading in two lines) joined.
     """
     rows = [(k, p) for k, p in header if _CJK.search(p.text)]
     pieces = [p for _, p in rows]
-    # a leaf heading heads no group and stands over no heading of a lower row (a title row
-    # 第二十条第（八）项 over its table's headings)
     leaves = [p for k, p in rows if not _group(p, pieces)
               and not any(j > k and min(p.x1, q.x1) > max(p.x0, q.x0) for j, q in rows)]
-    spans: list[list[float]] = []  # x0, x1, y0, y1 of leaf headings, pieces over each other (two lines) joined
+    spans: list[list[float]] = []
     for p in sorted(leaves, key=lambda p: p.x0):
         if spans and p.x0 < spans[-1][1]:
             last = spans[-1]
@@ -280,8 +297,26 @@ def blank_columns(clusters: list[list[float]], header: list[tuple[int, Word]], r
     under = [[k for k, s in enumerate(spans) if s[0] < c[1] and c[0] < s[1]] for c in clusters]
     char = median(p.y1 - p.y0 for p in leaves) if leaves else 0.0
     if not spans or any(len(u) != 1 for u in under) or len({u[0] for u in under}) != len(under):
-        return []
-    matched = [u[0] for u in under]  # left to right, as the clusters
+        return spans, None, char
+    return spans, [u[0] for u in under], char
+
+
+def blank_columns(clusters: list[list[float]], spans: list[list[float]], matched: list[int], char: float,
+                  right: float) -> list[list[float]]:
+    """Extents of the columns blank in every row of a block, from their headings; [] unless certain.
+
+    A column no number stands in leaves no cluster, and the block would have one value cell
+    too few (read as null, never shifted). Its heading still stands over it. ``matched``: the
+    leaf heading over each cluster (``_leaf_spans``: every cluster under exactly one, none
+    under two). A leaf heading with no number under it (between two clusters, before the
+    first or after the last, up to ``right``, the table's edge) is a blank column — but only
+    where the headings around it stand evenly spaced (a heading read in two pieces side by
+    side would make two columns of one), and on the line of a neighbouring column's heading
+    (a note above the table is no column). With one value heading beside it there is no
+    spacing to go by: one heading, at least a character's height clear of it. The caller
+    passes only headings right of the row labels (the label column's own heading stands over
+    them).
+    """
     # runs of headings without a number, as (matched heading before, matched heading after): None, no number that side
     runs = [(a, b) for a, b in zip(matched, matched[1:], strict=False) if b - a >= 2]
     runs += [(matched[-1], None)] if matched[-1] < len(spans) - 1 else []
