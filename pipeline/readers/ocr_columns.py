@@ -21,7 +21,8 @@ number (a header, a sub-table's heading) ends it, so sub-tables with different c
 ``PageTable`` of label + value cells, read like a ruled table from there on (a character
 lying across a cell edge, a cell holding two lines of digits, a doubtful digit: null). A
 column blank in every row of a block leaves no cluster, so such a block has fewer value
-cells than the template's columns and is read as null, never shifted.
+cells than the template's columns and is read as null, never shifted — unless the headings
+over the block say where it stands (``read_headings``: only when they agree with every number).
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ PIECE_GAP = 0.5  # share of a character's height: glyphs further apart are separ
 JOIN_GAP = 2.0  # points: unread ink closer than this along a row is one piece (the digits of one number)
 MIN_GLYPH = 3.0  # points: unread ink lower than this is a speck
 TOUCH = 0.2  # share of a digit's height: number extents overlapping less than this are side by side
+HEADING_SPACING = 0.35  # a blank column's heading: the spacing of the headings around it within this share of their mean
+APART = 1.5  # characters' heights between two headings that certify two columns
+_CJK = re.compile("[\u4e00-\u9fff]")
 
 
 @dataclass
@@ -183,8 +187,8 @@ def _block_table(stack: RowRules, block: list[int], bands: list[list[Word]], num
     """One block of value rows as a table of label + value cells; None when its columns are not certain.
 
     ``header``: the words of the rows above the block (down from the previous block), each with
-    its row (band) index: a
-    column blank in every row of the block is added where its heading stands (``blank_columns``).
+    its row (band) index: what they say of the columns (``read_headings``) adds the columns
+    blank in every row of the block and tells apart two clusters never side by side.
     """
     from pipeline.readers.ocr import _page_table
 
@@ -245,9 +249,6 @@ def _cluster(clusters: list[list[float]], p: Word) -> int:
     return next(k for k, (x0, x1) in enumerate(clusters) if x0 <= p.x0 and p.x1 <= x1)
 
 
-HEADING_SPACING = 0.35  # a blank column's heading: the spacing of the headings around it within this share of their mean
-_CJK = re.compile("[\u4e00-\u9fff]")
-
 
 @dataclass
 class Headings:
@@ -256,8 +257,6 @@ class Headings:
     blanks: list[list[float]]  # extents of the columns blank in every row, to add
     apart: set[int]  # k: clusters k and k + 1 stand under two headings well apart (two columns)
 
-
-APART = 1.5  # characters' heights between two headings that certify two columns
 
 
 def read_headings(clusters: list[list[float]], header: list[tuple[int, Word]], right: float) -> Headings | None:
