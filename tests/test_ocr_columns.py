@@ -302,3 +302,23 @@ def test_clusters_never_side_by_side_are_two_columns_only_under_two_headings_wel
     close = [heads[0], _heading("本年增", 175, 85), _heading("减", 210, 85)]
     body2 = [*body[:2], _num("0", 212, 105), *body[3:]]
     assert column_tables(stack, [*close, *body2], 1, _is_num, INK, SCALE) == []
+
+
+def test_a_rule_stub_at_a_rows_edge_is_no_ink_on_a_cut_but_a_glyph_is() -> None:
+    """A vertical rule left faint but where it meets the row rules (or a row rule a pixel thicker
+    there than its middle says) leaves a stub at the row's edge, right where the column cut runs:
+    the block was refused on every skewed scan of such a table. A stub at most 0.75 pt high
+    touching the edge is a rule's remnant; ink in the row, or reaching on into it, is a glyph."""
+    words = _rows(
+        ("规章", [("12", 145), ("3", 197.5)]),
+        ("其他", [("7", 147.5), ("8", 197.5)]),
+    )
+    stack = RowRules(10.0, 300.0, [100.0, 120.0, 140.0])
+    cut = round((155 + 197.5) / 2 * SCALE)
+    stubbed = INK.copy()
+    top = round(120 * SCALE) + round(1.5 * SCALE)  # the first pixel row of row 2's band
+    stubbed[top, cut - 1 : cut + 2] = 255
+    assert len(column_tables(stack, words, 1, _is_num, stubbed, SCALE)) == 1
+    reaching = INK.copy()
+    reaching[top : top + 6, cut - 1 : cut + 2] = 255  # from the edge on into the row: a glyph
+    assert column_tables(stack, words, 1, _is_num, reaching, SCALE) == []

@@ -49,6 +49,7 @@ MIN_GLYPH = 3.0  # points: unread ink lower than this is a speck
 TOUCH = 0.2  # share of a digit's height: number extents overlapping less than this are side by side
 HEADING_SPACING = 0.35  # a blank column's heading: the spacing of the headings around it within this share of their mean
 APART = 1.5  # characters' heights between two headings that certify two columns
+STUB = 0.75  # points: ink at most this high touching a row's edge on a cut is a rule's remnant
 _CJK = re.compile("[\u4e00-\u9fff]")
 
 
@@ -230,11 +231,12 @@ def _block_table(stack: RowRules, block: list[int], bands: list[list[Word]], num
         if p.x1 > edge and any(p.x0 < c < p.x1 for c in cuts[1:-1]):
             return None
     edge = max(1, round(1.5 * scale))  # off the row rules
+    stub = max(1, round(STUB * scale))
     for i in block:  # a cut through ink would cut a glyph the detector did not read as one
         y0, y1 = round(stack.ys[i] * scale) + edge, round(stack.ys[i + 1] * scale) - edge
         for c in cuts[1:-1]:
             x = round(c * scale)
-            if y1 > y0 and ink[y0:y1, max(0, x - 1) : x + 2].any():
+            if y1 > y0 and _inked(ink[y0:y1, max(0, x - 1) : x + 2].any(axis=1), stub):
                 return None
     cells: list[Box] = []
     for i in block:
@@ -243,6 +245,24 @@ def _block_table(stack: RowRules, block: list[int], bands: list[list[Word]], num
     table = _page_table(cells, number)
     table.ocr = True
     return table
+
+
+def _inked(rows: np.ndarray, stub: int) -> bool:
+    """Whether a cut's strip of a row (True: a pixel row with ink) holds ink beyond rule stubs.
+
+    A run of ink touching the strip's top or bottom, at most ``stub`` px high, is what is left
+    of a rule there (a vertical rule faint but where it meets a row rule, a row rule a pixel
+    thicker or tilted there than its middle says), not a glyph: a glyph reaching the edge
+    runs on into the row.
+    """
+    ink = np.flatnonzero(rows)
+    if not ink.size:
+        return False
+    top = int(np.argmin(rows)) if rows[0] else 0  # rows of the run touching the top
+    bottom = int(np.argmin(rows[::-1])) if rows[-1] else 0
+    if not rows.all() and top <= stub and bottom <= stub:
+        return bool(rows[top : len(rows) - bottom].any())
+    return True
 
 
 def _cluster(clusters: list[list[float]], p: Word) -> int:
