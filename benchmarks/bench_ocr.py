@@ -81,6 +81,8 @@ ROWS: list[tuple[str, int, Damage, bool]] = [
     ("grey broken rules", 150, Damage(grey_rules=190, broken_rules=True), False),
     ("no outer border", 200, Damage(no_border=True), False),
     ("no vertical rules", 200, Damage(no_verticals=True), False),
+    ("no vertical rules", 150, Damage(no_verticals=True), False),
+    ("no vertical rules skew 2°", 200, Damage(no_verticals=True, skew=2.0), False),
     ("cells shaded grey", 200, Damage(shade=215), False),
     (REPEATED, 200, Damage(), False),
     (TIGHT, 200, Damage(), False),
