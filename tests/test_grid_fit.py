@@ -39,3 +39,33 @@ def test_a_value_spanning_two_grid_columns_is_read() -> None:
     # a converter's grid is the union of every row's column edges: a data cell may span two
     row = _row("一、本年新收政府信息公开申请数量", "11", None, "22", "33", "44", "55", "66", "77")
     assert _read(row) == [11, 22, 33, 44, 55, 66, 77]
+
+
+def _read_ocr(labels: list[str], ocr: bool = True) -> dict:
+    keys = tpl.rows("requests", "2019")
+    rows = [[label, "0", "0", "0", "0", "0", str(k + 1), str(k + 1)] for k, label in enumerate(labels)]
+    found = tables.requests_from_grid(tables.grid_rows([TableGrid(page=1, rows=rows, ocr=ocr)]), "2019", keys)
+    return {key: ([c.value for c in row.cells], [code for code, _ in row.issues]) for key, row in found.items()}
+
+
+def test_an_ocr_row_label_with_one_character_misread_still_names_its_row() -> None:
+    """OCR read （六）其他处理 as （六）其他外理: the row was lost (null, row_missing). One Chinese
+    character off a label of at least four, in one of the next rows and no other: that row,
+    with a label_misread warning. Not for a text layer's row, nor a short label (信访)."""
+    labels = ["5．要求行政机关确认或重新出具已获取信息", "（六）其他外理", "（七）总计"]
+    found = _read_ocr(labels)
+    assert found["other_processing"] == ([0, 0, 0, 0, 0, 2, 2], ["label_misread"])
+    assert found["total_processed"][0][-1] == 3
+    assert "other_processing" not in _read_ocr(labels, ocr=False)
+    # two characters off: no row
+    assert "other_processing" not in _read_ocr(["5．要求行政机关确认或重新出具已获取信息", "（六）其化外理"])
+    from pipeline.parsing.labels import misread_row
+
+    keys = tpl.rows("requests", "2019")
+    petition = keys.index("not_processed_petition")
+    assert misread_row("1．信仿举报投诉类申请", keys, petition) == (petition, "信访举报投诉")
+    assert misread_row("1．信仿", keys, petition) is None  # only the short variant 信访 is near
+    assert misread_row("1．信仿举报投诉类申请", keys, petition - 3) is None  # not among the next three rows
+    twice = ("other_processing", "other_processing")
+    assert misread_row("（六）其他外理", twice, 0) is None  # two rows would match: neither
+    assert misread_row("（六）其他外理", twice[:1], 0) == (0, "其他处理")

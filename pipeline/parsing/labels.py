@@ -97,3 +97,35 @@ def other_group_printed(request_text: str, template: str) -> str:
     if _GROUP_2019.search(request_text):
         return "2019"
     return template
+
+
+MISREAD_AHEAD = 3  # an OCR row label read with a wrong character is looked for among this many next rows
+MISREAD_LEAST = 4  # characters: a label variant shorter than this is never matched with one of them read wrong
+
+
+def misread_row(label: str, keys: tuple[str, ...], start: int) -> tuple[int, str] | None:
+    """The one row among the next ``MISREAD_AHEAD`` (from ``start``) whose label ``label`` prints
+    with one Chinese character read as another by OCR (其他外理 for 其他处理), and that variant;
+    None when no row or more than one does.
+
+    For OCR'd rows only, and only after no row's label matched as printed. Recognisers confuse
+    glyphs of similar shape (处/外, 未/末); one such character must not lose a whole row. A
+    variant of fewer than ``MISREAD_LEAST`` characters is never matched so (one character is
+    too large a share of 信访), and the row must be one of the next few, the only one that
+    matches: a wrong row would carry every number of the line into it.
+    """
+    cjk = [k for k, ch in enumerate(label) if "\u4e00" <= ch <= "\u9fff"]
+    hits: list[tuple[int, str]] = []
+    for k in range(start, min(len(keys), start + MISREAD_AHEAD)):
+        key = keys[k]
+        if key not in REQUEST_LABELS or key in _RAW:
+            continue
+        number, variants = REQUEST_LABELS[key]
+        for variant in variants:
+            if len(variant) < MISREAD_LEAST:
+                continue
+            pattern = re.compile(loose(variant))
+            if any(pattern.search(label[:p] + c + label[p + 1 :]) for p in cjk for c in set(variant) - {label[p]}):
+                hits.append((k, variant))
+                break
+    return hits[0] if len(hits) == 1 else None

@@ -24,7 +24,7 @@ from pipeline.parsing.cells import (
     cells_from_segment,
     classify,
 )
-from pipeline.parsing.labels import REQUEST_LABELS, article20_pattern, request_row_pattern
+from pipeline.parsing.labels import REQUEST_LABELS, article20_pattern, misread_row, request_row_pattern
 from pipeline.parsing.normalize import loose, normalize
 from pipeline.parsing.place import (
     Placement,
@@ -127,6 +127,14 @@ def requests_from_grid(rows: list[GridRow], template: str, keys: tuple[str, ...]
                 found[keys[k]] = RowValues(vals, issues, r.page, r.method)
                 i = k + 1
                 break
+        else:
+            if r.ocr and (misread := misread_row(lab, keys, i)) is not None:
+                k, variant = misread
+                vals, issues = _fit(r, len(tpl.REQUEST_COLUMNS))
+                issues = [*issues, ("label_misread", f"row label read by OCR as {r.label!r}: taken as the row "
+                                    f"{variant} (one character differs)")]
+                found[keys[k]] = RowValues(vals, issues, r.page, r.method)
+                i = k + 1
     return found
 
 
