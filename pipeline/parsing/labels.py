@@ -114,17 +114,16 @@ def misread_row(label: str, keys: tuple[str, ...], start: int) -> tuple[int, str
     too large a share of 信访), and the row must be one of the next few, the only one that
     matches: a wrong row would carry every number of the line into it.
     """
-    cjk = [k for k, ch in enumerate(label) if "\u4e00" <= ch <= "\u9fff"]
+    cjk = [m.start() for m in re.finditer(f"[{CJK}]", label)]
     hits: list[tuple[int, str]] = []
     for k in range(start, min(len(keys), start + MISREAD_AHEAD)):
         key = keys[k]
         if key not in REQUEST_LABELS or key in _RAW:
             continue
-        number, variants = REQUEST_LABELS[key]
-        for variant in variants:
+        for variant in REQUEST_LABELS[key][1]:
             if len(variant) < MISREAD_LEAST:
                 continue
-            pattern = re.compile(loose(variant))
+            pattern = re.compile(_label_regex(key, variant))
             if any(pattern.search(label[:p] + c + label[p + 1 :]) for p in cjk for c in set(variant) - {label[p]}):
                 hits.append((k, variant))
                 break

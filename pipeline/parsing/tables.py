@@ -121,20 +121,18 @@ def requests_from_grid(rows: list[GridRow], template: str, keys: tuple[str, ...]
         if not r.cells or not r.label:
             continue
         lab = normalize(r.label)
-        for k in range(i, len(keys)):
-            if request_row_pattern(keys[k]).search(lab):
-                vals, issues = _fit(r, len(tpl.REQUEST_COLUMNS))
-                found[keys[k]] = RowValues(vals, issues, r.page, r.method)
-                i = k + 1
-                break
-        else:
-            if r.ocr and (misread := misread_row(lab, keys, i)) is not None:
-                k, variant = misread
-                vals, issues = _fit(r, len(tpl.REQUEST_COLUMNS))
-                issues = [*issues, ("label_misread", f"row label read by OCR as {r.label!r}: taken as the row "
-                                    f"{variant} (one character differs)")]
-                found[keys[k]] = RowValues(vals, issues, r.page, r.method)
-                i = k + 1
+        k = next((k for k in range(i, len(keys)) if request_row_pattern(keys[k]).search(lab)), None)
+        misread = misread_row(lab, keys, i) if k is None and r.ocr else None
+        if misread is not None:
+            k = misread[0]
+        if k is None:
+            continue
+        vals, issues = _fit(r, len(tpl.REQUEST_COLUMNS))
+        if misread is not None:
+            issues = [*issues, ("label_misread", f"row label read by OCR as {r.label!r}: taken as the row "
+                                f"{misread[1]} (one character differs)")]
+        found[keys[k]] = RowValues(vals, issues, r.page, r.method)
+        i = k + 1
     return found
 
 

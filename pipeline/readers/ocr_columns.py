@@ -230,10 +230,10 @@ def _block_table(stack: RowRules, block: list[int], bands: list[list[Word]], num
     for p in labels:  # text in the value columns, or running from the labels into them: not certain
         if p.x1 > edge and any(p.x0 < c < p.x1 for c in cuts[1:-1]):
             return None
-    edge = max(1, round(1.5 * scale))  # off the row rules
+    margin = max(1, round(1.5 * scale))  # off the row rules
     stub = max(1, round(STUB * scale))
     for i in block:  # a cut through ink would cut a glyph the detector did not read as one
-        y0, y1 = round(stack.ys[i] * scale) + edge, round(stack.ys[i + 1] * scale) - edge
+        y0, y1 = round(stack.ys[i] * scale) + margin, round(stack.ys[i + 1] * scale) - margin
         for c in cuts[1:-1]:
             x = round(c * scale)
             if y1 > y0 and _inked(ink[y0:y1, max(0, x - 1) : x + 2].any(axis=1), stub):
@@ -255,19 +255,17 @@ def _inked(rows: np.ndarray, stub: int) -> bool:
     thicker or tilted there than its middle says), not a glyph: a glyph reaching the edge
     runs on into the row.
     """
-    ink = np.flatnonzero(rows)
-    if not ink.size:
+    if not rows.any():
         return False
+    if rows.all():
+        return True
     top = int(np.argmin(rows)) if rows[0] else 0  # rows of the run touching the top
     bottom = int(np.argmin(rows[::-1])) if rows[-1] else 0
-    if not rows.all() and top <= stub and bottom <= stub:
-        return bool(rows[top : len(rows) - bottom].any())
-    return True
+    return top > stub or bottom > stub or bool(rows[top : len(rows) - bottom].any())
 
 
 def _cluster(clusters: list[list[float]], p: Word) -> int:
     return next(k for k, (x0, x1) in enumerate(clusters) if x0 <= p.x0 and p.x1 <= x1)
-
 
 
 @dataclass
@@ -276,7 +274,6 @@ class Headings:
 
     blanks: list[list[float]]  # extents of the columns blank in every row, to add
     apart: set[int]  # k: clusters k and k + 1 stand under two headings well apart (two columns)
-
 
 
 def read_headings(clusters: list[list[float]], header: list[tuple[int, Word]], right: float) -> Headings | None:
