@@ -102,6 +102,8 @@ class SegmentCells:
     cells: list[Cell | str]
     cols: list[int | None]
     tabbed: bool
+    lines: list[int] = field(default_factory=list)
+    """The line of the segment each cell stands on (0: its label's own line)."""
 
 
 def cells_from_segment(segment: str, first_col: int = 0) -> SegmentCells:
@@ -114,6 +116,7 @@ def cells_from_segment(segment: str, first_col: int = 0) -> SegmentCells:
     """
     out: list[Cell | str] = []
     cols: list[int | None] = []
+    lines: list[int] = []
     tabbed = "\t" in segment
     for n, line in enumerate(segment.split("\n")):
         base = first_col if n == 0 else 0
@@ -127,6 +130,7 @@ def cells_from_segment(segment: str, first_col: int = 0) -> SegmentCells:
                 if isinstance(k, Cell) or k == "":
                     out.append(k)
                     cols.append(base + i)
+                    lines.append(n)
         else:
             # a sign right after a digit starts the next cell (2019 本年增/减: "2648-18538")
             for tok in re.sub(r"(?<=\d)-(?=\d)", " -", unglue(line)).split():
@@ -134,7 +138,8 @@ def cells_from_segment(segment: str, first_col: int = 0) -> SegmentCells:
                 if isinstance(k, Cell):
                     out.append(k)
                     cols.append(None)
-    return SegmentCells(out, cols, tabbed)
+                    lines.append(n)
+    return SegmentCells(out, cols, tabbed, lines)
 
 
 def assign(cells: list[Cell | str], n: int) -> tuple[list[Cell | None], list[tuple[str, str]]]:
@@ -161,7 +166,22 @@ def assign_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int 
     a blank cell anywhere, even first or last, is known to be blank. Without the header's
     columns, a tab row whose first value sits right after its label is placed from there.
     Otherwise only a row with exactly one value per column is read (``assign``).
+
+    A segment that puts two cells in one tab column holds the value lines of rows whose own
+    labels were lost (an OCR'd grid whose label cells read blank) after its label's line.
+    Then only the label's own line is read, when it holds a value: a row's values stand on
+    its label's line. Otherwise (its values are all on later lines) which line is the row's
+    is not certain, and the row is not read; a later line's values never overwrite the row's.
     """
+    if seg.tabbed and len(set(seg.cols)) < len(seg.cols):
+        own = [k for k, line in enumerate(seg.lines) if line == 0]
+        if any(isinstance(seg.cells[k], Cell) for k in own):
+            first = SegmentCells([seg.cells[k] for k in own], [seg.cols[k] for k in own], True, [0] * len(own))
+            placed, issues = assign_row(first, n, value_col, label_col)
+            return placed, [*issues, ("unlabelled_lines", "value lines after the row's own, with no label of "
+                                      "their own (lost), not read")]
+        return [None] * n, [("cells_extra", f"{len(seg.cells)} cells on more than one line, two in one column: "
+                             "which line holds this row's values is not certain; not read")]
     if (
         seg.tabbed
         and value_col is not None

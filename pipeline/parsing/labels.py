@@ -80,7 +80,10 @@ def article20_pattern(item_key: str) -> re.Pattern[str]:
     return re.compile("(?:" + "|".join(loose(v) for v in ARTICLE20_LABELS[item_key]) + ")")
 
 
-_GROUP_2021 = re.compile("|".join(loose(v) for v in ("逾期不补正", "逾期未按收费", "缴纳费用")))
+# the sub-rows' words, or the group heading followed by a numbered sub-row (its "3.其他" alone
+# when the other sub-rows' labels were lost: an OCR'd grid whose label cells read blank)
+_GROUP_2021 = re.compile("|".join([*(loose(v) for v in ("逾期不补正", "逾期未按收费", "缴纳费用")),
+                                   loose("其他处理") + r"\s*[123]\s*[.．、]"]))
 _GROUP_2019 = re.compile(loose("其他处理"))
 
 

@@ -14,7 +14,9 @@ becomes a wider pipe header, a page footer and a lone number sit between the row
 ``crawler`` (a crawler's innerText of the web page: breadcrumbs and "来源：… 时间：…" before the
 title, the whole report on one line, every cell run together with only some cell boundaries
 kept as a space, item numbers glued to the previous row's digits, the request table's
-heading repeated mid-table, negative 本年增/减 printed as "2648-18538").
+heading repeated mid-table, negative 本年增/减 printed as "2648-18538") and ``lostlabels`` (the
+``tab`` grid with some request rows' label cells blank, as an OCR'd table whose label cells
+read nothing renders: their value lines follow the last labelled row's line).
 """
 
 from __future__ import annotations
@@ -23,12 +25,12 @@ import random
 
 from pipeline import template as tpl
 
-LAYOUTS = ("flat", "tab", "cells", "markdown", "glued", "fullwidth", "traditional", "shredded", "converter",
-           "runtogether", "crawler")
+EXACT_LAYOUTS = ("flat", "tab", "cells", "markdown", "glued", "fullwidth", "traditional")
 # runtogether and crawler are exact only where the sums admit one split; shredded and
-# converter (rows detached from their labels) only where every sum confirms the order
-EXACT_LAYOUTS = LAYOUTS[:-4]
-SUMS_ONLY_LAYOUTS = LAYOUTS[-4:]
+# converter (rows detached from their labels) only where every sum confirms the order;
+# lostlabels never has the rows whose labels were lost
+SUMS_ONLY_LAYOUTS = ("shredded", "converter", "runtogether", "crawler", "lostlabels")
+LAYOUTS = EXACT_LAYOUTS + SUMS_ONLY_LAYOUTS
 
 
 def _fmt(v) -> str:
@@ -72,7 +74,31 @@ def render_text(rec: dict, layout: str = "flat", seed: int = 0) -> str:
         return _crawler(rec, seed)
     if layout == "converter":
         return _to_markdown(_converter(_render(rec, "tab", seed), seed))
+    if layout == "lostlabels":
+        return lost_labels(_render(rec, "tab", seed), seed)
     return _render(rec, layout, seed)
+
+
+def lost_labels(tab_text: str, seed: int, share: float = 0.3) -> str:
+    """The ``lostlabels`` layout: about ``share`` of the request table's rows with their label cells blank.
+
+    The row keeps its tab cells (value columns stay where they were); only the text of its
+    label cells is gone, as an OCR'd grid renders a row whose labels read nothing. A row
+    next after a labelled one then sits in that row's stretch of text.
+    """
+    rng = random.Random(seed)
+    out: list[str] = []
+    in_requests = False
+    for line in tab_text.split("\n"):
+        if line.startswith("三、收到和处理"):
+            in_requests = True
+        elif line.startswith("四、"):
+            in_requests = False
+        cells = line.split("\t")
+        if in_requests and len(cells) > 3 and any(c.strip().isdigit() for c in cells[3:]) and rng.random() < share:
+            line = "\t".join([""] * 3 + cells[3:])
+        out.append(line)
+    return "\n".join(out)
 
 
 def _converter(tab_text: str, seed: int) -> str:
