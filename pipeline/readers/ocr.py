@@ -90,6 +90,9 @@ MIN_CELL = 3.0  # a white region smaller than this either way is a gap at a rule
 MIN_ROW = 8.0  # points: a table has at least two cells this high and wide (a line of text fits)
 MIN_TABLE = (40.0, 12.0)  # a rule network narrower or lower than this is not a table
 EDGE_SNAP = 3.0  # cell edges within this distance are one column (row) boundary
+EDGE_DARK = 100  # grey below which a pixel may belong to a dark band along the image's edge (see without_dark_edges)
+EDGE_RUN = 0.25  # share of a side a dark band runs along
+EDGE_THICK = 3.0  # points: a dark band is at least this thick somewhere (a table's rules are thinner)
 MAX_SKEW = 3.0  # degrees: a scanned page skewed by up to this much is turned level
 SKEW_STEP = 0.1  # degrees: resolution of the skew search (0.1° drifts ~1 pt across a table)
 DIGIT_SCORE = 0.9  # confidence below which a number read in a table cell is left blank (unreadable)
@@ -299,7 +302,7 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
       whose vertical rules were too faint to find must not become 1313524);
     - a digit of the number was read with less than ``DIGIT_SCORE`` confidence.
     """
-    gray = deskew(upright(np.ascontiguousarray(gray), scale))
+    gray = deskew(upright(without_dark_edges(np.ascontiguousarray(gray), scale), scale))
     ink = ink_mask(gray, scale)
     tables, rules, across = _find_tables(gray, number, scale, ink)
     clean = gray.copy()
@@ -636,6 +639,41 @@ def fix_digits(text: str) -> str:
 
 
 # ---------------------------------------------------------------- ruled tables in the image
+
+
+def without_dark_edges(gray: np.ndarray, scale: float) -> np.ndarray:
+    """``gray`` with the dark bands along its edges made white: a scanner's lid, the fill of a turned page.
+
+    A page scanned or photographed askew often comes with dark wedges or bands along its
+    sides, where the scanner saw no paper. Their straight inner edges are long dark lines:
+    they framed the whole page as one table cell. A band is a dark region (below
+    ``EDGE_DARK``) that touches the image's edge along at least ``EDGE_RUN`` of a side and is
+    at least ``EDGE_THICK`` points thick somewhere. A table's rules reaching the edge of a
+    picture cropped to it are no band (thin everywhere), nor is a glyph at the edge (it runs
+    along a small share of it).
+    """
+    dark = (gray < EDGE_DARK).astype(np.uint8)
+    if not dark.any():
+        return gray
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    h, w = gray.shape
+    x, y, cw, ch = (stats[:, k] for k in range(4))
+    along_x = ((y == 0) | (y + ch == h)) & (cw >= EDGE_RUN * w)  # along the top or the bottom
+    along_y = ((x == 0) | (x + cw == w)) & (ch >= EDGE_RUN * h)  # along the left or the right
+    candidates = [k for k in np.flatnonzero(along_x | along_y).tolist() if k > 0]
+    if not candidates:
+        return gray
+    depth = cv2.distanceTransform(dark, cv2.DIST_L2, 3)  # half the thickness at each dark pixel
+    bands = np.zeros_like(dark)
+    for k in candidates:
+        region = labels == k
+        if 2 * float(depth[region].max()) >= EDGE_THICK * scale:
+            bands[region] = 1
+    if not bands.any():
+        return gray
+    out = gray.copy()
+    out[cv2.dilate(bands, np.ones((5, 5), np.uint8)) > 0] = 255  # with its grey fringe, no thin line left
+    return out
 
 
 def level_angle(gray: np.ndarray) -> float:

@@ -35,7 +35,9 @@ class Damage:
     drawn without its outer frame; ``no_verticals``: tables drawn with horizontal rules
     only (a reader must place values by the header's columns, or leave them null);
     ``shade``: every other row of cells filled with this grey (as banded or highlighted
-    rows are printed).
+    rows are printed); ``dark_edges``: where the turned sheet leaves the scanner's glass
+    bare, black instead of white, and a dark band along the right side (the scanner's lid):
+    dark wedges and bands along the image's edges, whose inner edges are long straight lines.
     """
 
     skew: float = 0.0
@@ -49,6 +51,7 @@ class Damage:
     no_border: bool = False
     no_verticals: bool = False
     shade: int | None = None
+    dark_edges: bool = False
 
 
 def _table_rules(out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -144,7 +147,11 @@ def degrade(gray: np.ndarray, damage: Damage, *, last: bool = False) -> np.ndarr
         out = (out.astype(np.float32) * shade).clip(0, 255).astype(np.uint8)
     if damage.skew:
         turn = cv2.getRotationMatrix2D((out.shape[1] / 2, out.shape[0] / 2), damage.skew, 1.0)
-        out = cv2.warpAffine(out, turn, (out.shape[1], out.shape[0]), flags=cv2.INTER_LINEAR, borderValue=255)
+        out = cv2.warpAffine(out, turn, (out.shape[1], out.shape[0]), flags=cv2.INTER_LINEAR,
+                             borderValue=20 if damage.dark_edges else 255)
+    if damage.dark_edges:
+        band = max(4, out.shape[1] // 120)
+        out[:, -band:] = np.minimum(out[:, -band:], 35)
     if damage.rotate:
         out = np.ascontiguousarray(cv2.rotate(out, {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180,
                                                     270: cv2.ROTATE_90_COUNTERCLOCKWISE}[damage.rotate]))
