@@ -28,6 +28,10 @@ class TableGrid:
     page: int
     rows: list[list[str | None]]
     ocr: bool = False  # its cells were read by OCR from a page image (every value is OCR-read)
+    weak: list[list[str | None]] | None = None
+    """Parallel to ``rows``, for OCR'd grids: why a number kept is doubtful (a digit read with
+    less than the reader's sure confidence), else None. A doubtful number is left blank when
+    the format's sums show a misreading among the values it is summed with."""
 
 
 @dataclass

@@ -91,3 +91,66 @@ def test_real_report_scanned_with_dark_edges_is_read(tmp_path: Path) -> None:
     score = compare(parse_file(scan), truth)
     assert not score.wrong and not score.invented, (score.wrong, score.invented)
     assert score.cells_right >= 0.99 * score.cells, (score.cells_right, score.cells)
+
+
+def _record(weak_at: dict[tuple[str, str], str]) -> tuple[dict, dict]:
+    """A 2021 record of small numbers whose sums all hold, and its rows as read (``Cell.weak`` where given)."""
+    import random
+
+    from pipeline import template as tpl
+    from pipeline.parsing.cells import RowValues
+    from pipeline.samples.generate import random_record
+
+    rec = random_record(random.Random(3), template="2021", large=False)
+    rec["cell_methods"], rec["issues"] = {}, []
+    found: dict[str, dict] = {"requests": {}, "review_litigation": {}}
+    for table, columns in (("requests", tpl.REQUEST_COLUMNS), ("review_litigation", tpl.REVIEW_RESULTS)):
+        for row, values in rec[table].items():
+            found[table][row] = RowValues([Cell(values[c], str(values[c]), weak=weak_at.get((row, c))) for c in columns])
+    return rec, found
+
+
+def test_a_doubtful_ocr_number_in_a_failing_sum_is_left_blank() -> None:
+    """Regression (augraphy print-scan of the real report): a speck cloud beside a "0" read "70" at
+    0.90, in a row whose total is 0. Its row's sum fails on the values read, and it was read with a
+    doubtful digit: blank, with the reason. A doubtful number in sums that hold stays, and so does
+    a confident one in a failing sum (sources print sums that do not add up)."""
+    from pipeline.parsing.ocr_sums import withhold_doubtful
+
+    row = "denied_third_party"
+    rec, found = _record({(row, "other_org"): "a digit read with 0.90 confidence", ("granted", "total"): "doubt"})
+    printed = dict(rec["requests"][row])
+    rec["requests"][row]["other_org"] = printed["other_org"] + 70  # the misreading
+    rec["requests"][row]["social_welfare"] = None  # lost: the sum still fails (known parts exceed the total)
+    withhold_doubtful(rec, found, "2021")
+    assert rec["requests"][row]["other_org"] is None
+    assert [i["where"] for i in rec["issues"]] == [f"requests.{row}.other_org"]
+    assert f"requests.applicants.{row}" in rec["issues"][0]["detail"]
+    assert rec["requests"]["granted"]["total"] is not None  # doubtful, but every sum it is in holds
+    # the same misreading read confidently is kept as read (the failed check reports it)
+    rec, found = _record({})
+    rec["requests"][row]["other_org"] += 70
+    withhold_doubtful(rec, found, "2021")
+    assert rec["requests"][row]["other_org"] == printed["other_org"] + 70 and not rec["issues"]
+
+
+def test_doubtful_ocr_numbers_reach_the_parser_through_joined_grids() -> None:
+    """``PageTable.weak`` -> ``TableGrid.weak`` (also across a page break) -> ``Cell.weak``."""
+    import pymupdf
+
+    from pipeline.parsing.tables import grid_rows
+    from pipeline.readers.pdf_tables import PageTable, to_grids
+
+    def part(page: int, value: str, weak: bool) -> PageTable:
+        cells = [(0.0, 0.0, 50.0, 20.0), (50.0, 0.0, 100.0, 20.0)]
+        t = PageTable(page, pymupdf.Rect(0, 0, 100, 20), [0.0, 50.0], [0.0], [cells], ocr=True)
+        t.origin = {(0, 0): cells[0], (0, 1): cells[1]}
+        t.texts = {cells[0]: [(0, 0, 20, 50, "新收")], cells[1]: [(0, 50, 20, 100, value)]}
+        if weak:
+            t.weak = {cells[1]: "a digit read with 0.91 confidence"}
+        return t
+
+    grids = to_grids([part(1, "12", False), part(2, "70", True)], [False, False], [False, False], merge=True)
+    assert len(grids) == 1 and grids[0].weak == [[None, None], [None, "a digit read with 0.91 confidence"]]
+    rows = grid_rows(grids)
+    assert [r.cells[-1].weak for r in rows] == [None, "a digit read with 0.91 confidence"]

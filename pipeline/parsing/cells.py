@@ -29,6 +29,7 @@ class Cell:
     raw: str
     unit: str | None = None
     reason: str | None = None  # why a printed value is null: "stacked_values" (see ``stacked_cell``)
+    weak: str | None = None  # an OCR reading with a doubtful digit, kept: why (see ``parsing.ocr_sums``)
 
 
 def stacked_cell(raw: str) -> Cell:

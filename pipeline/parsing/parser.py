@@ -22,6 +22,7 @@ from pipeline.parsing import tables
 from pipeline.parsing.cells import RowValues
 from pipeline.parsing.labels import other_group_printed
 from pipeline.parsing.normalize import compact, normalize
+from pipeline.parsing.ocr_sums import withhold_doubtful
 from pipeline.parsing.sections import find_sections
 
 
@@ -262,6 +263,7 @@ def parse_document(doc: Document) -> dict:
         pages = sorted({r.page for r in found.values() if r.page is not None})
         if pages:
             rec["table_pages"][table] = pages[0] if len(pages) == 1 else pages
+    withhold_doubtful(rec, {"requests": req, "review_litigation": review_found}, template)
     _derive(rec)
 
     # a blank template (headings and table labels, no figure, no narrative) is not a report

@@ -10,7 +10,7 @@ Two sources feed the same template matching:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from pipeline import template as tpl
@@ -77,9 +77,12 @@ def _grid_kind(text: str) -> Cell | str | None:
 def grid_rows(grids: list[TableGrid]) -> list[GridRow]:
     out: list[GridRow] = []
     for g in grids:
-        for row in g.rows:
+        for i, row in enumerate(g.rows):
             present = [normalize(c).strip() if c is not None else None for c in row]
             kinds = [_grid_kind(c) if c is not None else None for c in present]
+            if g.weak is not None:  # an OCR'd number read with a doubtful digit says so (ocr_sums)
+                kinds = [replace(k, weak=why) if isinstance(k, Cell) and (why := g.weak[i][j]) else k
+                         for j, k in enumerate(kinds)]
             # the trailing run of value/empty cells (merged positions skipped) after the last text cell
             j = len(present)
             while j > 0 and (present[j - 1] is None or kinds[j - 1] is not None):

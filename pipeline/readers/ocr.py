@@ -96,6 +96,7 @@ EDGE_THICK = 3.0  # points: a dark band is at least this thick somewhere (a tabl
 MAX_SKEW = 3.0  # degrees: a scanned page skewed by up to this much is turned level
 SKEW_STEP = 0.1  # degrees: resolution of the skew search (0.1° drifts ~1 pt across a table)
 DIGIT_SCORE = 0.9  # confidence below which a number read in a table cell is left blank (unreadable)
+SURE_DIGIT = 0.93  # a digit read with less (but at least DIGIT_SCORE) is doubtful: kept unless a sum it is in fails
 RULE_TRACE = 0.6  # share of a cell's height a darker band must cover to be a trace of a rule
 RULE_CONTRAST = 20  # grey levels below the cell's background that count as darker
 STRADDLE = 0.35  # share of a character's width past a cell edge that makes its cell uncertain
@@ -369,6 +370,9 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
                 reason = _spanning_doubt(tables[t], cell, found, gray, scale)
             if reason is None and score < DIGIT_SCORE:
                 reason = f"confidence {score:.2f} is below {DIGIT_SCORE}"
+            low = min((g.score for w in found for g in w.glyphs if g.text.isdigit()), default=score)
+            if reason is None and low < SURE_DIGIT:  # kept, but a failed sum around it leaves it blank
+                tables[t].weak[cell] = f"a digit read with {low:.2f} confidence (below {SURE_DIGIT})"
         if reason is not None:
             where = _where(tables[t], cell)
             content.notes.append(f"page {number}: table cell {where} read as {text!r} by OCR, left blank: {reason}")

@@ -53,6 +53,7 @@ class PageTable:
     origin: dict[tuple[int, int], Box] = field(default_factory=dict)  # slot -> cell covering it
     box: Box = (0.0, 0.0, 0.0, 0.0)  # ``bbox`` as plain floats, for the per-line tests
     ocr: bool = False  # found in a page image and filled by OCR
+    weak: dict[Box, str] = field(default_factory=dict)  # OCR'd cells whose number is doubtful, and why
     _rows: tuple[int, list[list[str | None]]] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -77,6 +78,13 @@ class PageTable:
             grid = [[None if c is None else _joined(self.texts.get(c), c) for c in row] for row in self.slots]
             self._rows = (key, grid)
         return [list(row) for row in self._rows[1]]
+
+
+def weak_rows(table: PageTable) -> list[list[str | None]] | None:
+    """``table.weak`` laid out like ``table.rows()``; None when no cell is doubtful."""
+    if not table.weak:
+        return None
+    return [[None if c is None else table.weak.get(c) for c in row] for row in table.slots]
 
 
 def _joined(pieces: list[tuple[float, float, float, float, str]] | None, cell: Box) -> str:
@@ -404,6 +412,11 @@ def _append(run: _Run, nxt: PageTable) -> None:
     while n < len(tail) and n < len(head) and tail[n] == head[n] and any(tail[n]):
         n += 1
     tail = tail[n:]
+    nxt_weak = weak_rows(nxt)
+    if run.grid.weak is not None or nxt_weak is not None:
+        blank = [[None] * len(r) for r in run.grid.rows]
+        run.grid.weak = ([_reslot(r, run.edges, edges) for r in (run.grid.weak or blank)]
+                         + [_reslot(r, own, edges) for r in (nxt_weak or [[None] * len(r) for r in nxt.slots])][n:])
     if tail:  # after a repeated header too: the label cut by the page goes on below it
         for j in _continued_labels(run.last, head, tail, edges):
             tail[0][j] = None
@@ -476,5 +489,6 @@ def to_grids(tables: list[PageTable], text_below: list[bool], text_above: list[b
             _append(runs[-1], table)
             runs[-1].grid.ocr = runs[-1].grid.ocr or table.ocr
         else:
-            runs.append(_Run(TableGrid(page=table.page, rows=table.rows(), ocr=table.ocr), _edges(table), table))
+            runs.append(_Run(TableGrid(page=table.page, rows=table.rows(), ocr=table.ocr, weak=weak_rows(table)),
+                             _edges(table), table))
     return [run.grid for run in runs]
