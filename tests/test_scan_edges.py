@@ -154,3 +154,36 @@ def test_doubtful_ocr_numbers_reach_the_parser_through_joined_grids() -> None:
     assert len(grids) == 1 and grids[0].weak == [[None, None], [None, "a digit read with 0.91 confidence"]]
     rows = grid_rows(grids)
     assert [r.cells[-1].weak for r in rows] == [None, "a digit read with 0.91 confidence"]
+
+
+def test_an_ocr_row_with_extra_cells_is_read_only_from_its_one_reading() -> None:
+    """Regression (augraphy light print-scan, seed 23): a row of 8 OCR'd cells whose extra is an
+    empty cell at its end was read from its last 7 cells, every value one column off. The one
+    reading that drops only empty cells is taken; with none, the row is null."""
+    values, issues = _fit(_row(["0", "40", "119370", "0", "80702", "20", "200092", ""], ocr=True), 7)
+    assert [v.value for v in values] == [0, 40, 119370, 0, 80702, 20, 200092] and not issues
+    values, issues = _fit(_row(["5", "0", "1", "2", "3", "4", "6", "7"], ocr=True), 7)
+    assert values == [None] * 7 and [code for code, _ in issues] == ["cells_extra"]
+
+
+def test_a_digit_read_from_a_speck_makes_its_number_doubtful() -> None:
+    """A "0" with a speck of noise left of it, read "10": the "1" stands where no ink is a
+    digit's height, so the number is doubtful (blank if a sum it is in fails); the "0" alone,
+    or a real "10", is not."""
+    from pipeline.readers.ocr import _unbacked_digit
+    from pipeline.readers.ocr_recognise import Glyph, Word
+
+    scale = 2.0
+    ink = np.zeros((60, 120), np.uint8)
+    cv2.ellipse(ink, (70, 30), (6, 11), 0, 0, 360, 255, 2)  # the "0": 22 px tall
+    ink[20:24, 52:55] = 255  # a speck left of it, 4 px tall
+    cell = (0.0, 0.0, 60.0, 30.0)  # points: 120 x 60 px
+
+    def word(*glyphs: tuple[str, float]) -> list[Word]:
+        gs = [Glyph((cx - 3) / scale, 9.0, (cx + 3) / scale, 21.0, t, 0.99) for t, cx in glyphs]
+        return [Word.of(gs)]
+
+    assert _unbacked_digit(word(("1", 54), ("0", 70)), ink, cell, scale) is not None
+    assert _unbacked_digit(word(("0", 70)), ink, cell, scale) is None
+    ink[19:42, 53:56] = 255  # the speck is a real "1", as tall as the "0"
+    assert _unbacked_digit(word(("1", 54), ("0", 70)), ink, cell, scale) is None

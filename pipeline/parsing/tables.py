@@ -107,10 +107,18 @@ def _fit(row: GridRow, n: int) -> tuple[list[Cell | None], list[tuple[str, str]]
     """
     present = [k for k, s in enumerate(row.slots) if s is not None]
     covered_inside = bool(present) and any(s is None for s in row.slots[present[0]:present[-1]])
-    if row.ocr and len(row.cells) > n and row.cells[-1] == "" and _windows(row.cells, n) > 1:
-        return [None] * n, [("cells_extra", f"{len(row.cells)} cells for {n} columns in an OCR'd row, an empty one "
-                             "at either end: a rule the scan's noise made may have split a cell, and which "
-                             "cells are the row's columns is not certain")]
+    if row.ocr and len(row.cells) > n:
+        starts = _windows(row.cells, n)
+        if len(starts) != 1:
+            return [None] * n, [("cells_extra", f"{len(row.cells)} cells for {n} columns in an OCR'd row, and "
+                                 f"{'no' if not starts else 'more than one'} way to drop the extra ones that are "
+                                 "empty: a rule the scan's noise made may have split a cell; which cells are the "
+                                 "row's columns is not certain")]
+        cells = row.cells[starts[0] : starts[0] + n]
+        if covered_inside and cells[0] == "":
+            return [None] * n, [("cell_covered", "a value slot is covered by a merged neighbour cell and an "
+                                 "empty cell makes up the count: which column lost its value is not certain")]
+        return [c if isinstance(c, Cell) else None for c in cells], []
     if len(row.cells) >= n:
         if covered_inside and row.cells[-n] == "":
             return [None] * n, [("cell_covered", "a value slot is covered by a merged neighbour cell and an "
@@ -119,18 +127,19 @@ def _fit(row: GridRow, n: int) -> tuple[list[Cell | None], list[tuple[str, str]]
     return assign(row.cells, n)
 
 
-def _windows(cells: list[Cell | str], n: int) -> int:
-    """How many different rows of ``n`` values ``cells`` can be, dropping only empty cells at its ends.
+def _windows(cells: list[Cell | str], n: int) -> list[int]:
+    """Where the rows of ``n`` values that ``cells`` can be start, one start per different reading.
 
-    Why: an OCR'd grid can gain a column where scan noise drew a rule through one row's
-    cell; that row then has an empty cell too many, at either end. The last ``n`` cells are
-    the row only when no other window (the extra cells dropped being empty) reads differently.
+    A reading drops only empty cells, at either end. Why: an OCR'd grid can gain a column where
+    scan noise drew a rule through one row's cell; that row then has an empty cell too many,
+    at its end as well as at its front, and its last ``n`` cells are not its values.
     """
-    seen = set()
+    seen: dict[tuple, int] = {}
     for start in range(len(cells) - n + 1):
         if all(c == "" for c in (*cells[:start], *cells[start + n :])):
-            seen.add(tuple(c.value if isinstance(c, Cell) else None for c in cells[start : start + n]))
-    return len(seen)
+            reading = tuple(c.value if isinstance(c, Cell) else None for c in cells[start : start + n])
+            seen.setdefault(reading, start)
+    return list(seen.values())
 
 
 def requests_from_grid(rows: list[GridRow], template: str, keys: tuple[str, ...] | None = None) -> dict[str, RowValues]:

@@ -96,6 +96,7 @@ EDGE_THICK = 3.0  # points: a dark band is at least this thick somewhere (a tabl
 MAX_SKEW = 3.0  # degrees: a scanned page skewed by up to this much is turned level
 SKEW_STEP = 0.1  # degrees: resolution of the skew search (0.1° drifts ~1 pt across a table)
 DIGIT_SCORE = 0.9  # confidence below which a number read in a table cell is left blank (unreadable)
+DIGIT_HEIGHT = 0.6  # share of the tallest ink in its cell a digit's ink reaches (see _unbacked_digit)
 SURE_DIGIT = 0.93  # a digit read with less (but at least DIGIT_SCORE) is doubtful: kept unless a sum it is in fails
 RULE_TRACE = 0.6  # share of a cell's height a darker band must cover to be a trace of a rule
 RULE_CONTRAST = 20  # grey levels below the cell's background that count as darker
@@ -373,6 +374,8 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
             low = min((g.score for w in found for g in w.glyphs if g.text.isdigit()), default=score)
             if reason is None and low < SURE_DIGIT:  # kept, but a failed sum around it leaves it blank
                 tables[t].weak[cell] = f"a digit read with {low:.2f} confidence (below {SURE_DIGIT})"
+            elif reason is None and (unbacked := _unbacked_digit(found, ink, cell, scale)):
+                tables[t].weak[cell] = unbacked
         if reason is not None:
             where = _where(tables[t], cell)
             content.notes.append(f"page {number}: table cell {where} read as {text!r} by OCR, left blank: {reason}")
@@ -544,6 +547,38 @@ def _split(tables: list[PageTable], w: Word) -> list[tuple[tuple[int, Box], Word
         gs.sort(key=lambda g: g.x0)
         out.append((hit, Word.of(gs), hit in across))
     return out
+
+
+def _unbacked_digit(found: list[Word], ink: np.ndarray, cell: Box, scale: float) -> str | None:
+    """Why a number read in ``cell`` is doubtful, if a digit of it stands where no ink is a digit's height.
+
+    Scan noise beside a digit (a speck, a mottled blot) can be read, confidently, as one more
+    digit: a "0" read "10". A digit's ink reaches most of the height of the tallest ink in its
+    cell; a speck's does not. Each digit's centre (where the recogniser placed it) must lie
+    within a quarter of that height of ink at least ``DIGIT_HEIGHT`` of it tall; else the
+    number is doubtful: kept, unless a sum it is in fails (``parsing.ocr_sums``).
+    """
+    edge = max(1, round(0.75 * scale))
+    x0, y0, x1, y1 = (round(v * scale) for v in cell)
+    inner = ink[y0 + edge : y1 - edge, x0 + edge : x1 - edge]
+    if inner.size == 0:
+        return None
+    count, _, stats, _ = cv2.connectedComponentsWithStats(inner, connectivity=8)
+    if count < 2:
+        return None
+    boxes = stats[1:]
+    tallest = int(boxes[:, cv2.CC_STAT_HEIGHT].max())
+    tall = boxes[boxes[:, cv2.CC_STAT_HEIGHT] >= DIGIT_HEIGHT * tallest]
+    reach = 0.25 * tallest
+    lefts = tall[:, cv2.CC_STAT_LEFT] - reach
+    rights = tall[:, cv2.CC_STAT_LEFT] + tall[:, cv2.CC_STAT_WIDTH] + reach
+    for w in found:
+        for g in w.glyphs:
+            if g.text.isdigit():
+                at = (g.x0 + g.x1) / 2 * scale - (x0 + edge)
+                if not ((lefts <= at) & (at <= rights)).any():
+                    return f"the digit {g.text} of {w.text} stands where no ink is a digit's height (scan noise?)"
+    return None
 
 
 def _spanning_doubt(table: PageTable, cell: Box, words: list[Word], gray: np.ndarray, scale: float) -> str | None:
