@@ -187,3 +187,35 @@ def test_a_digit_read_from_a_speck_makes_its_number_doubtful() -> None:
     assert _unbacked_digit(word(("0", 70)), ink, cell, scale) is None
     ink[19:42, 53:56] = 255  # the speck is a real "1", as tall as the "0"
     assert _unbacked_digit(word(("1", 54), ("0", 70)), ink, cell, scale) is None
+
+
+def test_a_number_read_without_the_point_its_ink_shows_is_left_blank() -> None:
+    """Regression (augraphy harsh print-scan, seed 11): 万元 1.5 read "15" at full confidence.
+    A small mark low between two digits, not read as a point, leaves the cell blank."""
+    from pipeline.readers.ocr import _unread_point
+
+    scale = 2.0
+    ink = np.zeros((60, 120), np.uint8)
+    ink[18:40, 40:43] = 255  # "1"
+    cv2.ellipse(ink, (70, 29), (6, 11), 0, 0, 360, 255, 2)  # a digit
+    cell = (0.0, 0.0, 60.0, 30.0)
+    assert _unread_point(ink, cell, scale) is None
+    ink[37:40, 52:55] = 255  # the point, low between them
+    assert _unread_point(ink, cell, scale) is not None
+    ink[37:40, 52:55] = 0
+    ink[18:21, 52:55] = 255  # a mark at the top is no point
+    assert _unread_point(ink, cell, scale) is None
+
+
+def test_an_ocr_row_labelled_with_two_items_is_not_placed() -> None:
+    """Regression (augraphy harsh print-scan, seed 11): a row rule lost under 4.无正当理由大量反复申请
+    left one grid row whose label holds it and 5.要求行政机关确认…; its values (row 4's) went to row 5."""
+    from pipeline.parsing.tables import requests_from_grid
+
+    values = ["", "", "", "33", "0", "0", ""]
+    label = "4.无正当理由大量反复申请5，要求行政机关确认或重新出具已获取信息"
+    kinds: list[Cell | str] = [Cell(int(c), c) if c else "" for c in values]
+    found = requests_from_grid([GridRow(label, kinds, 3, list(kinds), True)], "2021")
+    assert "not_processed_confirmation" not in found and "not_processed_excessive" not in found
+    found = requests_from_grid([GridRow(label, kinds, 3, list(kinds), False)], "2021")
+    assert found  # a grid from the file itself keeps its label matching

@@ -127,6 +127,9 @@ def _fit(row: GridRow, n: int) -> tuple[list[Cell | None], list[tuple[str, str]]
     return assign(row.cells, n)
 
 
+_ITEM_NUMBER = re.compile(r"(?<![\d.])([1-9])\s*[.．、，,]")  # "4." "5，": a request row's item number
+
+
 def _windows(cells: list[Cell | str], n: int) -> list[int]:
     """Where the rows of ``n`` values that ``cells`` can be start, one start per different reading.
 
@@ -151,6 +154,8 @@ def requests_from_grid(rows: list[GridRow], template: str, keys: tuple[str, ...]
         if not r.cells or not r.label:
             continue
         lab = normalize(r.label)
+        if r.ocr and len(set(_ITEM_NUMBER.findall(lab))) > 1:
+            continue  # two rows' labels in one cell (a row rule the scan lost): whose values these are is not certain
         k = next((k for k in range(i, len(keys)) if request_row_pattern(keys[k]).search(lab)), None)
         misread = misread_row(lab, keys, i) if k is None and r.ocr else None
         if misread is not None:

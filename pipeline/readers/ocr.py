@@ -96,6 +96,7 @@ EDGE_THICK = 3.0  # points: a dark band is at least this thick somewhere (a tabl
 MAX_SKEW = 3.0  # degrees: a scanned page skewed by up to this much is turned level
 SKEW_STEP = 0.1  # degrees: resolution of the skew search (0.1° drifts ~1 pt across a table)
 DIGIT_SCORE = 0.9  # confidence below which a number read in a table cell is left blank (unreadable)
+POINT = 0.35  # share of the digits' height a decimal point stays within either way (see _unread_point)
 DIGIT_HEIGHT = 0.6  # share of the tallest ink in its cell a digit's ink reaches (see _unbacked_digit)
 SURE_DIGIT = 0.93  # a digit read with less (but at least DIGIT_SCORE) is doubtful: kept unless a sum it is in fails
 RULE_TRACE = 0.6  # share of a cell's height a darker band must cover to be a trace of a rule
@@ -371,6 +372,8 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
                 reason = _spanning_doubt(tables[t], cell, found, gray, scale)
             if reason is None and score < DIGIT_SCORE:
                 reason = f"confidence {score:.2f} is below {DIGIT_SCORE}"
+            if reason is None and not any(ch in text for ch in ".,"):
+                reason = _unread_point(ink, cell, scale)
             low = min((g.score for w in found for g in w.glyphs if g.text.isdigit()), default=score)
             if reason is None and low < SURE_DIGIT:  # kept, but a failed sum around it leaves it blank
                 tables[t].weak[cell] = f"a digit read with {low:.2f} confidence (below {SURE_DIGIT})"
@@ -549,6 +552,44 @@ def _split(tables: list[PageTable], w: Word) -> list[tuple[tuple[int, Box], Word
     return out
 
 
+def _cell_ink(ink: np.ndarray, cell: Box, scale: float) -> np.ndarray | None:
+    """Each ink component inside ``cell`` (its edges, where rules leave remnants, left out): left, top, width, height, area."""
+    edge = max(1, round(0.75 * scale))
+    x0, y0, x1, y1 = (round(v * scale) for v in cell)
+    inner = ink[y0 + edge : y1 - edge, x0 + edge : x1 - edge]
+    if inner.size == 0:
+        return None
+    count, _, stats, _ = cv2.connectedComponentsWithStats(inner, connectivity=8)
+    return stats[1:] if count > 1 else None
+
+
+def _unread_point(ink: np.ndarray, cell: Box, scale: float) -> str | None:
+    """Why a number read without a point is doubtful: a dot stands low between its digits.
+
+    A decimal point is the smallest mark of a number, and blur or noise can make the
+    recogniser pass over it: "1.5" read "15" (万元 in 第二十条第（八）项, which no sum checks).
+    A mark at most ``POINT`` of the digits' height either way, centred in the lower part of
+    their line and between two of them, is such a point (or noise where a point would be):
+    the cell is left blank.
+    """
+    boxes = _cell_ink(ink, cell, scale)
+    if boxes is None:
+        return None
+    left, top, width, height = (boxes[:, k] for k in range(4))
+    tallest = int(height.max())
+    digits = height >= DIGIT_HEIGHT * tallest
+    if digits.sum() < 2:
+        return None
+    line_top, line_bottom = int(top[digits].min()), int((top + height)[digits].max())
+    first_right, last_left = int((left + width)[digits].min()), int(left[digits].max())
+    small = (height <= POINT * tallest) & (width <= POINT * tallest)
+    low = top + height / 2 >= line_top + 0.6 * (line_bottom - line_top)
+    between = (left >= first_right - 1) & (left + width <= last_left + 1)
+    if (small & low & between & ~digits).any():
+        return "a dot stands low between its digits and was not read: a decimal point the reading lost?"
+    return None
+
+
 def _unbacked_digit(found: list[Word], ink: np.ndarray, cell: Box, scale: float) -> str | None:
     """Why a number read in ``cell`` is doubtful, if a digit of it stands where no ink is a digit's height.
 
@@ -558,15 +599,11 @@ def _unbacked_digit(found: list[Word], ink: np.ndarray, cell: Box, scale: float)
     within a quarter of that height of ink at least ``DIGIT_HEIGHT`` of it tall; else the
     number is doubtful: kept, unless a sum it is in fails (``parsing.ocr_sums``).
     """
+    boxes = _cell_ink(ink, cell, scale)
+    if boxes is None:
+        return None
     edge = max(1, round(0.75 * scale))
-    x0, y0, x1, y1 = (round(v * scale) for v in cell)
-    inner = ink[y0 + edge : y1 - edge, x0 + edge : x1 - edge]
-    if inner.size == 0:
-        return None
-    count, _, stats, _ = cv2.connectedComponentsWithStats(inner, connectivity=8)
-    if count < 2:
-        return None
-    boxes = stats[1:]
+    x0 = round(cell[0] * scale)
     tallest = int(boxes[:, cv2.CC_STAT_HEIGHT].max())
     tall = boxes[boxes[:, cv2.CC_STAT_HEIGHT] >= DIGIT_HEIGHT * tallest]
     reach = 0.25 * tallest
