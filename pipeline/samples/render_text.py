@@ -88,12 +88,7 @@ def lost_labels(tab_text: str, seed: int, share: float = 0.3) -> str:
     """
     rng = random.Random(seed)
     out: list[str] = []
-    in_requests = False
-    for line in tab_text.split("\n"):
-        if line.startswith("三、收到和处理"):
-            in_requests = True
-        elif line.startswith("四、"):
-            in_requests = False
+    for line, in_requests in _request_lines(tab_text):
         cells = line.split("\t")
         if in_requests and len(cells) > 3 and any(c.strip().isdigit() for c in cells[3:]) and rng.random() < share:
             line = "\t".join([""] * 3 + cells[3:])
@@ -101,16 +96,23 @@ def lost_labels(tab_text: str, seed: int, share: float = 0.3) -> str:
     return "\n".join(out)
 
 
-def _converter(tab_text: str, seed: int) -> str:
-    """The ``converter`` layout's request table, before the pipes (see the module doc)."""
-    rng = random.Random(seed)
-    out: list[str] = []
-    in_requests = lost = headed = False
+def _request_lines(tab_text: str):
+    """Each line of ``tab_text``, and whether it lies in the request table's section (三 up to 四)."""
+    in_requests = False
     for line in tab_text.split("\n"):
         if line.startswith("三、收到和处理"):
             in_requests = True
         elif line.startswith("四、"):
             in_requests = False
+        yield line, in_requests
+
+
+def _converter(tab_text: str, seed: int) -> str:
+    """The ``converter`` layout's request table, before the pipes (see the module doc)."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    lost = headed = False
+    for line, in_requests in _request_lines(tab_text):
         cells = line.split("\t")
         values = [c for c in cells if c.strip().isdigit()]
         if not in_requests or "\t" not in line or not values:
