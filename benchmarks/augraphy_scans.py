@@ -24,7 +24,9 @@ so a run is repeatable. Sets:
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import tempfile
 import zlib
 from pathlib import Path
 
@@ -77,7 +79,8 @@ def main() -> None:
     ap.add_argument("--dpi", type=int, default=200)
     ap.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS))
     args = ap.parse_args()
-    sources = [p for p in sorted(args.folder.glob("*.pdf")) if p.suffixes == [".pdf"]]
+    sources = [p.resolve() for p in sorted(args.folder.glob("*.pdf")) if p.suffixes == [".pdf"]]
+    os.chdir(tempfile.mkdtemp(prefix="augraphy-"))  # augraphy caches images in the working folder
     for src in sources:
         for name in args.sets:
             degrade(src, src.with_suffix(f".{name}.pdf"), args.dpi, name)
