@@ -174,18 +174,18 @@ def test_a_digit_read_from_a_speck_makes_its_number_doubtful() -> None:
     from pipeline.readers.ocr_recognise import Glyph, Word
 
     scale = 2.0
-    ink = np.zeros((60, 120), np.uint8)
-    cv2.ellipse(ink, (70, 30), (6, 11), 0, 0, 360, 255, 2)  # the "0": 22 px tall
-    ink[20:24, 52:55] = 255  # a speck left of it, 4 px tall
-    cell = (0.0, 0.0, 60.0, 30.0)  # points: 120 x 60 px
+    ink = np.zeros((160, 320), np.uint8)  # the cell stands at (200, 100) px of the page: offsets count
+    cv2.ellipse(ink, (270, 130), (6, 11), 0, 0, 360, 255, 2)  # the "0": 22 px tall
+    ink[120:124, 252:255] = 255  # a speck left of it, 4 px tall
+    cell = (100.0, 50.0, 160.0, 80.0)  # points: 120 x 60 px
 
     def word(*glyphs: tuple[str, float]) -> list[Word]:
-        gs = [Glyph((cx - 3) / scale, 9.0, (cx + 3) / scale, 21.0, t, 0.99) for t, cx in glyphs]
+        gs = [Glyph((200 + cx - 3) / scale, 59.0, (200 + cx + 3) / scale, 71.0, t, 0.99) for t, cx in glyphs]
         return [Word.of(gs)]
 
     assert _unbacked_digit(word(("1", 54), ("0", 70)), ink, cell, scale) is not None
     assert _unbacked_digit(word(("0", 70)), ink, cell, scale) is None
-    ink[19:42, 53:56] = 255  # the speck is a real "1", as tall as the "0"
+    ink[119:142, 253:256] = 255  # the speck is a real "1", as tall as the "0"
     assert _unbacked_digit(word(("1", 54), ("0", 70)), ink, cell, scale) is None
 
 

@@ -104,9 +104,13 @@ def _fit(row: GridRow, n: int) -> tuple[list[Cell | None], list[tuple[str, str]]
     column) would make up the count and let every value slide one column. So when a slot
     among the values is covered and the count only comes out with an empty cell at the
     front, the row is null: which column lost its value is not certain.
+
+    An OCR'd row with extra cells is read from its one reading that drops only empty cells,
+    at either end (``_windows``), not from its last ``n``: scan noise can add a column.
     """
-    present = [k for k, s in enumerate(row.slots) if s is not None]
-    covered_inside = bool(present) and any(s is None for s in row.slots[present[0]:present[-1]])
+    if len(row.cells) < n:
+        return assign(row.cells, n)
+    cells = row.cells[-n:]
     if row.ocr and len(row.cells) > n:
         starts = _windows(row.cells, n)
         if len(starts) != 1:
@@ -115,16 +119,12 @@ def _fit(row: GridRow, n: int) -> tuple[list[Cell | None], list[tuple[str, str]]
                                  "empty: a rule the scan's noise made may have split a cell; which cells are the "
                                  "row's columns is not certain")]
         cells = row.cells[starts[0] : starts[0] + n]
-        if covered_inside and cells[0] == "":
-            return [None] * n, [("cell_covered", "a value slot is covered by a merged neighbour cell and an "
-                                 "empty cell makes up the count: which column lost its value is not certain")]
-        return [c if isinstance(c, Cell) else None for c in cells], []
-    if len(row.cells) >= n:
-        if covered_inside and row.cells[-n] == "":
-            return [None] * n, [("cell_covered", "a value slot is covered by a merged neighbour cell and an "
-                                 "empty cell makes up the count: which column lost its value is not certain")]
-        return [c if isinstance(c, Cell) else None for c in row.cells[-n:]], []
-    return assign(row.cells, n)
+    present = [k for k, s in enumerate(row.slots) if s is not None]
+    covered_inside = bool(present) and any(s is None for s in row.slots[present[0]:present[-1]])
+    if covered_inside and cells[0] == "":
+        return [None] * n, [("cell_covered", "a value slot is covered by a merged neighbour cell and an "
+                             "empty cell makes up the count: which column lost its value is not certain")]
+    return [c if isinstance(c, Cell) else None for c in cells], []
 
 
 _ITEM_NUMBER = re.compile(r"(?<![\d.])([1-9])\s*[.．、，,]")  # "4." "5，": a request row's item number

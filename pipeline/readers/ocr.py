@@ -553,14 +553,20 @@ def _split(tables: list[PageTable], w: Word) -> list[tuple[tuple[int, Box], Word
 
 
 def _cell_ink(ink: np.ndarray, cell: Box, scale: float) -> np.ndarray | None:
-    """Each ink component inside ``cell`` (its edges, where rules leave remnants, left out): left, top, width, height, area."""
+    """Each ink component inside ``cell`` (its edges, where rules leave remnants, left out):
+    left, top (page pixels), width, height, area."""
     edge = max(1, round(0.75 * scale))
     x0, y0, x1, y1 = (round(v * scale) for v in cell)
     inner = ink[y0 + edge : y1 - edge, x0 + edge : x1 - edge]
     if inner.size == 0:
         return None
     count, _, stats, _ = cv2.connectedComponentsWithStats(inner, connectivity=8)
-    return stats[1:] if count > 1 else None
+    if count < 2:
+        return None
+    boxes = stats[1:].copy()
+    boxes[:, cv2.CC_STAT_LEFT] += x0 + edge
+    boxes[:, cv2.CC_STAT_TOP] += y0 + edge
+    return boxes
 
 
 def _unread_point(ink: np.ndarray, cell: Box, scale: float) -> str | None:
@@ -602,8 +608,6 @@ def _unbacked_digit(found: list[Word], ink: np.ndarray, cell: Box, scale: float)
     boxes = _cell_ink(ink, cell, scale)
     if boxes is None:
         return None
-    edge = max(1, round(0.75 * scale))
-    x0 = round(cell[0] * scale)
     tallest = int(boxes[:, cv2.CC_STAT_HEIGHT].max())
     tall = boxes[boxes[:, cv2.CC_STAT_HEIGHT] >= DIGIT_HEIGHT * tallest]
     reach = 0.25 * tallest
@@ -612,7 +616,7 @@ def _unbacked_digit(found: list[Word], ink: np.ndarray, cell: Box, scale: float)
     for w in found:
         for g in w.glyphs:
             if g.text.isdigit():
-                at = (g.x0 + g.x1) / 2 * scale - (x0 + edge)
+                at = (g.x0 + g.x1) / 2 * scale
                 if not ((lefts <= at) & (at <= rights)).any():
                     return f"the digit {g.text} of {w.text} stands where no ink is a digit's height (scan noise?)"
     return None
