@@ -134,6 +134,24 @@ def test_a_doubtful_ocr_number_in_a_failing_sum_is_left_blank() -> None:
     assert rec["requests"][row]["other_org"] == printed["other_org"] + 70 and not rec["issues"]
 
 
+def test_a_doubtful_review_number_names_the_sum_as_the_checks_do() -> None:
+    """The OCR path blanks a doubtful number in a failing review sum under the rule name the
+    record's checks use for that sum (one relation list, ``checks.review_relations``): before,
+    the OCR path kept its own copy of the sums and named this one review_litigation.sum.review
+    while the checks said review_litigation.total.review."""
+    from pipeline.parsing.checks import review_checks
+    from pipeline.parsing.ocr_sums import withhold_doubtful
+
+    rec, found = _record({("review", "upheld"): "a digit read with 0.91 confidence"})
+    rec["review_litigation"]["review"]["upheld"] += 10
+    failed = [c["rule"] for c in review_checks(rec["review_litigation"]) if c["ok"] is False]
+    assert failed == ["review_litigation.total.review"]
+    withhold_doubtful(rec, found, "2021")
+    assert rec["review_litigation"]["review"]["upheld"] is None
+    assert [i["where"] for i in rec["issues"]] == ["review_litigation.review.upheld"]
+    assert "the sum review_litigation.total.review fails" in rec["issues"][0]["detail"]
+
+
 def test_doubtful_ocr_numbers_reach_the_parser_through_joined_grids() -> None:
     """``PageTable.weak`` -> ``TableGrid.weak`` (also across a page break) -> ``Cell.weak``."""
     import pymupdf

@@ -7,6 +7,8 @@ evaluable" (ok = None), which is different from passing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from pipeline import template as tpl
 
@@ -21,54 +23,94 @@ def _check(rule: str, expected, actual, detail: str, missing: list[str]) -> dict
     return {"rule": rule, "ok": ok, "expected": expected, "actual": actual, "detail": detail}
 
 
-def _sum(values: dict[str, Number | None], keys, prefix: str) -> tuple[Number | None, list[str]]:
-    missing = [f"{prefix}.{k}" for k in keys if values.get(k) is None]
-    if missing:
-        return None, missing
-    return sum(values[k] for k in keys), []
+Where = tuple[str, str, str]
+"""A cell of the record: (table, row, column)."""
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One sum the format defines: the cells of ``expected`` add up to those of ``actual``.
+
+    Why one list: the checks report these sums, and the OCR path (``ocr_sums``) blanks a
+    doubtful reading in one that fails; both walk this list, so they cannot disagree on
+    which sums the format has or what they are called.
+    """
+
+    rule: str
+    expected: tuple[Where, ...]
+    actual: tuple[Where, ...]
+    detail: str
+    star: bool = False
+    """Name a missing cell of a column sum as ``requests.*.{column}.{row}`` (the rows of one
+    column), the total of an outcome sum aside, as the reports have always named them."""
+
+    def missing(self, value: Callable[[Where], Number | None]) -> list[str]:
+        """The cells without a value, named as the check reports them (the parts' first, but in a balance)."""
+        order = (*self.expected, *self.actual) if self.rule.startswith("requests.balance.") else (
+            *self.actual, *self.expected)
+        return [self._name(w) for w in order if value(w) is None]
+
+    def _name(self, where: Where) -> str:
+        table, row, col = where
+        if self.star and not (len(self.expected) == 1 and where in self.expected):
+            return f"{table}.*.{col}.{row}"
+        return f"{table}.{row}.{col}"
+
+
+def request_relations(requests: dict[str, dict[str, Number | None]], template: str) -> list[Relation]:
+    """The request table's sums: per column the balance and the outcomes, per row the applicants."""
+    # a page printing the other format's （六）其他处理 row(s) is summed over what it printed
+    rows = tpl.record_request_rows(template, tpl.printed_group(requests, template))
+    outcome_rows = tpl.outcome_rows(requests, template)
+    out: list[Relation] = []
+    for col in tpl.REQUEST_COLUMNS:
+        out.append(Relation(f"requests.balance.{col}",
+                            (("requests", "new_received", col), ("requests", "carried_over", col)),
+                            (("requests", "total_processed", col), ("requests", "carried_forward", col)),
+                            "new_received + carried_over = total_processed + carried_forward", star=True))
+        out.append(Relation(f"requests.outcomes.{col}", (("requests", "total_processed", col),),
+                            tuple(("requests", r, col) for r in outcome_rows),
+                            "total_processed = sum of the outcome rows", star=True))
+    for row in rows:
+        out.append(Relation(f"requests.applicants.{row}", (("requests", row, "total"),),
+                            tuple(("requests", row, c) for c in tpl.APPLICANT_COLUMNS),
+                            "total = sum of the six applicant columns"))
+    return out
+
+
+def review_relations(review: dict[str, dict[str, Number | None]]) -> list[Relation]:
+    """Each printed review or litigation group's total over its results."""
+    return [Relation(f"review_litigation.total.{group}", (("review_litigation", group, "total"),),
+                     tuple(("review_litigation", group, r) for r in tpl.REVIEW_RESULTS[:-1]),
+                     "total = upheld + corrected + other + pending")
+            for group in tpl.REVIEW_GROUPS if review.get(group)]
+
+
+def evaluate(relation: Relation, value: Callable[[Where], Number | None]) -> dict:
+    """The check of one relation on the values read; not evaluable (ok None) when a cell is missing."""
+    def side(cells: tuple[Where, ...]) -> Number | None:
+        values = [value(w) for w in cells]
+        return None if any(v is None for v in values) else sum(values)  # type: ignore[arg-type]
+
+    return _check(relation.rule, side(relation.expected), side(relation.actual), relation.detail,
+                  relation.missing(value))
+
+
+def lookup(tables: dict[str, dict[str, dict[str, Number | None]]]) -> Callable[[Where], Number | None]:
+    """A cell's value in ``tables`` (table -> row -> column -> value), None where absent."""
+    return lambda w: ((tables.get(w[0]) or {}).get(w[1]) or {}).get(w[2])
 
 
 def request_checks(requests: dict[str, dict[str, Number | None]], template: str) -> list[dict]:
-    out: list[dict] = []
     if not requests:
-        return out
-    # a page printing the other format's （六）其他处理 row(s) is summed over what it printed
-    group = tpl.printed_group(requests, template)
-    rows = tpl.record_request_rows(template, group)
-    outcome_rows = tpl.outcome_rows(requests, template)
-    for col in tpl.REQUEST_COLUMNS:
-        column = {r: requests.get(r, {}).get(col) for r in rows}
-        left, m1 = _sum(column, ["new_received", "carried_over"], f"requests.*.{col}")
-        right, m2 = _sum(column, ["total_processed", "carried_forward"], f"requests.*.{col}")
-        out.append(_check(f"requests.balance.{col}", left, right,
-                          "new_received + carried_over = total_processed + carried_forward", m1 + m2))
-        parts, m3 = _sum(column, outcome_rows, f"requests.*.{col}")
-        total = column.get("total_processed")
-        out.append(_check(f"requests.outcomes.{col}", total, parts,
-                          "total_processed = sum of the outcome rows",
-                          m3 + ([f"requests.total_processed.{col}"] if total is None else [])))
-    for row in rows:
-        values = requests.get(row, {})
-        parts, m = _sum(values, tpl.APPLICANT_COLUMNS, f"requests.{row}")
-        total = values.get("total")
-        out.append(_check(f"requests.applicants.{row}", total, parts,
-                          "total = sum of the six applicant columns",
-                          m + ([f"requests.{row}.total"] if total is None else [])))
-    return out
+        return []
+    value = lookup({"requests": requests})
+    return [evaluate(r, value) for r in request_relations(requests, template)]
 
 
 def review_checks(review: dict[str, dict[str, Number | None]]) -> list[dict]:
-    out: list[dict] = []
-    for group in tpl.REVIEW_GROUPS:
-        values = review.get(group, {})
-        if not values:
-            continue
-        parts, m = _sum(values, tpl.REVIEW_RESULTS[:-1], f"review_litigation.{group}")
-        total = values.get("total")
-        out.append(_check(f"review_litigation.total.{group}", total, parts,
-                          "total = upheld + corrected + other + pending",
-                          m + ([f"review_litigation.{group}.total"] if total is None else [])))
-    return out
+    value = lookup({"review_litigation": review})
+    return [evaluate(r, value) for r in review_relations(review)]
 
 
 # -- narrative against tables --------------------------------------------------------------

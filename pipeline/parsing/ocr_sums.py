@@ -11,44 +11,27 @@ evaluable on them is reported as failed, as before).
 
 A sum fails when every value in it is known and the two sides differ, or when the values
 missing all stand on one side and the known values of that side already exceed the other
-(counts are never negative). The sums are the ones ``checks`` evaluates: a request row's
-total over its six applicant columns, a review or litigation group's total over its results,
-and per request column 新收 + 上年结转 = 总计 + 结转下年度 and the outcome rows = 总计.
+(counts are never negative). The sums are the relations ``checks`` evaluates
+(``request_relations``, ``review_relations``), under the checks' rule names.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pipeline import template as tpl
 from pipeline.parsing.cells import Cell, RowValues
-
-Where = tuple[str, str, str]  # (table, row, column)
-Sum = tuple[str, list[Where], list[Where]]  # the check's rule name, and two sides that must be equal
+from pipeline.parsing.checks import Relation, Where, lookup, request_relations, review_relations
 
 
-def _sums(requests: dict, template: str) -> list[Sum]:
-    """The sums ``checks`` evaluates, named by its rules."""
-    group = tpl.printed_group(requests, template)
-    rows = tpl.record_request_rows(template, group)
-    out: list[Sum] = [(f"requests.applicants.{r}", [("requests", r, "total")],
-                       [("requests", r, c) for c in tpl.APPLICANT_COLUMNS]) for r in rows]
-    outcomes = tpl.outcome_rows(requests, template)
-    for c in tpl.REQUEST_COLUMNS:
-        out.append((f"requests.balance.{c}", [("requests", "new_received", c), ("requests", "carried_over", c)],
-                    [("requests", "total_processed", c), ("requests", "carried_forward", c)]))
-        out.append((f"requests.outcomes.{c}", [("requests", "total_processed", c)],
-                    [("requests", r, c) for r in outcomes]))
-    out += [(f"review_litigation.sum.{g}", [("review_litigation", g, "total")],
-             [("review_litigation", g, r) for r in tpl.REVIEW_RESULTS[:-1]]) for g in tpl.REVIEW_GROUPS]
-    return out
-
-
-def _fails(rec: dict, total: list[Where], parts: list[Where]) -> bool:
-    def side(cells: list[Where]) -> tuple[float, bool]:
-        values = [rec[t].get(r, {}).get(c) for t, r, c in cells]
+def _fails(relation: Relation, value: Callable[[Where], float | None]) -> bool:
+    """Whether the sum fails on the values read, counting what is missing as unknown but never negative."""
+    def side(cells: tuple[Where, ...]) -> tuple[float, bool]:
+        values = [value(w) for w in cells]
         return sum(v for v in values if v is not None), any(v is None for v in values)
 
-    a, a_open = side(total)
-    b, b_open = side(parts)
+    a, a_open = side(relation.expected)
+    b, b_open = side(relation.actual)
     if a_open and b_open:
         return False
     if a_open:
@@ -70,11 +53,14 @@ def withhold_doubtful(rec: dict, found: dict[str, dict[str, RowValues]], templat
     if not weak:
         return
     blank: dict[Where, str] = {}
-    for rule, total, parts in _sums(rec["requests"], template):
-        if _fails(rec, total, parts):
-            for where in (*total, *parts):
+    value = lookup(rec)
+    relations = request_relations(rec["requests"], template) + review_relations(rec["review_litigation"])
+    # a row's own sum first: the issue names the first failing sum, and that one points at the row read
+    for relation in sorted(relations, key=lambda r: not r.rule.startswith("requests.applicants.")):
+        if _fails(relation, value):
+            for where in (*relation.expected, *relation.actual):
                 if where in weak and where not in blank:
-                    blank[where] = rule
+                    blank[where] = relation.rule
     for (table, row, col), why in blank.items():
         value = rec[table][row][col]
         rec[table][row][col] = None
