@@ -359,3 +359,30 @@ def test_rows_whose_labels_were_lost_never_lend_their_values_to_the_row_above(tm
             assert value is None or (value == rec["requests"][row][col]
                                      and got["cell_methods"][f"requests.{row}.{col}"]["method"] == "template_order")
     assert any(i["code"] == "unlabelled_lines" and i["where"] == "requests.carried_over" for i in got["issues"])
+
+
+def test_a_page_footer_between_rows_is_never_a_cell(tmp_path: Path) -> None:
+    """Regression (page footers a PDF-to-text converter leaves inside a table that runs over a page
+    break). A tab row whose first cell is blank, followed by "第 5 页" or a bare "5": the footer's
+    number made the row's count right and it was read left to right, every value one column off
+    and the total read as 5. In run-together text "- 5 -" after a row gave the sum solver foreign
+    digits, and it found a unique but wrong split of another row. Now a footer line is no row's
+    cells, and a number on a line without tabs inside a tab row is not placed."""
+    from pipeline.samples.render_text import page_breaks
+
+    rec = random_record(random.Random(14), template="2021", large=False)
+    rec["requests"]["denied_security_stability"]["natural_person"] = None
+    lines = render_text(rec, "tab", 14).split("\n")
+    at = next(i for i, line in enumerate(lines) if "3.危及" in line)
+    for footer in ("第 5 页", "5", "— 5 —"):
+        got = _parse_text(tmp_path, "\n".join([*lines[: at + 1], footer, *lines[at + 1 :]]))
+        row = got["requests"]["denied_security_stability"]
+        assert row == rec["requests"]["denied_security_stability"], (footer, row)
+    # run-together rows: the footer's digits never join a split (a bare page number still may
+    # leave the table's rows unsolved: null, never a split made with it)
+    for seed in (13, 22, 0, 1):
+        rec = random_record(random.Random(seed), template="2021", large=False, blank_zeros_only=True)
+        text = page_breaks(render_text(rec, "runtogether", seed), seed, share=0.4)
+        got = _parse_text(tmp_path, text)
+        truth, read = _cells(rec), _cells(got)
+        assert all(v is None or v == truth.get(k) for k, v in read.items()), seed

@@ -96,6 +96,14 @@ def unglue(line: str) -> str:
     return _GLUE_AFTER.sub(" ", _GLUE_BEFORE.sub(" ", line))
 
 
+_PAGE_MARK = re.compile(
+    r"\s*(?:[-—–~―]+\s*\d{1,4}\s*[-—–~―]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)\s*"
+)
+"""A line that is a page's number ("— 5 —", "- 5 -", "第 5 页", "第5页 共12页", "5/12", "Page 5"):
+a printed page's footer left between a table's rows by a converter, never a row's cells."""
+
+
 @dataclass
 class SegmentCells:
     """Value cells read from a stretch of text, with their tab-column index when tabbed."""
@@ -121,6 +129,8 @@ def cells_from_segment(segment: str, first_col: int = 0) -> SegmentCells:
     tabbed = "\t" in segment
     for n, line in enumerate(segment.split("\n")):
         base = first_col if n == 0 else 0
+        if n and _PAGE_MARK.fullmatch(line):
+            continue
         if tabbed and "\t" in line:
             kinds = [classify(c) for c in line.split("\t")]
             idx = [i for i, k in enumerate(kinds) if isinstance(k, Cell)]
@@ -174,7 +184,18 @@ def assign_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int 
     its label's line. Otherwise (its values are all on later lines) which line is the row's
     is not certain, and the row is not read; a later line's values never overwrite the row's.
     """
-    if seg.tabbed and len(set(seg.cols)) < len(seg.cols):
+    if seg.tabbed and None in seg.cols and any(c is not None for c in seg.cols):
+        # A line without tabs among a tab table's rows (a page number, "第 5 页", a wrapped
+        # note) has no column: its numbers are not the row's. The row is read from its tab
+        # cells alone (by position, or only if they are exactly n), never topped up by them.
+        keep = [k for k, c in enumerate(seg.cols) if c is not None]
+        tabbed = SegmentCells([seg.cells[k] for k in keep], [seg.cols[k] for k in keep], True,
+                              [seg.lines[k] for k in keep] if seg.lines else [])
+        placed, issues = assign_row(tabbed, n, value_col, label_col)
+        return placed, [*issues, ("cells_unplaced", "numbers on a line without tab columns inside the "
+                                  "row, not placed: " + " ".join(str(seg.cells[k].value) for k in
+                                  range(len(seg.cells)) if seg.cols[k] is None and isinstance(seg.cells[k], Cell)))]
+    if seg.tabbed and len({c for c in seg.cols if c is not None}) < sum(c is not None for c in seg.cols):
         own = [k for k, line in enumerate(seg.lines) if line == 0]
         if any(isinstance(seg.cells[k], Cell) for k in own):
             first = SegmentCells([seg.cells[k] for k in own], [seg.cols[k] for k in own], True, [0] * len(own))

@@ -16,7 +16,9 @@ title, the whole report on one line, every cell run together with only some cell
 kept as a space, item numbers glued to the previous row's digits, the request table's
 heading repeated mid-table, negative 本年增/减 printed as "2648-18538") and ``lostlabels`` (the
 ``tab`` grid with some request rows' label cells blank, as an OCR'd table whose label cells
-read nothing renders: their value lines follow the last labelled row's line).
+read nothing renders: their value lines follow the last labelled row's line) and ``pagebreaks``
+(``tab``, ``flat`` or ``runtogether`` text as a PDF-to-text converter leaves a printed report:
+page footers — "— 5 —", "第 5 页", "5/12", a bare page number — between the tables' rows).
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ EXACT_LAYOUTS = ("flat", "tab", "cells", "markdown", "glued", "fullwidth", "trad
 # runtogether and crawler are exact only where the sums admit one split; shredded and
 # converter (rows detached from their labels) only where every sum confirms the order;
 # lostlabels never has the rows whose labels were lost
-SUMS_ONLY_LAYOUTS = ("shredded", "converter", "runtogether", "crawler", "lostlabels")
+# pagebreaks: a bare page number between rows has no column, so the row it follows may be left null
+SUMS_ONLY_LAYOUTS = ("shredded", "converter", "runtogether", "crawler", "lostlabels", "pagebreaks")
 LAYOUTS = EXACT_LAYOUTS + SUMS_ONLY_LAYOUTS
 
 
@@ -76,6 +79,8 @@ def render_text(rec: dict, layout: str = "flat", seed: int = 0) -> str:
         return _to_markdown(_converter(_render(rec, "tab", seed), seed))
     if layout == "lostlabels":
         return lost_labels(_render(rec, "tab", seed), seed)
+    if layout == "pagebreaks":
+        return page_breaks(_render(rec, random.Random(seed).choice(["tab", "flat", "runtogether"]), seed), seed)
     return _render(rec, layout, seed)
 
 
@@ -93,6 +98,33 @@ def lost_labels(tab_text: str, seed: int, share: float = 0.3) -> str:
         if in_requests and len(cells) > 3 and any(c.strip().isdigit() for c in cells[3:]) and rng.random() < share:
             line = "\t".join([""] * 3 + cells[3:])
         out.append(line)
+    return "\n".join(out)
+
+
+_PAGE_FOOTERS = ("— {n} —", "- {n} -", "-{n}-", "第 {n} 页", "第{n}页 共{m}页", "{n}/{m}", "{n}")
+
+
+def page_breaks(text: str, seed: int, share: float = 0.15) -> str:
+    """The ``pagebreaks`` layout: a page footer after about ``share`` of the tables' value lines.
+
+    A converter of a printed report (pdftotext, a PDF→markdown tool) keeps each page's footer
+    where the page ends, often inside a table that runs over the page break; a bare page
+    number is indistinguishable from a value line by its text alone.
+    """
+    rng = random.Random(seed)
+    out: list[str] = []
+    page = rng.randint(2, 5)
+    pages = page + rng.randint(2, 12)
+    in_tables = False
+    for line in text.split("\n"):
+        out.append(line)
+        if line.startswith("二、"):
+            in_tables = True
+        elif line.startswith("五、"):
+            in_tables = False
+        if in_tables and any(ch.isdigit() for ch in line) and rng.random() < share:
+            out.append(rng.choice(_PAGE_FOOTERS).format(n=page, m=pages))
+            page += 1
     return "\n".join(out)
 
 
