@@ -69,3 +69,20 @@ def test_an_ocr_row_label_with_one_character_misread_still_names_its_row() -> No
     twice = ("other_processing", "other_processing")
     assert misread_row("（六）其他外理", twice, 0) is None  # two rows would match: neither
     assert misread_row("（六）其他外理", twice[:1], 0) == (0, "其他处理")
+
+
+def test_a_trailing_empty_cell_never_shifts_the_row() -> None:
+    """Regression (a web page's table whose row carries one empty cell too many at its end, as
+    CMS editors and Word's HTML leave them): the row was read from its last seven cells, every
+    value one column to the left (结转下年度 自然人 blank → 0, 法律服务机构 0 → 50; 267 wrong
+    cells over 30 generated pages with four such rows each). Now a grid row with more cells than
+    columns is read only from its one reading that drops empty cells at either end."""
+    # the first value is blank: dropping the trailing cell or the leading one reads differently
+    row = _row("一、本年新收政府信息公开申请数量", "", "0", "0", "0", "0", "50", "50", "")
+    assert _read(row) == [None] * 7
+    # the first value is printed: the only reading drops the trailing empty cell
+    row = _row("一、本年新收政府信息公开申请数量", "3", "0", "0", "0", "0", "50", "53", "")
+    assert _read(row) == [3, 0, 0, 0, 0, 50, 53]
+    # an empty sub-label column in front, the total printed: one reading
+    row = _row("一、本年新收政府信息公开申请数量", "", "3", "0", "0", "0", "0", "50", "53")
+    assert _read(row) == [3, 0, 0, 0, 0, 50, 53]

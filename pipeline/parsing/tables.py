@@ -111,13 +111,12 @@ def _fit(row: GridRow, n: int) -> tuple[list[Cell | None], list[tuple[str, str]]
     if len(row.cells) < n:
         return assign(row.cells, n)
     cells = row.cells[-n:]
-    if row.ocr and len(row.cells) > n:
+    if len(row.cells) > n:
         starts = _windows(row.cells, n)
         if len(starts) != 1:
-            return [None] * n, [("cells_extra", f"{len(row.cells)} cells for {n} columns in an OCR'd row, and "
+            return [None] * n, [("cells_extra", f"{len(row.cells)} cells for {n} columns, and "
                                  f"{'no' if not starts else 'more than one'} way to drop the extra ones that are "
-                                 "empty: a rule the scan's noise made may have split a cell; which cells are the "
-                                 "row's columns is not certain")]
+                                 "empty: which cells are the row's columns is not certain")]
         cells = row.cells[starts[0] : starts[0] + n]
     present = [k for k, s in enumerate(row.slots) if s is not None]
     covered_inside = bool(present) and any(s is None for s in row.slots[present[0]:present[-1]])

@@ -53,6 +53,18 @@ def _html_fragment(rec: dict, out_dir: Path, seed: int) -> Path:
     return path
 
 
+def _html_ragged(rec: dict, out_dir: Path, seed: int) -> Path:
+    """A web page whose tables have rows with a stray empty cell at their end (``ragged_rows``)."""
+    import random
+
+    from pipeline.samples.render_html import ragged_rows, render_html
+
+    path = out_dir / f"html_ragged_{seed}.html"
+    page = render_html(rec, seed=seed).decode("utf-8")
+    path.write_text(ragged_rows(page, random.Random(seed)), encoding="utf-8")
+    return path
+
+
 def _docx(rec: dict, out_dir: Path, seed: int) -> Path:
     from pipeline.samples.render_docx import render_docx
 
@@ -99,6 +111,8 @@ LAYOUTS: dict[str, Layout] = {
     "html:utf-8": Layout("html:utf-8", "html", _html("utf-8")),
     "html:gbk": Layout("html:gbk", "html", _html("gbk")),
     "html:fragment": Layout("html:fragment", "html", _html_fragment),
+    # a row whose first value is blank and that ends in a stray empty cell reads two ways: null
+    "html:ragged": Layout("html:ragged", "html", _html_ragged, exact=False),
     "docx": Layout("docx", "docx", _docx),
     "pdf:story": Layout("pdf:story", "pdf", _story_pdf),
     "pdf:libreoffice": Layout("pdf:libreoffice", "pdf", _libreoffice_pdf, available=lambda: bool(shutil.which("soffice"))),

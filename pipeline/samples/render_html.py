@@ -229,6 +229,22 @@ def _wider_headers(html: str, rng: random.Random) -> str:
     return re.sub(r'colspan="10"([^>]*>(?:<[^>]+>)*行政诉讼)', rf'colspan="{10 + extra}"\1', html)
 
 
+def ragged_rows(html: str, rng: random.Random, share: float = 0.25) -> str:
+    """About ``share`` of the tables' rows with one empty cell too many at their end.
+
+    CMS editors and Word's HTML leave rows with a stray empty cell after the last column
+    (a deleted column's leftover, a spacer): the row is wider than its header, and a reader
+    that takes a row's last cells as its values reads every value one column off.
+    """
+    def one(m: re.Match[str]) -> str:
+        row = m.group(0)
+        if rng.random() >= share or not re.search(r">\d", row):
+            return row
+        return row[: -len("</tr>")] + rng.choice(["<td></td>", "<td>&nbsp;</td>", '<td><p><span>&nbsp;</span></p></td>']) + "</tr>"
+
+    return re.sub(r"<tr>(?:(?!</tr>).)*</tr>", one, html, flags=re.S)
+
+
 def render_html_fragment(rec: dict, *, seed: int = 0) -> bytes:
     """The record as a CMS's article content string: no ``<html>``, ``<head>`` or ``<body>``.
 
