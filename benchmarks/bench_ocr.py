@@ -85,6 +85,7 @@ ROWS: list[tuple[str, int, Damage, bool]] = [
     ("no vertical rules skew 2°", 200, Damage(no_verticals=True, skew=2.0), False),
     ("cells shaded grey", 200, Damage(shade=215), False),
     ("dark scanner edges skew 1°", 200, Damage(skew=1.0, dark_edges=True), False),
+    ("grey-lit sheet in white margins skew 1°", 200, Damage(skew=1.0, grey_page=150), False),
     (REPEATED, 200, Damage(), False),
     (TIGHT, 200, Damage(), False),
     (TIGHT, 150, Damage(), False),
@@ -105,6 +106,7 @@ ROWS: list[tuple[str, int, Damage, bool]] = [
     ("real content JPEG q50", 200, Damage(jpeg=50), True),
     ("real content skew -1.5° + JPEG q50", 150, Damage(skew=-1.5, jpeg=50), True),
     ("real content dark edges skew 1°", 200, Damage(skew=1.0, dark_edges=True), True),
+    ("real content grey-lit sheet skew 1°", 200, Damage(skew=1.0, grey_page=170), True),
 ]
 
 

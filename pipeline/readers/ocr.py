@@ -69,7 +69,7 @@ from pipeline.readers.ocr_recognise import (  # noqa: E402,F401  (engine, text_l
 from pipeline.readers.pdf import _text_around  # noqa: E402
 from pipeline.readers.pdf_margins import drop_running_lines  # noqa: E402
 from pipeline.readers.pdf_page import Line, PageContent  # noqa: E402
-from pipeline.readers.pdf_tables import Box, PageTable, to_grids  # noqa: E402
+from pipeline.readers.pdf_tables import Box, PageTable, to_grids, without_frames  # noqa: E402
 
 DPI = 150  # OCR resolution: PDF pages are rendered at it, finer images scaled down to it
 DEFAULT_MAX_PAGES = Limits.ocr_max_pages
@@ -90,6 +90,7 @@ MIN_CELL = 3.0  # a white region smaller than this either way is a gap at a rule
 MIN_ROW = 8.0  # points: a table has at least two cells this high and wide (a line of text fits)
 MIN_TABLE = (40.0, 12.0)  # a rule network narrower or lower than this is not a table
 EDGE_SNAP = 3.0  # cell edges within this distance are one column (row) boundary
+LEVEL_BLOCK = 15 / 595  # the local background's reach when levelling: ~15 pt of an A4 page's width
 EDGE_DARK = 100  # grey below which a pixel may belong to a dark band along the image's edge (see without_dark_edges)
 EDGE_RUN = 0.25  # share of a side a dark band runs along
 EDGE_THICK = 3.0  # points: a dark band is at least this thick somewhere (a table's rules are thinner)
@@ -308,6 +309,10 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
     gray = deskew(upright(without_dark_edges(np.ascontiguousarray(gray), scale), scale))
     ink = ink_mask(gray, scale)
     tables, rules, across = _find_tables(gray, number, scale, ink)
+    # a frame around the page's tables (the step from a scanner's dark margin or a lighter band
+    # to a grey-lit page reads as rules) is page layout, not a table: its cells would take
+    # every glyph of the tables inside it (the PDF reader's rule, ``without_frames``)
+    tables = without_frames(tables)
     clean = gray.copy()
     clean[rules > 0] = 255  # rules erased: never read as "1" or "|", never hiding a glyph that touches one
     ink[rules > 0] = 0
@@ -765,7 +770,11 @@ def level_angle(gray: np.ndarray) -> float:
     """
     factor = min(1.0, 800 / max(gray.shape[1], 1))
     small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-    _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    # ink against its local background, as ``ink_mask``: one threshold for the whole page
+    # (Otsu) takes a grey-lit page for ink against its white margins, and its row profile
+    # then shows the page's mass, not its lines (a page turned 1° was left turned)
+    block = max(3, round(LEVEL_BLOCK * small.shape[1])) | 1
+    ink = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
     if not ink.any():
         return 0.0
     ink = ink.astype(np.float32)

@@ -37,7 +37,10 @@ class Damage:
     ``shade``: every other row of cells filled with this grey (as banded or highlighted
     rows are printed); ``dark_edges``: where the turned sheet leaves the scanner's glass
     bare, black instead of white, and a dark band along the right side (the scanner's lid):
-    dark wedges and bands along the image's edges, whose inner edges are long straight lines.
+    dark wedges and bands along the image's edges, whose inner edges are long straight lines;
+    ``grey_page``: the sheet lit to this grey (a dim photo, a grey-lit scan) with a white
+    margin around it where the lid or desk is brighter than the paper, and a light paper
+    texture: one threshold for the whole image takes the sheet for ink.
     """
 
     skew: float = 0.0
@@ -52,6 +55,7 @@ class Damage:
     no_verticals: bool = False
     shade: int | None = None
     dark_edges: bool = False
+    grey_page: int | None = None
 
 
 def _table_rules(out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -145,6 +149,13 @@ def degrade(gray: np.ndarray, damage: Damage, *, last: bool = False) -> np.ndarr
         h, w = out.shape
         shade = 1.0 - damage.light * (np.add.outer(np.arange(h) / h, np.arange(w) / w) / 2)
         out = (out.astype(np.float32) * shade).clip(0, 255).astype(np.uint8)
+    if damage.grey_page is not None:
+        h, w = out.shape
+        texture = np.random.default_rng(7).normal(0, 6, (h, w)).astype(np.float32)
+        sheet = (out.astype(np.float32) * damage.grey_page / 255 + texture).clip(0, 255).astype(np.uint8)
+        my, mx = h // 25, w // 25  # the white margin around the sheet
+        out = np.full_like(out, 255)
+        out[my : h - my, mx : w - mx] = sheet[my : h - my, mx : w - mx]
     if damage.skew:
         turn = cv2.getRotationMatrix2D((out.shape[1] / 2, out.shape[0] / 2), damage.skew, 1.0)
         out = cv2.warpAffine(out, turn, (out.shape[1], out.shape[0]), flags=cv2.INTER_LINEAR,
