@@ -7,6 +7,7 @@ empty (null), and text is label. Values are never shifted to make a row add up.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.document import STACKED
@@ -100,6 +101,9 @@ _PAGE_MARK = re.compile(
     r"\s*(?:[-—–~―]+\s*\d{1,4}\s*[-—–~―]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)\s*"
 )
+_RULE_LINE = re.compile(r"\s*[+|]?(?:[-=_~:]{3,}[+|]?\s*)+")
+"""A line drawn of dashes ("-----  -----", "+-----+-----+", "=====") as text converters draw a table's
+rules (pandoc's plain and markdown tables): no cells, never a row of blank marks."""
 """A line that is a page's number ("— 5 —", "- 5 -", "第 5 页", "第5页 共12页", "5/12", "Page 5"):
 a printed page's footer left between a table's rows by a converter, never a row's cells."""
 
@@ -113,6 +117,8 @@ class SegmentCells:
     tabbed: bool
     lines: list[int] = field(default_factory=list)
     """The line of the segment each cell stands on (0: its label's own line)."""
+    width: int | None = None
+    """Tab fields of the label's own line, counted from its line's start (tabbed segments)."""
 
 
 def cells_from_segment(segment: str, first_col: int = 0) -> SegmentCells:
@@ -129,7 +135,7 @@ def cells_from_segment(segment: str, first_col: int = 0) -> SegmentCells:
     tabbed = "\t" in segment
     for n, line in enumerate(segment.split("\n")):
         base = first_col if n == 0 else 0
-        if n and _PAGE_MARK.fullmatch(line):
+        if n and (_PAGE_MARK.fullmatch(line) or _RULE_LINE.fullmatch(line)):
             continue
         if tabbed and "\t" in line:
             kinds = [classify(c) for c in line.split("\t")]
@@ -150,7 +156,24 @@ def cells_from_segment(segment: str, first_col: int = 0) -> SegmentCells:
                     out.append(k)
                     cols.append(None)
                     lines.append(n)
-    return SegmentCells(out, cols, tabbed, lines)
+    width = first_col + len(segment.split("\n", 1)[0].split("\t")) if tabbed else None
+    return SegmentCells(out, cols, tabbed, lines, width)
+
+
+def spread_over_lines(seg: SegmentCells) -> bool:
+    """Whether the row's values stand on several lines, some holding more than one (text without tabs).
+
+    A PDF-to-text converter prints a tall row over two lines (some columns' values level with
+    the label, the others below it) and a number too wide for its cell with its last digits
+    on the next line ("… 0 10720" over "5"): the tokens' order is then not the columns'
+    order, and their count may still come out right. Values all on one line, or one value
+    to a line below a label that stands alone (a converter's one cell per line), are a
+    row's in order.
+    """
+    if seg.tabbed or not seg.lines:
+        return False
+    per_line = Counter(line for c, line in zip(seg.cells, seg.lines, strict=False) if isinstance(c, Cell))
+    return len(per_line) > 1 and (max(per_line.values()) > 1 or 0 in per_line)
 
 
 def assign(cells: list[Cell | str], n: int) -> tuple[list[Cell | None], list[tuple[str, str]]]:
@@ -169,12 +192,17 @@ def assign(cells: list[Cell | str], n: int) -> tuple[list[Cell | None], list[tup
     return [None] * n, [("cells_extra", f"{len(vals)} values for {n} columns: not read (ambiguous)")]
 
 
-def assign_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int | None):
+def assign_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int | None,
+               header_width: int | None = None):
     """Place a row's cells by tab column when the header tells where values start.
 
     Used when the table is tab-structured, the header's first value column (自然人) is
     known, the label sits left of it and every value falls inside the value columns: then
-    a blank cell anywhere, even first or last, is known to be blank. Without the header's
+    a blank cell anywhere, even first or last, is known to be blank — provided the row's
+    line has as many tab fields as the header's (``header_width``): text copied from a web
+    page or a document drops a merged cell's fields, so a header or a row can stand one
+    column off the other, and a row whose edge cell is blank would then fit the header's
+    columns shifted. Without the header's
     columns, a tab row whose first value sits right after its label is placed from there.
     Otherwise only a row with exactly one value per column is read (``assign``).
 
@@ -190,16 +218,17 @@ def assign_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int 
         # cells alone (by position, or only if they are exactly n), never topped up by them.
         keep = [k for k, c in enumerate(seg.cols) if c is not None]
         tabbed = SegmentCells([seg.cells[k] for k in keep], [seg.cols[k] for k in keep], True,
-                              [seg.lines[k] for k in keep] if seg.lines else [])
-        placed, issues = assign_row(tabbed, n, value_col, label_col)
+                              [seg.lines[k] for k in keep] if seg.lines else [], seg.width)
+        placed, issues = assign_row(tabbed, n, value_col, label_col, header_width)
         return placed, [*issues, ("cells_unplaced", "numbers on a line without tab columns inside the "
                                   "row, not placed: " + " ".join(str(seg.cells[k].value) for k in
                                   range(len(seg.cells)) if seg.cols[k] is None and isinstance(seg.cells[k], Cell)))]
     if seg.tabbed and len({c for c in seg.cols if c is not None}) < sum(c is not None for c in seg.cols):
         own = [k for k, line in enumerate(seg.lines) if line == 0]
         if any(isinstance(seg.cells[k], Cell) for k in own):
-            first = SegmentCells([seg.cells[k] for k in own], [seg.cols[k] for k in own], True, [0] * len(own))
-            placed, issues = assign_row(first, n, value_col, label_col)
+            first = SegmentCells([seg.cells[k] for k in own], [seg.cols[k] for k in own], True, [0] * len(own),
+                                 seg.width)
+            placed, issues = assign_row(first, n, value_col, label_col, header_width)
             return placed, [*issues, ("unlabelled_lines", "value lines after the row's own, with no label of "
                                       "their own (lost), not read")]
         return [None] * n, [("cells_extra", f"{len(seg.cells)} cells on more than one line, two in one column: "
@@ -209,6 +238,7 @@ def assign_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int 
         and value_col is not None
         and label_col is not None
         and label_col < value_col
+        and (header_width is None or seg.width == header_width)
         and seg.cols
         and all(c is not None and value_col <= c < value_col + n for c in seg.cols)
     ):

@@ -156,6 +156,25 @@ def place_tokens(cells: list[Cell], n: int, *, sums: tuple[int, int] | None = No
                      found if sums and 1 < len(found) and complete else [])
 
 
+def shows_glued(cells: list[Cell], n: int, *, total_last: bool) -> bool:
+    """Whether a short row's own tokens show digits of several cells run together.
+
+    At most half as many tokens as cells (``run_together_table``'s measure, for one row), a
+    token that starts with a 0 and goes on ("000", "0120") or, where the row ends in its
+    total, a token larger than that total: some token holds more than one cell. Without such evidence,
+    or the table's (``run_together_table``), a row of spaced tokens short of its columns
+    lost a blank cell's place (a converter prints a blank as nothing): cutting a token in
+    two to make up the count would invent two numbers ("… 0 22" read as "2 | 2").
+    """
+    raws = [c.raw.replace(",", "") for c in cells]
+    if len(cells) <= n // 2 or any(len(r) > 1 and r.startswith("0") and _SPLITTABLE.match(r) for r in raws):
+        return True
+    values = [c.value for c in cells]
+    if total_last and len(values) > 1 and all(isinstance(v, int) for v in values):
+        return max(values[:-1]) > values[-1]  # type: ignore[type-var]
+    return False
+
+
 def run_together_table(rows: list[list[Cell]], n: int, *, least: int = 3) -> bool:
     """Layout evidence that a table's rows are run together, so a blank cell left no trace.
 

@@ -23,6 +23,7 @@ from pipeline.parsing.cells import (
     assign_row,
     cells_from_segment,
     classify,
+    spread_over_lines,
 )
 from pipeline.parsing.labels import REQUEST_LABELS, article20_pattern, misread_row, request_row_pattern
 from pipeline.parsing.normalize import loose, normalize
@@ -32,6 +33,7 @@ from pipeline.parsing.place import (
     place_tokens,
     request_equations,
     run_together_table,
+    shows_glued,
     solve_columns,
 )
 
@@ -245,6 +247,13 @@ def _tab_col(text: str, offset: int) -> int:
     return text.count("\t", text.rfind("\n", 0, offset) + 1, offset)
 
 
+def _line_width(text: str, offset: int) -> int:
+    """Tab fields of the line holding ``offset``."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return text.count("\t", start, len(text) if end < 0 else end) + 1
+
+
 _FIRST_VALUE_HEADER = re.compile(loose("自然人"))
 
 
@@ -262,6 +271,15 @@ def _drop_subtotal(row: RowValues) -> RowValues:
         if sum(c.value for c in orgs) != sub.value:  # type: ignore[union-attr]
             issues.append(("subtotal_mismatch", f"小计 printed {sub.value}, organisations sum to {sum(c.value for c in orgs)}"))  # type: ignore[union-attr]
     return RowValues(cells[:6] + cells[7:], issues, row.page)
+
+
+_SPREAD = ("cells_wrapped", "values on several lines, some holding more than one (a tall row or a number "
+           "wrapped by a converter): which value is whose column is not certain; not read")
+
+
+def _SHORT_SPACED(k: int, n: int) -> tuple[str, str]:  # noqa: N802  (an issue, like _SPREAD)
+    return ("cells_short", f"{k} values for {n} columns, spaced and none run together: a blank cell "
+            "left no place; not read")
 
 
 def _tokens(seg: SegmentCells) -> list[Cell]:
@@ -299,7 +317,7 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
     patterns = [(k, request_row_pattern(k)) for k in keys]
     hits = _anchor_rows(text, span, patterns)
     n = len(tpl.REQUEST_COLUMNS)
-    value_col = None
+    value_col = header_width = None
     if hits:
         header = text[span[0] : hits[0][1]]
         if _SUBTOTAL.search(header):
@@ -307,6 +325,7 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
         head = _FIRST_VALUE_HEADER.search(text, span[0], hits[0][1])
         if head and "\t" in header:
             value_col = _tab_col(text, head.start())
+            header_width = _line_width(text, head.start())
     found: dict[str, RowValues] = {}
     segs: dict[str, SegmentCells] = {}
     pending: dict[str, list[tuple[int | None, ...]]] = {}
@@ -317,24 +336,37 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
     # the document's evidence is judged on the seven request columns, a subtotal column or not
     seven = len(tpl.REQUEST_COLUMNS)
     document_run = run if n == seven else run_together_table(plain, seven, least=1)
+    # a row cut by the end of the text has only its first fields: it stands in the header's
+    # columns when the table's whole rows do (then it is no row copied a column off)
+    whole_rows_fit = any(c.tabbed and c.width == header_width for k, c, _a in rows if k != cut)
     for (key, cells, at), (_k, start, _s) in zip(rows, hits, strict=True):
         segs[key] = cells
         if cells.tabbed or n == 8:
-            vals, issues = assign_row(cells, n, value_col, _tab_col(text, start))
+            width = None if key == cut and whole_rows_fit else header_width
+            vals, issues = assign_row(cells, n, value_col, _tab_col(text, start), width)
             row = RowValues(vals, issues, page_of(at))
             found[key] = _drop_subtotal(row) if n == 8 else row
+            continue
+        if spread_over_lines(cells):
+            found[key] = RowValues([None] * n, [_SPREAD], page_of(at))
             continue
         if key == cut:  # its tokens may be a prefix of the row: whole cells or nothing
             found[key] = _cut_short(_tokens(cells), n).row(page_of(at))
             continue
-        placed = place_tokens(_tokens(cells), n, sums=(1, n), blanks=run)
+        tokens = _tokens(cells)
+        if not run and len(tokens) < n and not shows_glued(tokens, n, total_last=True):
+            found[key] = RowValues([None] * n, [_SHORT_SPACED(len(tokens), n)], page_of(at))
+            continue
+        placed = place_tokens(tokens, n, sums=(1, n), blanks=run)
         found[key] = placed.row(page_of(at))
         if placed.candidates:
             pending[key] = placed.candidates
         elif placed.method == "solved":  # its own sum decided it; the column sums must agree too
             pending[key] = [tuple(None if c is None else c.value for c in placed.cells)]  # type: ignore[misc]
     if pending:
-        _resolve_by_columns(found, pending, keys, confirm=run)
+        # confirmed always: a spaced table whose converter printed a blank as nothing has short rows
+        # whose tokens fit a split of the row sum by chance (its blanks hid non-zero values)
+        _resolve_by_columns(found, pending, keys, confirm=True)
     _pool_if_drifted(found, segs, n, keys)
     return TextRequests(found, document_run)
 
@@ -418,6 +450,7 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], page_of) 
     # the header's 自然人 column, when the header is a tab line: then a row's blank cells are placed too
     head = _FIRST_VALUE_HEADER.search(text, *span)
     value_col = _tab_col(text, head.start()) if head and "\t" in text[text.rfind("\n", 0, head.start()) + 1 : head.start()] else None
+    header_width = _line_width(text, head.start()) if value_col is not None else None
     found: dict[str, RowValues] = {}
     order: list[tuple[int | None, _LineRow]] = []  # (template index or None for unlabeled, row)
     i = 0
@@ -428,7 +461,7 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], page_of) 
         lab = normalize(r.label)
         for k in range(i, len(keys)):
             if request_row_pattern(keys[k]).search(lab):
-                vals, issues = assign_row(r.seg, n, value_col, r.label_col)
+                vals, issues = assign_row(r.seg, n, value_col, r.label_col, header_width)
                 found[keys[k]] = RowValues(vals, issues, r.page)
                 order.append((k, r))
                 i = k + 1
@@ -567,6 +600,9 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
             vals, issues = assign_row(cells, len(cols), label_col + 1, label_col)
             found[key] = RowValues(vals, issues, page_of(at))
             continue
+        if spread_over_lines(cells):
+            found[key] = RowValues([None] * len(cols), [_SPREAD], page_of(at))
+            continue
         # 本年增/减 (2019) is the one column printed negative: its "-" opens a cell
         signed = frozenset(i for i, c in enumerate(cols) if c == "change")
         found[key] = place_tokens(_tokens(cells), len(cols), signed=signed).row(page_of(at))
@@ -599,13 +635,17 @@ def review_from_text(text: str, span: Span, page_of, *, run_together: bool = Fal
     if tabbed_lines:
         # a tab row with no label: every cell is positional, leading blanks included
         cells: list[Cell | str] = []
+        exact = False  # one line exactly 15 fields wide: its empty fields are blank cells
         for ln in tabbed_lines:
             kinds = [classify(c) for c in ln.split("\t")]
-            if len(tabbed_lines) > 1 or len(kinds) != 15:
+            exact = len(tabbed_lines) == 1 and len(kinds) == 15
+            if not exact:
                 while kinds and kinds[-1] == "":  # trailing tabs are layout unless the row is exactly 15 wide
                     kinds.pop()
             cells.extend(k for k in kinds if isinstance(k, Cell) or k == "")
-        if len(cells) == 15:
+        # wider than 15 with an empty field inside: a converter's padding (a colspan expanded)
+        # or a blank cell, and the trailing one popped may have been the blank: not certain
+        if len(cells) == 15 and (exact or all(isinstance(c, Cell) for c in cells)):
             return RowValues([c if isinstance(c, Cell) else None for c in cells], [], page_of(last.end()))
         values = [c for c in cells if isinstance(c, Cell)]
         if len(values) == 15:
@@ -623,6 +663,8 @@ def review_from_text(text: str, span: Span, page_of, *, run_together: bool = Fal
             f"{len(values)} run-together tokens for 15 columns; blank cells leave no trace here and the "
             "request table's sums do not show that this document's blanks are zeros: not read"))],
             page_of(last.end()))
+    if not run_together and len(values) < 15 and not shows_glued(values, 15, total_last=False):
+        return RowValues([None] * 15, [_SHORT_SPACED(len(values), 15)], page_of(last.end()))
     return place_tokens(values, 15, sums=(3, 5), blanks=blanks).row(page_of(last.end()))
 
 
