@@ -187,3 +187,18 @@ def test_report_without_tables_is_incomplete_with_its_metadata(tmp_path: Path) -
     assert rec["region"] == {"province": "四川省", "city": "攀枝花市", "county": "米易县", "town": "丙谷镇"}
     assert rec["active_disclosure"]["total"] == 64
     assert rec["coverage"] == 0.0 and rec["published_on"] is None
+
+
+def test_a_flattened_page_keeps_its_format_by_its_table_headers() -> None:
+    """trafilatura puts a web page's body into one pipe cell on one line: no section heading is
+    found, and the format came from the year alone (a 2023 report printed in the 2019 format
+    was recorded as 2021, 28 of 150 flattened pages). The first table's column headers, which
+    only one format prints, now say it wherever they stand; the year rule applies without them."""
+    from pipeline.parsing.metadata import template_without_tables
+
+    page = "| XX局2023年政府信息公开工作年度报告 一、总体情况 … 信息内容 本年新制作数量 本年新公开数量 对外公开总数量 |"
+    assert template_without_tables(2023, page)[0] == "2019"
+    page21 = "| … 信息内容 本年制发件数 本年废止件数 现行有效件数 … |"
+    assert template_without_tables(2020, page21)[0] == "2021"
+    assert template_without_tables(2023, "| 一、总体情况 … |")[0] == "2021"  # no headers: the year's rule
+    assert template_without_tables(2023, page + page21)[0] == "2021"  # both formats' words: the year's rule

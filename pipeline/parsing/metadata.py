@@ -272,9 +272,25 @@ _NOTICE_2021 = re.compile(r"〔\s*2021\s*〕\s*30\s*号|\[\s*2021\s*\]\s*30\s*�
 _NOTICE_2019 = re.compile(r"〔\s*2019\s*〕\s*60\s*号|\[\s*2019\s*\]\s*60\s*号|关于政府信息公开工作年度报告有关事项的通知")
 
 
+_HEADERS_2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量")
+_HEADERS_2021 = re.compile(r"本年制发件数|本年废止件数|现行有效件数")
+"""Column headers of section 二's first table that only one format prints."""
+
+
 def template_without_tables(year: int | None, text: str) -> tuple[str | None, str]:
-    """The format a report without readable table headers uses: the national rule by year,
-    else the notice it cites. Old formats (before the 2019 report) have no template."""
+    """The format a report whose sections were not found uses: its first table's column
+    headers wherever they stand (a page flattened into one line or one cell loses its
+    section headings, not its words), else the national rule by year, else the notice it
+    cites. Old formats (before the 2019 report) have no template.
+
+    Why the headers before the year: an agency may keep the old format after 2021, and the
+    page's words are what it printed; the year only says what the rule asked for.
+    """
+    flat = compact(text)
+    old, new = bool(_HEADERS_2019.search(flat)), bool(_HEADERS_2021.search(flat))
+    if old != new:
+        fmt = "2019" if old else "2021"
+        return fmt, f"its table headers name the {fmt} format's columns"
     if year is not None:
         if year >= 2021:
             return "2021", f"a report on {year} uses the 2021 format"
