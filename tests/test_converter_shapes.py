@@ -142,3 +142,19 @@ def test_a_review_row_wider_than_its_columns_with_an_empty_field_inside_is_null(
     lines[k] = "\t".join([*fields[:5], "", *fields[5:]])
     wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
     assert not wrong
+
+
+def test_a_long_dashed_line_that_is_no_rule_is_rejected_at_once() -> None:
+    """A rule-line pattern whose dash runs could split anywhere backtracked exponentially on a
+    long dashed line that does not end as a rule (5 s at 48 dashes, minutes at pandoc's widths):
+    a parse hung. Each run must now be followed by a separator."""
+    import time
+
+    from pipeline.parsing.cells import _RULE_LINE
+
+    for line in ("-" * 400 + "x", "--- " * 300 + "x", "+" + "-----+" * 200 + "x"):
+        t0 = time.perf_counter()
+        assert _RULE_LINE.fullmatch(line) is None
+        assert time.perf_counter() - t0 < 0.1
+    for rule in ("-" * 400, "-----  -----  ----", "+-----+-----+", "=====", "---:|:---"):
+        assert _RULE_LINE.fullmatch(rule)

@@ -101,9 +101,11 @@ _PAGE_MARK = re.compile(
     r"\s*(?:[-—–~―]+\s*\d{1,4}\s*[-—–~―]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)\s*"
 )
-_RULE_LINE = re.compile(r"\s*[+|]?(?:[-=_~:]{3,}[+|]?\s*)+")
+_RULE_LINE = re.compile(r"\s*[+|]?[-=_~:]{3,}(?:(?:[+|]|\s)+[-=_~:]{3,})*[+|]?\s*")
 """A line drawn of dashes ("-----  -----", "+-----+-----+", "=====") as text converters draw a table's
-rules (pandoc's plain and markdown tables): no cells, never a row of blank marks."""
+rules (pandoc's plain and markdown tables): no cells, never a row of blank marks. Each run of
+dashes must be followed by a separator, so a long line that is no rule fails in linear time
+(a pattern letting runs split anywhere backtracked exponentially: 5 s at 48 dashes)."""
 """A line that is a page's number ("— 5 —", "- 5 -", "第 5 页", "第5页 共12页", "5/12", "Page 5"):
 a printed page's footer left between a table's rows by a converter, never a row's cells."""
 
