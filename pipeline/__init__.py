@@ -13,5 +13,5 @@ from pipeline.offline import seal as _seal
 
 _seal()  # no network, ever: before anything below can import PyMuPDF or ONNX Runtime (see pipeline.offline)
 
-PARSER_VERSION = "7"
+PARSER_VERSION = "8"
 """Bump when parsing output may change: every file is re-read once on the next run."""

@@ -91,11 +91,17 @@ def test_004_markdown_missing_total_column_is_null_not_zero() -> None:
     assert rec["source"]["format"] == "md"
     assert rec["year"] == 2025 and rec["published_on"] == "2026-01-15"
     rows = tpl.rows("requests", "2021")
-    cut = rows.index("other_overdue_fee")
-    for row in rows[:cut]:
+    shifted, cut = rows.index("denied_state_secret"), rows.index("other_overdue_fee")
+    for row in rows[:shifted]:  # the header's columns place them: 自然人 … 其他, and 总计 blank
         assert rec["requests"][row]["total"] is None
         assert [rec["requests"][row][c] for c in tpl.APPLICANT_COLUMNS] == [0] * 6
         assert rec["derived"][f"requests.{row}.total"]["value"] == 0
+    # a sub-row's label takes the 自然人 column and six values follow: the header puts them under
+    # 商业企业 … 总计, the row's own fields under 自然人 … 其他. Filling it left to right would be a
+    # guess, so every cell of such a row is null, with the reason
+    for row in rows[shifted:cut]:
+        assert set(rec["requests"][row].values()) == {None}, row
+        assert any(i["where"] == f"requests.{row}" and i["code"] == "cells_short" for i in rec["issues"]), row
     for row in rows[cut:]:
         assert rec["requests"][row]["total"] == 0
     assert rec["review_litigation"]["review"] == dict.fromkeys(tpl.REVIEW_RESULTS)

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.document import STACKED
+from pipeline.parsing.normalize import TABLE_START
 
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _WITH_UNIT = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(万元|元|亿元|件|条|个|项)$")
@@ -39,8 +40,14 @@ def stacked_cell(raw: str) -> Cell:
     The readers join such a cell's pieces with ``STACKED`` unless it is one number wrapped
     (``readers.cell_text``); storing them as one token would span several cells.
     """
-    return Cell(None, raw, reason="stacked_values")
+    return Cell(None, raw, reason=STACKED_VALUES)
 
+
+STACKED_VALUES = "stacked_values"
+MERGED = "merged_values"
+"""The reason of a cell holding several numbers apart ("31 36"): a converter merged two cells'
+text into one field (markitdown). Null; in a delimited row its neighbours' columns are not
+certain either, so the whole row is null (``assign_row``)."""
 
 METHODS = ("grid", "delimited", "solved", "template_order", "ocr", "derived")
 
@@ -82,6 +89,8 @@ def classify(token: str) -> Cell | str | None:
         return Cell(n, t)
     if t in _NULL_MARKS or re.fullmatch(r"[-/\\]+", t):
         return Cell(None, t)
+    if " " in t and all(parse_number(p) is not None for p in t.split()):
+        return Cell(None, t, reason=MERGED)
     m = _WITH_UNIT.match(t)
     if m:
         return Cell(parse_number(m.group(1)), t, m.group(2))
@@ -97,6 +106,10 @@ def unglue(line: str) -> str:
     return _GLUE_AFTER.sub(" ", _GLUE_BEFORE.sub(" ", line))
 
 
+_RUNNING_LINE = re.compile(r"\d\s*[年月]|\d{1,2}:\d{2}|\d{1,4}/\d{1,2}/\d{1,4}|://|www\.")
+"""A line holding a date, a time or an address: a printed page's running header or footer
+("…2025年度…报告_…", "12/4/26, 6:46 PM", "file:///…") that a converter left between a
+table's rows. Its numbers are never a row's cells."""
 _PAGE_MARK = re.compile(
     r"\s*(?:[-—–~―]+\s*\d{1,4}\s*[-—–~―]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)\s*"
@@ -121,9 +134,14 @@ class SegmentCells:
     """The line of the segment each cell stands on (0: its label's own line)."""
     width: int | None = None
     """Tab fields of the label's own line, counted from its line's start (tabbed segments)."""
+    next_width: int | None = None
+    """Tab fields of the line after the label's (tabbed segments): a line carrying on the row
+    is as wide as it, being a row of the same markdown table (``continues``)."""
+    continued: bool = False
+    """The next line carries on the label's line (``continues``): its numbers may be cut short."""
 
 
-def cells_from_segment(segment: str, first_col: int = 0) -> SegmentCells:
+def cells_from_segment(segment: str, first_col: int = 0, *, tab_line: bool = False) -> SegmentCells:
     """Value cells in a stretch of text between two row labels.
 
     With tabs, an empty cell between two values is a blank cell; empty cells before the
@@ -134,12 +152,16 @@ def cells_from_segment(segment: str, first_col: int = 0) -> SegmentCells:
     out: list[Cell | str] = []
     cols: list[int | None] = []
     lines: list[int] = []
-    tabbed = "\t" in segment
-    for n, line in enumerate(segment.split("\n")):
+    tabbed = tab_line or "\t" in segment  # tab_line: the rest of a tab line, even one field of it
+    # a markdown table's rule line (``TABLE_START``) between a row and the line carrying on its
+    # cells is no line of the row's: the lines are numbered without it (``continues``)
+    for n, line in enumerate(ln for ln in segment.split("\n") if ln != TABLE_START):
         base = first_col if n == 0 else 0
         if n and (_PAGE_MARK.fullmatch(line) or _RULE_LINE.fullmatch(line)):
             continue
-        if tabbed and "\t" in line:
+        if n and "\t" not in line and _RUNNING_LINE.search(line):
+            continue
+        if tabbed and ("\t" in line or (tab_line and n == 0)):
             kinds = [classify(c) for c in line.split("\t")]
             idx = [i for i, k in enumerate(kinds) if isinstance(k, Cell)]
             if not idx:
@@ -158,8 +180,58 @@ def cells_from_segment(segment: str, first_col: int = 0) -> SegmentCells:
                     out.append(k)
                     cols.append(None)
                     lines.append(n)
-    width = first_col + len(segment.split("\n", 1)[0].split("\t")) if tabbed else None
-    return SegmentCells(out, cols, tabbed, lines, width)
+    kept = [ln for ln in segment.split("\n") if ln != TABLE_START]
+    width = first_col + len(kept[0].split("\t")) if tabbed else None
+    next_width = len(kept[1].split("\t")) if tabbed and len(kept) > 1 else None
+    return SegmentCells(out, cols, tabbed, lines, width, next_width)
+
+
+def line_values(seg: SegmentCells, line: int) -> list[tuple[int | None, Cell]]:
+    """The values ``seg`` holds on its line ``line``, with their columns."""
+    return [(c, k) for c, k, n in zip(seg.cols, seg.cells, seg.lines, strict=True) if n == line and isinstance(k, Cell)]
+
+
+LABEL_FIELDS = 3
+"""The request table's label columns (三、本年度办理结果 | （三）不予公开 | 1.属于国家秘密): a
+row's values never start further right in a table that keeps one field per cell."""
+_WRAPS_AT = 3  # digits: a number narrower than this never wraps in its cell
+
+
+def continues(own: list[tuple[int | None, Cell]], nxt: list[tuple[int | None, Cell]], n: int,
+              *, total_last: bool = False) -> bool:
+    """Whether a tab line with values ``nxt`` (column, cell) carries on the row right above it (``own``).
+
+    A PDF-to-markdown converter (markitdown, pymupdf4llm) prints a cell's second line as a
+    row of its own: "| 一、本年新收… | 42935 | … |" then "| | 4 | | 7 |", the last digits
+    of the numbers too wide for their cells, under their numbers (or a column off), in a
+    line as wide as the row's (the callers check that: a row of the same markdown table).
+    Then the row's numbers may be cut short, and it is not read:
+    - a line of no more values than the row above holds, right under it and with no label
+      of its own, each value under a number of the row wide enough to wrap (``_WRAPS_AT``
+      digits; or one field right of it), when it is not a full row of ``n`` values or the
+      table's rows have no sum (article 20: a line of values is never a row without its
+      label there). A row's values under narrow numbers are a row that lost its label;
+    - in the request table (``total_last``: the last value is the others' total), a full
+      line in the row's very columns when the row's sum fails as printed and holds with each
+      column's digits carried on. Otherwise a full row under it is a row that lost its
+      label, as before.
+    """
+    if not own or not nxt or any(c is None for c, _ in (*own, *nxt)):
+        return False
+    wide = {c for c, k in own if sum(ch.isdigit() for ch in k.raw) >= _WRAPS_AT}
+    if len(nxt) <= len(own) and (len(nxt) < n or not total_last) and all(c in wide or c - 1 in wide for c, _ in nxt):
+        return True
+    if len(own) != n or [c for c, _ in own] != [c for c, _ in nxt]:
+        return False
+    if not all(isinstance(k.value, int) and k.raw.strip().isdigit() for _, k in (*own, *nxt)):
+        return False
+    joined = [int(a.raw.strip() + b.raw.strip()) for (_, a), (_, b) in zip(own, nxt, strict=True)]
+    printed = [k.value for _, k in own]
+    return sum(printed[:-1]) != printed[-1] and sum(joined[:-1]) == joined[-1]  # type: ignore[arg-type]
+
+
+WRAPPED = ("cells_wrapped", "the next line carries on this row under its values (a converter printed a "
+           "cell's second line as a row): its numbers may be cut short; not read")
 
 
 def spread_over_lines(seg: SegmentCells) -> bool:
@@ -195,7 +267,8 @@ def assign(cells: list[Cell | str], n: int) -> tuple[list[Cell | None], list[tup
 
 
 def assign_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int | None,
-               header_width: int | None = None):
+               header_width: int | None = None, *, total_last: bool = False, cut: bool = False,
+               runs_are_rows: bool = False):
     """Place a row's cells by tab column when the header tells where values start.
 
     Used when the table is tab-structured, the header's first value column (自然人) is
@@ -214,6 +287,12 @@ def assign_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int 
     its label's line. Otherwise (its values are all on later lines) which line is the row's
     is not certain, and the row is not read; a later line's values never overwrite the row's.
     """
+    if any(isinstance(c, Cell) and c.reason == MERGED for c in seg.cells):
+        return [None] * n, [("cells_merged", "a field holds several numbers (a converter merged cells): "
+                             "which value is whose column is not certain; not read")]
+    if seg.continued or (seg.tabbed and seg.next_width == seg.width
+                         and continues(line_values(seg, 0), line_values(seg, 1), n, total_last=total_last)):
+        return [None] * n, [WRAPPED]
     if seg.tabbed and None in seg.cols and any(c is not None for c in seg.cols):
         # A line without tabs among a tab table's rows (a page number, "第 5 页", a wrapped
         # note) has no column: its numbers are not the row's. The row is read from its tab
@@ -221,7 +300,8 @@ def assign_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int 
         keep = [k for k, c in enumerate(seg.cols) if c is not None]
         tabbed = SegmentCells([seg.cells[k] for k in keep], [seg.cols[k] for k in keep], True,
                               [seg.lines[k] for k in keep] if seg.lines else [], seg.width)
-        placed, issues = assign_row(tabbed, n, value_col, label_col, header_width)
+        placed, issues = assign_row(tabbed, n, value_col, label_col, header_width, total_last=total_last,
+                                    runs_are_rows=runs_are_rows)
         return placed, [*issues, ("cells_unplaced", "numbers on a line without tab columns inside the "
                                   "row, not placed: " + " ".join(str(seg.cells[k].value) for k in
                                   range(len(seg.cells)) if seg.cols[k] is None and isinstance(seg.cells[k], Cell)))]
@@ -230,17 +310,22 @@ def assign_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int 
         if any(isinstance(seg.cells[k], Cell) for k in own):
             first = SegmentCells([seg.cells[k] for k in own], [seg.cols[k] for k in own], True, [0] * len(own),
                                  seg.width)
-            placed, issues = assign_row(first, n, value_col, label_col, header_width)
+            placed, issues = assign_row(first, n, value_col, label_col, header_width, total_last=total_last,
+                                        runs_are_rows=runs_are_rows)
             return placed, [*issues, ("unlabelled_lines", "value lines after the row's own, with no label of "
                                       "their own (lost), not read")]
         return [None] * n, [("cells_extra", f"{len(seg.cells)} cells on more than one line, two in one column: "
                              "which line holds this row's values is not certain; not read")]
+    # the line holds a field for each column after its label, no more: its fields are the columns
+    # (or fewer, in the row the text ends in: the fields it has are its first columns)
+    fields_are_columns = label_col is not None and seg.width is not None and (
+        seg.width == label_col + 1 + n or (cut and seg.width < label_col + 1 + n))
     if (
         seg.tabbed
         and value_col is not None
         and label_col is not None
         and label_col < value_col
-        and (header_width is None or seg.width == header_width)
+        and (seg.width == header_width if header_width is not None else fields_are_columns)
         and seg.cols
         and all(c is not None and value_col <= c < value_col + n for c in seg.cols)
     ):
@@ -250,6 +335,7 @@ def assign_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int 
         return placed, []
     if (
         seg.tabbed
+        and fields_are_columns
         and label_col is not None
         and seg.cols
         and seg.cols[0] == label_col + 1
@@ -264,4 +350,13 @@ def assign_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int 
         issues = [] if len(seg.cells) == n else [
             ("cells_short", f"{len(seg.cells)} values for {n} columns; the last {n - len(seg.cells)} are null")]
         return placed, issues
+    # a run of n fields that ends its line on a printed value, after no more fields than the
+    # template's label columns, is the row's n columns; unless the table is a page's lines laid
+    # out as rows (``runs_are_rows`` False): a converter's padding falls inside runs there
+    run_ends_line = (seg.width is not None and bool(seg.cols) and seg.cols[0] is not None
+                     and seg.cols[0] <= LABEL_FIELDS and seg.width - seg.cols[0] == n == len(seg.cells))
+    if seg.tabbed and "" in seg.cells and not fields_are_columns and not (runs_are_rows and run_ends_line):
+        return [None] * n, [("cells_padded", "empty fields among the values of a line wider than a label and its "
+                             f"{n} columns (a converter's padding columns): which are blank cells is not certain; "
+                             "not read")]
     return assign(seg.cells, n)

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
+from pipeline.readers.cell_text import join_stacked, stacked
+
 _SPACES = re.compile(r"[ \u00a0\u2002-\u200b\u3000\ufeff]+")
 _DASHES = str.maketrans({"－": "-", "—": "-", "–": "-", "―": "-", "─": "-", "／": "/", "﹣": "-"})
 # Any of _DASHES' characters: translate() looks every character of a page up in the table,
@@ -22,6 +24,13 @@ _DASH_CHARS = re.compile("[－—–―─／﹣]")
 _TRADITIONAL = re.compile("[開與請處機關數計結辦資國權復議訴訟縣鎮區報門網總維護糾審]")
 _PIPE_ROW = re.compile(r"^\s*\|(.*?)\|?\s*$")  # a row cut short may lack its closing pipe
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+TABLE_START = "\u2402"
+"""The line a markdown table's rule line becomes: the row above it starts a table of its own.
+
+A PDF-to-markdown converter cuts one printed table into many markdown tables, each with
+columns of its own: a header's columns hold for the rows of its own markdown table only
+(``parsing.tables``). U+2402 SYMBOL FOR START OF TEXT: unchanged by NFKC, never printed."""
 
 
 @cache
@@ -31,6 +40,19 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+def _pipe_cell(cell: str) -> str:
+    """A pipe cell's text; its ``<br>`` pieces follow the readers' one rule (``cell_text``).
+
+    PDF-to-markdown converters (markitdown, pymupdf4llm) print a cell's lines with ``<br>``:
+    a wrapped label is one label, and a number over a number ("67597<br>6", a number wrapped
+    or two rows' values) is stacked, null, never one value.
+    """
+    if "<" not in cell:
+        return cell.strip()
+    pieces = [p.strip() for p in _BREAK.split(cell) if p.strip()]
+    return join_stacked(pieces) if stacked(pieces) else "".join(pieces)
+
+
 def _pipe_tables_to_tabs(text: str) -> str:
     """Markdown pipe tables become tab rows (one cell per tab), their rule lines dropped."""
     if "|" not in text:
@@ -38,12 +60,18 @@ def _pipe_tables_to_tabs(text: str) -> str:
     out = []
     for line in text.split("\n"):
         if _PIPE_RULE.match(line) and "-" in line:
+            out.append(TABLE_START)
             continue
         m = _PIPE_ROW.match(line)
         if m:
-            out.append("\t".join(c.strip() for c in m.group(1).split("|")))
+            out.append("\t".join(_pipe_cell(c) for c in m.group(1).split("|")))
         elif line.count(" | ") >= 2:  # a pipe row whose outer pipes were lost ("label | 0 | 0")
-            out.append("\t".join(c.strip() for c in line.rstrip().removesuffix("|").split("|")))
+            # html2text's rows have no outer pipes, and a blank last cell is a pipe and spaces
+            # ("… | 1 |   "); a bare final pipe is a closing one ("… | 0 |")
+            body = line.rstrip()
+            last_blank = body.endswith("|") and len(body) < len(line)
+            fields = (body if last_blank else body.removesuffix("|")).split("|")
+            out.append("\t".join(_pipe_cell(c) for c in fields))
         else:
             out.append(line)
     return "\n".join(out)

@@ -16,6 +16,8 @@ from functools import lru_cache
 from pipeline import template as tpl
 from pipeline.document import TableGrid
 from pipeline.parsing.cells import (
+    MERGED,
+    STACKED_VALUES,
     Cell,
     RowValues,
     SegmentCells,
@@ -23,10 +25,12 @@ from pipeline.parsing.cells import (
     assign_row,
     cells_from_segment,
     classify,
+    continues,
+    line_values,
     spread_over_lines,
 )
 from pipeline.parsing.labels import REQUEST_LABELS, article20_pattern, misread_row, request_row_pattern
-from pipeline.parsing.normalize import loose, normalize
+from pipeline.parsing.normalize import TABLE_START, compact, loose, normalize
 from pipeline.parsing.place import (
     Placement,
     clean,
@@ -258,6 +262,93 @@ _FIRST_VALUE_HEADER = re.compile(loose("自然人"))
 
 
 _SUBTOTAL = re.compile(loose("小计"))
+_COLUMN_HEADS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
+
+
+@dataclass(frozen=True)
+class _Header:
+    """Where the request header puts 自然人, and up to where its columns hold."""
+
+    value_col: int | None = None
+    width: int | None = None
+    until: int | None = None
+    """The offset where another markdown table starts (``TABLE_START``): rows from there on
+    are placed by this header's columns only when they span them (``at``)."""
+    laid_out: bool = False
+    """The table is a page's text lines laid out as rows (``_laid_out``): a run of fields is
+    no row of cells there, blanks are placed by no field."""
+
+    def at(self, offset: int, seg: SegmentCells, n: int) -> tuple[int | None, int | None]:
+        """``(value_col, width)`` for the row ``seg`` at ``offset``, or ``(None, None)``.
+
+        Past the header's own markdown table a row is placed by its columns only when its
+        values span them exactly, from 自然人's column to 总计's: no field is then left for a
+        padding column its own table may have, and a blank inside is a blank cell."""
+        if self.until is not None and offset >= self.until:
+            cols = [c for c, k in zip(seg.cols, seg.cells, strict=True) if isinstance(k, Cell)]
+            if self.value_col is None or not cols or (cols[0], cols[-1]) != (self.value_col, self.value_col + n - 1):
+                return None, None
+        return self.value_col, self.width
+
+
+def _header_columns(text: str, start: int, end: int) -> _Header:
+    """The tab column of 自然人 and its line's tab fields, when the header's columns are certain.
+
+    A row's cells are placed by the header's columns (``assign_row``) only when every column
+    head the header prints on a tab line as wide as 自然人's stands in its own column, in the
+    template's order. A converter's markdown spreads a wrapped header over rows and columns
+    of its own choosing (markitdown puts 科研机 in one field and its 构 in the next, leaving
+    社会公 a column off): its columns are then not the data rows', and no row is placed by
+    them. Nor when a head is cut over two lines, and nor is a row of another markdown table
+    (``TABLE_START``): each has columns of its own.
+    """
+    head = _FIRST_VALUE_HEADER.search(text, start, end)
+    if head is None:
+        return _Header()
+    line_start = text.rfind("\n", 0, head.start()) + 1
+    line_end = text.find("\n", head.start())
+    if "\t" not in text[line_start : line_end if line_end >= 0 else len(text)]:
+        return _Header()
+    value_col, width = _tab_col(text, head.start()), _line_width(text, head.start())
+    lines = [[compact(f) for f in line.split("\t")] for line in text[start:end].split("\n") if "\t" in line]
+    heads = list(_COLUMN_HEADS)
+    if any(f.startswith("小计") for fields in lines for f in fields):
+        heads.insert(-1, "小计")
+    # a head cut over two lines ("商业企" over "业") is a page's text lines laid out as rows,
+    # whose columns a converter guessed line by line: not certain either
+    if any(f.startswith(word[:2]) and word not in f for fields in lines for f in fields for word in heads):
+        return _Header(laid_out=True)
+    for fields in lines:
+        for col, f in enumerate(fields):
+            for i, word in enumerate(heads):
+                if f.startswith(word) and len(fields) == width and col != value_col + i:
+                    return _Header()
+    # the header's own markdown table ends where a later row is followed by a rule line
+    until = None
+    mark = text.find(f"\n{TABLE_START}", line_end + 1) if line_end >= 0 else -1
+    if mark >= 0:
+        until = text.rfind("\n", 0, mark) + 1
+    return _Header(value_col, width, until)
+
+
+def _laid_out(text: str, span: Span, header: _Header, keys: tuple[str, ...]) -> _Header:
+    """``header``, marked ``laid_out`` when the table shows a PDF's text lines laid out as rows.
+
+    A PDF-to-markdown converter (markitdown) builds rows from a page's text lines and guesses
+    each row's columns: padding fields fall inside a row's values and its blank cells outside
+    them, so a run of exactly as many fields as columns is no proof of a row's columns. It
+    shows in a header head cut over two rows, two numbers in one field, a number over a number
+    in one cell, or a line carrying on a row's wrapped numbers. Web pages and documents turned
+    to text keep one field per cell and show none of these."""
+    if header.laid_out:
+        return header
+    for line in text[span[0] : span[1]].split("\n"):
+        if "\t" in line and any(isinstance(k := classify(f), Cell) and k.reason in (MERGED, STACKED_VALUES)
+                                for f in line.split("\t")):
+            return replace(header, laid_out=True)
+    if any(r.seg.continued for r in _table_lines(text, span, lambda _at: None, keys)):
+        return replace(header, laid_out=True)
+    return header
 
 
 def _drop_subtotal(row: RowValues) -> RowValues:
@@ -317,15 +408,11 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
     patterns = [(k, request_row_pattern(k)) for k in keys]
     hits = _anchor_rows(text, span, patterns)
     n = len(tpl.REQUEST_COLUMNS)
-    value_col = header_width = None
+    header = _Header()
     if hits:
-        header = text[span[0] : hits[0][1]]
-        if _SUBTOTAL.search(header):
+        if _SUBTOTAL.search(text, span[0], hits[0][1]):
             n += 1
-        head = _FIRST_VALUE_HEADER.search(text, span[0], hits[0][1])
-        if head and "\t" in header:
-            value_col = _tab_col(text, head.start())
-            header_width = _line_width(text, head.start())
+        header = _laid_out(text, span, _header_columns(text, span[0], hits[0][1]), keys)
     found: dict[str, RowValues] = {}
     segs: dict[str, SegmentCells] = {}
     pending: dict[str, list[tuple[int | None, ...]]] = {}
@@ -338,12 +425,15 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
     document_run = run if n == seven else run_together_table(plain, seven, least=1)
     # a row cut by the end of the text has only its first fields: it stands in the header's
     # columns when the table's whole rows do (then it is no row copied a column off)
-    whole_rows_fit = any(c.tabbed and c.width == header_width for k, c, _a in rows if k != cut)
+    whole_rows_fit = any(c.tabbed and c.width == header.at(start, c, n)[1]
+                         for (k, c, _a), (_k, start, _s) in zip(rows, hits, strict=True) if k != cut)
     for (key, cells, at), (_k, start, _s) in zip(rows, hits, strict=True):
         segs[key] = cells
         if cells.tabbed or n == 8:
+            value_col, header_width = header.at(start, cells, n)
             width = None if key == cut and whole_rows_fit else header_width
-            vals, issues = assign_row(cells, n, value_col, _tab_col(text, start), width)
+            vals, issues = assign_row(cells, n, value_col, _tab_col(text, start), width, total_last=n == 7,
+                                      cut=key == cut, runs_are_rows=not header.laid_out)
             row = RowValues(vals, issues, page_of(at))
             found[key] = _drop_subtotal(row) if n == 8 else row
             continue
@@ -407,15 +497,24 @@ class _LineRow:
     seg: SegmentCells
     label_col: int
     page: int | None
+    line: int = 0  # its line's number in the span
+    at: int = 0  # its line's offset in the text
 
 
-def _table_lines(text: str, span: Span, page_of) -> list[_LineRow]:
-    """The tab (or pipe) lines of ``span`` that hold a value, each split into label and cells."""
+def _table_lines(text: str, span: Span, page_of, keys: tuple[str, ...]) -> list[_LineRow]:
+    """The tab (or pipe) lines of ``span`` that hold a value, each split into label and cells.
+
+    A line that carries on the line above it (``continues``) and is labelled by no row of
+    ``keys`` is no row: it marks the row above as continued (not read)."""
     out: list[_LineRow] = []
     pos = span[0]
+    number = -1
     for line in text[span[0] : span[1]].split("\n"):
         at = pos
         pos += len(line) + 1
+        if line == TABLE_START:  # not counted: a row's carried-on line may stand after its rule
+            continue
+        number += 1
         if "\t" not in line:
             continue
         parts = line.split("\t")
@@ -426,8 +525,16 @@ def _table_lines(text: str, span: Span, page_of) -> list[_LineRow]:
         label_cells = [i for i in range(first) if kinds[i] is None]
         label = "".join(parts[i] for i in label_cells).strip()
         label_col = label_cells[-1] if label_cells else -1
-        seg = cells_from_segment("\t".join(parts[first:]), first)
-        out.append(_LineRow(label, seg, label_col, page_of(at)))
+        seg = cells_from_segment("\t".join(parts[first:]), first, tab_line=True)
+        prev = out[-1] if out else None
+        if (prev is not None and prev.line == number - 1 and prev.seg.width == len(parts)
+                and continues(line_values(prev.seg, 0), line_values(seg, 0), len(tpl.REQUEST_COLUMNS), total_last=True)
+                and not any(request_row_pattern(k).search(normalize(label)) for k in keys)):
+            # the previous line's cells carried on here (``continues``): that row is not read, and
+            # these fragments are no row (its label, if any, is a wrapped label's tail)
+            prev.seg.continued = True
+            continue
+        out.append(_LineRow(label, seg, label_col, page_of(at), number, at))
     return out
 
 
@@ -443,14 +550,12 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], page_of) 
     None when the table is not of this shape (the label-anchored reading then applies).
     """
     n = len(tpl.REQUEST_COLUMNS)
-    lines = _table_lines(text, span, page_of)
+    lines = _table_lines(text, span, page_of, keys)
     unlabeled = [r for r in lines if not r.label]
     if len(lines) < len(keys) // 2 or not unlabeled:
         return None
     # the header's 自然人 column, when the header is a tab line: then a row's blank cells are placed too
-    head = _FIRST_VALUE_HEADER.search(text, *span)
-    value_col = _tab_col(text, head.start()) if head and "\t" in text[text.rfind("\n", 0, head.start()) + 1 : head.start()] else None
-    header_width = _line_width(text, head.start()) if value_col is not None else None
+    header = _laid_out(text, span, _header_columns(text, span[0], lines[0].at), keys)
     found: dict[str, RowValues] = {}
     order: list[tuple[int | None, _LineRow]] = []  # (template index or None for unlabeled, row)
     i = 0
@@ -461,7 +566,9 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], page_of) 
         lab = normalize(r.label)
         for k in range(i, len(keys)):
             if request_row_pattern(keys[k]).search(lab):
-                vals, issues = assign_row(r.seg, n, value_col, r.label_col, header_width)
+                value_col, header_width = header.at(r.at, r.seg, n)
+                vals, issues = assign_row(r.seg, n, value_col, r.label_col, header_width, total_last=True,
+                                          runs_are_rows=not header.laid_out)
                 found[keys[k]] = RowValues(vals, issues, r.page)
                 order.append((k, r))
                 i = k + 1
@@ -591,13 +698,28 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
         # each item's label is distinct, so each is found on its own
         hits = sorted(((k, m.start(), m.end()) for k, pat in patterns if (m := pat.search(text, *span))),
                       key=lambda h: h[1])
-    for (key, seg, at), (_k, start, _s) in zip(_segments(text, span, hits), hits, strict=True):
+    for idx, ((key, seg, at), (_k, start, _s)) in enumerate(zip(_segments(text, span, hits), hits, strict=True)):
         # in a tab table the values sit in the columns right after the label
         label_col = _tab_col(text, start)
         cells = cells_from_segment(_trim_cut(text, at, seg), _tab_col(text, at))
         cols = tpl.columns("article20", template, key)
+        between = text[hits[idx - 1][2] : start] if idx else "x"
+        if not between.strip() and "\t" not in between and (
+                "\n" not in between or not any(line == 0 for line in cells.lines)):
+            # two labels with nothing between ("行政处罚<br>行政强制" in one cell, a blank row run
+            # together, or labels on lines of their own with the values below): the values after
+            # them may be either row's. A tab, or this row's value on its own label's line after
+            # a line break, shows the row above had cells of its own.
+            found[key] = RowValues([None] * len(cols), [(
+                "labels_adjacent", "this row's label follows the previous row's with no value between: "
+                "whose values follow is not certain; not read")], page_of(at))
+            continue
         if cells.tabbed:
-            vals, issues = assign_row(cells, len(cols), label_col + 1, label_col)
+            # blank cells are placed by the header's columns only when its line names each column in
+            # a field of its own (a converter may merge two heads into one field and split a third)
+            known = _article20_header(text, start, template, key, label_col)
+            vals, issues = assign_row(cells, len(cols), label_col + 1 if known else None,
+                                      label_col if known else None, known)
             found[key] = RowValues(vals, issues, page_of(at))
             continue
         if spread_over_lines(cells):
@@ -607,6 +729,28 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
         signed = frozenset(i for i, c in enumerate(cols) if c == "change")
         found[key] = place_tokens(_tokens(cells), len(cols), signed=signed).row(page_of(at))
     return found
+
+
+def _article20_header(text: str, at: int, template: str, key: str, label_col: int) -> int | None:
+    """The tab fields of the nearest header line above ``at``, when it names the row's columns one to a field.
+
+    The line: the last tab line within a few lines above the row that holds one of the
+    row's column heads. Its fields right of ``label_col`` must each hold one column head
+    (its first four characters, for a head split over two fields), in the template's order,
+    and no field two of them.
+    """
+    heads = [compact(tpl.label("article20", template, key, c).zh_column)[:4]
+             for c in tpl.columns("article20", template, key)]
+    above = text[: text.rfind("\n", 0, at) + 1].split("\n")[-8:]
+    for line in reversed(above):
+        fields = [compact(f) for f in line.split("\t")]
+        if len(fields) < 2 or not any(h in f for h in heads for f in fields):
+            continue
+        values = fields[label_col + 1 : label_col + 1 + len(heads)]
+        named = len(values) == len(heads) and all(
+            h in f and sum(g in f for g in heads) == 1 for h, f in zip(heads, values, strict=True))
+        return len(fields) if named else None
+    return None
 
 
 _REVIEW_HEADER_END = re.compile(loose("总计") + "|" + loose("尚未审结"))
@@ -645,6 +789,10 @@ def review_from_text(text: str, span: Span, page_of, *, run_together: bool = Fal
             cells.extend(k for k in kinds if isinstance(k, Cell) or k == "")
         # wider than 15 with an empty field inside: a converter's padding (a colspan expanded)
         # or a blank cell, and the trailing one popped may have been the blank: not certain
+        if any(isinstance(c, Cell) and c.reason == MERGED for c in cells):
+            return RowValues([None] * 15, [("cells_merged", "a field holds several numbers (a converter merged "
+                                            "cells): which value is whose column is not certain; not read")],
+                             page_of(last.end()))
         if len(cells) == 15 and (exact or all(isinstance(c, Cell) for c in cells)):
             return RowValues([c if isinstance(c, Cell) else None for c in cells], [], page_of(last.end()))
         values = [c for c in cells if isinstance(c, Cell)]

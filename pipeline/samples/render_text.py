@@ -18,7 +18,8 @@ heading repeated mid-table, negative 本年增/减 printed as "2648-18538") and 
 ``tab`` grid with some request rows' label cells blank, as an OCR'd table whose label cells
 read nothing renders: their value lines follow the last labelled row's line) and ``pagebreaks``
 (``tab``, ``flat`` or ``runtogether`` text as a PDF-to-text converter leaves a printed report:
-page footers — "— 5 —", "第 5 页", "5/12", a bare page number — between the tables' rows).
+page footers — "— 5 —", "第 5 页", "5/12", a bare page number — between the tables' rows) and
+``pdfmarkdown`` (a PDF-to-markdown converter's tables: see ``render_pdfmd``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ EXACT_LAYOUTS = ("flat", "tab", "cells", "markdown", "glued", "fullwidth", "trad
 # converter (rows detached from their labels) only where every sum confirms the order;
 # lostlabels never has the rows whose labels were lost
 # pagebreaks: a bare page number between rows has no column, so the row it follows may be left null
-SUMS_ONLY_LAYOUTS = ("shredded", "converter", "runtogether", "crawler", "lostlabels", "pagebreaks")
+SUMS_ONLY_LAYOUTS = ("shredded", "converter", "runtogether", "crawler", "lostlabels", "pagebreaks", "pdfmarkdown")
 LAYOUTS = EXACT_LAYOUTS + SUMS_ONLY_LAYOUTS
 
 
@@ -79,6 +80,10 @@ def render_text(rec: dict, layout: str = "flat", seed: int = 0) -> str:
         return _to_markdown(_converter(_render(rec, "tab", seed), seed))
     if layout == "lostlabels":
         return lost_labels(_render(rec, "tab", seed), seed)
+    if layout == "pdfmarkdown":
+        from pipeline.samples.render_pdfmd import pdf_markdown
+
+        return pdf_markdown(_render(rec, "tab", seed), seed, rec.get("agency") or "", rec["year"])
     if layout == "pagebreaks":
         return page_breaks(_render(rec, random.Random(seed).choice(["tab", "flat", "runtogether"]), seed), seed)
     return _render(rec, layout, seed)

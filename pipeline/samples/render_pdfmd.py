@@ -1,0 +1,127 @@
+"""The ``pdfmarkdown`` layout: a printed report's tables as a PDF-to-markdown converter leaves them.
+
+markitdown and pymupdf4llm rebuild a table from a page's text lines, not from its cells.
+Running them over generated PDFs showed these shapes, each rebuilt here from the ``tab``
+rendering with random numbers:
+
+- one printed table cut into several markdown tables (a rule line under each one's first
+  row), each with padding columns of its own, so a column's field differs from table to
+  table; now and then a row sits one field right of its table's other rows;
+- a number too wide for its cell carried on in a pipe row of its own ("| 42935 |" over
+  "| 4 |", under its number or one field off, for every wide cell of the row at once) or
+  in the cell after ``<br>`` ("67597<br>6");
+- two neighbouring cells' numbers in one field ("31 36"), a padding field taking the place;
+- a header head cut over two rows ("商业企" over "业");
+- two article-20 labels in one cell ("行政处罚<br>行政强制") with one value after them;
+- a printed page's running header and footer lines between the rows ("…2025年度…报告_…",
+  "12/4/26, 6:46 PM", "file:///…/report.html", "1/4").
+"""
+
+from __future__ import annotations
+
+import random
+
+_WIDE = 5  # digits: a number this wide may wrap in its cell
+_HEADS = {"商业企业": ("商业企", "业"), "科研机构": ("科研机", "构"), "社会公益组织": ("社会公", "益组织"),
+          "法律服务机构": ("法律服", "务机构")}
+
+
+def pdf_markdown(tab_text: str, seed: int, agency: str = "", year: int = 2025) -> str:
+    """``tab_text`` (the ``tab`` layout) as a PDF-to-markdown converter prints it (see the module doc)."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    pads: list[int] = []
+    first_of_table = True
+    in_tables = False
+    lines = tab_text.split("\n")
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        k += 1
+        if line.startswith("二、"):
+            in_tables = True
+        elif line.startswith("五、"):
+            in_tables = False
+        if "\t" not in line or not in_tables:
+            out.append(line)
+            first_of_table = True
+            continue
+        fields = line.split("\t")
+        if k < len(lines) and _two_labels(fields, lines[k]) and rng.random() < 0.5:
+            nxt = lines[k].split("\t")
+            k += 1
+            fields = [f"{fields[0]}<br>{nxt[0]}", rng.choice([fields[1], nxt[1]])]
+        if first_of_table or rng.random() < 0.25:
+            pads = sorted(rng.sample(range(len(fields) + 1), rng.randint(0, 3)))
+            first_of_table = True
+        rows = _wrap(fields, rng)
+        if len(rows) == 1 and rng.random() < 0.1:
+            rows = [_merge(fields, rng)]
+        rows = [r for row in rows for r in _head_rows(row)]
+        shift = rng.random() < 0.1
+        for i, row in enumerate(rows):
+            padded = _pad(row, pads)
+            if shift:
+                padded = ["", *padded]
+            out.append("|" + "|".join(padded) + "|")
+            if first_of_table and i == 0:
+                out.append("|" + "|".join(["---"] * len(padded)) + "|")
+                first_of_table = False
+        if rng.random() < 0.08:
+            out += rng.choice([
+                [f"{agency}{year}年度政府信息公开工作年度报告_{agency}"],
+                [f"{rng.randint(1, 12)}/{rng.randint(1, 28)}/{rng.randint(20, 27)}, {rng.randint(1, 12)}:"
+                 f"{rng.randint(0, 59):02d} PM"],
+                ["file:///tmp/report.html", "", f"{rng.randint(1, 3)}/{rng.randint(4, 6)}"],
+            ])
+            first_of_table = True
+    return "\n".join(out)
+
+
+def _two_labels(fields: list[str], nxt: str) -> bool:
+    """Two article-20 item rows of one value each, one under the other (行政处罚, 行政强制)."""
+    other = nxt.split("\t")
+    return (len(fields) == 2 and len(other) == 2 and fields[0] in ("行政处罚", "行政许可")
+            and other[0] in ("行政强制", "行政处罚"))
+
+
+def _wrap(fields: list[str], rng: random.Random) -> list[list[str]]:
+    """The row, and the pipe row that carries on its wide numbers when they wrap."""
+    wide = [i for i, f in enumerate(fields) if f.isdigit() and len(f) >= _WIDE]
+    if not wide or rng.random() < 0.4:
+        return [fields]
+    if rng.random() < 0.5:  # pymupdf4llm: the cell's lines apart by <br>
+        return [[f"{f[:-1]}<br>{f[-1]}" if i in wide else f for i, f in enumerate(fields)]]
+    row, more = list(fields), [""] * len(fields)
+    off = rng.choice([0, 0, 1])
+    for i in wide:
+        cut = rng.randint(1, 2)
+        row[i] = fields[i][:-cut]
+        more[min(i + off, len(fields) - 1)] = fields[i][-cut:]
+    return [row, more]
+
+
+def _merge(fields: list[str], rng: random.Random) -> list[str]:
+    """Two neighbouring numbers in one field, a padding field at the end for the lost one."""
+    pairs = [i for i in range(len(fields) - 1) if fields[i].isdigit() and fields[i + 1].isdigit()]
+    if not pairs:
+        return fields
+    i = rng.choice(pairs)
+    return [*fields[:i], f"{fields[i]} {fields[i + 1]}", *fields[i + 2 :], ""]
+
+
+def _head_rows(fields: list[str]) -> list[list[str]]:
+    """A header row whose long heads wrap: their first lines, then a row of their second lines."""
+    if not any(f in _HEADS for f in fields):
+        return [fields]
+    return [[_HEADS[f][0] if f in _HEADS else f for f in fields],
+            [_HEADS[f][1] if f in _HEADS else "" for f in fields]]
+
+
+def _pad(fields: list[str], pads: list[int]) -> list[str]:
+    """``fields`` with an empty padding field before each index of ``pads``."""
+    out: list[str] = []
+    for i, f in enumerate(fields):
+        out += [""] * pads.count(i)
+        out.append(f)
+    return out + [""] * sum(p >= len(fields) for p in pads)
