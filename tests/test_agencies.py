@@ -343,3 +343,16 @@ def test_coverage_view_lists_the_missing_town(tmp_path: Path) -> None:
     comments = query(path, "SELECT comment FROM duckdb_columns() WHERE table_name = 'coverage' "
                            "AND column_name = 'has_report'")  # fmt: skip
     assert comments.item() == "该机关该年度是否有报告"
+
+
+def test_a_county_name_two_cities_have_is_not_taken_for_one_of_them() -> None:
+    """"铁东区" is a district of 鞍山市 and of 四平市. The search for the division name ending an
+    address found the "东区" inside it first (a name only 攀枝花市 has), so 铁东区 looked unique and
+    cpca's first pick (四平市) was taken: invented metadata. The longest name now decides."""
+    from pipeline.agencies.places import _division_at_start, resolve
+
+    div, printed, rest = _division_at_start("铁东区站前街道人民路94号")
+    assert (div, printed, rest) == (None, "铁东区", "站前街道人民路94号")
+    assert _division_at_start("四平市铁东区北门街道")[0].adcode == "220303"  # the city says which
+    region = resolve(["某某街道办事处"], "联系地址：铁东区解放路1号").as_dict()
+    assert region["province"] is None and region["city"] is None

@@ -355,3 +355,112 @@ def test_a_printed_pages_running_header_and_footer_between_rows_are_no_cells(tmp
     wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
     assert not wrong
     assert got["article20"]["administrative_licensing"]["decisions"] is None
+
+
+# ---- pdftotext's default and -raw output, pdfminer: cells one a line, in the PDF's order -----------
+
+
+_NUM = re.compile(r"-?\d+(\.\d+)?")
+
+
+def _rows(rec: dict, seed: int) -> list[tuple[str, list[str]]]:
+    """The ``tab`` report's lines as (label, values): a table row's label and its cells ("" for a
+    blank), or a line of text and no values."""
+    out = []
+    for line in render_text(rec, "tab", seed).split("\n"):
+        fields = line.split("\t")
+        if "\t" not in line or not any(_NUM.fullmatch(f) for f in fields):
+            out.append((line.replace("\t", " ").strip(), []))
+        elif not any(f and not _NUM.fullmatch(f) for f in fields):  # the review row: values only
+            out.append(("", fields))
+        else:
+            k = len(fields) - 7 if len(fields) >= 10 else 1  # a request row's 7 cells, an article-20 row's rest
+            out.append(("".join(fields[:k]), fields[k:]))
+    return out
+
+
+def _one_a_line(rows: list[tuple[str, list[str]]]) -> list[str]:
+    """pdftotext's default output: every cell on a line of its own, a blank line between cells,
+    and a blank cell printed as nothing."""
+    out: list[str] = []
+    for label, values in rows:
+        out.append(label)
+        if values:
+            out.append("")
+            out += [x for v in values if v for x in (v, "")]
+    return out
+
+
+def _spaced(rows: list[tuple[str, list[str]]]) -> list[str]:
+    return [" ".join([label, *(v or "-" for v in values)]) for label, values in rows]
+
+
+def _row_of(lines: list[str], label: str) -> int:
+    return next(i for i, line in enumerate(lines) if label in line)
+
+
+def test_a_cells_second_line_among_cells_apart_by_blank_lines_is_no_cell(tmp_path: Path) -> None:
+    """pdftotext (default) prints a blank line between cells and none between a cell's own lines:
+    "13050" over "1" among cells apart by blank lines is one cell wrapped, and with a blank cell
+    printed as nothing the row's count came out right and its values one column off."""
+    rec = random_record(random.Random(21), template="2021", large=True, blank_rate=0.0)
+    row = rec["requests"]["denied_third_party"]
+    row["commercial"], row["other_org"] = None, 123456
+    row["total"] = sum(v for c, v in row.items() if c != "total" and v is not None)
+    lines = _one_a_line(_rows(rec, 21))
+    at = _row_of(lines, "4.保护第三方合法权益")
+    k = lines.index("123456", at)
+    lines[k : k + 1] = ["12345", "6"]
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert set(got["requests"]["denied_third_party"].values()) == {None}
+
+
+def test_a_label_printed_before_the_previous_rows_label_takes_no_values(tmp_path: Path) -> None:
+    """pdftotext printed "4．无正当理由大量反复申请" right before "3．要求提供公开出版物", and the
+    values after them, row 4's, went to row 3 (the label found in the template's order)."""
+    rec = random_record(random.Random(22), template="2021", blank_rate=0.0)
+    lines = _spaced(_rows(rec, 22))
+    a, b = _row_of(lines, "3.要求提供公开出版物"), _row_of(lines, "4.无正当理由大量反复申请")
+    label_a, values_a = lines[a].split(" ", 1)
+    label_b, values_b = lines[b].split(" ", 1)
+    lines[a : b + 1] = [values_a, label_b, label_a + " " + values_b]
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert set(got["requests"]["not_processed_publication"].values()) == {None}
+
+
+def test_a_full_count_row_in_a_table_whose_blanks_leave_no_trace_needs_its_sum(tmp_path: Path) -> None:
+    """pdftotext's reading order moved a cell to the next row: "13 174057 0 146882 0 320956 54"
+    (a blank cell printed as nothing, 54 the row above's total) had the count of a full row.
+    Where some rows are short with no mark for their blanks, a full row is read only when its
+    total is the sum of its parts."""
+    rec = random_record(random.Random(23), template="2021", blank_rate=0.0)
+    rec["requests"]["not_processed_petition"]["research"] = None
+    rows = _rows(rec, 23)
+    above = next(i for i, (label, _v) in enumerate(rows) if "3.补正后申请内容仍不明确" in label)
+    here = next(i for i, (label, _v) in enumerate(rows) if "1.信访举报投诉类申请" in label)
+    moved = rows[above][1][-1]
+    rows[above] = (rows[above][0], [*rows[above][1][:-1], ""])
+    rows[here] = (rows[here][0], [v for v in rows[here][1] if v] + [moved])
+    wrong, got = _wrong(tmp_path, rec, "\n".join(_one_a_line(rows)))
+    assert not wrong
+    assert set(got["requests"]["not_processed_petition"].values()) == {None}
+
+
+def test_words_among_a_rows_values_make_it_null(tmp_path: Path) -> None:
+    """pdftotext -raw prints a PDF's text in its drawing order: "其他对外管理服务事项 16 信息内容
+    本年增/减 8369", "行政事业性收费 第二十条第（八）项 15 238137" (the values reversed). Words, or
+    a table's heading, among a row's values: the row is null."""
+    rec = random_record(random.Random(25), template="2019", blank_rate=0.0)
+    fees = rec["article20"]["administrative_fees"]
+    other = rec["article20"]["other_external_services"]
+    lines = _spaced(_rows(rec, 25))
+    a = _row_of(lines, "其他对外管理服务事项")
+    lines[a] = f"其他对外管理服务事项 {other['prior_year_items']} 信息内容 本年增/减 {other['decisions']} {other['change']}"
+    b = _row_of(lines, "行政事业性收费")
+    lines[b : b + 1] = ["行政事业性收费", "第二十条第（八）项", str(fees["change"]), str(fees["prior_year_items"])]
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert set(got["article20"]["other_external_services"].values()) == {None}
+    assert set(got["article20"]["administrative_fees"].values()) == {None}

@@ -78,8 +78,10 @@ def _division_at_start(name: str) -> tuple[Division | None, str | None, str]:
 
 
 def _last_division_name(printed: str) -> str | None:
+    """The longest division name that ends ``printed`` ("铁东区", not the "东区" inside it: a
+    shorter name found first made 铁东区, which two cities have, look unique)."""
     g = gazetteer()
-    for k in range(len(printed) - 1, -1, -1):
+    for k in range(len(printed)):
         if printed[k:] in g.full_names:
             return printed[k:]
     return None

@@ -6,6 +6,7 @@ empty (null), and text is label. Values are never shifted to make a row add up.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field
 from pipeline.document import STACKED
 from pipeline.parsing.normalize import TABLE_START
 
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]")
+_TABLE_HEADINGS = ("第二十条", "信息内容")  # the national format's headings of the article-20 tables
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _WITH_UNIT = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(万元|元|亿元|件|条|个|项)$")
 _NULL_MARKS = {"/", "-", "--", "\\", "无", "空", "——", "---", "/ ", "×"}
@@ -139,6 +142,10 @@ class SegmentCells:
     is as wide as it, being a row of the same markdown table (``continues``)."""
     continued: bool = False
     """The next line carries on the label's line (``continues``): its numbers may be cut short."""
+    interleaved: bool = False
+    """Words stand between the values (text without tabs): a header's or another row's label
+    among them, as a converter that prints a PDF's text in its drawing order leaves it
+    (pdftotext -raw: "其他对外管理服务事项 16 信息内容 本年增/减 8369"). Not a row in order."""
 
 
 def cells_from_segment(segment: str, first_col: int = 0, *, tab_line: bool = False) -> SegmentCells:
@@ -153,6 +160,7 @@ def cells_from_segment(segment: str, first_col: int = 0, *, tab_line: bool = Fal
     cols: list[int | None] = []
     lines: list[int] = []
     tabbed = tab_line or "\t" in segment  # tab_line: the rest of a tab line, even one field of it
+    words_after_value = interleaved = False
     # a markdown table's rule line (``TABLE_START``) between a row and the line carrying on its
     # cells is no line of the row's: the lines are numbered without it (``continues``)
     for n, line in enumerate(ln for ln in segment.split("\n") if ln != TABLE_START):
@@ -177,13 +185,19 @@ def cells_from_segment(segment: str, first_col: int = 0, *, tab_line: bool = Fal
             for tok in re.sub(r"(?<=\d)-(?=\d)", " -", unglue(line)).split():
                 k = classify(tok)
                 if isinstance(k, Cell):
+                    if words_after_value:
+                        interleaved = True
                     out.append(k)
                     cols.append(None)
                     lines.append(n)
+                elif out and _CJK_WORD.search(tok):
+                    words_after_value = True
+                elif n and any(w in tok for w in _TABLE_HEADINGS):
+                    words_after_value = True  # a table's heading between a row's label and its values
     kept = [ln for ln in segment.split("\n") if ln != TABLE_START]
     width = first_col + len(kept[0].split("\t")) if tabbed else None
     next_width = len(kept[1].split("\t")) if tabbed and len(kept) > 1 else None
-    return SegmentCells(out, cols, tabbed, lines, width, next_width)
+    return SegmentCells(out, cols, tabbed, lines, width, next_width, interleaved=interleaved)
 
 
 def line_values(seg: SegmentCells, line: int) -> list[tuple[int | None, Cell]]:
@@ -241,13 +255,19 @@ def spread_over_lines(seg: SegmentCells) -> bool:
     the label, the others below it) and a number too wide for its cell with its last digits
     on the next line ("… 0 10720" over "5"): the tokens' order is then not the columns'
     order, and their count may still come out right. Values all on one line, or one value
-    to a line below a label that stands alone (a converter's one cell per line), are a
-    row's in order.
+    to a line below a label that stands alone (a converter's one cell per line, the lines
+    all next to each other or all apart by blank lines), are a row's in order.
     """
     if seg.tabbed or not seg.lines:
         return False
     per_line = Counter(line for c, line in zip(seg.cells, seg.lines, strict=False) if isinstance(c, Cell))
-    return len(per_line) > 1 and (max(per_line.values()) > 1 or 0 in per_line)
+    if len(per_line) > 1 and (max(per_line.values()) > 1 or 0 in per_line):
+        return True
+    # one value a line, the lines apart by blank lines but for some right under the one before
+    # (pdftotext's default output: a blank line between cells, none between a cell's own lines,
+    # "13050" over "1"): a cell's lines are not the row's cells
+    gaps = {b - a for a, b in itertools.pairwise(sorted(per_line))}
+    return 1 in gaps and any(g > 1 for g in gaps)
 
 
 def assign(cells: list[Cell | str], n: int) -> tuple[list[Cell | None], list[tuple[str, str]]]:

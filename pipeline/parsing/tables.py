@@ -368,9 +368,27 @@ _SPREAD = ("cells_wrapped", "values on several lines, some holding more than one
            "wrapped by a converter): which value is whose column is not certain; not read")
 
 
+_INTERLEAVED = ("cells_interleaved", "words stand between the row's values (a header or another row's label "
+                "printed in the PDF's drawing order): the values are not certain to be this row's, in order; not read")
+
+
 def _SHORT_SPACED(k: int, n: int) -> tuple[str, str]:  # noqa: N802  (an issue, like _SPREAD)
     return ("cells_short", f"{k} values for {n} columns, spaced and none run together: a blank cell "
             "left no place; not read")
+
+
+_AFTER_LABEL = ("labels_adjacent", "another row's label stands right before this row's, with no value between "
+                "(a converter printed labels out of order, or apart from their values): whose values follow "
+                "is not certain; not read")
+
+
+def _after_other_label(before: str, keys: tuple[str, ...], key: str) -> bool:
+    """Whether another row's label stands between the last value before a row's label and it.
+
+    pdftotext printed "4．无正当理由大量反复申请" right before "3．要求提供公开出版物", and the
+    values after them were row 4's: the label found in the template's order took them."""
+    tail = re.split(r"\d(?![.．、])", before)[-1]
+    return any(k != key and request_row_pattern(k).search(tail) for k in keys)
 
 
 def _tokens(seg: SegmentCells) -> list[Cell]:
@@ -427,8 +445,13 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
     # columns when the table's whole rows do (then it is no row copied a column off)
     whole_rows_fit = any(c.tabbed and c.width == header.at(start, c, n)[1]
                          for (k, c, _a), (_k, start, _s) in zip(rows, hits, strict=True) if k != cut)
-    for (key, cells, at), (_k, start, _s) in zip(rows, hits, strict=True):
+    # a spaced row came out short with no mark for its blank: the table's blanks leave no trace
+    unmarked = not run and any(0 < len(_tokens(c)) < n for k, c, _a in rows if k != cut and not c.tabbed)
+    for idx, ((key, cells, at), (_k, start, _s)) in enumerate(zip(rows, hits, strict=True)):
         segs[key] = cells
+        if idx and not cells.tabbed and _after_other_label(text[hits[idx - 1][2] : start], keys, key):
+            found[key] = RowValues([None] * n, [_AFTER_LABEL], page_of(at))
+            continue
         if cells.tabbed or n == 8:
             value_col, header_width = header.at(start, cells, n)
             width = None if key == cut and whole_rows_fit else header_width
@@ -437,8 +460,8 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
             row = RowValues(vals, issues, page_of(at))
             found[key] = _drop_subtotal(row) if n == 8 else row
             continue
-        if spread_over_lines(cells):
-            found[key] = RowValues([None] * n, [_SPREAD], page_of(at))
+        if spread_over_lines(cells) or cells.interleaved:
+            found[key] = RowValues([None] * n, [_INTERLEAVED if cells.interleaved else _SPREAD], page_of(at))
             continue
         if key == cut:  # its tokens may be a prefix of the row: whole cells or nothing
             found[key] = _cut_short(_tokens(cells), n).row(page_of(at))
@@ -457,8 +480,32 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
         # confirmed always: a spaced table whose converter printed a blank as nothing has short rows
         # whose tokens fit a split of the row sum by chance (its blanks hid non-zero values)
         _resolve_by_columns(found, pending, keys, confirm=True)
+    if unmarked:
+        _confirm_by_row_sums(found, segs, n)
     _pool_if_drifted(found, segs, n, keys)
     return TextRequests(found, document_run)
+
+
+def _confirm_by_row_sums(found: dict[str, RowValues], segs: dict[str, SegmentCells], n: int) -> None:
+    """In a spaced table whose blanks leave no trace, a full row stands only if its own sum holds.
+
+    Some rows came out short with no mark where a blank was (pdftotext prints a blank cell
+    as nothing), so a row's count is no proof: a number from elsewhere (pdftotext's reading
+    order moves a cell to the next row: "13 174057 0 146882 0 320956 54", its 54 the row
+    above's total) makes a short row's count come out right. Such a row is kept when its
+    total is the sum of its parts, else null."""
+    for key, row in found.items():
+        seg = segs.get(key)
+        if seg is None or seg.tabbed or row.method != "delimited" or len(row.cells) != n:
+            continue
+        values = [c.value if c is not None else None for c in row.cells]
+        if None in values:
+            continue
+        if sum(values[:-1]) != values[-1]:  # type: ignore[arg-type]
+            found[key] = RowValues([None] * n, [(
+                "sum_unconfirmed", "the table's blanks leave no trace (some rows are short) and this row's "
+                f"total {values[-1]} is not the sum of its parts: one of its numbers may be another row's; "
+                "not read")], row.page)
 
 
 def _request_segments(text: str, span: Span, hits: list[tuple[str, int, int]]):
@@ -704,12 +751,15 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
         cells = cells_from_segment(_trim_cut(text, at, seg), _tab_col(text, at))
         cols = tpl.columns("article20", template, key)
         between = text[hits[idx - 1][2] : start] if idx else "x"
-        if not between.strip() and "\t" not in between and (
-                "\n" not in between or not any(line == 0 for line in cells.lines)):
+        if (not between.strip() and "\t" not in between and (
+                "\n" not in between or not any(line == 0 for line in cells.lines))) or (
+                idx and not cells.tabbed and "\t" not in between and not cells_from_segment(between).cells):
             # two labels with nothing between ("行政处罚<br>行政强制" in one cell, a blank row run
             # together, or labels on lines of their own with the values below): the values after
             # them may be either row's. A tab, or this row's value on its own label's line after
-            # a line break, shows the row above had cells of its own.
+            # a line break, shows the row above had cells of its own. Nor when the row above
+            # printed nothing at all, not even a blank's mark: its value may be this one
+            # (pdftotext printed 行政强制, a heading, 行政处罚, then one number).
             found[key] = RowValues([None] * len(cols), [(
                 "labels_adjacent", "this row's label follows the previous row's with no value between: "
                 "whose values follow is not certain; not read")], page_of(at))
@@ -722,8 +772,8 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
                                       label_col if known else None, known)
             found[key] = RowValues(vals, issues, page_of(at))
             continue
-        if spread_over_lines(cells):
-            found[key] = RowValues([None] * len(cols), [_SPREAD], page_of(at))
+        if spread_over_lines(cells) or cells.interleaved:
+            found[key] = RowValues([None] * len(cols), [_INTERLEAVED if cells.interleaved else _SPREAD], page_of(at))
             continue
         # 本年增/减 (2019) is the one column printed negative: its "-" opens a cell
         signed = frozenset(i for i, c in enumerate(cols) if c == "change")
