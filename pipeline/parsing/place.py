@@ -211,8 +211,7 @@ def request_equations(printed: tuple[str, ...]) -> list[Equation]:
 
 
 def solve_columns(fixed: dict[str, list[int | None]], pending: dict[str, list[tuple[int | None, ...]]],
-                  equations: list[Equation], width: int, *,
-                  confirm: bool = False) -> dict[str, tuple[int | None, ...] | None]:
+                  equations: list[Equation], width: int) -> dict[str, tuple[int | None, ...] | None]:
     """Narrow the rows left open by their own sums with the column sums, all rows at once.
 
     ``pending`` also holds the rows their own sum already decided (one candidate): a split
@@ -230,12 +229,13 @@ def solve_columns(fixed: dict[str, list[int | None]], pending: dict[str, list[tu
     candidate and the sums, across rows too, almost never close on another: it stays null).
     Only the equations of the row just chosen are checked at each step.
 
-    ``confirm`` (a table whose blanks left no trace, ``run_together_table``): a row is taken
-    only when every one of its columns enters an evaluable column sum. There a blank may
-    hide a non-zero value, which breaks the row's printed sum: its true split is then no
-    candidate, and a wrong one can fit the row's own sum by chance (7 5 6 0 0 1 19 out of
-    "7 [blank] [blank] 56 0 0 119"). Such a row, and the rows around it that its broken sums
-    leave unread, silence the column sums; a row they cannot check stays null.
+    A row is taken only when every one of its columns enters an evaluable column sum. In a
+    table whose blanks left no trace (run together, or spaced by a converter that prints a
+    blank as nothing) a blank may hide a non-zero value, which breaks the row's printed sum:
+    its true split is then no candidate, and a wrong one can fit the row's own sum by chance
+    (7 5 6 0 0 1 19 out of "7 [blank] [blank] 56 0 0 119"). Such a row, and the rows around it
+    that its broken sums leave unread, silence the column sums; a row they cannot check
+    stays null.
     """
     keys = sorted(pending, key=lambda k: len(pending[k]))
     usable: list[tuple[int, Equation]] = []
@@ -247,7 +247,7 @@ def solve_columns(fixed: dict[str, list[int | None]], pending: dict[str, list[tu
             if all(r in pending or (r in fixed and fixed[r][col] is not None) for r in rows):
                 usable.append((col, eq))
     checked = {(k, col) for col, eq in usable for k in eq[0] + eq[1] if k in pending}
-    unchecked = {k for k in pending if confirm and any((k, col) not in checked for col in range(width))}
+    unchecked = {k for k in pending if any((k, col) not in checked for col in range(width))}
     if not usable:  # no column sum can be evaluated: a row's own unique split stands alone
         return {k: v[0] if len(v) == 1 and k not in unchecked else None for k, v in pending.items()}
     seen: dict[str, set[tuple[int | None, ...]]] = {k: set() for k in keys}

@@ -372,7 +372,7 @@ _INTERLEAVED = ("cells_interleaved", "words stand between the row's values (a he
                 "printed in the PDF's drawing order): the values are not certain to be this row's, in order; not read")
 
 
-def _SHORT_SPACED(k: int, n: int) -> tuple[str, str]:  # noqa: N802  (an issue, like _SPREAD)
+def _short_spaced(k: int, n: int) -> tuple[str, str]:
     return ("cells_short", f"{k} values for {n} columns, spaced and none run together: a blank cell "
             "left no place; not read")
 
@@ -468,7 +468,7 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
             continue
         tokens = _tokens(cells)
         if not run and len(tokens) < n and not shows_glued(tokens, n, total_last=True):
-            found[key] = RowValues([None] * n, [_SHORT_SPACED(len(tokens), n)], page_of(at))
+            found[key] = RowValues([None] * n, [_short_spaced(len(tokens), n)], page_of(at))
             continue
         placed = place_tokens(tokens, n, sums=(1, n), blanks=run)
         found[key] = placed.row(page_of(at))
@@ -477,9 +477,9 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
         elif placed.method == "solved":  # its own sum decided it; the column sums must agree too
             pending[key] = [tuple(None if c is None else c.value for c in placed.cells)]  # type: ignore[misc]
     if pending:
-        # confirmed always: a spaced table whose converter printed a blank as nothing has short rows
-        # whose tokens fit a split of the row sum by chance (its blanks hid non-zero values)
-        _resolve_by_columns(found, pending, keys, confirm=True)
+        # confirmed by the column sums: a spaced table whose converter printed a blank as nothing has
+        # short rows whose tokens fit a split of the row sum by chance (its blanks hid non-zero values)
+        _resolve_by_columns(found, pending, keys)
     if unmarked:
         _confirm_by_row_sums(found, segs, n)
     _pool_if_drifted(found, segs, n, keys)
@@ -671,14 +671,13 @@ def _order_confirmed(table: dict[str, RowValues], tentative: dict[str, RowValues
 
 
 def _resolve_by_columns(found: dict[str, RowValues], pending: dict[str, list[tuple[int | None, ...]]],
-                        keys: tuple[str, ...], *, confirm: bool = False) -> None:
+                        keys: tuple[str, ...]) -> None:
     """Rows whose own sum admits several splits, decided together by the table's column sums.
 
-    ``confirm``: the table may hold blanks that left no trace; a row is then taken only when
-    the column sums check every cell of it (``solve_columns``)."""
+    A row is taken only when the column sums check every cell of it (``solve_columns``): the
+    table may hold blanks that left no trace."""
     fixed = {k: [None if c is None else c.value for c in r.cells] for k, r in found.items() if k not in pending}
-    decided = solve_columns(fixed, pending, request_equations(keys), len(tpl.REQUEST_COLUMNS),  # type: ignore[arg-type]
-                            confirm=confirm)
+    decided = solve_columns(fixed, pending, request_equations(keys), len(tpl.REQUEST_COLUMNS))  # type: ignore[arg-type]
     for k, vals in decided.items():
         if vals is not None:
             blanks = sum(v is None for v in vals)
@@ -862,7 +861,7 @@ def review_from_text(text: str, span: Span, page_of, *, run_together: bool = Fal
             "request table's sums do not show that this document's blanks are zeros: not read"))],
             page_of(last.end()))
     if not run_together and len(values) < 15 and not shows_glued(values, 15, total_last=False):
-        return RowValues([None] * 15, [_SHORT_SPACED(len(values), 15)], page_of(last.end()))
+        return RowValues([None] * 15, [_short_spaced(len(values), 15)], page_of(last.end()))
     return place_tokens(values, 15, sums=(3, 5), blanks=blanks).row(page_of(last.end()))
 
 
@@ -870,7 +869,7 @@ def blanks_shown_zero(found: dict[str, RowValues], keys: tuple[str, ...]) -> boo
     """The request table was read whole: every row of ``keys`` holds values.
 
     Read from run-together text (``TextRequests.run_together``), a row is kept only when the
-    column sums check every cell of it with its blanks counted 0 (``solve_columns`` with
-    ``confirm``), so a whole table is the document's own evidence that its blanks are zeros.
+    column sums check every cell of it with its blanks counted 0 (``solve_columns``), so a
+    whole table is the document's own evidence that its blanks are zeros.
     """
     return all(k in found and any(c is not None for c in found[k].cells) for k in keys)
