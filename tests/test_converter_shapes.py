@@ -464,3 +464,30 @@ def test_words_among_a_rows_values_make_it_null(tmp_path: Path) -> None:
     assert not wrong
     assert set(got["article20"]["other_external_services"].values()) == {None}
     assert set(got["article20"]["administrative_fees"].values()) == {None}
+
+
+def test_padding_fields_among_a_full_rows_values_are_skipped_only_when_its_sum_holds(tmp_path: Path) -> None:
+    """markitdown puts padding fields among a row's values. A row with a value for every column
+    is read past them when its total is the sum of its parts; pymupdf4llm printed a wrapped
+    number's tail in the next field ("| 28888 | 8 |", a blank cell's field), which also gives a
+    value for every column: its sum fails, and the row is null."""
+    rec = _wide_record(31)
+    row = rec["requests"]["new_received"]
+    lines = _tab_report(rec, 31)
+    at = _row_at(lines, "一、本年新收")
+    label = lines[at].strip("|").split("|")[0]
+    values = [str(row[c]) for c in ("natural_person", "commercial", "research", "social_welfare",
+                                     "legal_service", "other_org", "total")]
+    lines[at] = "|" + "|".join([label, "", *values[:3], "", *values[3:]]) + "|"
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert got["requests"]["new_received"] == row
+    row["social_welfare"] = None
+    row["total"] = sum(v for c, v in row.items() if c != "total" and v is not None)
+    cut = values[4]
+    values = [str(row["natural_person"]), str(row["commercial"]), str(row["research"]), cut[:-1], cut[-1],
+              str(row["other_org"]), str(row["total"])]
+    lines[at] = "|" + "|".join([label, "", *values[:3], "", *values[3:]]) + "|"
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert set(got["requests"]["new_received"].values()) == {None}

@@ -222,7 +222,7 @@ def continues(own: list[tuple[int | None, Cell]], nxt: list[tuple[int | None, Ce
     Then the row's numbers may be cut short, and it is not read:
     - a line of no more values than the row above holds, right under it and with no label
       of its own, each value under a number of the row wide enough to wrap (``_WRAPS_AT``
-      digits; or one field right of it), when it is not a full row of ``n`` values or the
+      digits; or a field or two right of it, a padding field between), when it is not a full row of ``n`` values or the
       table's rows have no sum (article 20: a line of values is never a row without its
       label there). A row's values under narrow numbers are a row that lost its label;
     - in the request table (``total_last``: the last value is the others' total), a full
@@ -233,7 +233,7 @@ def continues(own: list[tuple[int | None, Cell]], nxt: list[tuple[int | None, Ce
     if not own or not nxt or any(c is None for c, _ in (*own, *nxt)):
         return False
     wide = {c for c, k in own if sum(ch.isdigit() for ch in k.raw) >= _WRAPS_AT}
-    if len(nxt) <= len(own) and (len(nxt) < n or not total_last) and all(c in wide or c - 1 in wide for c, _ in nxt):
+    if len(nxt) <= len(own) and (len(nxt) < n or not total_last) and all(wide & {c, c - 1, c - 2} for c, _ in nxt):
         return True
     if len(own) != n or [c for c, _ in own] != [c for c, _ in nxt]:
         return False
@@ -375,6 +375,14 @@ def assign_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int 
     # out as rows (``runs_are_rows`` False): a converter's padding falls inside runs there
     run_ends_line = (seg.width is not None and bool(seg.cols) and seg.cols[0] is not None
                      and seg.cols[0] <= LABEL_FIELDS and seg.width - seg.cols[0] == n == len(seg.cells))
+    values = [c for c in seg.cells if isinstance(c, Cell)]
+    nums = [c.value for c in values]
+    if (seg.tabbed and "" in seg.cells and len(values) == n and total_last and all(isinstance(v, int) for v in nums)
+            and sum(nums[:-1]) == nums[-1] and not (fields_are_columns or (runs_are_rows and run_ends_line))):  # type: ignore[arg-type]
+        # a value for every column and its sum holds: the empty fields among them are a converter's
+        # padding. Without the sum a wrapped number's tail in a blank cell's field, or a number
+        # cut short, would make the count come out right.
+        return list(values), []
     if seg.tabbed and "" in seg.cells and not fields_are_columns and not (runs_are_rows and run_ends_line):
         return [None] * n, [("cells_padded", "empty fields among the values of a line wider than a label and its "
                              f"{n} columns (a converter's padding columns): which are blank cells is not certain; "

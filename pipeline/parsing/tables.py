@@ -786,15 +786,21 @@ def _article20_header(text: str, at: int, template: str, key: str, label_col: in
     The line: the last tab line within a few lines above the row that holds one of the
     row's column heads. Its fields right of ``label_col`` must each hold one column head
     (its first four characters, for a head split over two fields), in the template's order,
-    and no field two of them.
+    and no field two of them; and the row must be of the header's own markdown table
+    (``TABLE_START``): a converter gives each of its tables fields of its own.
     """
     heads = [compact(tpl.label("article20", template, key, c).zh_column)[:4]
              for c in tpl.columns("article20", template, key)]
+    end = text.find("\n", at)
+    if end >= 0 and text.startswith(TABLE_START, end + 1):
+        return None  # the row starts a markdown table of its own: the header's fields are not its own
     above = text[: text.rfind("\n", 0, at) + 1].split("\n")[-8:]
-    for line in reversed(above):
-        fields = [compact(f) for f in line.split("\t")]
+    for k in range(len(above) - 1, -1, -1):
+        fields = [compact(f) for f in above[k].split("\t")]
         if len(fields) < 2 or not any(h in f for h in heads for f in fields):
             continue
+        if TABLE_START in above[k + 2 :]:
+            return None  # another markdown table starts between the header and the row
         values = fields[label_col + 1 : label_col + 1 + len(heads)]
         named = len(values) == len(heads) and all(
             h in f and sum(g in f for g in heads) == 1 for h, f in zip(heads, values, strict=True))
