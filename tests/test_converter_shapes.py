@@ -491,3 +491,19 @@ def test_padding_fields_among_a_full_rows_values_are_skipped_only_when_its_sum_h
     wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
     assert not wrong
     assert set(got["requests"]["new_received"].values()) == {None}
+
+
+def test_article20_text_in_a_pdfs_drawing_order_is_not_read(tmp_path: Path) -> None:
+    """pdftotext -raw printed "行政强制 30 … 行政处罚 0": the two rows of one small table in reversed
+    order, each label followed by one number, the other row's. Two rows of one small table out
+    of order show the text is in drawing order: no article-20 row is read from it."""
+    rec = random_record(random.Random(27), template="2021", blank_rate=0.0)
+    rec["article20"]["administrative_penalty"]["decisions"] = 30
+    rec["article20"]["administrative_coercion"]["decisions"] = 0
+    lines = _spaced(_rows(rec, 27))
+    a, b = _row_of(lines, "行政处罚"), _row_of(lines, "行政强制")
+    lines[a], lines[b] = "行政强制 30", "行政处罚 0"
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert got["article20"]["administrative_penalty"]["decisions"] is None
+    assert got["article20"]["administrative_coercion"]["decisions"] is None

@@ -734,6 +734,27 @@ def _pool_if_drifted(found: dict[str, RowValues], segs: dict[str, SegmentCells],
                 found[key].page)
 
 
+_SAME_TABLE = (("regulations", "normative_documents"), ("administrative_licensing", "other_external_services"),
+               ("administrative_penalty", "administrative_coercion"))
+"""Article-20 rows printed in one small table, in this order (the tables themselves may be
+reordered by a converter, the rows within one are not)."""
+
+
+def _drawing_order(text: str, span: Span, hits: list[tuple[str, int, int]]) -> bool:
+    """Whether the article-20 text is a PDF's drawing order rather than its reading order.
+
+    pdftotext -raw prints text as the PDF draws it: 行政强制 before 行政处罚, a table's heading
+    among a row's values, one row's value after another's label. Each row's stretch may then
+    hold the right count of another row's values. Shown by two rows of one small table in
+    reversed order, or by words among a row's values anywhere in the tables: then no row
+    without tabs is read."""
+    at = {k: start for k, start, _e in hits}
+    if any(a in at and b in at and at[b] < at[a] for a, b in _SAME_TABLE):
+        return True
+    return any(not c.tabbed and c.interleaved for _k, seg, a in _segments(text, span, hits)
+               for c in [cells_from_segment(_trim_cut(text, a, seg), _tab_col(text, a))])
+
+
 def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[str, RowValues]:
     items = tpl.rows("article20", template)
     patterns = [(k, article20_pattern(k)) for k in items]
@@ -744,6 +765,7 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
         # each item's label is distinct, so each is found on its own
         hits = sorted(((k, m.start(), m.end()) for k, pat in patterns if (m := pat.search(text, *span))),
                       key=lambda h: h[1])
+    drawing_order = _drawing_order(text, span, hits)
     for idx, ((key, seg, at), (_k, start, _s)) in enumerate(zip(_segments(text, span, hits), hits, strict=True)):
         # in a tab table the values sit in the columns right after the label
         label_col = _tab_col(text, start)
@@ -771,8 +793,9 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
                                       label_col if known else None, known)
             found[key] = RowValues(vals, issues, page_of(at))
             continue
-        if spread_over_lines(cells) or cells.interleaved:
-            found[key] = RowValues([None] * len(cols), [_INTERLEAVED if cells.interleaved else _SPREAD], page_of(at))
+        if spread_over_lines(cells) or cells.interleaved or drawing_order:
+            why = _INTERLEAVED if cells.interleaved or drawing_order else _SPREAD
+            found[key] = RowValues([None] * len(cols), [why], page_of(at))
             continue
         # 本年增/减 (2019) is the one column printed negative: its "-" opens a cell
         signed = frozenset(i for i, c in enumerate(cols) if c == "change")
