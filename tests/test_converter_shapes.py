@@ -507,3 +507,21 @@ def test_article20_text_in_a_pdfs_drawing_order_is_not_read(tmp_path: Path) -> N
     assert not wrong
     assert got["article20"]["administrative_penalty"]["decisions"] is None
     assert got["article20"]["administrative_coercion"]["decisions"] is None
+
+
+def test_article20_values_one_a_line_are_not_read_where_blanks_print_nothing(tmp_path: Path) -> None:
+    """pdftotext (default) printed a table's value before its heading: "行政规范性文件 0 0 1
+    第二十条第（五）项 … 行政许可" — the 1 was 行政许可's, and the row's blank printed nothing, so
+    its count came out right. Where an article-20 row printed fewer cells than its columns with
+    no mark for a blank, rows whose values stand one a line below the label are not read."""
+    rec = random_record(random.Random(29), template="2021", blank_rate=0.0)
+    rec["article20"]["normative_documents"]["repealed"] = None
+    rec["article20"]["administrative_licensing"]["decisions"] = 7
+    rows = _rows(rec, 29)
+    k = next(i for i, (label, _v) in enumerate(rows) if label == "行政规范性文件")
+    lic = next(i for i, (label, _v) in enumerate(rows) if label == "行政许可")
+    rows[k] = (rows[k][0], [*rows[k][1], "7"])
+    rows[lic] = (rows[lic][0], [""])
+    wrong, got = _wrong(tmp_path, rec, "\n".join(_one_a_line(rows)))
+    assert not wrong
+    assert set(got["article20"]["normative_documents"].values()) == {None}

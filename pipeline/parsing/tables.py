@@ -766,6 +766,7 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
         hits = sorted(((k, m.start(), m.end()) for k, pat in patterns if (m := pat.search(text, *span))),
                       key=lambda h: h[1])
     drawing_order = _drawing_order(text, span, hits)
+    unmarked = _short_unmarked(text, span, hits, template)
     for idx, ((key, seg, at), (_k, start, _s)) in enumerate(zip(_segments(text, span, hits), hits, strict=True)):
         # in a tab table the values sit in the columns right after the label
         label_col = _tab_col(text, start)
@@ -797,10 +798,26 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
             why = _INTERLEAVED if cells.interleaved or drawing_order else _SPREAD
             found[key] = RowValues([None] * len(cols), [why], page_of(at))
             continue
+        if unmarked and cells.lines and 0 not in cells.lines:
+            found[key] = RowValues([None] * len(cols), [(
+                "cells_unplaced", "values one to a line below the label, in a text whose blank cells print "
+                "nothing (another row came out short): a number of the next row may stand among them; not read")],
+                page_of(at))
+            continue
         # 本年增/减 (2019) is the one column printed negative: its "-" opens a cell
         signed = frozenset(i for i, c in enumerate(cols) if c == "change")
         found[key] = place_tokens(_tokens(cells), len(cols), signed=signed).row(page_of(at))
     return found
+
+
+def _short_unmarked(text: str, span: Span, hits: list[tuple[str, int, int]], template: str) -> bool:
+    """Whether some article-20 row without tabs printed fewer cells than its columns, with no
+    mark for a blank: the text's blank cells print nothing, so a row's count proves nothing."""
+    for key, seg, at in _segments(text, span, hits):
+        cells = cells_from_segment(_trim_cut(text, at, seg), _tab_col(text, at))
+        if not cells.tabbed and len(cells.cells) < len(tpl.columns("article20", template, key)):
+            return True
+    return False
 
 
 def _article20_header(text: str, at: int, template: str, key: str, label_col: int) -> int | None:
