@@ -525,3 +525,22 @@ def test_article20_values_one_a_line_are_not_read_where_blanks_print_nothing(tmp
     wrong, got = _wrong(tmp_path, rec, "\n".join(_one_a_line(rows)))
     assert not wrong
     assert set(got["article20"]["normative_documents"].values()) == {None}
+
+
+def test_article20_values_one_a_line_in_paged_text_are_not_read_where_blanks_print_nothing(tmp_path: Path) -> None:
+    """pdftotext's pages (form feeds) follow a reading order it infers: a bare number from elsewhere
+    on the page stood among "行政规范性文件 0 0 1", whose blank printed nothing, and made its count.
+    In a paged text where an article-20 row printed fewer cells than its columns with no mark for a
+    blank, no article-20 row whose values stand one a line below its label is read."""
+    rec = random_record(random.Random(33), template="2021", blank_rate=0.0)
+    rec["article20"]["normative_documents"]["repealed"] = None
+    rec["article20"]["administrative_fees"]["amount_10k_yuan"] = None
+    rows = _rows(rec, 33)
+    k = next(i for i, (label, _v) in enumerate(rows) if label == "行政规范性文件")
+    rows[k] = (rows[k][0], [*rows[k][1], "1"])
+    lines = _one_a_line(rows)
+    cut = next(i for i, line in enumerate(lines) if line.startswith("三、"))
+    text = "\n".join(lines[:cut]) + "\f" + "\n".join(lines[cut:])
+    wrong, got = _wrong(tmp_path, rec, text)
+    assert not wrong
+    assert set(got["article20"]["normative_documents"].values()) == {None}

@@ -766,7 +766,10 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
         hits = sorted(((k, m.start(), m.end()) for k, pat in patterns if (m := pat.search(text, *span))),
                       key=lambda h: h[1])
     drawing_order = _drawing_order(text, span, hits)
-    unmarked = _short_unmarked(text, span, hits, template)
+    before_empty = _before_empty(text, span, hits)
+    # the text of a paged document (a PDF's pages, pdftotext's form feeds) follows an inferred reading order
+    paged = (page_of(max(len(text) - 1, 0)) or 1) > 1
+    unmarked = paged and _short_unmarked(text, span, hits, template)
     for idx, ((key, seg, at), (_k, start, _s)) in enumerate(zip(_segments(text, span, hits), hits, strict=True)):
         # in a tab table the values sit in the columns right after the label
         label_col = _tab_col(text, start)
@@ -798,11 +801,11 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
             why = _INTERLEAVED if cells.interleaved or drawing_order else _SPREAD
             found[key] = RowValues([None] * len(cols), [why], page_of(at))
             continue
-        if unmarked and cells.lines and 0 not in cells.lines:
+        if (key in before_empty or unmarked) and cells.lines and 0 not in cells.lines:
             found[key] = RowValues([None] * len(cols), [(
-                "cells_unplaced", "values one to a line below the label, in a text whose blank cells print "
-                "nothing (another row came out short): a number of the next row may stand among them; not read")],
-                page_of(at))
+                "cells_unplaced", "values one to a line below the label, where a row printed fewer cells than "
+                "its columns with no mark for a blank (the next one, or any in a PDF's paged text): another "
+                "row's number may stand among them; not read")], page_of(at))
             continue
         # 本年增/减 (2019) is the one column printed negative: its "-" opens a cell
         signed = frozenset(i for i, c in enumerate(cols) if c == "change")
@@ -818,6 +821,18 @@ def _short_unmarked(text: str, span: Span, hits: list[tuple[str, int, int]], tem
         if not cells.tabbed and len(cells.cells) < len(tpl.columns("article20", template, key)):
             return True
     return False
+
+
+def _before_empty(text: str, span: Span, hits: list[tuple[str, int, int]]) -> set[str]:
+    """The article-20 rows right before a row that printed nothing, not even a blank's mark.
+
+    pdftotext (default) printed a table's value before its heading: "行政规范性文件 0 0 1
+    第二十条第（五）项 … 行政许可" — the 1 was 行政许可's, which then printed nothing, and the
+    row above, whose blank printed nothing too, had its count."""
+    segs = list(_segments(text, span, hits))
+    return {segs[i - 1][0] for i in range(1, len(segs))
+            if not (c := cells_from_segment(_trim_cut(text, segs[i][2], segs[i][1]), _tab_col(text, segs[i][2]))).tabbed
+            and not c.cells}
 
 
 def _article20_header(text: str, at: int, template: str, key: str, label_col: int) -> int | None:
