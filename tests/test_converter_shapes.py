@@ -194,6 +194,18 @@ def _wide_record(seed: int) -> dict:
     return rec
 
 
+def _wide_first_row(seed: int) -> tuple[dict, dict, list[str], int, str, list[str]]:
+    """A record with wide numbers in 一、本年新收, its markdown lines, that row's line, label and values."""
+    rec = _wide_record(seed)
+    row = rec["requests"]["new_received"]
+    lines = _tab_report(rec, seed)
+    at = _row_at(lines, "一、本年新收")
+    label = lines[at].strip("|").split("|")[0]
+    values = [str(row[c]) for c in ("natural_person", "commercial", "research", "social_welfare",
+                                     "legal_service", "other_org", "total")]
+    return rec, row, lines, at, label, values
+
+
 def test_a_number_carried_on_in_a_pipe_row_of_its_own_is_null(tmp_path: Path) -> None:
     """markitdown: "| 一、本年新收… | 42935 | 437 | …" over "| | 4 | | …": the row's numbers were
     read cut short (429354 as 42935), its field count being right. A line under a row with
@@ -219,13 +231,7 @@ def test_a_full_row_of_carried_on_digits_is_told_by_the_row_sum(tmp_path: Path) 
     """pymupdf4llm: every cell of （七）总计 wrapped, its tails a full row of seven under it. A
     full row under a row is a row that lost its label, unless the row's sum fails as printed
     and holds with each column's tail carried on: then the row is null."""
-    rec = _wide_record(6)
-    row = rec["requests"]["new_received"]
-    lines = _tab_report(rec, 6)
-    at = _row_at(lines, "一、本年新收")
-    label = lines[at].strip("|").split("|")[0]
-    values = [str(row[c]) for c in ("natural_person", "commercial", "research", "social_welfare",
-                                     "legal_service", "other_org", "total")]
+    rec, row, lines, at, label, values = _wide_first_row(6)
     lines[at : at + 1] = ["|" + "|".join([label, "", "", *(v[:-1] for v in values)]) + "|",
                           "|" + "|".join(["", "", "", *(v[-1] for v in values)]) + "|"]
     wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
@@ -471,13 +477,7 @@ def test_padding_fields_among_a_full_rows_values_are_skipped_only_when_its_sum_h
     is read past them when its total is the sum of its parts; pymupdf4llm printed a wrapped
     number's tail in the next field ("| 28888 | 8 |", a blank cell's field), which also gives a
     value for every column: its sum fails, and the row is null."""
-    rec = _wide_record(31)
-    row = rec["requests"]["new_received"]
-    lines = _tab_report(rec, 31)
-    at = _row_at(lines, "一、本年新收")
-    label = lines[at].strip("|").split("|")[0]
-    values = [str(row[c]) for c in ("natural_person", "commercial", "research", "social_welfare",
-                                     "legal_service", "other_org", "total")]
+    rec, row, lines, at, label, values = _wide_first_row(31)
     lines[at] = "|" + "|".join([label, "", *values[:3], "", *values[3:]]) + "|"
     wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
     assert not wrong
