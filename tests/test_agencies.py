@@ -356,3 +356,13 @@ def test_a_county_name_two_cities_have_is_not_taken_for_one_of_them() -> None:
     assert _division_at_start("四平市铁东区北门街道")[0].adcode == "220303"  # the city says which
     region = resolve(["某某街道办事处"], "联系地址：铁东区解放路1号").as_dict()
     assert region["province"] is None and region["city"] is None
+
+
+def test_a_town_street_office_keeps_its_whole_name() -> None:
+    """"嘉定镇街道办事处" is the office of 嘉定镇街道: the town pattern stopped at the first 镇 and
+    read the rest as an office suffix, so the town came out 嘉定镇 (a town of another county)."""
+    from pipeline.agencies.places import _town_of
+
+    assert _town_of("嘉定镇街道办事处") == "嘉定镇街道"
+    assert _town_of("站前街道办事处") == "站前街道"
+    assert _town_of("丙谷镇人民政府") == "丙谷镇"

@@ -25,7 +25,8 @@ from pipeline.agencies.identity import normalize_name
 from pipeline.agencies.regions import Division, gazetteer, parent_of_rank, strip_divisions
 
 _MUNICIPALITIES = frozenset({"北京市", "天津市", "上海市", "重庆市"})
-_TOWN = re.compile(r"^([\u4e00-\u9fff]{1,12}?(?:镇|乡|街道|苏木))(?:人民政府|政府|街道办事处|办事处|办)?$")
+# no "街道办事处" suffix: "嘉定镇街道办事处" is the office of 嘉定镇街道, never 嘉定镇 (a 镇 has a 人民政府)
+_TOWN = re.compile(r"^([\u4e00-\u9fff]{1,12}?(?:镇|乡|街道|苏木))(?:人民政府|政府|办事处|办)?$")
 _ADDRESS = re.compile(r"地址\s*[:：]\s*([^,，;；:：()（）\s]{2,60})")
 _ZONE_AT_START = re.compile(r"^([\u4e00-\u9fff]+?(?:综合实验区|实验区|新区|示范区|开发区|高新区|园区))")
 _SITE = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:人民政府|政府)?(?:信息公开|政务公开|门户)?(?:网站|门户网|网)")
