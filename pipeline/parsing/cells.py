@@ -51,6 +51,8 @@ MERGED = "merged_values"
 """The reason of a cell holding several numbers apart ("31 36"): a converter merged two cells'
 text into one field (markitdown). Null; in a delimited row its neighbours' columns are not
 certain either, so the whole row is null (``assign_row``)."""
+MERGED_ROW = ("cells_merged", "a field holds several numbers (a converter merged cells): which value is whose "
+              "column is not certain; not read")
 
 METHODS = ("grid", "delimited", "solved", "template_order", "ocr", "derived")
 
@@ -117,13 +119,13 @@ _PAGE_MARK = re.compile(
     r"\s*(?:[-—–~―]+\s*\d{1,4}\s*[-—–~―]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)\s*"
 )
+"""A line that is a page's number ("— 5 —", "- 5 -", "第 5 页", "第5页 共12页", "5/12", "Page 5"):
+a printed page's footer left between a table's rows by a converter, never a row's cells."""
 _RULE_LINE = re.compile(r"\s*[+|]?[-=_~:]{3,}(?:(?:[+|]|\s)+[-=_~:]{3,})*[+|]?\s*")
 """A line drawn of dashes ("-----  -----", "+-----+-----+", "=====") as text converters draw a table's
 rules (pandoc's plain and markdown tables): no cells, never a row of blank marks. Each run of
 dashes must be followed by a separator, so a long line that is no rule fails in linear time
 (a pattern letting runs split anywhere backtracked exponentially: 5 s at 48 dashes)."""
-"""A line that is a page's number ("— 5 —", "- 5 -", "第 5 页", "第5页 共12页", "5/12", "Page 5"):
-a printed page's footer left between a table's rows by a converter, never a row's cells."""
 
 
 @dataclass
@@ -163,7 +165,8 @@ def cells_from_segment(segment: str, first_col: int = 0, *, tab_line: bool = Fal
     words_after_value = interleaved = False
     # a markdown table's rule line (``TABLE_START``) between a row and the line carrying on its
     # cells is no line of the row's: the lines are numbered without it (``continues``)
-    for n, line in enumerate(ln for ln in segment.split("\n") if ln != TABLE_START):
+    kept = [ln for ln in segment.split("\n") if ln != TABLE_START]
+    for n, line in enumerate(kept):
         base = first_col if n == 0 else 0
         if n and (_PAGE_MARK.fullmatch(line) or _RULE_LINE.fullmatch(line)):
             continue
@@ -194,7 +197,6 @@ def cells_from_segment(segment: str, first_col: int = 0, *, tab_line: bool = Fal
                     words_after_value = True
                 elif n and any(w in tok for w in _TABLE_HEADINGS):
                     words_after_value = True  # a table's heading between a row's label and its values
-    kept = [ln for ln in segment.split("\n") if ln != TABLE_START]
     width = first_col + len(kept[0].split("\t")) if tabbed else None
     next_width = len(kept[1].split("\t")) if tabbed and len(kept) > 1 else None
     return SegmentCells(out, cols, tabbed, lines, width, next_width, interleaved=interleaved)
@@ -308,8 +310,7 @@ def assign_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int 
     is not certain, and the row is not read; a later line's values never overwrite the row's.
     """
     if any(isinstance(c, Cell) and c.reason == MERGED for c in seg.cells):
-        return [None] * n, [("cells_merged", "a field holds several numbers (a converter merged cells): "
-                             "which value is whose column is not certain; not read")]
+        return [None] * n, [MERGED_ROW]
     if seg.continued or (seg.tabbed and seg.next_width == seg.width
                          and continues(line_values(seg, 0), line_values(seg, 1), n, total_last=total_last)):
         return [None] * n, [WRAPPED]

@@ -54,7 +54,7 @@ def _pipe_cell(cell: str) -> str:
 
 
 def _pipe_tables_to_tabs(text: str) -> str:
-    """Markdown pipe tables become tab rows (one cell per tab), their rule lines dropped."""
+    """Markdown pipe tables become tab rows (one cell per tab), each rule line a ``TABLE_START`` line."""
     if "|" not in text:
         return text
     out = []

@@ -17,6 +17,7 @@ from pipeline import template as tpl
 from pipeline.document import TableGrid
 from pipeline.parsing.cells import (
     MERGED,
+    MERGED_ROW,
     STACKED_VALUES,
     Cell,
     RowValues,
@@ -331,7 +332,7 @@ def _header_columns(text: str, start: int, end: int) -> _Header:
     return _Header(value_col, width, until)
 
 
-def _laid_out(text: str, span: Span, header: _Header, keys: tuple[str, ...]) -> _Header:
+def _laid_out(text: str, span: Span, header: _Header, lines: list[_LineRow]) -> _Header:
     """``header``, marked ``laid_out`` when the table shows a PDF's text lines laid out as rows.
 
     A PDF-to-markdown converter (markitdown) builds rows from a page's text lines and guesses
@@ -346,7 +347,7 @@ def _laid_out(text: str, span: Span, header: _Header, keys: tuple[str, ...]) -> 
         if "\t" in line and any(isinstance(k := classify(f), Cell) and k.reason in (MERGED, STACKED_VALUES)
                                 for f in line.split("\t")):
             return replace(header, laid_out=True)
-    if any(r.seg.continued for r in _table_lines(text, span, lambda _at: None, keys)):
+    if any(r.seg.continued for r in lines):
         return replace(header, laid_out=True)
     return header
 
@@ -420,7 +421,8 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
     rows are run together is decided once, here, for the rows and for the caller.
     """
     keys = keys or tpl.rows("requests", template)
-    by_lines = _requests_from_lines(text, span, keys, page_of)
+    lines = _table_lines(text, span, page_of, keys)
+    by_lines = _requests_from_lines(text, span, keys, lines)
     if by_lines is not None:
         return TextRequests(by_lines, False)
     patterns = [(k, request_row_pattern(k)) for k in keys]
@@ -430,7 +432,7 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
     if hits:
         if _SUBTOTAL.search(text, span[0], hits[0][1]):
             n += 1
-        header = _laid_out(text, span, _header_columns(text, span[0], hits[0][1]), keys)
+        header = _laid_out(text, span, _header_columns(text, span[0], hits[0][1]), lines)
     found: dict[str, RowValues] = {}
     segs: dict[str, SegmentCells] = {}
     pending: dict[str, list[tuple[int | None, ...]]] = {}
@@ -585,7 +587,7 @@ def _table_lines(text: str, span: Span, page_of, keys: tuple[str, ...]) -> list[
     return out
 
 
-def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], page_of) -> dict[str, RowValues] | None:
+def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], lines: list[_LineRow]) -> dict[str, RowValues] | None:
     """A converter's shredded request table: its value rows are the tab lines, some without a label.
 
     Used only when the table has such unlabeled value rows (a PDF→markdown conversion that
@@ -597,12 +599,11 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], page_of) 
     None when the table is not of this shape (the label-anchored reading then applies).
     """
     n = len(tpl.REQUEST_COLUMNS)
-    lines = _table_lines(text, span, page_of, keys)
     unlabeled = [r for r in lines if not r.label]
     if len(lines) < len(keys) // 2 or not unlabeled:
         return None
     # the header's 自然人 column, when the header is a tab line: then a row's blank cells are placed too
-    header = _laid_out(text, span, _header_columns(text, span[0], lines[0].at), keys)
+    header = _laid_out(text, span, _header_columns(text, span[0], lines[0].at), lines)
     found: dict[str, RowValues] = {}
     order: list[tuple[int | None, _LineRow]] = []  # (template index or None for unlabeled, row)
     i = 0
@@ -740,7 +741,7 @@ _SAME_TABLE = (("regulations", "normative_documents"), ("administrative_licensin
 reordered by a converter, the rows within one are not)."""
 
 
-def _drawing_order(text: str, span: Span, hits: list[tuple[str, int, int]]) -> bool:
+def _drawing_order(hits: list[tuple[str, int, int]], rows: list[tuple[str, SegmentCells, int]]) -> bool:
     """Whether the article-20 text is a PDF's drawing order rather than its reading order.
 
     pdftotext -raw prints text as the PDF draws it: 行政强制 before 行政处罚, a table's heading
@@ -751,8 +752,7 @@ def _drawing_order(text: str, span: Span, hits: list[tuple[str, int, int]]) -> b
     at = {k: start for k, start, _e in hits}
     if any(a in at and b in at and at[b] < at[a] for a, b in _SAME_TABLE):
         return True
-    return any(not c.tabbed and c.interleaved for _k, seg, a in _segments(text, span, hits)
-               for c in [cells_from_segment(_trim_cut(text, a, seg), _tab_col(text, a))])
+    return any(not c.tabbed and c.interleaved for _k, c, _a in rows)
 
 
 def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[str, RowValues]:
@@ -765,20 +765,22 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
         # each item's label is distinct, so each is found on its own
         hits = sorted(((k, m.start(), m.end()) for k, pat in patterns if (m := pat.search(text, *span))),
                       key=lambda h: h[1])
-    drawing_order = _drawing_order(text, span, hits)
-    before_empty = _before_empty(text, span, hits)
+    # each row's key, cells and offset, read once for the checks below and the rows themselves
+    rows = [(key, cells_from_segment(_trim_cut(text, at, seg), _tab_col(text, at)), at)
+            for key, seg, at in _segments(text, span, hits)]
+    drawing_order = _drawing_order(hits, rows)
+    before_empty = _before_empty(rows)
     # the text of a paged document (a PDF's pages, pdftotext's form feeds) follows an inferred reading order
     paged = (page_of(max(len(text) - 1, 0)) or 1) > 1
-    unmarked = paged and _short_unmarked(text, span, hits, template)
-    for idx, ((key, seg, at), (_k, start, _s)) in enumerate(zip(_segments(text, span, hits), hits, strict=True)):
+    unmarked = paged and _short_unmarked(rows, template)
+    for idx, ((key, cells, at), (_k, start, _s)) in enumerate(zip(rows, hits, strict=True)):
         # in a tab table the values sit in the columns right after the label
         label_col = _tab_col(text, start)
-        cells = cells_from_segment(_trim_cut(text, at, seg), _tab_col(text, at))
         cols = tpl.columns("article20", template, key)
         between = text[hits[idx - 1][2] : start] if idx else "x"
         if (not between.strip() and "\t" not in between and (
                 "\n" not in between or not any(line == 0 for line in cells.lines))) or (
-                idx and not cells.tabbed and "\t" not in between and not cells_from_segment(between).cells):
+                idx and not cells.tabbed and "\t" not in between and not rows[idx - 1][1].cells):
             # two labels with nothing between ("行政处罚<br>行政强制" in one cell, a blank row run
             # together, or labels on lines of their own with the values below): the values after
             # them may be either row's. A tab, or this row's value on its own label's line after
@@ -813,26 +815,19 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
     return found
 
 
-def _short_unmarked(text: str, span: Span, hits: list[tuple[str, int, int]], template: str) -> bool:
+def _short_unmarked(rows: list[tuple[str, SegmentCells, int]], template: str) -> bool:
     """Whether some article-20 row without tabs printed fewer cells than its columns, with no
     mark for a blank: the text's blank cells print nothing, so a row's count proves nothing."""
-    for key, seg, at in _segments(text, span, hits):
-        cells = cells_from_segment(_trim_cut(text, at, seg), _tab_col(text, at))
-        if not cells.tabbed and len(cells.cells) < len(tpl.columns("article20", template, key)):
-            return True
-    return False
+    return any(not c.tabbed and len(c.cells) < len(tpl.columns("article20", template, key)) for key, c, _a in rows)
 
 
-def _before_empty(text: str, span: Span, hits: list[tuple[str, int, int]]) -> set[str]:
+def _before_empty(rows: list[tuple[str, SegmentCells, int]]) -> set[str]:
     """The article-20 rows right before a row that printed nothing, not even a blank's mark.
 
     pdftotext (default) printed a table's value before its heading: "行政规范性文件 0 0 1
     第二十条第（五）项 … 行政许可" — the 1 was 行政许可's, which then printed nothing, and the
     row above, whose blank printed nothing too, had its count."""
-    segs = list(_segments(text, span, hits))
-    return {segs[i - 1][0] for i in range(1, len(segs))
-            if not (c := cells_from_segment(_trim_cut(text, segs[i][2], segs[i][1]), _tab_col(text, segs[i][2]))).tabbed
-            and not c.cells}
+    return {rows[i - 1][0] for i in range(1, len(rows)) if not rows[i][1].tabbed and not rows[i][1].cells}
 
 
 def _article20_header(text: str, at: int, template: str, key: str, label_col: int) -> int | None:
@@ -900,9 +895,7 @@ def review_from_text(text: str, span: Span, page_of, *, run_together: bool = Fal
         # wider than 15 with an empty field inside: a converter's padding (a colspan expanded)
         # or a blank cell, and the trailing one popped may have been the blank: not certain
         if any(isinstance(c, Cell) and c.reason == MERGED for c in cells):
-            return RowValues([None] * 15, [("cells_merged", "a field holds several numbers (a converter merged "
-                                            "cells): which value is whose column is not certain; not read")],
-                             page_of(last.end()))
+            return RowValues([None] * 15, [MERGED_ROW], page_of(last.end()))
         if len(cells) == 15 and (exact or all(isinstance(c, Cell) for c in cells)):
             return RowValues([c if isinstance(c, Cell) else None for c in cells], [], page_of(last.end()))
         values = [c for c in cells if isinstance(c, Cell)]
