@@ -57,6 +57,34 @@ def test_region_from_the_name() -> None:
     assert (r.province, r.city, r.county) == (None, None, "朝阳区")
 
 
+def test_region_of_a_national_systems_branch_and_of_autonomous_short_names() -> None:
+    r = resolve(["国家税务总局宁波市税务局"], "")  # the system first, then the place
+    assert (r.province, r.city, r.county) == ("浙江省", "宁波市", None)
+    assert resolve(["国家税务总局"], "").as_dict() == {"province": None, "city": None, "county": None, "town": None}
+    r = resolve(["黔东南州卫生健康委员会"], "")  # 黔东南苗族侗族自治州 by its common name
+    assert (r.province, r.city, r.county) == ("贵州省", "黔东南苗族侗族自治州", None)
+    r = resolve(["长阳县人民政府"], "")
+    assert (r.province, r.city, r.county) == ("湖北省", "宜昌市", "长阳土家族自治县")
+    r = resolve(["伊犁州奎屯市人民政府"], "")  # no 族 in 伊犁哈萨克自治州
+    assert (r.province, r.city, r.county) == ("新疆维吾尔自治区", "伊犁哈萨克自治州", "奎屯市")
+
+
+def test_title_after_a_field_label_a_year_only_heading_or_about() -> None:
+    # a page's index block read as text: "标题" and the title apart by a blank, no colon
+    lines = ["发布机构 浏阳市永安镇人民政府 发文日期 2021-01-20", "标题 永安镇2020年政府信息公开工作年度报告",
+             "永安镇2020年政府信息公开工作年度报告"]
+    assert (meta.find_title(lines).agency, meta.find_title(lines).year) == ("永安镇", 2020)
+    # a heading naming only the year, the title naming the body just below it
+    lines = ["2023年度政府信息公开工作年度报告", "发布日期：2024-01-19", "和平区人民政府2023年度政府信息公开工作年度报告"]
+    assert (meta.find_title(lines).agency, meta.find_title(lines).year) == ("和平区人民政府", 2023)
+    lines[2] = "和平区人民政府2022年度政府信息公开工作年度报告"  # another year: another report's title
+    assert (meta.find_title(lines).agency, meta.find_title(lines).year) == (None, 2023)
+    lines = ["2023年度政府信息公开工作年度报告"] + ["一段文字。"] * 4 + ["和平区人民政府2023年度政府信息公开工作年度报告"]
+    assert meta.find_title(lines).agency is None  # too far below to be the same title
+    title = meta.find_title(["邯郸市人民政府办公室关于邯郸市人民政府2020年政府信息公开工作年度报告"])
+    assert (title.agency, title.year) == ("邯郸市人民政府", 2020)
+
+
 def test_special_zone_lies_in_the_division_it_is_named_after() -> None:
     r = resolve(["兰州新区管委会"], "")
     assert (r.province, r.city) == ("甘肃省", "兰州市")

@@ -22,7 +22,7 @@ _SUFFIX = re.compile(
 _CJK_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
 _NOT_A_NAME = re.compile(
     r"首页|当前位置|位置|正文|栏目|网站|来源|浏览|分享|打印|字体|链接|下载|发布|公布|公开|报告|根据|按照|要求|关于|通知"
-    r"|认真|贯彻|坚持|领导下|重视|以下简称|简称"
+    r"|认真|贯彻|坚持|领导下|重视|以下简称|简称|标题|索引号"
     r"|[省市县区镇乡]委[省市县区镇乡]?(?:人民)?政府|党委(?:人民)?政府"
 )
 """Navigation, page and sentence words that no organisation's name contains (信息公开 is

@@ -27,6 +27,16 @@ counties; it is not a place an agency is in."""
 _ABBREVIABLE = re.compile(r"(省|市)$")
 """Names often written without this last character (四川 for 四川省, 攀枝花 for 攀枝花市)."""
 
+_ETHNIC = (
+    "蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|高山|拉祜|水|东乡|纳西"
+    "|景颇|柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|俄罗斯|鄂温克|德昂"
+    "|保安|裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺|各"
+)
+_AUTONOMOUS = re.compile(rf"^(?P<place>[\u4e00-\u9fff]{{2,}}?)(?:(?:{_ETHNIC})族?)+自治(?P<kind>州|县|旗)$")
+"""An autonomous prefecture, county or banner, usually written by its place and kind alone:
+黔东南州 for 黔东南苗族侗族自治州, 长阳县 for 长阳土家族自治县 (the ethnic names are the
+national list of the country's peoples; "各族" for 龙胜各族自治县)."""
+
 _TOWN_REST = re.compile(r"(街道|镇|乡|苏木)(办事处|办|人民政府|政府)?")
 """When all that follows a division name is a town suffix, the name is the town's own name
 (城区街道办事处: 城区 is also a district), not a locator to strip."""
@@ -103,6 +113,12 @@ def gazetteer() -> Gazetteer:
         short = _ABBREVIABLE.sub("", name)
         if short != name and len(short) >= 2:
             by_name.setdefault(short, []).append(division)
+        if m := _AUTONOMOUS.match(name):
+            # a name of its own, as complete as the long one (it ends in the division's kind);
+            # where another division has it too, both stay candidates and the name is ambiguous
+            common = m.group("place") + m.group("kind")
+            full.add(common)
+            by_name.setdefault(common, []).append(division)
     chars = frozenset(ch for name in full for ch in name)
     return Gazetteer(
         by_code=by_code,

@@ -33,11 +33,16 @@ from pipeline.agencies.names import body_of_office, is_org_name
 from pipeline.parsing.normalize import compact, normalize
 
 _REPORT_TITLE = re.compile(r"(?:信息|政务)公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)(?:[(（][^()（）]{0,12}[)）])?$")
-_TITLE_LABEL = re.compile(r"^(?:标题|题目|文章标题|名称|主题)[:：]")
+_TITLE_LABEL = re.compile(r"^(?:标题|题目|文章标题|名称|主题)(?:\s*[:：]|\s+)")
+"""A page's field label before the title: "标题：…", or "标题 …" in a metadata table read as text."""
 _YEAR = re.compile(r"((?:19|20)\d{2})年度?")
 _NAVIGATION = re.compile(r"当前位置|您的位置|首页|[>＞»›]|\s/\s")
 """A breadcrumb ("当前位置：首页 > … > 政府信息公开年报") is never the title, whatever it ends with."""
 _NOTICE = re.compile(r"(?:通知|意见|办法|方案|解读|答记者问|新闻|会议|培训|目录|列表)$")
+
+
+TITLE_REPEAT = 3
+"""Lines within which a title naming the body may follow one naming only the year."""
 
 
 @dataclass
@@ -64,6 +69,7 @@ def _title_parts(flat: str) -> tuple[str | None, int | None]:
         name = body[: m.start()]
     name = name.strip("《》“”\"'")
     name = re.sub(r"(?:关于|的)$", "", name)
+    name = re.sub(r"^(?:[\u4e00-\u9fff]*?关于)", "", name)  # "(XX办公室)关于XX县2020年…报告": the report's body follows 关于
     return (name if is_org_name(name) else None), year
 
 
@@ -72,10 +78,23 @@ def find_title(lines: list[str], page_title: str | None = None, limit: int = 30)
     as a report's title; else the page's own title when it does."""
     head = ["" if _NAVIGATION.search(ln) else compact(_TITLE_LABEL.sub("", ln.strip())) for ln in lines[:limit]]
     bare: Title | None = None  # "政府信息公开年报": a title's words naming nothing (a menu item, a column)
+    dated: Title | None = None  # "2023年度政府信息公开工作年度报告": a year, no body
     for title in _title_candidates(head):
-        if title.agency or title.year:
+        if dated is not None:
+            # the page's field or heading named only the year; the title line just below it
+            # names the body too (same year or none)
+            near = title.line is not None and dated.line is not None and title.line - dated.line <= TITLE_REPEAT
+            if title.agency and near and title.year in (None, dated.year):
+                return Title(title.text, title.agency, dated.year, title.line)
+            continue
+        if title.agency:
             return title
+        if title.year:
+            dated = title
+            continue
         bare = bare or title
+    if dated is not None:
+        return dated
     if page_title:
         for part in re.split(r"[_|｜\-—]+", normalize(page_title)):
             flat = compact(part)

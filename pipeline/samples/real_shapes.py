@@ -40,6 +40,16 @@ KNOWN_REGIONS: dict[str, tuple[str | None, str | None, str | None, str | None]] 
     "成都市武侯区人民政府": ("四川省", "成都市", "武侯区", None),
     "米易县新山傈僳族乡人民政府": ("四川省", "攀枝花市", "米易县", "新山傈僳族乡"),
 }
+BRANCHES: dict[str, tuple[str | None, str | None, str | None, str | None]] = {
+    # a national system's local branch (the system named first, then the place)
+    "国家税务总局攀枝花市税务局": ("四川省", "攀枝花市", None, None),
+    "国家金融监督管理总局攀枝花监管分局": (None, None, None, None),  # 攀枝花 alone: no division's full name
+    # an autonomous prefecture or county by its common short name
+    "凉山州卫生健康委员会": ("四川省", "凉山彝族自治州", None, None),
+    "木里县人民政府": ("四川省", "凉山彝族自治州", "木里藏族自治县", None),
+    "北川县教育局": ("四川省", "绵阳市", "北川羌族自治县", None),
+}
+"""Bodies whose region the name gives in a form the first agencies do not: drawn now and then."""
 PUBLISHERS = ("盐边县人民政府办公室", "成都市大数据中心", "米易县政务服务管理局", "仁和区融媒体中心")
 """Publishers of the page (发布机构/来源): real offices, never the reporting agency."""
 CHANNELS = ("政府门户网站", "政务微信公众号", "政务微博")
@@ -109,6 +119,10 @@ def real_shape(rec: dict, rng: random.Random) -> Shape:
         else:
             region = full_region  # the town list may place it; "right or null" allows less
             traits.append("town_without_county")
+    elif rng.random() < 0.15:
+        agency = rng.choice(sorted(BRANCHES))
+        region = BRANCHES[agency]
+        traits.append("branch_name")
     traditional = rng.random() < 0.2 and "bare_town" not in traits
     if traditional:
         traits.append("traditional")
@@ -136,9 +150,24 @@ def real_shape(rec: dict, rng: random.Random) -> Shape:
             f"来源：{publisher}　　浏览次数：{rng.randint(10, 9999)}",
             "字体：【大 中 小】　分享到：微信 微博",
         ]
-    title_kind = rng.choice(["whole", "whole", "year_first", "omitted"])
+    title_kind = rng.choice(["whole", "whole", "year_first", "omitted", "labelled", "year_above", "about"])
     if title_kind == "whole":
         lines.append(f"{agency}{year}年度政府信息公开工作年度报告")
+    elif title_kind == "labelled":
+        # the page's index block as a table read to text: label and value apart by blanks,
+        # the title among its fields, then the title line itself
+        traits.append("labelled_title")
+        title = f"{agency}{year}年度政府信息公开工作年度报告"
+        lines += [f"索引号 {rng.randint(10**8, 10**9)}/{year + 1}-{rng.randint(1, 999):05d} 主题分类 综合政务",
+                  f"发布机构 {publisher} 发文日期 {page_date}", f"标题 {title}", title]
+    elif title_kind == "year_above":
+        # a heading naming only the year, the title naming the body just below it
+        traits.append("year_above")
+        lines += [f"{year}年度政府信息公开工作年度报告", f"发布日期：{page_date}",
+                  f"{agency}{year}年度政府信息公开工作年度报告"]
+    elif title_kind == "about":
+        traits.append("about_title")
+        lines.append(f"{rng.choice(['', publisher])}关于{agency}{year}年度政府信息公开工作年度报告")
     elif title_kind == "year_first":
         lines.append(f"{year}年{agency}政府信息公开工作年度报告")
     else:
