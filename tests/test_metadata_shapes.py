@@ -95,7 +95,8 @@ def test_shapes_cover_every_trait() -> None:
         seen.update(_shape(seed)[0].traits)
     assert {"chrome", "no_title", "bare_town", "town_without_county", "traditional", "cut", "tables_images",
             "tables_removed", "period", "spam", "split_breadcrumb", "departments", "footer", "branch_name",
-            "labelled_title", "year_above", "about_title"} <= seen  # fmt: skip
+            "labelled_title", "year_above", "about_title", "fields_after_title", "quoted_title",
+            "situation_title"} <= seen  # fmt: skip
 
 
 def test_the_check_can_fail() -> None:

@@ -83,6 +83,13 @@ def test_title_after_a_field_label_a_year_only_heading_or_about() -> None:
     assert meta.find_title(lines).agency is None  # too far below to be the same title
     title = meta.find_title(["邯郸市人民政府办公室关于邯郸市人民政府2020年政府信息公开工作年度报告"])
     assert (title.agency, title.year) == ("邯郸市人民政府", 2020)
+    # the page's fields on the title's line; a title in book quotes; "…工作情况的报告"
+    title = meta.find_title(["南昌县人民政府2022年政府信息公开工作年度报告 发布时间：2023-01-18 浏览次数：1024"])
+    assert (title.agency, title.year) == ("南昌县人民政府", 2022)
+    title = meta.find_title(["《德清县武康街道2023年政府信息公开工作年度报告》"])
+    assert (title.agency, title.year) == ("德清县武康街道", 2023)
+    title = meta.find_title(["滨州市沾化区人民政府关于2021年度政府信息公开工作情况的报告"])
+    assert (title.agency, title.year) == ("滨州市沾化区人民政府", 2021)
 
 
 def test_special_zone_lies_in_the_division_it_is_named_after() -> None:

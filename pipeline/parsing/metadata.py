@@ -32,7 +32,13 @@ from datetime import date
 from pipeline.agencies.names import body_of_office, is_org_name
 from pipeline.parsing.normalize import compact, normalize
 
-_REPORT_TITLE = re.compile(r"(?:信息|政务)公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)(?:[(（][^()（）]{0,12}[)）])?$")
+_REPORT_TITLE = re.compile(
+    r"(?:信息|政务)公开(?:工作)?(?:年度)?(?:工作)?(?:情况的?)?(?:报告|年报)(?:[(（][^()（）]{0,12}[)）])?$"
+)
+_PAGE_FIELDS_AFTER = re.compile(
+    r"\s+[【\[]?(?:发布时间|发布日期|更新时间|时间|日期|来源|信息来源|浏览次数|阅读次数|点击(?:数|量|次数)?|字号|作者)\s*[:：].*$"
+)
+"""The page's fields printed on the title's own line ("…年度报告 发布时间：2023-01-18 浏览次数：…")."""
 _TITLE_LABEL = re.compile(r"^(?:标题|题目|文章标题|名称|主题)(?:\s*[:：]|\s+)")
 """A page's field label before the title: "标题：…", or "标题 …" in a metadata table read as text."""
 _YEAR = re.compile(r"((?:19|20)\d{2})年度?")
@@ -76,7 +82,9 @@ def _title_parts(flat: str) -> tuple[str | None, int | None]:
 def find_title(lines: list[str], page_title: str | None = None, limit: int = 30) -> Title | None:
     """The first line (or two lines joined: titles break) among the opening lines that reads
     as a report's title; else the page's own title when it does."""
-    head = ["" if _NAVIGATION.search(ln) else compact(_TITLE_LABEL.sub("", ln.strip())) for ln in lines[:limit]]
+    head = ["" if _NAVIGATION.search(ln) else
+            compact(_PAGE_FIELDS_AFTER.sub("", _TITLE_LABEL.sub("", ln.strip()))).strip("《》“”\"")
+            for ln in lines[:limit]]
     bare: Title | None = None  # "政府信息公开年报": a title's words naming nothing (a menu item, a column)
     dated: Title | None = None  # "2023年度政府信息公开工作年度报告": a year, no body
     for title in _title_candidates(head):

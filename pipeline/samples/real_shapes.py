@@ -150,9 +150,22 @@ def real_shape(rec: dict, rng: random.Random) -> Shape:
             f"来源：{publisher}　　浏览次数：{rng.randint(10, 9999)}",
             "字体：【大 中 小】　分享到：微信 微博",
         ]
-    title_kind = rng.choice(["whole", "whole", "year_first", "omitted", "labelled", "year_above", "about"])
+    title_kind = rng.choice(["whole", "whole", "year_first", "omitted", "labelled", "year_above", "about",
+                             "fields_after", "quoted", "situation"])
     if title_kind == "whole":
         lines.append(f"{agency}{year}年度政府信息公开工作年度报告")
+    elif title_kind == "fields_after":
+        # a crawler's innerText: the page's fields on the title's own line
+        traits.append("fields_after_title")
+        lines.append(f"{agency}{year}年政府信息公开工作年度报告 {rng.choice(['发布时间', '发布日期', '来源'])}："
+                     f"{page_date} 浏览次数：{rng.randint(10, 9999)} 字号：[ 大 中 小 ]")
+    elif title_kind == "quoted":
+        traits.append("quoted_title")
+        lines.append(f"《{agency}{year}年政府信息公开工作年度报告》")
+    elif title_kind == "situation":
+        # an older wording of the title: "关于…工作情况的报告"
+        traits.append("situation_title")
+        lines.append(f"{agency}关于{year}年度政府信息公开工作情况的报告")
     elif title_kind == "labelled":
         # the page's index block as a table read to text: label and value apart by blanks,
         # the title among its fields, then the title line itself
