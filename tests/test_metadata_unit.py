@@ -188,6 +188,9 @@ def test_template_without_tables(year, cited, want) -> None:
     ("通过网站主动公开政府信息30条，通过微信主动公开政府信息45条。", None, {}),
     ("主动公开政府信息393件，其中包括：规范性文件13件；2024年度部门预算信息；", 393, {}),
     ("通过政务微信公众号发布信息200条。", None, {}),
+    ("本年度主动公开政府信息数量共计1520条。", 1520, {}),
+    ("主动公开政府信息数量为320条。", 320, {}),
+    ("主动公开各类政府信息1,234条。", 1234, {}),
 ])  # fmt: skip
 def test_active_disclosure(text: str, total, cats) -> None:
     ad = meta.active_disclosure(text)

@@ -336,7 +336,7 @@ def template_without_tables(year: int | None, text: str) -> tuple[str | None, st
 
 _ACTIVE_TOTAL = re.compile(
     r"(?:主动(?:发布)?(?:公开|发布|公布)[^,，。;；\d]{0,12}?信息|(?:公开|发布|公布)政府信息)"
-    r"(?:共计|共|总计|合计|累计)?[:：]?\s*(\d+)\s*(余|多)?\s*(条|件)"
+    r"(?:数量|总数|总量)?(?:共计|共|总计|合计|累计|为|达)?[:：]?\s*(\d{1,3}(?:,\d{3})+|\d+)\s*(余|多)?\s*(条|件)"
 )
 _CATEGORY = re.compile(r"^(?P<name>[^\d]{2,30}?)(?:共|计)?(?P<n>\d+)(?P<approx>余|多)?(?:条|件)$")
 _FIGURE = re.compile(r"\d+(?:余|多)?[条件]")
@@ -380,7 +380,7 @@ def active_disclosure(section1: str) -> ActiveDisclosure:
             out.issues.append(("approximate_total", f"active disclosure printed as '{m.group(0)}': not an exact figure"))
             approximate.append(cats)
             continue
-        totals.append((int(m.group(1)), cats))
+        totals.append((int(m.group(1).replace(",", "")), cats))
     values = {v for v, _ in totals}
     if len(values) > 1:
         out.issues.append(("ambiguous_total", f"several disclosure figures ({sorted(values)}): none is the total"))

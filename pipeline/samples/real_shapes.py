@@ -209,7 +209,9 @@ def real_shape(rec: dict, rng: random.Random) -> Shape:
     clauses: list[tuple[str, int | None]]  # each stated figure, as printed, and its value
     if kind == "exact":
         cat_text = "，".join(f"{k}{v}条" for k, v in cats.items())
-        clauses = [(f"全年主动公开政府信息{total}条", total)]
+        printed = f"{total:,}" if total >= 1000 and rng.random() < 0.3 else str(total)
+        clauses = [(rng.choice(["全年主动公开政府信息{}条", "本年度主动公开政府信息数量共计{}条",
+                                "主动公开政府信息数量为{}条"]).format(printed), total)]
         disclosure = f"{clauses[0][0]}，其中{cat_text}。"
     elif kind == "approximate":
         clauses = [(f"全年主动公开政府信息{max(total, 10) // 10 * 10}余条", None)]
