@@ -90,6 +90,25 @@ def test_title_after_a_field_label_a_year_only_heading_or_about() -> None:
     assert (title.agency, title.year) == ("德清县武康街道", 2023)
     title = meta.find_title(["滨州市沾化区人民政府关于2021年度政府信息公开工作情况的报告"])
     assert (title.agency, title.year) == ("滨州市沾化区人民政府", 2021)
+    # a page title with the site's name; an attachment's file name; a title over three lines
+    title = meta.find_title(["蒙城县人民政府2023年政府信息公开工作年度报告-蒙城县人民政府门户网站"])
+    assert (title.agency, title.year) == ("蒙城县人民政府", 2023)
+    title = meta.find_title(["附件：临沭县人民政府2022年政府信息公开工作年度报告.pdf"])
+    assert (title.agency, title.year) == ("临沭县人民政府", 2022)
+    title = meta.find_title(["湖北省宜昌市", "夷陵区人民政府", "2023年政府信息公开工作年度报告"])
+    assert (title.agency, title.year) == ("湖北省宜昌市夷陵区人民政府", 2023)
+    title = meta.find_title(["工作动态", "夷陵区人民政府", "2023年政府信息公开工作年度报告"])
+    assert title.agency == "夷陵区人民政府"  # a line above that is no place stays out
+
+
+@pytest.mark.parametrize(("name", "ok"), [
+    ("教育部", True), ("中国人民银行", True), ("中共福建省委宣传部", True), ("温州市鹿城区", True),
+    ("党支部", False), ("全体干部", False), ("成都", False),
+])  # fmt: skip
+def test_ministries_party_departments_and_bare_places_are_names(name: str, ok: bool) -> None:
+    assert is_org_name(name) is ok
+    if name == "中共福建省委宣传部":
+        assert resolve([name], "").province == "福建省"
 
 
 def test_special_zone_lies_in_the_division_it_is_named_after() -> None:

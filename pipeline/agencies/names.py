@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 
-from pipeline.agencies.regions import gazetteer
+from pipeline.agencies.regions import gazetteer, strip_divisions
 
 _SUFFIX = re.compile(
     r"(?:人民政府|政府|办公室|办公厅|厅|局|委员会|委|管委会|管理委员会|街道办事处|街道办|街道|办事处|镇|乡|苏木"
-    r"|综合实验区|实验区|新区|示范区|开发区|高新区|园区|中心|院|署|办)$"
+    r"|综合实验区|实验区|新区|示范区|开发区|高新区|园区|中心|院|署|办|部|银行)$"
 )
 
+_NOT_A_BODY_IN_BU = ("干部", "支部", "全部", "内部", "外部", "局部", "各部", "本部")
 _CJK_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
 _NOT_A_NAME = re.compile(
     r"首页|当前位置|位置|正文|栏目|网站|来源|浏览|分享|打印|字体|链接|下载|发布|公布|公开|报告|根据|按照|要求|关于|通知"
@@ -58,15 +59,23 @@ def is_org_name(name: str | None) -> bool:
         return False
     if _NOT_A_NAME.search(name):
         return False
-    if name in gazetteer().full_names and _DIVISION_SUFFIX.search(name):
-        return True  # a title naming the body by its place: 开远市2025年…报告
+    if _DIVISION_SUFFIX.search(name) and (name in gazetteer().full_names or _divisions_only(name)):
+        return True  # a title naming the body by its place: 开远市2025年…报告, 温州市鹿城区2023年…报告
     m = _SUFFIX.search(name)
     if m is None:
         return False
+    if name.endswith(_NOT_A_BODY_IN_BU):
+        return False  # 部 ends a ministry or a party department, not 干部, 支部, 全部
     stem = name[: m.start()]
     if len(stem) < 2 or _generic(name) and not _starts_with_division(name):
         return False
     return True
+
+
+def _divisions_only(name: str) -> bool:
+    """A chain of divisions, each inside the one before, and nothing else (温州市鹿城区)."""
+    div, rest = strip_divisions(name)
+    return div is not None and rest == ""
 
 
 def _starts_with_division(name: str) -> bool:

@@ -31,10 +31,10 @@ _ADDRESS = re.compile(r"地址\s*[:：]\s*([^,，;；:：()（）\s]{2,60})")
 _ZONE_AT_START = re.compile(r"^([\u4e00-\u9fff]+?(?:综合实验区|实验区|新区|示范区|开发区|高新区|园区))")
 _NATIONAL_SYSTEM = re.compile(
     r"^(?:国家税务总局|国家金融监督管理总局|国家外汇管理局|国家统计局|中国人民银行|中国银行保险监督管理委员会"
-    r"|中国银保监会|中国证券监督管理委员会|中国证监会|国家烟草专卖局)(?=[\u4e00-\u9fff]{2})"
+    r"|中国银保监会|中国证券监督管理委员会|中国证监会|国家烟草专卖局|中共|中国共产党)(?=[\u4e00-\u9fff]{2})"
 )
 """A national system's local branch names the system first, then its place: 国家税务总局宁波市税务局
-sits in 宁波市 (the system's name is no place of its own)."""
+sits in 宁波市, 中共福建省委宣传部 in 福建省 (the system's name is no place of its own)."""
 _SITE = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:人民政府|政府)?(?:信息公开|政务公开|门户)?(?:网站|门户网|网)")
 
 

@@ -39,6 +39,8 @@ _PAGE_FIELDS_AFTER = re.compile(
     r"\s+[【\[]?(?:发布时间|发布日期|更新时间|时间|日期|来源|信息来源|浏览次数|阅读次数|点击(?:数|量|次数)?|字号|作者)\s*[:：].*$"
 )
 """The page's fields printed on the title's own line ("…年度报告 发布时间：2023-01-18 浏览次数：…")."""
+_ATTACHMENT = re.compile(r"^附件\d*[:：]|\.(?:pdf|PDF|docx?|DOCX?|wps|WPS|ofd|OFD)$")
+"""A report published as an attachment: its file name is the title ("附件：XX2022年…年度报告.pdf")."""
 _TITLE_LABEL = re.compile(r"^(?:标题|题目|文章标题|名称|主题)(?:\s*[:：]|\s+)")
 """A page's field label before the title: "标题：…", or "标题 …" in a metadata table read as text."""
 _YEAR = re.compile(r"((?:19|20)\d{2})年度?")
@@ -83,7 +85,7 @@ def find_title(lines: list[str], page_title: str | None = None, limit: int = 30)
     """The first line (or two lines joined: titles break) among the opening lines that reads
     as a report's title; else the page's own title when it does."""
     head = ["" if _NAVIGATION.search(ln) else
-            compact(_PAGE_FIELDS_AFTER.sub("", _TITLE_LABEL.sub("", ln.strip()))).strip("《》“”\"")
+            _ATTACHMENT.sub("", compact(_PAGE_FIELDS_AFTER.sub("", _TITLE_LABEL.sub("", ln.strip())))).strip("《》“”\"")
             for ln in lines[:limit]]
     bare: Title | None = None  # "政府信息公开年报": a title's words naming nothing (a menu item, a column)
     dated: Title | None = None  # "2023年度政府信息公开工作年度报告": a year, no body
@@ -124,17 +126,39 @@ def _title_candidates(head: list[str]) -> Iterator[Title]:
                 if agency is None and cand is ln and i:
                     joined_agency, joined_year = _title_parts(head[i - 1] + ln)
                     if joined_agency:
+                        # a title broken over three lines: "湖北省宜昌市" / "夷陵区人民政府" / "2023年…报告"
+                        above = head[i - 2] if i >= 2 else ""
+                        if above and _places_only(above) and is_org_name(above + joined_agency):
+                            joined_agency = above + joined_agency
                         yield Title(head[i - 1] + ln, joined_agency, joined_year or year, i)
                         break
                 yield Title(cand, agency, year, i)
                 break
         else:
+            # a page title kept as the first line: "…年度报告-蒙城县人民政府门户网站"
+            first = _SITE_SEPARATOR.split(ln, maxsplit=1)[0]
+            if first != ln and len(first) <= 60 and _REPORT_TITLE.search(first):
+                agency, year = _title_parts(first)
+                yield Title(first, agency, year, i)
+                continue
             # a title followed on the same line by the report's first sentence or, with no
             # preface, by section 一's heading (flattened pages: a crawler's innerText)
             m = re.match(r"^(.{4,60}?信息公开(?:工作)?(?:年度)?报告)(?=根据|按照|依据|本报告|为|一[、.．]|[（(]一[)）])", ln)
             if m:
                 agency, year = _title_parts(m.group(1))
                 yield Title(m.group(1), agency, year, i)
+
+
+_SITE_SEPARATOR = re.compile(r"(?<!\d)[-—_|｜]+(?!\d)")
+"""Between a page title's parts ("标题-网站名", "标题_栏目_网站"); not a date's hyphen."""
+
+
+def _places_only(text: str) -> bool:
+    """A line that is nothing but division names (湖北省宜昌市): the opening of a broken title."""
+    from pipeline.agencies.regions import strip_divisions
+
+    div, rest = strip_divisions(text)
+    return div is not None and rest == ""
 
 
 def is_notice_title(line: str) -> bool:

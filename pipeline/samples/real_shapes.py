@@ -48,6 +48,9 @@ BRANCHES: dict[str, tuple[str | None, str | None, str | None, str | None]] = {
     "凉山州卫生健康委员会": ("四川省", "凉山彝族自治州", None, None),
     "木里县人民政府": ("四川省", "凉山彝族自治州", "木里藏族自治县", None),
     "北川县教育局": ("四川省", "绵阳市", "北川羌族自治县", None),
+    # a ministry, a party department (the party's name is no place)
+    "生态环境部": (None, None, None, None),
+    "中共攀枝花市委宣传部": ("四川省", "攀枝花市", None, None),
 }
 """Bodies whose region the name gives in a form the first agencies do not: drawn now and then."""
 PUBLISHERS = ("盐边县人民政府办公室", "成都市大数据中心", "米易县政务服务管理局", "仁和区融媒体中心")
@@ -151,7 +154,7 @@ def real_shape(rec: dict, rng: random.Random) -> Shape:
             "字体：【大 中 小】　分享到：微信 微博",
         ]
     title_kind = rng.choice(["whole", "whole", "year_first", "omitted", "labelled", "year_above", "about",
-                             "fields_after", "quoted", "situation"])
+                             "fields_after", "quoted", "situation", "site_suffix", "attachment", "three_lines"])
     if title_kind == "whole":
         lines.append(f"{agency}{year}年度政府信息公开工作年度报告")
     elif title_kind == "fields_after":
@@ -159,6 +162,19 @@ def real_shape(rec: dict, rng: random.Random) -> Shape:
         traits.append("fields_after_title")
         lines.append(f"{agency}{year}年政府信息公开工作年度报告 {rng.choice(['发布时间', '发布日期', '来源'])}："
                      f"{page_date} 浏览次数：{rng.randint(10, 9999)} 字号：[ 大 中 小 ]")
+    elif title_kind == "site_suffix":
+        # the page's own title kept as the first line, the site's name after a dash
+        traits.append("site_suffix_title")
+        lines.append(f"{agency}{year}年政府信息公开工作年度报告{rng.choice(['-', '_', ' - '])}{publisher}门户网站")
+    elif title_kind == "attachment":
+        traits.append("attachment_title")
+        lines.append(f"附件：{agency}{year}年政府信息公开工作年度报告.{rng.choice(['pdf', 'docx', 'doc'])}")
+    elif title_kind == "three_lines" and region[0] and region[1] and not agency.startswith(region[0]):
+        # a title broken over three lines, the first naming only the places above the body
+        traits.append("three_line_title")
+        above = region[0] + ("" if agency.startswith(region[1]) else region[1])
+        agency = above + agency
+        lines += [above, agency[len(above):], f"{year}年政府信息公开工作年度报告"]
     elif title_kind == "quoted":
         traits.append("quoted_title")
         lines.append(f"《{agency}{year}年政府信息公开工作年度报告》")
