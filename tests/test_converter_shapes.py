@@ -454,6 +454,27 @@ def test_a_full_count_row_in_a_table_whose_blanks_leave_no_trace_needs_its_sum(t
     assert set(got["requests"]["not_processed_petition"].values()) == {None}
 
 
+def test_a_row_of_zeros_gathered_out_of_order_is_not_read(tmp_path: Path) -> None:
+    """pdftotext printed a table's cells in drawing order: seven 0s from several rows' cells under
+    "1．申请人无正当理由逾期不补正…", its own numbers far below with the total row's (a row
+    holding more numbers than columns). Seven 0s hold the row's sum whatever cells they are, so
+    in such a table a row of zeros is not read (read before: three wrong numbers)."""
+    rec = random_record(random.Random(24), template="2021", blank_rate=0.0)
+    rec["requests"]["not_processed_petition"]["research"] = None  # a blank printed as nothing
+    row = rec["requests"]["other_overdue_correction"]
+    row.update({c: 0 for c in row}, legal_service=31, total=31)
+    rows = _rows(rec, 24)
+    here = next(i for i, (label, _v) in enumerate(rows) if "1.申请人无正当理由逾期不补正" in label)
+    total = next(i for i, (label, _v) in enumerate(rows) if "（七）总计" in label)
+    rows[total] = (rows[total][0], [*rows[here][1], *rows[total][1]])
+    rows[here] = (rows[here][0], ["0"] * 7)
+    wrong, got = _wrong(tmp_path, rec, "\n".join(_one_a_line(rows)))
+    assert not wrong
+    assert set(got["requests"]["other_overdue_correction"].values()) == {None}
+    assert any(i["code"] == "sum_unconfirmed" and i["where"].startswith("requests.other_overdue_correction")
+               for i in got["issues"])
+
+
 def test_words_among_a_rows_values_make_it_null(tmp_path: Path) -> None:
     """pdftotext -raw prints a PDF's text in its drawing order: "其他对外管理服务事项 16 信息内容
     本年增/减 8369", "行政事业性收费 第二十条第（八）项 15 238137" (the values reversed). Words, or

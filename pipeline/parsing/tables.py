@@ -483,25 +483,40 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
         # short rows whose tokens fit a split of the row sum by chance (its blanks hid non-zero values)
         _resolve_by_columns(found, pending, keys)
     if unmarked:
-        _confirm_by_row_sums(found, segs, n)
+        # and a row holding more numbers than columns: the text is not in the table's row order
+        # (pdftotext printed cells as drawn), so a row's count and even its sum prove nothing
+        disordered = any(len(_tokens(c)) > n for k, c, _a in rows if k != cut and not c.tabbed)
+        _confirm_by_row_sums(found, segs, n, disordered)
     _pool_if_drifted(found, segs, n, keys)
     return TextRequests(found, document_run)
 
 
-def _confirm_by_row_sums(found: dict[str, RowValues], segs: dict[str, SegmentCells], n: int) -> None:
+def _confirm_by_row_sums(found: dict[str, RowValues], segs: dict[str, SegmentCells], n: int,
+                         disordered: bool = False) -> None:
     """In a spaced table whose blanks leave no trace, a full row stands only if its own sum holds.
 
     Some rows came out short with no mark where a blank was (pdftotext prints a blank cell
     as nothing), so a row's count is no proof: a number from elsewhere (pdftotext's reading
     order moves a cell to the next row: "13 174057 0 146882 0 320956 54", its 54 the row
     above's total) makes a short row's count come out right. Such a row is kept when its
-    total is the sum of its parts, else null."""
+    total is the sum of its parts, else null.
+
+    ``disordered``: a row holds more numbers than there are columns, so the text may run
+    cells of several rows together out of order; then a row of zeros is no row either: its
+    sum holds whatever cells it gathered (pdftotext printed seven 0s from several rows' cells
+    under one label)."""
     for key, row in found.items():
         seg = segs.get(key)
         if seg is None or seg.tabbed or row.method != "delimited" or len(row.cells) != n:
             continue
         values = [c.value if c is not None else None for c in row.cells]
         if None in values:
+            continue
+        if disordered and not any(values):
+            found[key] = RowValues([None] * n, [(
+                "sum_unconfirmed", "the table's blanks leave no trace and a row holds more numbers than "
+                "there are columns (cells out of the table's order): this row of zeros holds its sum "
+                "whatever cells it gathered; not read")], row.page)
             continue
         if sum(values[:-1]) != values[-1]:  # type: ignore[arg-type]
             found[key] = RowValues([None] * n, [(
