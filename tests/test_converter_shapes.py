@@ -270,6 +270,51 @@ def test_two_numbers_in_one_field_make_the_row_null(tmp_path: Path) -> None:
     assert any(i["code"] == "cells_merged" for i in got["issues"])
 
 
+@pytest.mark.parametrize("total_printed", [True, False])
+def test_two_numbers_run_together_in_one_field_make_the_row_null(tmp_path: Path, total_printed: bool) -> None:
+    """markitdown joined two cells' numbers with no space: "| 0 | 0 | 637001449640 | | 84454 |" (637001
+    and 449640), its field count kept by an empty field, or "| （七）总计 | 3149493827…2488 | | |"
+    (a whole row in one field, the total's field empty). No count is larger than its row's
+    total, nor reaches ten billion: such a field is cells run together and the row is null
+    (read before: the joined number as one cell)."""
+    rec = random_record(random.Random(9), template="2021", large=True, blank_rate=0.0)
+    row = rec["requests"]["granted"]
+    row.update(natural_person=0, commercial=0, research=637001, social_welfare=449640, legal_service=84454,
+               other_org=0)
+    row["total"] = sum(v for c, v in row.items() if c != "total")
+    lines = _tab_report(rec, 9)
+    at = _row_at(lines, "（一）予以公开")
+    fields = lines[at].strip("|").split("|")
+    k = next(i for i, f in enumerate(fields) if f.strip() == "637001")
+    fields[k : k + 2] = ["637001449640", ""]
+    if not total_printed:
+        fields[-1] = ""
+        rec["requests"]["granted"]["total"] = None
+    lines[at] = "|" + "|".join(fields) + "|"
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert set(got["requests"]["granted"].values()) == {None}
+    assert any(i["code"] == "cells_merged" and i["where"].startswith("requests.granted") for i in got["issues"])
+
+
+def test_an_article20_value_before_a_label_followed_by_another_tables_header_is_not_read(tmp_path: Path) -> None:
+    """markitdown left section (六)'s two rows as lines of their own, "行政处罚", "3", "行政强制", then
+    section (八)'s header row: the 3 was 行政强制's (行政处罚 blank), printed before its label.
+    A row followed by one that printed nothing but another table's header is not read."""
+    rec = random_record(random.Random(10), template="2021", blank_rate=0.0)
+    rec["article20"]["administrative_penalty"]["decisions"] = None
+    rec["article20"]["administrative_coercion"]["decisions"] = 3
+    lines = _tab_report(rec, 10)
+    at = _row_at(lines, "行政处罚")
+    end = _row_at(lines, "行政强制")
+    fees = next(i for i in range(end, len(lines)) if "本年收费金额" in lines[i])
+    lines[at : end + 1] = ["行政处罚", "3", "行政强制"]
+    assert fees > end
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert got["article20"]["administrative_penalty"]["decisions"] is None
+
+
 def _shift_right(line: str) -> str:
     """A pipe row one field right, its width kept: an empty field in front, its last one dropped."""
     fields = line.strip().strip("|").split("|")
@@ -473,6 +518,30 @@ def test_a_row_of_zeros_gathered_out_of_order_is_not_read(tmp_path: Path) -> Non
     assert set(got["requests"]["other_overdue_correction"].values()) == {None}
     assert any(i["code"] == "sum_unconfirmed" and i["where"].startswith("requests.other_overdue_correction")
                for i in got["issues"])
+
+
+def test_a_label_printed_before_rows_the_template_puts_first_leaves_the_table_unread(tmp_path: Path) -> None:
+    """pdftotext (default) printed "3．要求提供公开出版物" among the rows of (四), its values far
+    below under "2．重复申请" (whose own values and row 1's stood elsewhere): found in the
+    template's order, 重复申请 took them, a full row whose sum holds. Where a table's blanks
+    leave no trace and a row's label stands only before rows the template puts first, the
+    table's text is not in its row order: no spaced row is read."""
+    rec = random_record(random.Random(25), template="2021", blank_rate=0.0)
+    rec["requests"]["granted"]["research"] = None  # a blank printed as nothing
+    rows = _rows(rec, 25)
+    def at(words: str) -> int:
+        return next(i for i, (label, _v) in enumerate(rows) if words in label)
+    pub, petition, dup = at("3.要求提供公开出版物"), at("1.信访举报投诉类申请"), at("2.重复申请")
+    pub_label, pub_values = rows[pub]
+    moved = [*rows[petition][1], *rows[dup][1]]
+    rows[petition] = (rows[petition][0], [])
+    rows[dup] = (rows[dup][0], pub_values)
+    del rows[pub]
+    rows.insert(at("3.补正后申请内容仍不明确") + 1, (pub_label, moved))
+    wrong, got = _wrong(tmp_path, rec, "\n".join(_one_a_line(rows)))
+    assert not wrong
+    assert set(got["requests"]["not_processed_duplicate"].values()) == {None}
+    assert any(i["code"] == "labels_out_of_order" for i in got["issues"])
 
 
 def test_words_among_a_rows_values_make_it_null(tmp_path: Path) -> None:

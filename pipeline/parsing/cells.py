@@ -74,6 +74,15 @@ class RowValues:
     method: str = "delimited"
 
 
+MAX_COUNT = 10**10
+"""No count of requests, documents, decisions or cases reaches ten billion: a field holding
+such a number holds several cells run together (a converter joined "314949" and "382717…")."""
+
+
+def _beyond_any_count(cell: Cell) -> bool:
+    return isinstance(cell.value, int) and abs(cell.value) >= MAX_COUNT
+
+
 def parse_number(token: str) -> Number | None:
     t = token.strip()
     if not _NUMBER.match(t):
@@ -309,7 +318,7 @@ def assign_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int 
     its label's line. Otherwise (its values are all on later lines) which line is the row's
     is not certain, and the row is not read; a later line's values never overwrite the row's.
     """
-    if any(isinstance(c, Cell) and c.reason == MERGED for c in seg.cells):
+    if any(isinstance(c, Cell) and (c.reason == MERGED or seg.tabbed and _beyond_any_count(c)) for c in seg.cells):
         return [None] * n, [MERGED_ROW]
     if seg.continued or (seg.tabbed and seg.next_width == seg.width
                          and continues(line_values(seg, 0), line_values(seg, 1), n, total_last=total_last)):

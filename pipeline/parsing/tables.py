@@ -383,6 +383,32 @@ _AFTER_LABEL = ("labels_adjacent", "another row's label stands right before this
                 "is not certain; not read")
 
 
+def _wider_than_total(row: RowValues) -> RowValues:
+    """Null a text row with an empty field whose sum holds only with one of its numbers cut in two.
+
+    A converter printed "637001449640" for 637001 and 449640 in one field, an empty field
+    after it keeping the row's width: the row's sum fails as printed and holds with that
+    number cut into two cells. Which columns its pieces and its neighbours belong to is then
+    not certain. A row failing its sum otherwise keeps its numbers as printed (the source's
+    own error, as a row printing a value in every column and a grid always do)."""
+    values = [c.value if c is not None else None for c in row.cells]
+    total = values[-1]
+    if not isinstance(total, int) or all(c is not None for c in row.cells):
+        return row  # (a blank's printed mark, "-" or "/", is a field of its own too)
+    parts = [v for v in values[:-1] if isinstance(v, int)]
+    if sum(parts) == total:
+        return row
+    for v in parts:
+        digits = str(v)
+        rest = sum(parts) - v
+        if any(rest + int(digits[:k]) + int(digits[k:]) == total
+               for k in range(1, len(digits)) if digits[k] != "0" or k == len(digits) - 1):
+            return RowValues([None] * len(values), [(
+                "cells_merged", f"the row's sum holds only with {v} cut in two: cells run together in one "
+                "field (a converter's doing); which value is whose is not certain")], row.page)
+    return row
+
+
 def _after_other_label(before: str, keys: tuple[str, ...], key: str) -> bool:
     """Whether another row's label stands between the last value before a row's label and it.
 
@@ -424,7 +450,7 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
     lines = _table_lines(text, span, page_of, keys)
     by_lines = _requests_from_lines(text, span, keys, lines)
     if by_lines is not None:
-        return TextRequests(by_lines, False)
+        return TextRequests({k: _wider_than_total(r) for k, r in by_lines.items()}, False)
     patterns = [(k, request_row_pattern(k)) for k in keys]
     hits = _anchor_rows(text, span, patterns)
     n = len(tpl.REQUEST_COLUMNS)
@@ -487,8 +513,26 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
         # (pdftotext printed cells as drawn), so a row's count and even its sum prove nothing
         disordered = any(len(_tokens(c)) > n for k, c, _a in rows if k != cut and not c.tabbed)
         _confirm_by_row_sums(found, segs, n, disordered)
+        if hits and (late := _misplaced(text, span, hits, patterns)):
+            for key, row in found.items():
+                if not segs[key].tabbed and any(c is not None for c in row.cells):
+                    found[key] = RowValues([None] * n, [(
+                        "labels_out_of_order", f"the label of {late} stands before rows the template puts "
+                        "first, and the table's blanks leave no trace: its text is not in the table's row "
+                        "order, so no row's numbers are certain; not read")], row.page)
     _pool_if_drifted(found, segs, n, keys)
-    return TextRequests(found, document_run)
+    return TextRequests({k: _wider_than_total(r) for k, r in found.items()}, document_run)
+
+
+def _misplaced(text: str, span: Span, hits: list[tuple[str, int, int]],
+               patterns: list[tuple[str, re.Pattern[str]]]) -> str | None:
+    """A row the template orders after others whose label the text prints only before them
+    (pdftotext's drawing order): the first such row's key, or None."""
+    found = {k for k, _s, _e in hits}
+    for key, pat in patterns:
+        if key not in found and pat.search(text, span[0], span[1]):
+            return key
+    return None
 
 
 def _confirm_by_row_sums(found: dict[str, RowValues], segs: dict[str, SegmentCells], n: int,
@@ -842,7 +886,13 @@ def _before_empty(rows: list[tuple[str, SegmentCells, int]]) -> set[str]:
     pdftotext (default) printed a table's value before its heading: "行政规范性文件 0 0 1
     第二十条第（五）项 … 行政许可" — the 1 was 行政许可's, which then printed nothing, and the
     row above, whose blank printed nothing too, had its count."""
-    return {rows[i - 1][0] for i in range(1, len(rows)) if not rows[i][1].tabbed and not rows[i][1].cells}
+    return {rows[i - 1][0] for i in range(1, len(rows)) if _printed_nothing(rows[i][1])}
+
+
+def _printed_nothing(seg: SegmentCells) -> bool:
+    """No value or blank's mark, and no field on the label's own line: what follows the label is
+    another table's heading or header (markitdown left "行政强制" alone, then section (八)'s header row)."""
+    return not _tokens(seg) and not any(line == 0 for line in seg.lines)
 
 
 def _article20_header(text: str, at: int, template: str, key: str, label_col: int) -> int | None:
