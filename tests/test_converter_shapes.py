@@ -634,3 +634,60 @@ def test_article20_values_one_a_line_in_paged_text_are_not_read_where_blanks_pri
     wrong, got = _wrong(tmp_path, rec, text)
     assert not wrong
     assert set(got["article20"]["normative_documents"].values()) == {None}
+
+
+def test_a_review_row_one_column_off_where_blanks_print_nothing_is_not_read(tmp_path: Path) -> None:
+    """pdftotext (default) put the request table's last total first among section 四's numbers,
+    and the review row's own blank printed nothing: 15 numbers, one column off. Where the
+    request table's blanks leave no trace, a spaced review row is read only when each group's
+    total is the sum of its parts."""
+    rec = random_record(random.Random(30), template="2021", blank_rate=0.0, large=False)
+    rec["requests"]["granted"]["research"] = None  # a blank printed as nothing: the table is unmarked
+    rec["review_litigation"]["litigation_after_review"]["corrected"] = None
+    rows = _rows(rec, 30)
+    fwd = next(i for i, (label, _v) in enumerate(rows) if "四、结转下年度继续办理" in label)
+    review = next(i for i in range(fwd + 1, len(rows)) if rows[i][1] and not rows[i][0])
+    rows[review] = ("", [rows[fwd][1][-1], *rows[review][1]])
+    wrong, got = _wrong(tmp_path, rec, "\n".join(_spaced_blank_nothing(rows)))
+    assert not wrong
+    assert set(got["review_litigation"]["review"].values()) == {None}
+    assert any(i["code"] == "sum_unconfirmed" and i["where"].startswith("review_litigation") for i in got["issues"])
+
+
+def _spaced_blank_nothing(rows: list[tuple[str, list[str]]]) -> list[str]:
+    """A row's label and values on one line, apart by spaces, a blank cell printed as nothing."""
+    return [" ".join([label, *(v for v in values if v)]).strip() for label, values in rows]
+
+
+def test_values_one_a_line_are_not_digits_run_together(tmp_path: Path) -> None:
+    """pdftotext (default), small numbers and blanks printing nothing: most rows came out with a
+    few values each, which looked like a run-together table (blank cells assumed, any count
+    taken). Values each on a line of their own are apart: the table's blanks leave no trace,
+    and a full row whose sum fails ("0 0 26 0 0 0 0" gathered from several rows) is not read."""
+    rec = random_record(random.Random(31), template="2021", blank_rate=0.3, large=False)
+    rows = _rows(rec, 31)
+    here = next(i for i, (label, _v) in enumerate(rows) if "2.没有现成信息需要另行制作" in label)
+    first = next(i for i, (label, _v) in enumerate(rows) if "一、本年新收" in label)
+    last = next(i for i, (label, _v) in enumerate(rows) if "四、结转下年度继续办理" in label)
+    for i in range(first, last + 1):  # most rows' values printed elsewhere (drawing order): a few each
+        rows[i] = (rows[i][0], [v for v in rows[i][1] if v][:2])
+    rows[here] = (rows[here][0], ["0", "0", "26", "0", "0", "0", "0"])
+    wrong, got = _wrong(tmp_path, rec, "\n".join(_one_a_line(rows)))
+    assert not wrong
+    assert set(got["requests"]["unavailable_needs_creation"].values()) == {None}
+
+
+def test_an_article20_label_apart_from_its_value_row_is_not_read(tmp_path: Path) -> None:
+    """markitdown put "| | 1 | 41 | 0 |" (规章's values, no label) above "规章", and 规范性文件's
+    values under 规章, its own label then alone before the next table: a label alone on its line,
+    its values on a later line, and the next row printing nothing — the row is not read."""
+    rec = random_record(random.Random(32), template="2019", blank_rate=0.0, large=False)
+    lines = _tab_report(rec, 32)
+    reg, norm = _row_at(lines, "规章"), _row_at(lines, "规范性文件")
+    reg_fields = lines[reg].strip("|").split("|")
+    norm_fields = lines[norm].strip("|").split("|")
+    lines[reg : norm + 1] = ["|" + "|".join(["", *reg_fields[1:]]) + "|", "规章",
+                             "|" + "|".join(["", *norm_fields[1:]]) + "|", "规范性文件"]
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert set(got["article20"]["regulations"].values()) == {None}

@@ -233,13 +233,13 @@ def parse_document(doc: Document) -> dict:
     group = other_group_printed(text[req_span[0] : req_span[1]], template) if req_span else template
     req_keys = tpl.request_rows(template, group)
     req = tables.requests_from_grid(grows, template, req_keys) if grows else {}
-    run = False  # the request table read from run-together text (a document without grids)
+    run = unmarked = False  # the request table read from run-together text / with unmarked blanks
     if len(req) < len(req_keys) // 2 and req_span:
         read = tables.read_requests_text(text, req_span, template, page_of, req_keys)
-        req, run = read.rows, read.run_together and not grows
+        req, run, unmarked = read.rows, read.run_together and not grows, read.unmarked
     rv = tables.review_from_grid(grows) if grows else None
     if rv is None and s4:
-        rv = tables.review_from_text(text, s4, page_of, run_together=run,
+        rv = tables.review_from_text(text, s4, page_of, run_together=run, unmarked=unmarked,
                                      zeros_shown=run and tables.blanks_shown_zero(req, req_keys))
 
     items = list(tpl.rows("article20", template))

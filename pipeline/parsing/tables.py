@@ -383,6 +383,18 @@ _AFTER_LABEL = ("labels_adjacent", "another row's label stands right before this
                 "is not certain; not read")
 
 
+def _one_a_line_table(segs: list[SegmentCells]) -> bool:
+    """Most rows with several values print each on a line of its own below the label."""
+    many = [seg for seg in segs if len(_tokens(seg)) >= 2]
+    if not many:
+        return False
+    apart = 0
+    for seg in many:
+        lines = [line for c, line in zip(seg.cells, seg.lines, strict=False) if isinstance(c, Cell)]
+        apart += 0 not in lines and len(set(lines)) == len(lines)
+    return 2 * apart > len(many)
+
+
 def _wider_than_total(row: RowValues) -> RowValues:
     """Null a text row with an empty field whose sum holds only with one of its numbers cut in two.
 
@@ -409,13 +421,15 @@ def _wider_than_total(row: RowValues) -> RowValues:
     return row
 
 
-def _after_other_label(before: str, keys: tuple[str, ...], key: str) -> bool:
+def _after_other_label(before: str, keys: tuple[str, ...], key: str, previous: str) -> bool:
     """Whether another row's label stands between the last value before a row's label and it.
 
     pdftotext printed "4．无正当理由大量反复申请" right before "3．要求提供公开出版物", and the
-    values after them were row 4's: the label found in the template's order took them."""
+    values after them were row 4's: the label found in the template's order took them. The
+    row before's own label is no other row's: its pattern matched a prefix ("3.危及"), and
+    the rest ("“三安全一稳定”") may match again after a row of blank marks."""
     tail = re.split(r"\d(?![.．、])", before)[-1]
-    return any(k != key and request_row_pattern(k).search(tail) for k in keys)
+    return any(k not in (key, previous) and request_row_pattern(k).search(tail) for k in keys)
 
 
 def _tokens(seg: SegmentCells) -> list[Cell]:
@@ -430,6 +444,9 @@ class TextRequests:
     run_together: bool
     """The table's rows are run together (no separators between values): layout evidence that
     the document's blanks left no trace, which the review table's reading relies on too."""
+    unmarked: bool = False
+    """Spaced rows came out short with no mark for their blanks: the text's blank cells print
+    nothing, so a row's count proves nothing there (the review row's neither)."""
 
 
 def requests_from_text(text: str, span: Span, template: str, page_of,
@@ -464,8 +481,11 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
     pending: dict[str, list[tuple[int | None, ...]]] = {}
     rows = list(_request_segments(text, span, hits))
     cut = _cut_row(text, span, hits)
-    plain = [_tokens(c) for k, c, _a in rows if k != cut and not c.tabbed]
-    run = run_together_table(plain, n, least=1)
+    spaced = [c for k, c, _a in rows if k != cut and not c.tabbed]
+    plain = [_tokens(c) for c in spaced]
+    # values each on a line of its own are apart, not run together (pdftotext's one cell a
+    # line, its blanks printing nothing, leaves many rows short: no sign of glued digits)
+    run = run_together_table(plain, n, least=1) and not _one_a_line_table(spaced)
     # the document's evidence is judged on the seven request columns, a subtotal column or not
     seven = len(tpl.REQUEST_COLUMNS)
     document_run = run if n == seven else run_together_table(plain, seven, least=1)
@@ -477,7 +497,7 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
     unmarked = not run and any(0 < len(_tokens(c)) < n for k, c, _a in rows if k != cut and not c.tabbed)
     for idx, ((key, cells, at), (_k, start, _s)) in enumerate(zip(rows, hits, strict=True)):
         segs[key] = cells
-        if idx and not cells.tabbed and _after_other_label(text[hits[idx - 1][2] : start], keys, key):
+        if idx and not cells.tabbed and _after_other_label(text[hits[idx - 1][2] : start], keys, key, hits[idx - 1][0]):
             found[key] = RowValues([None] * n, [_AFTER_LABEL], page_of(at))
             continue
         if cells.tabbed or n == 8:
@@ -521,7 +541,7 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
                         "first, and the table's blanks leave no trace: its text is not in the table's row "
                         "order, so no row's numbers are certain; not read")], row.page)
     _pool_if_drifted(found, segs, n, keys)
-    return TextRequests({k: _wider_than_total(r) for k, r in found.items()}, document_run)
+    return TextRequests({k: _wider_than_total(r) for k, r in found.items()}, document_run, unmarked)
 
 
 def _misplaced(text: str, span: Span, hits: list[tuple[str, int, int]],
@@ -850,6 +870,14 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
                 "labels_adjacent", "this row's label follows the previous row's with no value between: "
                 "whose values follow is not certain; not read")], page_of(at))
             continue
+        if cells.tabbed and key in before_empty and cells.lines and 0 not in cells.lines:
+            # the label alone on its line, a value row with no label of its own below it, and the next
+            # row printed nothing: labels and value rows came apart (markitdown put "| | 1 | 41 | 0 |"
+            # above 规章 and 规范性文件's values under it), so whose values these are is not certain
+            found[key] = RowValues([None] * len(cols), [(
+                "cells_unplaced", "this row's label stands alone, its values on a later line with no label, "
+                "and the next row printed nothing: labels and values came apart; not read")], page_of(at))
+            continue
         if cells.tabbed:
             # blank cells are placed by the header's columns only when its line names each column in
             # a field of its own (a converter may merge two heads into one field and split a third)
@@ -927,7 +955,7 @@ _REVIEW_HEADER_END = re.compile(loose("总计") + "|" + loose("尚未审结"))
 
 
 def review_from_text(text: str, span: Span, page_of, *, run_together: bool = False,
-                     zeros_shown: bool = False) -> RowValues | None:
+                     zeros_shown: bool = False, unmarked: bool = False) -> RowValues | None:
     """The 15 cells of section 四: the values after the header's last label.
 
     ``run_together``: the document's request table is run together (``TextRequests.run_together``),
@@ -937,6 +965,10 @@ def review_from_text(text: str, span: Span, page_of, *, run_together: bool = Fal
     then is a split of this row taken: its three group sums are all that check it, and a
     blank hiding a non-zero value breaks one of them, so its true split is no candidate
     while a wrong one can fit by chance.
+    ``unmarked``: that request table's blanks print nothing (``TextRequests.unmarked``): a
+    spaced row of 15 numbers is read only when each group's total is the sum of its parts
+    (pdftotext's drawing order put the request table's last total first in this row, and
+    the row's own blank printed nothing: 15 numbers, one column off).
     """
     start, end = span
     last = None
@@ -981,7 +1013,16 @@ def review_from_text(text: str, span: Span, page_of, *, run_together: bool = Fal
             page_of(last.end()))
     if not run_together and len(values) < 15 and not shows_glued(values, 15, total_last=False):
         return RowValues([None] * 15, [_short_spaced(len(values), 15)], page_of(last.end()))
-    return place_tokens(values, 15, sums=(3, 5), blanks=blanks).row(page_of(last.end()))
+    row = place_tokens(values, 15, sums=(3, 5), blanks=blanks).row(page_of(last.end()))
+    if unmarked and not blanks and row.method == "delimited":
+        got = [c.value if c is not None else None for c in row.cells]
+        groups = [got[g : g + 5] for g in (0, 5, 10)]
+        if any(None not in grp and sum(grp[:4]) != grp[4] for grp in groups):  # type: ignore[arg-type]
+            return RowValues([None] * 15, [(
+                "sum_unconfirmed", "the request table's blanks leave no trace (some rows are short) and a "
+                "group's total here is not the sum of its parts: one of the numbers may be another row's; "
+                "not read")], row.page)
+    return row
 
 
 def blanks_shown_zero(found: dict[str, RowValues], keys: tuple[str, ...]) -> bool:
