@@ -691,3 +691,62 @@ def test_an_article20_label_apart_from_its_value_row_is_not_read(tmp_path: Path)
     wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
     assert not wrong
     assert set(got["article20"]["regulations"].values()) == {None}
+
+
+def _pipe(fields: list[str]) -> str:
+    return "|" + "|".join(fields) + "|"
+
+
+def test_a_blank_beside_a_padding_field_is_not_placed_by_the_run_that_ends_the_line(tmp_path: Path) -> None:
+    """pymupdf4llm gave a table a padding column ("| （七）总计 | 232 | … | 250 | | 393 | 1704 |"): a row
+    with a blank, "| 3．其他 | | 25 | 0 | 13 | 0 | | 40 | 78 |", ended in a run of seven fields that held
+    the padding, and was read one column off. Where a full row shows a padding field among its
+    values, no row is read from the run of fields that ends its line."""
+    rec = random_record(random.Random(33), template="2021", blank_rate=0.0, large=False)
+    lines = _tab_report(rec, 33)
+    cols = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
+    for key, words in (("total_processed", "（七）总计"), ("other_other", "3.其他")):
+        at = _row_at(lines, words)
+        row = rec["requests"][key]
+        if key == "other_other":
+            row["natural_person"] = None
+        vals = ["" if row[c] is None else str(row[c]) for c in cols]
+        lines[at] = _pipe([words, *vals[:5], "", *vals[5:]])
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert set(got["requests"]["other_other"].values()) == {None}
+
+
+@pytest.mark.parametrize("shape", ["stacked", "empty_last"])
+def test_a_page_table_with_merged_columns_is_not_read_one_column_off(tmp_path: Path, shape: str) -> None:
+    """pymupdf4llm's table of a PDF's second page merged two columns: "| 8．属于行政查询事项 | 234701 |
+    27 | 0 | 0<br>0 | 4673 | 239401 | |" (two cells over each other in one field, the total's field
+    empty) and, in rows without such a field, "| 4．无正当理由… | 58 | 0 | 204653 | 43 | 0 | 204754 | |"
+    (a blank lost, the row still as wide, every row of the table ending in an empty field). A
+    field of numbers over numbers is kept only where the row's sum settles it, and a field empty
+    in every row of a table is no column."""
+    rec = random_record(random.Random(34), template="2021", blank_rate=0.0, large=False)
+    lines = _tab_report(rec, 34)
+    cols = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
+    start = _row_at(lines, "1.信访举报投诉类申请")
+    lines.insert(start, "|---|---|---|---|---|---|---|---|---|")
+    lines.insert(start, _pipe(["", "页眉", "", "", "", "", "", "", ""]))
+    for key, words in (("not_processed_petition", "1.信访举报投诉类申请"), ("not_processed_duplicate", "2.重复申请"),
+                       ("not_processed_publication", "3.要求提供公开出版物")):
+        at = _row_at(lines, words)
+        row = rec["requests"][key]
+        vals = [str(row[c]) for c in cols]
+        if key == "not_processed_duplicate" and shape == "stacked":
+            lines[at] = _pipe(["", words, *vals[:3], vals[3] + "<br>" + vals[4], *vals[5:], ""])
+        elif key == "not_processed_duplicate":
+            row["social_welfare"] = None
+            lines[at] = _pipe(["", words, *vals[:3], *vals[4:], ""])
+        else:
+            lines[at] = _pipe(["", words, *vals, ""])
+    end = _row_at(lines, "四、结转下年度继续办理")
+    for at in range(start + 2, end + 1):  # every row of the page's table ends in an empty field
+        if lines[at].startswith("|") and not lines[at].endswith("||"):
+            lines[at] += "|"
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert set(got["requests"]["not_processed_duplicate"].values()) == {None}

@@ -300,6 +300,33 @@ def assign(cells: list[Cell | str], n: int) -> tuple[list[Cell | None], list[tup
 def assign_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int | None,
                header_width: int | None = None, *, total_last: bool = False, cut: bool = False,
                runs_are_rows: bool = False):
+    """``place_row``, and a row with a field of numbers over numbers kept only where its sum says so.
+
+    A field holding "0<br>0" or "67597<br>6" is one number wrapped in its cell or two cells a
+    converter put in one field (pymupdf4llm, a page's columns merged): then every field after
+    it is one column off. The row is kept (that field null) only when its total is printed and
+    the sum holds with the field read as one number; otherwise it is null.
+    """
+    placed, issues = place_row(seg, n, value_col, label_col, header_width, total_last=total_last, cut=cut,
+                               runs_are_rows=runs_are_rows)
+    stacked = [k for k, c in enumerate(placed) if isinstance(c, Cell) and c.reason == STACKED_VALUES
+               and all(p.isdigit() for p in c.raw.split(STACKED))]
+    if not stacked or not total_last or not seg.tabbed:
+        return placed, issues
+    values = [int("".join(c.raw.split(STACKED))) if k in stacked else c.value if isinstance(c, Cell) else None
+              for k, c in enumerate(placed)]  # type: ignore[union-attr]
+    parts, total = values[:-1], values[-1]
+    if isinstance(total, int) and all(isinstance(v, int) or v is None for v in parts) \
+            and sum(v for v in parts if v is not None) == total:  # type: ignore[misc]
+        return placed, issues
+    return [None] * n, [("cells_stacked", "a field holds numbers over numbers (one number wrapped, or two "
+                         "cells in one field with every later field a column off) and the row's sum does not "
+                         "settle which: not read")]
+
+
+def place_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int | None,
+              header_width: int | None = None, *, total_last: bool = False, cut: bool = False,
+              runs_are_rows: bool = False):
     """Place a row's cells by tab column when the header tells where values start.
 
     Used when the table is tab-structured, the header's first value column (自然人) is

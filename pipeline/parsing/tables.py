@@ -383,6 +383,38 @@ _AFTER_LABEL = ("labels_adjacent", "another row's label stands right before this
                 "is not certain; not read")
 
 
+def _empty_last_field(text: str, span: Span, rows: list[tuple[SegmentCells, int]]) -> set[int]:
+    """The tab rows (by ``id``) of each markdown table whose rows all end in an empty field.
+
+    A field empty in every row of a table is no column of values but the converter's layout
+    (pymupdf4llm ended each row of a page's table with "||"): counted as a column, a row that
+    lost a field elsewhere would fit the row's width with its total read blank and every
+    value after the lost field one column off."""
+    tables: dict[int, list[SegmentCells]] = {}
+    for seg, at in rows:
+        if seg.tabbed and seg.width is not None:
+            tables.setdefault(text.rfind(TABLE_START, span[0], at), []).append(seg)
+    out: set[int] = set()
+    for segs in tables.values():
+        if len(segs) >= 2 and all(
+                any(c is not None for c in seg.cols) and max(c for c in seg.cols if c is not None) < seg.width - 1
+                for seg in segs):  # type: ignore[operator]
+            out.update(id(seg) for seg in segs)
+    return out
+
+
+def _padding_inside(segs: list[SegmentCells], n: int) -> bool:
+    """A tab row of the table whose label line prints ``n`` values with an empty field among them."""
+    for seg in segs:
+        if not seg.tabbed:
+            continue
+        own = [c for c, line in zip(seg.cells, seg.lines, strict=False) if line == 0]
+        at = [k for k, c in enumerate(own) if isinstance(c, Cell)]
+        if len(at) == n and "" in own[at[0] : at[-1]]:
+            return True
+    return False
+
+
 def _one_a_line_table(segs: list[SegmentCells]) -> bool:
     """Most rows with several values print each on a line of its own below the label."""
     many = [seg for seg in segs if len(_tokens(seg)) >= 2]
@@ -495,7 +527,16 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
                          for (k, c, _a), (_k, start, _s) in zip(rows, hits, strict=True) if k != cut)
     # a spaced row came out short with no mark for its blank: the table's blanks leave no trace
     unmarked = not run and any(0 < len(_tokens(c)) < n for k, c, _a in rows if k != cut and not c.tabbed)
+    # a run of n fields ending a line is a row's n columns unless the page's lines were laid
+    # out as rows, or a full row shows a padding field among its values (pymupdf4llm: "| 232 |
+    # … | 250 | | 393 | 1704 |"): then a row with a blank may hold the padding as well
+    runs_are_rows = not header.laid_out and not _padding_inside([c for k, c, _a in rows if k != cut], n)
+    empty_last = _empty_last_field(text, span, [(c, at) for k, c, at in rows if k != cut])
     for idx, ((key, cells, at), (_k, start, _s)) in enumerate(zip(rows, hits, strict=True)):
+        if id(cells) in empty_last:
+            # (the line under it, of the same table, ends in that field too: ``continues`` compares them)
+            cells = replace(cells, width=cells.width - 1,  # type: ignore[operator]
+                            next_width=None if cells.next_width is None else cells.next_width - 1)
         segs[key] = cells
         if idx and not cells.tabbed and _after_other_label(text[hits[idx - 1][2] : start], keys, key, hits[idx - 1][0]):
             found[key] = RowValues([None] * n, [_AFTER_LABEL], page_of(at))
@@ -504,7 +545,7 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
             value_col, header_width = header.at(start, cells, n)
             width = None if key == cut and whole_rows_fit else header_width
             vals, issues = assign_row(cells, n, value_col, _tab_col(text, start), width, total_last=n == 7,
-                                      cut=key == cut, runs_are_rows=not header.laid_out)
+                                      cut=key == cut, runs_are_rows=runs_are_rows)
             row = RowValues(vals, issues, page_of(at))
             found[key] = _drop_subtotal(row) if n == 8 else row
             continue
