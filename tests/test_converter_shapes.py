@@ -750,3 +750,24 @@ def test_a_page_table_with_merged_columns_is_not_read_one_column_off(tmp_path: P
     wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
     assert not wrong
     assert set(got["requests"]["not_processed_duplicate"].values()) == {None}
+
+
+def test_an_article20_number_after_another_tables_heading_is_not_the_rows(tmp_path: Path) -> None:
+    """markitdown printed "行政许可" (blank), then section (六)'s heading and header row, then "0" —
+    行政处罚's value, printed above its label. A number that comes after another small table's
+    heading is not the row's."""
+    rec = random_record(random.Random(35), template="2021", blank_rate=0.0, large=False)
+    rec["article20"]["administrative_licensing"]["decisions"] = None
+    rec["article20"]["administrative_penalty"]["decisions"] = 0
+    lines = _tab_report(rec, 35)
+    lic = _row_at(lines, "行政许可")
+    head = next(i for i in range(lic, len(lines)) if "第二十条第（六）项" in lines[i] or "第二十条第(六)项" in lines[i])
+    pen, coe = _row_at(lines, "行政处罚"), _row_at(lines, "行政强制")
+    rec["article20"]["administrative_coercion"]["decisions"] = 0
+    lines[lic] = "行政许可"
+    lines[pen] = "0\n行政处罚"  # each value above its label: 行政处罚 then holds 行政强制's
+    lines[coe] = "0\n行政强制"
+    assert lic < head < pen
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert got["article20"]["administrative_licensing"]["decisions"] is None

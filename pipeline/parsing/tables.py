@@ -911,6 +911,16 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
                 "labels_adjacent", "this row's label follows the previous row's with no value between: "
                 "whose values follow is not certain; not read")], page_of(at))
             continue
+        stop = hits[idx + 1][1] if idx + 1 < len(hits) else span[1]
+        head, digit = _A20_HEADING.search(text, at, stop), _DIGIT.search(text, at, stop)
+        if head and digit and head.start() < digit.start():
+            # another small table's heading ("第二十条第（六）项") stands before the row's first
+            # number: the number is that table's (markitdown printed 行政许可, blank, then (六)'s
+            # heading and header, then 行政处罚's 0 above its label)
+            found[key] = RowValues([None] * len(cols), [(
+                "cells_unplaced", "another table's heading stands between this row's label and its first "
+                "number: the number is not certainly this row's; not read")], page_of(at))
+            continue
         if cells.tabbed and key in before_empty and cells.lines and 0 not in cells.lines:
             # the label alone on its line, a value row with no label of its own below it, and the next
             # row printed nothing: labels and value rows came apart (markitdown put "| | 1 | 41 | 0 |"
@@ -956,6 +966,10 @@ def _before_empty(rows: list[tuple[str, SegmentCells, int]]) -> set[str]:
     第二十条第（五）项 … 行政许可" — the 1 was 行政许可's, which then printed nothing, and the
     row above, whose blank printed nothing too, had its count."""
     return {rows[i - 1][0] for i in range(1, len(rows)) if _printed_nothing(rows[i][1])}
+
+
+_A20_HEADING = re.compile(r"第\s*二\s*十\s*条")
+_DIGIT = re.compile(r"\d")
 
 
 def _printed_nothing(seg: SegmentCells) -> bool:
