@@ -81,24 +81,24 @@ def test_title_after_a_field_label_a_year_only_heading_or_about() -> None:
     assert (meta.find_title(lines).agency, meta.find_title(lines).year) == (None, 2023)
     lines = ["2023年度政府信息公开工作年度报告"] + ["一段文字。"] * 4 + ["和平区人民政府2023年度政府信息公开工作年度报告"]
     assert meta.find_title(lines).agency is None  # too far below to be the same title
-    title = meta.find_title(["邯郸市人民政府办公室关于邯郸市人民政府2020年政府信息公开工作年度报告"])
-    assert (title.agency, title.year) == ("邯郸市人民政府", 2020)
-    # the page's fields on the title's line; a title in book quotes; "…工作情况的报告"
-    title = meta.find_title(["南昌县人民政府2022年政府信息公开工作年度报告 发布时间：2023-01-18 浏览次数：1024"])
-    assert (title.agency, title.year) == ("南昌县人民政府", 2022)
-    title = meta.find_title(["《德清县武康街道2023年政府信息公开工作年度报告》"])
-    assert (title.agency, title.year) == ("德清县武康街道", 2023)
-    title = meta.find_title(["滨州市沾化区人民政府关于2021年度政府信息公开工作情况的报告"])
-    assert (title.agency, title.year) == ("滨州市沾化区人民政府", 2021)
-    # a page title with the site's name; an attachment's file name; a title over three lines
-    title = meta.find_title(["蒙城县人民政府2023年政府信息公开工作年度报告-蒙城县人民政府门户网站"])
-    assert (title.agency, title.year) == ("蒙城县人民政府", 2023)
-    title = meta.find_title(["附件：临沭县人民政府2022年政府信息公开工作年度报告.pdf"])
-    assert (title.agency, title.year) == ("临沭县人民政府", 2022)
-    title = meta.find_title(["湖北省宜昌市", "夷陵区人民政府", "2023年政府信息公开工作年度报告"])
-    assert (title.agency, title.year) == ("湖北省宜昌市夷陵区人民政府", 2023)
     title = meta.find_title(["工作动态", "夷陵区人民政府", "2023年政府信息公开工作年度报告"])
     assert title.agency == "夷陵区人民政府"  # a line above that is no place stays out
+
+
+@pytest.mark.parametrize(("lines", "agency", "year"), [
+    (["邯郸市人民政府办公室关于邯郸市人民政府2020年政府信息公开工作年度报告"], "邯郸市人民政府", 2020),
+    # the page's fields on the title's line; a title in book quotes; "…工作情况的报告"
+    (["南昌县人民政府2022年政府信息公开工作年度报告 发布时间：2023-01-18 浏览次数：1024"], "南昌县人民政府", 2022),
+    (["《德清县武康街道2023年政府信息公开工作年度报告》"], "德清县武康街道", 2023),
+    (["滨州市沾化区人民政府关于2021年度政府信息公开工作情况的报告"], "滨州市沾化区人民政府", 2021),
+    # a page title with the site's name; an attachment's file name; a title over three lines
+    (["蒙城县人民政府2023年政府信息公开工作年度报告-蒙城县人民政府门户网站"], "蒙城县人民政府", 2023),
+    (["附件：临沭县人民政府2022年政府信息公开工作年度报告.pdf"], "临沭县人民政府", 2022),
+    (["湖北省宜昌市", "夷陵区人民政府", "2023年政府信息公开工作年度报告"], "湖北省宜昌市夷陵区人民政府", 2023),
+])  # fmt: skip
+def test_title_shapes(lines: list[str], agency: str, year: int) -> None:
+    title = meta.find_title(lines)
+    assert (title.agency, title.year) == (agency, year)
 
 
 @pytest.mark.parametrize(("name", "ok"), [

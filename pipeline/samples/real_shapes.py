@@ -157,31 +157,24 @@ def real_shape(rec: dict, rng: random.Random) -> Shape:
                              "fields_after", "quoted", "situation", "site_suffix", "attachment", "three_lines"])
     if title_kind == "whole":
         lines.append(f"{agency}{year}年度政府信息公开工作年度报告")
-    elif title_kind == "fields_after":
-        # a crawler's innerText: the page's fields on the title's own line
-        traits.append("fields_after_title")
-        lines.append(f"{agency}{year}年政府信息公开工作年度报告 {rng.choice(['发布时间', '发布日期', '来源'])}："
-                     f"{page_date} 浏览次数：{rng.randint(10, 9999)} 字号：[ 大 中 小 ]")
-    elif title_kind == "site_suffix":
-        # the page's own title kept as the first line, the site's name after a dash
-        traits.append("site_suffix_title")
-        lines.append(f"{agency}{year}年政府信息公开工作年度报告{rng.choice(['-', '_', ' - '])}{publisher}门户网站")
-    elif title_kind == "attachment":
-        traits.append("attachment_title")
-        lines.append(f"附件：{agency}{year}年政府信息公开工作年度报告.{rng.choice(['pdf', 'docx', 'doc'])}")
+    elif title_kind in ("fields_after", "site_suffix", "attachment", "quoted", "situation"):
+        traits.append(f"{title_kind}_title")
+        lines.append({
+            # a crawler's innerText: the page's fields on the title's own line
+            "fields_after": f"{agency}{year}年政府信息公开工作年度报告 {rng.choice(['发布时间', '发布日期', '来源'])}："
+                            f"{page_date} 浏览次数：{rng.randint(10, 9999)} 字号：[ 大 中 小 ]",
+            # the page's own title kept as the first line, the site's name after a dash
+            "site_suffix": f"{agency}{year}年政府信息公开工作年度报告{rng.choice(['-', '_', ' - '])}{publisher}门户网站",
+            "attachment": f"附件：{agency}{year}年政府信息公开工作年度报告.{rng.choice(['pdf', 'docx', 'doc'])}",
+            "quoted": f"《{agency}{year}年政府信息公开工作年度报告》",
+            "situation": f"{agency}关于{year}年度政府信息公开工作情况的报告",  # an older wording
+        }[title_kind])
     elif title_kind == "three_lines" and region[0] and region[1] and not agency.startswith(region[0]):
         # a title broken over three lines, the first naming only the places above the body
         traits.append("three_line_title")
         above = region[0] + ("" if agency.startswith(region[1]) else region[1])
         agency = above + agency
         lines += [above, agency[len(above):], f"{year}年政府信息公开工作年度报告"]
-    elif title_kind == "quoted":
-        traits.append("quoted_title")
-        lines.append(f"《{agency}{year}年政府信息公开工作年度报告》")
-    elif title_kind == "situation":
-        # an older wording of the title: "关于…工作情况的报告"
-        traits.append("situation_title")
-        lines.append(f"{agency}关于{year}年度政府信息公开工作情况的报告")
     elif title_kind == "labelled":
         # the page's index block as a table read to text: label and value apart by blanks,
         # the title among its fields, then the title line itself
