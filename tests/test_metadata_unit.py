@@ -95,6 +95,7 @@ def test_title_after_a_field_label_a_year_only_heading_or_about() -> None:
     (["蒙城县人民政府2023年政府信息公开工作年度报告-蒙城县人民政府门户网站"], "蒙城县人民政府", 2023),
     (["附件：临沭县人民政府2022年政府信息公开工作年度报告.pdf"], "临沭县人民政府", 2022),
     (["湖北省宜昌市", "夷陵区人民政府", "2023年政府信息公开工作年度报告"], "湖北省宜昌市夷陵区人民政府", 2023),
+    (["【2023年度】长春市朝阳区人民政府政府信息公开工作年度报告"], "长春市朝阳区人民政府", 2023),  # year in brackets first
 ])  # fmt: skip
 def test_title_shapes(lines: list[str], agency: str, year: int) -> None:
     title = meta.find_title(lines)

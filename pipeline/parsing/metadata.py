@@ -67,6 +67,7 @@ def _title_parts(flat: str) -> tuple[str | None, int | None]:
     """Agency and year of a title ('米易县丙谷镇2024年度政府信息公开工作年度报告',
     '2024年上海市科委政府信息公开工作年度报告', '河包镇政府信息公开工作年度报告')."""
     body = re.sub(r"(?:政府)?(?:信息|政务)公开.*$", "", flat)
+    body = re.sub(r"^[【\[(（]((?:19|20)\d{2}年度?)[】\])）]", r"\1", body)  # "【2023年度】XX…报告"
     m = _YEAR.search(body)
     year = int(m.group(1)) if m else None
     if m is None:

@@ -191,7 +191,8 @@ def real_shape(rec: dict, rng: random.Random) -> Shape:
         traits.append("about_title")
         lines.append(f"{rng.choice(['', publisher])}关于{agency}{year}年度政府信息公开工作年度报告")
     elif title_kind == "year_first":
-        lines.append(f"{year}年{agency}政府信息公开工作年度报告")
+        lines.append(rng.choice(["{y}年{a}政府信息公开工作年度报告", "【{y}年度】{a}政府信息公开工作年度报告"])
+                     .format(y=year, a=agency))
     else:
         traits.append("no_title")
     # where the text names the agency besides the title; "nowhere": only the title does
