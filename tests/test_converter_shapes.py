@@ -771,3 +771,36 @@ def test_an_article20_number_after_another_tables_heading_is_not_the_rows(tmp_pa
     wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
     assert not wrong
     assert got["article20"]["administrative_licensing"]["decisions"] is None
+
+
+def test_a_review_row_of_fifteen_fields_with_padding_is_read_only_where_its_sums_hold(tmp_path: Path) -> None:
+    """markitdown laid out section 四's row as "| | 0 | 28 | 39 | 33 | 100 | 0 | 59 | 34 | 126 | …" — an empty
+    field first (padding) and a blank cell lost, fifteen fields all the same: read one column off.
+    Empty fields among fifteen are blank cells only where every group printed whole sums."""
+    rec = random_record(random.Random(36), template="2021", blank_rate=0.0, large=False)
+    groups = rec["review_litigation"]
+    groups["litigation_direct"]["pending"] = None
+    lines = _tab_report(rec, 36)
+    at = max(i for i, line in enumerate(lines) if line.startswith("|") and re.fullmatch(r"[|\d\s]+", line))
+    order = [(g, c) for g in ("review", "litigation_direct", "litigation_after_review")
+             for c in ("upheld", "corrected", "other", "pending", "total")]
+    vals = [str(groups[g][c]) for g, c in order if groups[g][c] is not None]
+    lines[at] = _pipe(["", *vals])
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert set(got["review_litigation"]["review"].values()) == {None}
+
+
+def test_an_article20_number_after_another_tables_heading_in_the_rows_stretch_is_not_read(tmp_path: Path) -> None:
+    """markitdown: "其他对外管理服务事项 7 0" (a blank lost), then section (六)'s heading, then the page's
+    number "1": the row took three numbers. A number after another small table's heading within
+    a row's stretch makes the row null."""
+    rec = random_record(random.Random(37), template="2019", blank_rate=0.0, large=False)
+    row = rec["article20"]["other_external_services"]
+    row.update(prior_year_items=None, change=7, decisions=0)
+    lines = _spaced_blank_nothing(_rows(rec, 37))
+    at = next(i for i, line in enumerate(lines) if line.startswith("其他对外管理服务事项"))
+    lines[at + 1 : at + 1] = ["第二十条第（六）项", "1", "", f"{rec['year']}年度政府信息公开工作年度报告"]
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert set(got["article20"]["other_external_services"].values()) == {None}

@@ -912,14 +912,14 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
                 "whose values follow is not certain; not read")], page_of(at))
             continue
         stop = hits[idx + 1][1] if idx + 1 < len(hits) else span[1]
-        head, digit = _A20_HEADING.search(text, at, stop), _DIGIT.search(text, at, stop)
-        if head and digit and head.start() < digit.start():
-            # another small table's heading ("第二十条第（六）项") stands before the row's first
-            # number: the number is that table's (markitdown printed 行政许可, blank, then (六)'s
-            # heading and header, then 行政处罚's 0 above its label)
+        head = _A20_HEADING.search(text, at, stop)
+        if head and _DIGIT.search(text, head.end(), stop):
+            # a number after another small table's heading ("第二十条第（六）项") in the row's stretch
+            # is that table's or the page's (markitdown printed 行政许可, blank, then (六)'s heading
+            # and header, then 行政处罚's 0 above its label; or "7 0", the heading, then a page's "1")
             found[key] = RowValues([None] * len(cols), [(
-                "cells_unplaced", "another table's heading stands between this row's label and its first "
-                "number: the number is not certainly this row's; not read")], page_of(at))
+                "cells_unplaced", "a number stands after another table's heading within this row's stretch: "
+                "it is not certainly this row's; not read")], page_of(at))
             continue
         if cells.tabbed and key in before_empty and cells.lines and 0 not in cells.lines:
             # the label alone on its line, a value row with no label of its own below it, and the next
@@ -1049,7 +1049,14 @@ def review_from_text(text: str, span: Span, page_of, *, run_together: bool = Fal
         if any(isinstance(c, Cell) and c.reason == MERGED for c in cells):
             return RowValues([None] * 15, [MERGED_ROW], page_of(last.end()))
         if len(cells) == 15 and (exact or all(isinstance(c, Cell) for c in cells)):
-            return RowValues([c if isinstance(c, Cell) else None for c in cells], [], page_of(last.end()))
+            row = RowValues([c if isinstance(c, Cell) else None for c in cells], [], page_of(last.end()))
+            if "" in cells and _group_sum_fails(row):
+                # empty fields taken for blanks, and a whole group's sum fails: the fields may be a
+                # converter's padding with a blank lost elsewhere (markitdown: "| | 0 | 28 | … |")
+                return RowValues([None] * 15, [(
+                    "sum_unconfirmed", "empty fields among the review row's 15 and a group whose total is not "
+                    "the sum of its parts: which fields are blank cells is not certain; not read")], row.page)
+            return row
         values = [c for c in cells if isinstance(c, Cell)]
         if len(values) == 15:
             return RowValues(list(values), [], page_of(last.end()))
@@ -1070,14 +1077,20 @@ def review_from_text(text: str, span: Span, page_of, *, run_together: bool = Fal
         return RowValues([None] * 15, [_short_spaced(len(values), 15)], page_of(last.end()))
     row = place_tokens(values, 15, sums=(3, 5), blanks=blanks).row(page_of(last.end()))
     if unmarked and not blanks and row.method == "delimited":
-        got = [c.value if c is not None else None for c in row.cells]
-        groups = [got[g : g + 5] for g in (0, 5, 10)]
-        if any(None not in grp and sum(grp[:4]) != grp[4] for grp in groups):  # type: ignore[arg-type]
+        if _group_sum_fails(row):
             return RowValues([None] * 15, [(
                 "sum_unconfirmed", "the request table's blanks leave no trace (some rows are short) and a "
                 "group's total here is not the sum of its parts: one of the numbers may be another row's; "
                 "not read")], row.page)
     return row
+
+
+def _group_sum_fails(row: RowValues) -> bool:
+    """A review group printed whole (its 4 parts and 总计) whose total is not the sum of its parts."""
+    got = [c.value if c is not None else None for c in row.cells]
+    groups = [got[g : g + 5] for g in (0, 5, 10)]
+    return any(None not in grp and all(isinstance(v, int) for v in grp) and sum(grp[:4]) != grp[4]  # type: ignore[arg-type]
+               for grp in groups)
 
 
 def blanks_shown_zero(found: dict[str, RowValues], keys: tuple[str, ...]) -> bool:
