@@ -804,3 +804,23 @@ def test_an_article20_number_after_another_tables_heading_in_the_rows_stretch_is
     wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
     assert not wrong
     assert set(got["article20"]["other_external_services"].values()) == {None}
+
+
+def test_a_row_whose_sum_fails_among_rows_out_of_order_is_not_read(tmp_path: Path) -> None:
+    """pdftotext -raw printed a drawn PDF's table in drawing order: 四、结转下年度继续办理 took seven
+    numbers, two of them the total row's. Where rows of the table show they are out of order
+    (words among their values), a row whose total is not the sum of its parts is not read."""
+    rec = random_record(random.Random(38), template="2021", blank_rate=0.0, large=False)
+    rows = _rows(rec, 38)
+    first = next(i for i, (label, _v) in enumerate(rows) if "一、本年新收" in label)
+    vals = rows[first][1]
+    rows[first] = (rows[first][0], [*vals[:3], "信息内容", *vals[3:]])  # a heading among its values
+    fwd = next(i for i, (label, _v) in enumerate(rows) if "四、结转下年度继续办理" in label)
+    total = rec["requests"]["total_processed"]["total"]
+    moved = [rows[fwd][1][0], str(total), *rows[fwd][1][2:]]
+    assert sum(int(v) for v in moved[:-1]) != int(moved[-1])
+    rows[fwd] = (rows[fwd][0], moved)
+    lines = [" ".join([label, *values]) for label, values in rows]
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert set(got["requests"]["carried_forward"].values()) == {None}

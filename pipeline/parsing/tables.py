@@ -581,8 +581,36 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
                         "labels_out_of_order", f"the label of {late} stands before rows the template puts "
                         "first, and the table's blanks leave no trace: its text is not in the table's row "
                         "order, so no row's numbers are certain; not read")], row.page)
+    _unsummed_among_disorder(found, segs, n)
     _pool_if_drifted(found, segs, n, keys)
     return TextRequests({k: _wider_than_total(r) for k, r in found.items()}, document_run, unmarked)
+
+
+_DISORDER = ("cells_interleaved", "labels_adjacent")
+
+
+def _unsummed_among_disorder(found: dict[str, RowValues], segs: dict[str, SegmentCells], n: int) -> None:
+    """Where rows of the table were found out of order (words among their values, labels printed
+    apart from theirs), a spaced row whose total is not the sum of its parts is not read.
+
+    pdftotext -raw printed a drawn PDF's table in drawing order: 结转下年度继续办理 took seven
+    numbers, two of them the total row's (parts far above the row's total). In order, such a
+    row would be the source's own error and kept as printed; out of order it is as likely
+    numbers from elsewhere."""
+    if not any(code in _DISORDER for r in found.values() for code, _d in r.issues):
+        return
+    for key, row in found.items():
+        seg = segs.get(key)
+        if seg is None or seg.tabbed or len(row.cells) != n:
+            continue
+        values = [c.value if c is not None else None for c in row.cells]
+        if any(v is None for v in values) or not all(isinstance(v, int) for v in values):
+            continue
+        if sum(values[:-1]) != values[-1]:  # type: ignore[arg-type]
+            found[key] = RowValues([None] * n, [(
+                "sum_unconfirmed", "rows of this table are out of order (words among values, labels apart) "
+                f"and this row's total {values[-1]} is not the sum of its parts: its numbers may be other "
+                "rows'; not read")], row.page)
 
 
 def _misplaced(text: str, span: Span, hits: list[tuple[str, int, int]],
