@@ -599,18 +599,26 @@ def _unsummed_among_disorder(found: dict[str, RowValues], segs: dict[str, Segmen
     numbers from elsewhere."""
     if not any(code in _DISORDER for r in found.values() for code, _d in r.issues):
         return
-    for key, row in found.items():
-        seg = segs.get(key)
-        if seg is None or seg.tabbed or len(row.cells) != n:
-            continue
-        values = [c.value if c is not None else None for c in row.cells]
-        if any(v is None for v in values) or not all(isinstance(v, int) for v in values):
-            continue
-        if sum(values[:-1]) != values[-1]:  # type: ignore[arg-type]
+    for key, row, values in _spaced_whole(found, segs, n, delimited_only=False):
+        if sum(values[:-1]) != values[-1]:
             found[key] = RowValues([None] * n, [(
                 "sum_unconfirmed", "rows of this table are out of order (words among values, labels apart) "
                 f"and this row's total {values[-1]} is not the sum of its parts: its numbers may be other "
                 "rows'; not read")], row.page)
+
+
+def _spaced_whole(found: dict[str, RowValues], segs: dict[str, SegmentCells], n: int, *,
+                  delimited_only: bool) -> list[tuple[str, RowValues, list[int]]]:
+    """The rows read from spaced text (no tabs) with an integer in every column: (key, row, values)."""
+    out = []
+    for key, row in found.items():
+        seg = segs.get(key)
+        if seg is None or seg.tabbed or len(row.cells) != n or (delimited_only and row.method != "delimited"):
+            continue
+        values = [c.value if c is not None else None for c in row.cells]
+        if all(isinstance(v, int) for v in values):
+            out.append((key, row, values))
+    return out  # type: ignore[return-value]
 
 
 def _misplaced(text: str, span: Span, hits: list[tuple[str, int, int]],
@@ -638,13 +646,7 @@ def _confirm_by_row_sums(found: dict[str, RowValues], segs: dict[str, SegmentCel
     cells of several rows together out of order; then a row of zeros is no row either: its
     sum holds whatever cells it gathered (pdftotext printed seven 0s from several rows' cells
     under one label)."""
-    for key, row in found.items():
-        seg = segs.get(key)
-        if seg is None or seg.tabbed or row.method != "delimited" or len(row.cells) != n:
-            continue
-        values = [c.value if c is not None else None for c in row.cells]
-        if None in values:
-            continue
+    for key, row, values in _spaced_whole(found, segs, n, delimited_only=True):
         if disordered and not any(values):
             found[key] = RowValues([None] * n, [(
                 "sum_unconfirmed", "the table's blanks leave no trace and a row holds more numbers than "
