@@ -59,7 +59,7 @@ def is_org_name(name: str | None) -> bool:
         return False
     if _NOT_A_NAME.search(name):
         return False
-    if _DIVISION_SUFFIX.search(name) and (name in gazetteer().full_names or _divisions_only(name)):
+    if _DIVISION_SUFFIX.search(name) and (name in gazetteer().full_names or divisions_only(name)):
         return True  # a title naming the body by its place: 开远市2025年…报告, 温州市鹿城区2023年…报告
     m = _SUFFIX.search(name)
     if m is None:
@@ -72,8 +72,9 @@ def is_org_name(name: str | None) -> bool:
     return True
 
 
-def _divisions_only(name: str) -> bool:
-    """A chain of divisions, each inside the one before, and nothing else (温州市鹿城区)."""
+def divisions_only(name: str) -> bool:
+    """A chain of divisions, each inside the one before, and nothing else (温州市鹿城区; a title's
+    first line "湖北省宜昌市" above the body's name)."""
     div, rest = strip_divisions(name)
     return div is not None and rest == ""
 

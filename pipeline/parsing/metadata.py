@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from pipeline.agencies.names import body_of_office, is_org_name
+from pipeline.agencies.names import body_of_office, divisions_only, is_org_name
 from pipeline.parsing.normalize import compact, normalize
 
 _REPORT_TITLE = re.compile(
@@ -129,7 +129,7 @@ def _title_candidates(head: list[str]) -> Iterator[Title]:
                     if joined_agency:
                         # a title broken over three lines: "湖北省宜昌市" / "夷陵区人民政府" / "2023年…报告"
                         above = head[i - 2] if i >= 2 else ""
-                        if above and _places_only(above) and is_org_name(above + joined_agency):
+                        if above and divisions_only(above) and is_org_name(above + joined_agency):
                             joined_agency = above + joined_agency
                         yield Title(head[i - 1] + ln, joined_agency, joined_year or year, i)
                         break
@@ -152,14 +152,6 @@ def _title_candidates(head: list[str]) -> Iterator[Title]:
 
 _SITE_SEPARATOR = re.compile(r"(?<!\d)[-—_|｜]+(?!\d)")
 """Between a page title's parts ("标题-网站名", "标题_栏目_网站"); not a date's hyphen."""
-
-
-def _places_only(text: str) -> bool:
-    """A line that is nothing but division names (湖北省宜昌市): the opening of a broken title."""
-    from pipeline.agencies.regions import strip_divisions
-
-    div, rest = strip_divisions(text)
-    return div is not None and rest == ""
 
 
 def is_notice_title(line: str) -> bool:

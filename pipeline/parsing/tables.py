@@ -427,7 +427,7 @@ def _one_a_line_table(segs: list[SegmentCells]) -> bool:
     return 2 * apart > len(many)
 
 
-def _wider_than_total(row: RowValues) -> RowValues:
+def _merged_by_sum(row: RowValues) -> RowValues:
     """Null a text row with an empty field whose sum holds only with one of its numbers cut in two.
 
     A converter printed "637001449640" for 637001 and 449640 in one field, an empty field
@@ -499,7 +499,7 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
     lines = _table_lines(text, span, page_of, keys)
     by_lines = _requests_from_lines(text, span, keys, lines)
     if by_lines is not None:
-        return TextRequests({k: _wider_than_total(r) for k, r in by_lines.items()}, False)
+        return TextRequests({k: _merged_by_sum(r) for k, r in by_lines.items()}, False)
     patterns = [(k, request_row_pattern(k)) for k in keys]
     hits = _anchor_rows(text, span, patterns)
     n = len(tpl.REQUEST_COLUMNS)
@@ -526,7 +526,7 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
     whole_rows_fit = any(c.tabbed and c.width == header.at(start, c, n)[1]
                          for (k, c, _a), (_k, start, _s) in zip(rows, hits, strict=True) if k != cut)
     # a spaced row came out short with no mark for its blank: the table's blanks leave no trace
-    unmarked = not run and any(0 < len(_tokens(c)) < n for k, c, _a in rows if k != cut and not c.tabbed)
+    unmarked = not run and any(0 < len(_tokens(c)) < n for c in spaced)
     # a run of n fields ending a line is a row's n columns unless the page's lines were laid
     # out as rows, or a full row shows a padding field among its values (pymupdf4llm: "| 232 |
     # … | 250 | | 393 | 1704 |"): then a row with a blank may hold the padding as well
@@ -572,7 +572,7 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
     if unmarked:
         # and a row holding more numbers than columns: the text is not in the table's row order
         # (pdftotext printed cells as drawn), so a row's count and even its sum prove nothing
-        disordered = any(len(_tokens(c)) > n for k, c, _a in rows if k != cut and not c.tabbed)
+        disordered = any(len(_tokens(c)) > n for c in spaced)
         _confirm_by_row_sums(found, segs, n, disordered)
         if hits and (late := _misplaced(text, span, hits, patterns)):
             for key, row in found.items():
@@ -583,7 +583,7 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
                         "order, so no row's numbers are certain; not read")], row.page)
     _unsummed_among_disorder(found, segs, n)
     _pool_if_drifted(found, segs, n, keys)
-    return TextRequests({k: _wider_than_total(r) for k, r in found.items()}, document_run, unmarked)
+    return TextRequests({k: _merged_by_sum(r) for k, r in found.items()}, document_run, unmarked)
 
 
 _DISORDER = ("cells_interleaved", "labels_adjacent")
