@@ -824,3 +824,66 @@ def test_a_row_whose_sum_fails_among_rows_out_of_order_is_not_read(tmp_path: Pat
     wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
     assert not wrong
     assert set(got["requests"]["carried_forward"].values()) == {None}
+
+
+def _flow_mixed(seed: int, swap: bool) -> tuple[dict, str]:
+    """pdftotext's default output of a drawn PDF (table text stored out of order): cells one a
+    line, a blank printed as nothing, two cells of an outcome row on one line, and — ``swap`` —
+    carried_forward's first two values printed in each other's place (its sum still holds)."""
+    rng = random.Random(seed)
+    rec = random_record(rng, template="2021", blank_rate=0.0)
+    rec["requests"]["denied_third_party"]["research"] = None  # a blank printed as nothing
+    forward = rec["requests"]["carried_forward"]
+    forward.update(natural_person=0, commercial=rng.randint(5, 90))
+    forward["total"] = sum(v for c, v in forward.items() if c != "total")
+    for col in ("natural_person", "commercial", "total"):  # the balance still holds
+        rec["requests"]["total_processed"][col] = (rec["requests"]["new_received"][col]
+                                                   + rec["requests"]["carried_over"][col] - forward[col])
+    rows = _rows(rec, seed)
+    lines = _one_a_line(rows)
+    mixed = _row_of(lines, "（二）部分公开")
+    first = next(i for i in range(mixed + 1, len(lines)) if _NUM.fullmatch(lines[i]))
+    lines[first : first + 3] = [lines[first] + " " + lines[first + 2]]
+    if swap:
+        at = _row_of(lines, "四、结转下年度继续办理")
+        a = lines.index(str(forward["natural_person"]), at)
+        b = lines.index(str(forward["commercial"]), at)
+        lines[a], lines[b] = lines[b], lines[a]
+    return rec, "\n".join(lines)
+
+
+def test_values_one_a_line_where_other_rows_mix_theirs_over_lines_need_the_column_sums(tmp_path: Path) -> None:
+    """pdftotext (default) printed a drawn PDF's 四、结转下年度继续办理 "21 0 0 0 0 28 49" (one a
+    line) for 0 | 21 | 0 | 0 | 0 | 28 | 49, other rows of the table mixing values over lines:
+    the row's sum holds whatever the order of its parts. Such a row is read only where the
+    column sums check each of its values."""
+    rec, text = _flow_mixed(26, swap=True)
+    wrong, got = _wrong(tmp_path, rec, text)
+    assert not wrong
+    assert set(got["requests"]["carried_forward"].values()) == {None}
+    assert any(i["code"] == "order_unproven" and i["where"] == "requests.carried_forward" for i in got["issues"])
+    rec, text = _flow_mixed(26, swap=False)
+    (tmp_path / "in_order").mkdir()
+    wrong, got = _wrong(tmp_path / "in_order", rec, text)
+    assert not wrong
+    for row in ("new_received", "carried_over", "total_processed", "carried_forward"):
+        assert got["requests"][row] == rec["requests"][row], row  # the balance checks every column
+
+
+def test_a_total_ending_in_the_next_rows_item_number_keeps_its_last_digit(tmp_path: Path) -> None:
+    """pymupdf4llm printed a vertical group label one character a row: "| 三<br>予公开 | 5．属于三类
+    内部事务信息 | … | 358206 |" over "| 、 | 6．属于四类过程性信息 | …". The total's last digit
+    and the next line's "、" looked like the next row's item number run into a value ("…06、"),
+    and 358206 was stored as 35820. Only digits run into the item number on the same line are
+    that number."""
+    rec = random_record(random.Random(36), template="2021", blank_rate=0.0, large=False)
+    row = rec["requests"]["denied_internal_affairs"]
+    row["other_org"] += (6 - row["total"]) % 10  # the total ends in 6, row 6's item number
+    row["total"] = sum(v for c, v in row.items() if c != "total")
+    lines = _tab_report(rec, 36)
+    for words, group in (("5.属于三类内部事务信息", "三<br>予公开"), ("6.属于四类过程性信息", "、")):
+        at = _row_at(lines, words)
+        lines[at] = _pipe([group, *lines[at].strip("|").split("|")[1:]])
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert got["requests"]["denied_internal_affairs"]["total"] == row["total"]

@@ -10,6 +10,7 @@ Two sources feed the same template matching:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -243,7 +244,7 @@ def _segments(text: str, span: Span, hits: list[tuple[str, int, int]]):
         if idx + 1 < len(hits):
             number = REQUEST_LABELS.get(hits[idx + 1][0], (None,))[0]
             if number is not None:
-                seg = re.sub(rf"(?<=\d){number}\s*[.、]\s*$", "", seg)
+                seg = re.sub(rf"(?<=\d){number}[ \t]*[.、][ \t]*$", "", seg)
         yield key, seg, stop
 
 
@@ -582,6 +583,8 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
                         "first, and the table's blanks leave no trace: its text is not in the table's row "
                         "order, so no row's numbers are certain; not read")], row.page)
     _unsummed_among_disorder(found, segs, n)
+    if unmarked:
+        _flow_order_unproven(found, segs, n, keys)
     _pool_if_drifted(found, segs, n, keys)
     return TextRequests({k: _merged_by_sum(r) for k, r in found.items()}, document_run, unmarked)
 
@@ -605,6 +608,45 @@ def _unsummed_among_disorder(found: dict[str, RowValues], segs: dict[str, Segmen
                 "sum_unconfirmed", "rows of this table are out of order (words among values, labels apart) "
                 f"and this row's total {values[-1]} is not the sum of its parts: its numbers may be other "
                 "rows'; not read")], row.page)
+
+
+def _flow_order_unproven(found: dict[str, RowValues], segs: dict[str, SegmentCells], n: int,
+                         keys: tuple[str, ...]) -> None:
+    """Where other rows of the table mix their values over lines, a row printed one value a
+    line is read only when the column sums check each of its values.
+
+    pdftotext's default output of a PDF whose table text is stored out of order printed each
+    cell on a line of its own, in an order of its own making: some rows came out with values
+    of several cells on one line ("57 140881") and 结转下年度继续办理 printed 0 | 21 | … as
+    "21", "0", …. A row's own sum holds whatever the order of its parts, so it proves
+    nothing, and a table whose blanks leave no trace gives no column position either; the
+    column sums (balance, outcomes) do see a swap."""
+    if not any(_mixes_lines(seg) for seg in segs.values()):
+        return
+    pending: dict[str, list[tuple[int | None, ...]]] = {}
+    for key, _row, values in _spaced_whole(found, segs, n, delimited_only=False):
+        lines = [line for c, line in zip(segs[key].cells, segs[key].lines, strict=False) if isinstance(c, Cell)]
+        if len(lines) > 1 and 0 not in lines and len(set(lines)) == len(lines):
+            pending[key] = [tuple(values)]
+    if not pending or n != len(tpl.REQUEST_COLUMNS):
+        decided: dict[str, tuple[int | None, ...] | None] = dict.fromkeys(pending)
+    else:
+        fixed = {k: [None if c is None else c.value for c in r.cells] for k, r in found.items() if k not in pending}
+        decided = solve_columns(fixed, pending, request_equations(keys), n)  # type: ignore[arg-type]
+    for key, vals in decided.items():
+        if vals is None:
+            found[key] = RowValues([None] * n, [(
+                "order_unproven", "other rows of this table mix their values over lines (a converter "
+                "printed cells in an order of its own) and this row's values stand one a line: their "
+                "order is the converter's, and the column sums do not check it; not read")], found[key].page)
+
+
+def _mixes_lines(seg: SegmentCells) -> bool:
+    """A spaced row whose values stand on several lines, one of them holding more than one value."""
+    if seg.tabbed:
+        return False
+    per_line = Counter(line for c, line in zip(seg.cells, seg.lines, strict=False) if isinstance(c, Cell))
+    return len(per_line) > 1 and max(per_line.values()) > 1
 
 
 def _spaced_whole(found: dict[str, RowValues], segs: dict[str, SegmentCells], n: int, *,
