@@ -887,3 +887,18 @@ def test_a_total_ending_in_the_next_rows_item_number_keeps_its_last_digit(tmp_pa
     wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
     assert not wrong
     assert got["requests"]["denied_internal_affairs"]["total"] == row["total"]
+
+
+def test_an_article20_value_before_another_tables_heading_is_read_despite_a_page_number_after_it(tmp_path: Path) -> None:
+    """pdftotext -layout of a real WPS PDF: "行政许可      550", the next table's heading
+    "第二十条第（六）项", then the page's number "-2-". The row is what stands before the heading:
+    550 was null (a number after the heading)."""
+    rec = random_record(random.Random(39), template="2021", blank_rate=0.0, large=False)
+    lines = _spaced_blank_nothing(_rows(rec, 39))
+    at = next(i for i, line in enumerate(lines) if line.startswith("行政许可"))
+    head = next(i for i in range(at, len(lines)) if "第二十条" in lines[i])
+    lines.insert(head + 1, f"-{random.Random(39).randint(2, 9)}-")
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    want = rec["article20"]["administrative_licensing"]["decisions"]
+    assert want is not None and got["article20"]["administrative_licensing"]["decisions"] == want

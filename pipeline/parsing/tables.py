@@ -988,11 +988,15 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
         if head and _DIGIT.search(text, head.end(), stop):
             # a number after another small table's heading ("第二十条第（六）项") in the row's stretch
             # is that table's or the page's (markitdown printed 行政许可, blank, then (六)'s heading
-            # and header, then 行政处罚's 0 above its label; or "7 0", the heading, then a page's "1")
-            found[key] = RowValues([None] * len(cols), [(
-                "cells_unplaced", "a number stands after another table's heading within this row's stretch: "
-                "it is not certainly this row's; not read")], page_of(at))
-            continue
+            # and header, then 行政处罚's 0 above its label; pdftotext -layout "行政许可 550", the
+            # heading, then the page's "-2-"): the row is what stands before the heading, and
+            # when nothing does, not read
+            cells = cells_from_segment(text[at : head.start()], _tab_col(text, at))
+            if not _tokens(cells):
+                found[key] = RowValues([None] * len(cols), [(
+                    "cells_unplaced", "a number stands after another table's heading within this row's "
+                    "stretch and none before it: it is not certainly this row's; not read")], page_of(at))
+                continue
         if cells.tabbed and key in before_empty and cells.lines and 0 not in cells.lines:
             # the label alone on its line, a value row with no label of its own below it, and the next
             # row printed nothing: labels and value rows came apart (markitdown put "| | 1 | 41 | 0 |"
