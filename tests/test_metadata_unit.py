@@ -260,3 +260,18 @@ def test_a_flattened_page_keeps_its_format_by_its_table_headers() -> None:
     assert template_without_tables(2020, page21)[0] == "2021"
     assert template_without_tables(2023, "| 一、总体情况 … |")[0] == "2021"  # no headers: the year's rule
     assert template_without_tables(2023, page + page21)[0] == "2021"  # both formats' words: the year's rule
+
+
+@pytest.mark.parametrize("first_line", [True, False])
+def test_a_title_below_a_markdown_pages_menus_is_found(first_line: bool) -> None:
+    """A web page through markdownify or markitdown: the page's title with escaped separators
+    ("…年度报告\\_政府信息公开年报\\_…") or none, then some eighty lines of menus (links, pictures,
+    blank lines) before the report's title. The agency was null (only 30 lines were looked at,
+    and the escaped "\\_" kept the site's name on the title)."""
+    menu = [f"* [{w}](https://www.example.gov.cn/m{k}/)" if k % 3 else "" for k, w in enumerate(["首页", "政务公开"] * 40)]
+    head = ["米易县2022年度政府信息公开工作年度报告\\_政府信息公开年报\\_米易县人民政府门户网站"] if first_line else []
+    lines = [*head, "", *menu, "![](/images/logo.png)", "", "米易县人民政府2022年度政府信息公开工作年度报告", "",
+             "来源：米易县人民政府"]
+    title = meta.find_title([meta.normalize(ln) for ln in lines])
+    assert title is not None and title.year == 2022
+    assert title.agency == ("米易县" if first_line else "米易县人民政府")

@@ -85,9 +85,9 @@ def _title_parts(flat: str) -> tuple[str | None, int | None]:
 def find_title(lines: list[str], page_title: str | None = None, limit: int = 30) -> Title | None:
     """The first line (or two lines joined: titles break) among the opening lines that reads
     as a report's title; else the page's own title when it does."""
-    head = ["" if _NAVIGATION.search(ln) else
+    head = ["" if _NAVIGATION.search(ln) or _LINKS_ONLY.match(ln) else
             _ATTACHMENT.sub("", compact(_PAGE_FIELDS_AFTER.sub("", _TITLE_LABEL.sub("", ln.strip())))).strip("《》“”\"")
-            for ln in lines[:limit]]
+            for ln in lines[:_reach(lines, limit)]]
     bare: Title | None = None  # "政府信息公开年报": a title's words naming nothing (a menu item, a column)
     dated: Title | None = None  # "2023年度政府信息公开工作年度报告": a year, no body
     for title in _title_candidates(head):
@@ -114,6 +114,23 @@ def find_title(lines: list[str], page_title: str | None = None, limit: int = 30)
                 if agency or year or bare is None:
                     return Title(flat, agency, year, None)
     return bare
+
+
+_LINKS_ONLY = re.compile(r"^[\s*+\-]*(?:!?\[[^\]]*\]\([^)]*\)[\s|*]*)+$")
+"""A markdown line of links or pictures only ("* [首页](/)", "![](/images/logo.png)"): a page's menu."""
+
+
+def _reach(lines: list[str], limit: int) -> int:
+    """How many lines hold the first ``limit`` lines with words: a page converted to markdown
+    opens with its menus as link lines and blank lines (eighty of them before the title of a
+    real page through markdownify), which say nothing."""
+    seen = 0
+    for i, ln in enumerate(lines):
+        if ln.strip() and not _LINKS_ONLY.match(ln):
+            seen += 1
+            if seen >= limit:
+                return i + 1
+    return len(lines)
 
 
 def _title_candidates(head: list[str]) -> Iterator[Title]:

@@ -104,7 +104,14 @@ def _normalize(text: str) -> str:
         text = text.translate(_DASHES)
     text = _SPACES.sub(" ", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\\" in text:
+        text = _MD_ESCAPE.sub(r"\1", text)
     return _pipe_tables_to_tabs(text)
+
+
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+"""A markdown converter's escaped punctuation ("年度报告\\_政府信息公开年报", "void\\(0\\)"): the
+character itself. A report's own text has no backslashes."""
 
 
 def loose(label: str) -> str:

@@ -58,6 +58,10 @@ PUBLISHERS = ("盐边县人民政府办公室", "成都市大数据中心", "米
 CHANNELS = ("政府门户网站", "政务微信公众号", "政务微博")
 
 
+MENU_WORDS = ("首页", "政务公开", "解读回应", "办事服务", "互动交流", "政府信息公开", "领导之窗", "政府机构",
+              "要闻", "政府会议", "最新文件", "政策文件库", "政府工作报告", "登录", "注册", "无障碍浏览")
+
+
 def _site_footer(rng: random.Random, year: int) -> str:
     """What follows the report on its page: widgets, related links (web dates), the site's footer."""
     posted = f"{year + 1}-{rng.randint(1, 3):02d}-{rng.randint(1, 28):02d}"
@@ -195,6 +199,16 @@ def real_shape(rec: dict, rng: random.Random) -> Shape:
                      .format(y=year, a=agency))
     else:
         traits.append("no_title")
+    if rng.random() < 0.15:
+        # a page converted to markdown (markdownify, markitdown): its title with the site's parts
+        # apart by escaped underscores, then the menus as dozens of link and picture lines
+        traits.append("markdown_menu")
+        menu = [f"{agency}{year}年度政府信息公开工作年度报告\\_政府信息公开年报\\_{publisher}", "", ""]
+        for k in range(rng.randint(30, 70)):
+            word = rng.choice(MENU_WORDS)
+            menu.append(rng.choice([f"* [{word}](https://www.example.gov.cn/m{k}/)", f"[{word}](/m{k}/ \"{word}\")",
+                                    f"![](/images/m{k}.png)", ""]))
+        lines = menu + lines
     # where the text names the agency besides the title; "nowhere": only the title does
     said = rng.choice(["published", "compiled", "contact", "narrative", "nowhere"])
     office = agency + "党政办公室" if agency.endswith("人民政府") and rng.random() < 0.5 else agency
