@@ -902,3 +902,19 @@ def test_an_article20_value_before_another_tables_heading_is_read_despite_a_page
     assert not wrong
     want = rec["article20"]["administrative_licensing"]["decisions"]
     assert want is not None and got["article20"]["administrative_licensing"]["decisions"] == want
+
+
+def test_values_one_a_line_with_a_cells_formatting_whitespace_among_them_are_read(tmp_path: Path) -> None:
+    """BeautifulSoup's get_text("\\n") of a Word-exported web page: every text node on a line of its
+    own, values right under each other, and a cell's formatting ("0&nbsp;&nbsp;…", a <p> after
+    whitespace) leaving lines of blanks among them. That is no number wrapped over lines
+    (pdftotext's "13050" over "1" among cells apart by blank lines): the row was null."""
+    rec = random_record(random.Random(40), template="2021", blank_rate=0.0, large=False)
+    lines: list[str] = []
+    for label, values in _rows(rec, 40):
+        lines.append(label)
+        for k, v in enumerate(values):
+            lines += [v, "       ", " "] if label.startswith("一、本年新收") and k == 1 else [v]
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert got["requests"]["new_received"] == rec["requests"]["new_received"]

@@ -276,9 +276,12 @@ def spread_over_lines(seg: SegmentCells) -> bool:
         return True
     # one value a line, the lines apart by blank lines but for some right under the one before
     # (pdftotext's default output: a blank line between cells, none between a cell's own lines,
-    # "13050" over "1"): a cell's lines are not the row's cells
-    gaps = {b - a for a, b in itertools.pairwise(sorted(per_line))}
-    return 1 in gaps and any(g > 1 for g in gaps)
+    # "13050" over "1"): a cell's lines are not the row's cells. Values mostly right under each
+    # other, with a few blank lines among them, are cells one a line (a web page's text with
+    # "\n" between its nodes: a cell's formatting whitespace makes a line of its own)
+    gaps = [b - a for a, b in itertools.pairwise(sorted(per_line))]
+    apart = sum(g > 1 for g in gaps)
+    return 1 in gaps and apart >= gaps.count(1)
 
 
 def assign(cells: list[Cell | str], n: int) -> tuple[list[Cell | None], list[tuple[str, str]]]:
