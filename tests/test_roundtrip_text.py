@@ -397,3 +397,16 @@ def test_a_page_footer_between_rows_is_never_a_cell(tmp_path: Path) -> None:
         got = _parse_text(tmp_path, text)
         truth, read = _cells(rec), _cells(got)
         assert all(v is None or v == truth.get(k) for k, v in read.items()), seed
+
+
+def test_html2text_tables_keep_blank_first_and_last_cells() -> None:
+    """html2text prints a web page's tables without outer pipes ("规章| 0| 0| 0", rule line
+    "---|---"): its rows were not seen as rows (one "| " was not enough, " | " was looked for),
+    and one whose first cell is blank ("| | 自然人| …") lost that cell as an outer pipe."""
+    from pipeline.parsing.normalize import normalize
+
+    text = "信息内容| 本年制发件数| 本年废止件数  \n---|---|---  \n规章| 0| | 7  \n| | 自然人| 总计  \n行政处罚| \n\n文字"
+    assert normalize(text).split("\n") == ["信息内容\t本年制发件数\t本年废止件数", "\u2402", "规章\t0\t\t7",
+                                           "\t\t自然人\t总计", "行政处罚\t", "", "文字"]
+    # a markdown table with outer pipes is read as before
+    assert normalize("| a | 1 |\n|---|---|\n| | 2 |").split("\n") == ["a\t1", "\u2402", "\t2"]

@@ -53,21 +53,48 @@ def _pipe_cell(cell: str) -> str:
     return join_stacked(pieces) if stacked(pieces) else "".join(pieces)
 
 
+def _bare_table_rows(lines: list[str]) -> set[int]:
+    """The rows of tables printed without outer pipes (html2text: "规章| 0| 0| 0", its rule line
+    "---|---|---"): the row above such a rule line and the pipe rows below it.
+
+    Why by the rule line: a row of such a table whose first cell is blank starts with a pipe
+    ("| | 自然人| …") and one whose last cell is blank ends with one, so a row alone cannot tell
+    an outer pipe from a blank cell; the table's rule line can."""
+    out: set[int] = set()
+    for i, line in enumerate(lines):
+        rule = line.strip()
+        if "|" not in rule or rule.startswith("|") or rule.endswith("|") or not _PIPE_RULE.match(line):
+            continue
+        if i and "|" in lines[i - 1]:
+            out.add(i - 1)
+        j = i + 1
+        while j < len(lines) and "|" in lines[j] and not _PIPE_RULE.match(lines[j]):
+            out.add(j)
+            j += 1
+    return out
+
+
 def _pipe_tables_to_tabs(text: str) -> str:
     """Markdown pipe tables become tab rows (one cell per tab), each rule line a ``TABLE_START`` line."""
     if "|" not in text:
         return text
     out = []
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    bare = _bare_table_rows(lines)
+    for i, line in enumerate(lines):
         if _PIPE_RULE.match(line) and "-" in line:
             out.append(TABLE_START)
+            continue
+        if i in bare:  # every field is a cell: a first or last one empty is a blank cell
+            out.append("\t".join(_pipe_cell(c) for c in line.rstrip().split("|")))
             continue
         m = _PIPE_ROW.match(line)
         if m:
             out.append("\t".join(_pipe_cell(c) for c in m.group(1).split("|")))
-        elif line.count(" | ") >= 2:  # a pipe row whose outer pipes were lost ("label | 0 | 0")
-            # html2text's rows have no outer pipes, and a blank last cell is a pipe and spaces
-            # ("… | 1 |   "); a bare final pipe is a closing one ("… | 0 |")
+        elif line.count(" | ") >= 2 or line.count("| ") >= 2:
+            # a pipe row whose outer pipes were lost ("label | 0 | 0"; html2text's own tables:
+            # "规章| 0| 0| 0"): html2text's rows have no outer pipes, and a blank last cell is a
+            # pipe and spaces ("… | 1 |   "); a bare final pipe is a closing one ("… | 0 |")
             body = line.rstrip()
             last_blank = body.endswith("|") and len(body) < len(line)
             fields = (body if last_blank else body.removesuffix("|")).split("|")

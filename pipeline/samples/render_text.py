@@ -4,7 +4,7 @@ Used by the property tests (every cell must survive a round trip) and the benchm
 Layouts: ``flat`` (one line per row, labels broken over lines, blanks printed as a dash,
 like seed 000), ``tab`` (tab-separated grid with a header, blanks as empty cells, like
 seed 001), ``cells`` (one cell per line, blanks as "/"), ``markdown`` (pipe tables, like
-converters to markdown), ``glued`` (numbers printed against their labels), ``fullwidth``
+converters to markdown), ``html2text`` (html2text's tables: no outer pipes, cells apart by "| "), ``glued`` (numbers printed against their labels), ``fullwidth``
 (full-width digits and ideographic spaces), ``traditional`` (繁體), ``shredded`` (every
 label of a table first, then every value: labels and values drifted apart) and
 ``runtogether`` (a row's digits with their separators lost; blanks cannot be shown) and
@@ -28,7 +28,7 @@ import random
 
 from pipeline import template as tpl
 
-EXACT_LAYOUTS = ("flat", "tab", "cells", "markdown", "glued", "fullwidth", "traditional")
+EXACT_LAYOUTS = ("flat", "tab", "cells", "markdown", "html2text", "glued", "fullwidth", "traditional")
 # runtogether and crawler are exact only where the sums admit one split; shredded and
 # converter (rows detached from their labels) only where every sum confirms the order;
 # lostlabels never has the rows whose labels were lost
@@ -67,6 +67,8 @@ def render_text(rec: dict, layout: str = "flat", seed: int = 0) -> str:
     """The report as ``layout`` prints it (see the module doc)."""
     if layout == "markdown":
         return _to_markdown(_render(rec, "tab", seed))
+    if layout == "html2text":
+        return _to_html2text(_render(rec, "tab", seed))
     if layout == "fullwidth":
         text = _render(rec, "flat", seed)
         return text.translate(str.maketrans("0123456789 .-", "０１２３４５６７８９\u3000．－"))
@@ -202,6 +204,25 @@ def _to_markdown(tab_text: str) -> str:
             out.append("| " + " | ".join(cells) + " |")
             if not in_table:
                 out.append("|" + "|".join(["---"] * len(cells)) + "|")
+            in_table = True
+        else:
+            in_table = False
+            out.append(line)
+    return "\n".join(out)
+
+
+def _to_html2text(tab_text: str) -> str:
+    """Tab tables as html2text prints a web page's tables: no outer pipes, cells apart by "| ",
+    a rule line of dashes under each table's first row, every row ending in a markdown line
+    break (two spaces)."""
+    out: list[str] = []
+    in_table = False
+    for line in tab_text.split("\n"):
+        if "\t" in line:
+            cells = line.split("\t")
+            out.append("| ".join(cells) + "  ")
+            if not in_table:
+                out.append("|".join(["---"] * len(cells)) + "  ")
             in_table = True
         else:
             in_table = False
