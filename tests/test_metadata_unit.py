@@ -275,3 +275,10 @@ def test_a_title_below_a_markdown_pages_menus_is_found(first_line: bool) -> None
     title = meta.find_title([meta.normalize(ln) for ln in lines])
     assert title is not None and title.year == 2022
     assert title.agency == ("米易县" if first_line else "米易县人民政府")
+
+
+def test_a_title_broken_by_a_blank_line_is_one_title() -> None:
+    """trafilatura's markdown of a real page: "平潭综合实验区2019年" / "" / "政府信息公开工作年度报告".
+    The agency was null: the two halves were joined only when right under each other."""
+    title = meta.find_title(["米易县人民政府2019年", "", "政府信息公开工作年度报告", "", "根据《条例》要求，编制本报告。"])
+    assert title is not None and (title.agency, title.year) == ("米易县人民政府", 2019)

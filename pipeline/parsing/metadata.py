@@ -90,7 +90,8 @@ def find_title(lines: list[str], page_title: str | None = None, limit: int = 30)
             for ln in lines[:_reach(lines, limit)]]
     bare: Title | None = None  # "政府信息公开年报": a title's words naming nothing (a menu item, a column)
     dated: Title | None = None  # "2023年度政府信息公开工作年度报告": a year, no body
-    for title in _title_candidates(head):
+    blank = {i for i, ln in enumerate(lines[: len(head)]) if not ln.strip()}
+    for title in _title_candidates(head, blank):
         if dated is not None:
             # the page's field or heading named only the year; the title line just below it
             # names the body too (same year or none)
@@ -133,22 +134,28 @@ def _reach(lines: list[str], limit: int) -> int:
     return len(lines)
 
 
-def _title_candidates(head: list[str]) -> Iterator[Title]:
+def _title_candidates(head: list[str], blank: set[int] = frozenset()) -> Iterator[Title]:  # type: ignore[assignment]
     """Every opening line (or two joined) that reads as a report's title, in order. A site's
     menu or breadcrumb split over lines leaves a bare "政府信息公开年报" above the real title,
-    so the caller keeps looking past a candidate that names neither agency nor year."""
+    so the caller keeps looking past a candidate that names neither agency nor year. The line
+    a title is joined to is the one above it, blank lines (``blank``: a converter's paragraph
+    breaks, "平潭综合实验区2019年" / "" / "政府信息公开工作年度报告") aside."""
     for i, ln in enumerate(head):
-        for cand in (ln, head[i - 1] + ln if i else None):
+        j = i - 1
+        while j >= 0 and j in blank and i - j <= 2:
+            j -= 1
+        above = head[j] if j >= 0 else ""
+        for cand in (ln, above + ln if i else None):
             if cand and len(cand) <= 60 and _REPORT_TITLE.search(cand):
                 agency, year = _title_parts(cand)
                 if agency is None and cand is ln and i:
-                    joined_agency, joined_year = _title_parts(head[i - 1] + ln)
+                    joined_agency, joined_year = _title_parts(above + ln)
                     if joined_agency:
                         # a title broken over three lines: "湖北省宜昌市" / "夷陵区人民政府" / "2023年…报告"
-                        above = head[i - 2] if i >= 2 else ""
-                        if above and divisions_only(above) and is_org_name(above + joined_agency):
-                            joined_agency = above + joined_agency
-                        yield Title(head[i - 1] + ln, joined_agency, joined_year or year, i)
+                        first = head[j - 1] if j >= 1 else ""
+                        if first and divisions_only(first) and is_org_name(first + joined_agency):
+                            joined_agency = first + joined_agency
+                        yield Title(above + ln, joined_agency, joined_year or year, i)
                         break
                 yield Title(cand, agency, year, i)
                 break

@@ -158,7 +158,8 @@ def real_shape(rec: dict, rng: random.Random) -> Shape:
             "字体：【大 中 小】　分享到：微信 微博",
         ]
     title_kind = rng.choice(["whole", "whole", "year_first", "omitted", "labelled", "year_above", "about",
-                             "fields_after", "quoted", "situation", "site_suffix", "attachment", "three_lines"])
+                             "fields_after", "quoted", "situation", "site_suffix", "attachment", "three_lines",
+                             "gap"])
     if title_kind == "whole":
         lines.append(f"{agency}{year}年度政府信息公开工作年度报告")
     elif title_kind in ("fields_after", "site_suffix", "attachment", "quoted", "situation"):
@@ -179,6 +180,10 @@ def real_shape(rec: dict, rng: random.Random) -> Shape:
         above = region[0] + ("" if agency.startswith(region[1]) else region[1])
         agency = above + agency
         lines += [above, agency[len(above):], f"{year}年政府信息公开工作年度报告"]
+    elif title_kind == "gap":
+        # a title broken over two paragraphs by a converter (trafilatura): a blank line between
+        traits.append("gap_title")
+        lines += [f"{agency}{year}年", "", "政府信息公开工作年度报告"]
     elif title_kind == "labelled":
         # the page's index block as a table read to text: label and value apart by blanks,
         # the title among its fields, then the title line itself
