@@ -918,3 +918,29 @@ def test_values_one_a_line_with_a_cells_formatting_whitespace_among_them_are_rea
     wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
     assert not wrong
     assert got["requests"]["new_received"] == rec["requests"]["new_received"]
+
+
+@pytest.mark.parametrize("sums_hold", [True, False])
+def test_a_review_row_under_a_header_of_single_characters_is_read_by_its_sums(tmp_path: Path, sums_hold: bool) -> None:
+    """pdfplumber printed section 四's header heads a character a row ("结 结 其 尚" / "果 果 他 未 总"
+    / "维 纠 结 审 计" / "持 正 果 结"), so 总计 and 尚未审结 were nowhere and the table was not found.
+    The section's one line of exactly fifteen numbers is its row when each group's total is the
+    sum of its four parts; else it is not read."""
+    rec = random_record(random.Random(41), template="2021", blank_rate=0.0, large=False)
+    groups = rec["review_litigation"]
+    if not sums_hold:
+        groups["review"]["total"] += 1
+    order = [(g, c) for g in ("review", "litigation_direct", "litigation_after_review")
+             for c in ("upheld", "corrected", "other", "pending", "total")]
+    lines = _spaced(_rows(rec, 41))
+    start = next(i for i, line in enumerate(lines) if line.startswith("四、政府信息公开行政复议"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("五、"))
+    lines[start + 1 : end] = ["行政复议 行政诉讼", "未经复议直接起诉 复议后起诉", "结 结 其 尚 结 结 其 尚 结 结 其 尚",
+                              "果 果 他 未 总 果 果 他 未 总 果 果 他 未 总", "维 纠 结 审 计 维 纠 结 审 计 维 纠 结 审 计",
+                              "持 正 果 结 持 正 果 结 持 正 果 结", " ".join(str(groups[g][c]) for g, c in order)]
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    if sums_hold:
+        assert got["review_litigation"] == rec["review_litigation"]
+    else:
+        assert set(got["review_litigation"]["review"].values()) == {None}

@@ -282,3 +282,18 @@ def test_a_title_broken_by_a_blank_line_is_one_title() -> None:
     The agency was null: the two halves were joined only when right under each other."""
     title = meta.find_title(["米易县人民政府2019年", "", "政府信息公开工作年度报告", "", "根据《条例》要求，编制本报告。"])
     assert title is not None and (title.agency, title.year) == ("米易县人民政府", 2019)
+
+
+def test_a_page_printed_by_a_browser_gives_its_title() -> None:
+    """A web page printed to PDF by Chromium: each page opens with the date and time and the
+    page's title ("12/5/26, 4:52 AM 平潭…年度报告_政府信息公开年报_…"), then the site's menu
+    items one a line, 57 of them before the report's title. The stamp made the first line a
+    title naming no body, and the title was out of reach: the agency came from a contact
+    sentence ("请与…管委会办公室联系")."""
+    menu = ["首页", "政务公开", "登录", "注册", "政府信息公开", "要闻", "互动交流"] * 8
+    lines = ["12/5/26, 4:52 AM 米易县人民政府2023年度政府信息公开工作年度报告_政府信息公开年报_米易县人民政府门户网站",
+             *menu, "米易县人民政府2023年度政府信息公开工作年度报告", "来源：米易县人民政府办公室 时间：2024-03-08 15:34"]
+    title = meta.find_title([meta.normalize(ln) for ln in lines])
+    assert title is not None and (title.agency, title.year) == ("米易县人民政府", 2023)
+    title = meta.find_title([meta.normalize(ln) for ln in lines[1:]])  # the stamp's line lost: the title below the menu
+    assert title is not None and (title.agency, title.year) == ("米易县人民政府", 2023)

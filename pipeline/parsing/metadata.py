@@ -86,7 +86,8 @@ def find_title(lines: list[str], page_title: str | None = None, limit: int = 30)
     """The first line (or two lines joined: titles break) among the opening lines that reads
     as a report's title; else the page's own title when it does."""
     head = ["" if _NAVIGATION.search(ln) or _LINKS_ONLY.match(ln) else
-            _ATTACHMENT.sub("", compact(_PAGE_FIELDS_AFTER.sub("", _TITLE_LABEL.sub("", ln.strip())))).strip("《》“”\"")
+            _ATTACHMENT.sub("", compact(_PAGE_FIELDS_AFTER.sub("", _TITLE_LABEL.sub("", _PRINT_STAMP.sub(
+                "", ln.strip()))))).strip("《》“”\"")
             for ln in lines[:_reach(lines, limit)]]
     bare: Title | None = None  # "政府信息公开年报": a title's words naming nothing (a menu item, a column)
     dated: Title | None = None  # "2023年度政府信息公开工作年度报告": a year, no body
@@ -117,17 +118,25 @@ def find_title(lines: list[str], page_title: str | None = None, limit: int = 30)
     return bare
 
 
+_PRINT_STAMP = re.compile(r"^(?:\d{1,2}/\d{1,2}/\d{2,4},?|\d{4}/\d{1,2}/\d{1,2})\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?\s*")
+"""The date and time a browser prints at the head of each page ("12/5/26, 4:52 AM 平潭…年度报告_…",
+"2026/12/5 04:52 …"), before the page's title: not part of the title."""
 _LINKS_ONLY = re.compile(r"^[\s*+\-]*(?:!?\[[^\]]*\]\([^)]*\)[\s|*]*)+$")
 """A markdown line of links or pictures only ("* [首页](/)", "![](/images/logo.png)"): a page's menu."""
+
+
+MENU_ITEM = 8
+"""A line shorter than this (no blanks counted) may be a menu item ("政府信息公开", "登录")."""
 
 
 def _reach(lines: list[str], limit: int) -> int:
     """How many lines hold the first ``limit`` lines with words: a page converted to markdown
     opens with its menus as link lines and blank lines (eighty of them before the title of a
-    real page through markdownify), which say nothing."""
+    real page through markdownify), and a page printed to PDF with its menu items one a line
+    (57 before the title of a real page printed by Chromium); they say nothing."""
     seen = 0
     for i, ln in enumerate(lines):
-        if ln.strip() and not _LINKS_ONLY.match(ln):
+        if len(compact(ln)) >= MENU_ITEM and not _LINKS_ONLY.match(ln):
             seen += 1
             if seen >= limit:
                 return i + 1

@@ -1106,7 +1106,7 @@ def review_from_text(text: str, span: Span, page_of, *, run_together: bool = Fal
     for m in _REVIEW_HEADER_END.finditer(text, start, end):
         last = m
     if last is None:
-        return None
+        return _lone_review_row(text, span, page_of)
     seg = _trim_cut(text, last.end(), text[last.end() : end])
     tabbed_lines = [ln for ln in seg.split("\n") if "\t" in ln and any(isinstance(classify(c), Cell) for c in ln.split("\t"))]
     if tabbed_lines:
@@ -1159,6 +1159,23 @@ def review_from_text(text: str, span: Span, page_of, *, run_together: bool = Fal
                 "group's total here is not the sum of its parts: one of the numbers may be another row's; "
                 "not read")], row.page)
     return row
+
+
+_FIFTEEN = re.compile(r"^[ \t]*(?:\d+[ \t]+){14}\d+[ \t]*$", re.MULTILINE)
+
+
+def _lone_review_row(text: str, span: Span, page_of) -> RowValues | None:
+    """Section 四's row where its header's words cannot be found (pdfplumber printed the header's
+    vertical heads a character a row: "结 结 其 尚" / "果 果 他 未 总" / …): the one line of the
+    section that holds exactly fifteen numbers and nothing else, read when each group's total
+    is the sum of its four parts. Else None (not found)."""
+    lines = list(_FIFTEEN.finditer(text, *span))
+    if len(lines) != 1:
+        return None
+    values = [int(v) for v in lines[0].group().split()]
+    if any(sum(values[g : g + 4]) != values[g + 4] for g in (0, 5, 10)):
+        return None
+    return RowValues([Cell(v, str(v)) for v in values], [], page_of(lines[0].start()))
 
 
 def _group_sum_fails(row: RowValues) -> bool:

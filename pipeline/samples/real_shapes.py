@@ -207,12 +207,20 @@ def real_shape(rec: dict, rng: random.Random) -> Shape:
     if rng.random() < 0.15:
         # a page converted to markdown (markdownify, markitdown): its title with the site's parts
         # apart by escaped underscores, then the menus as dozens of link and picture lines
-        traits.append("markdown_menu")
-        menu = [f"{agency}{year}年度政府信息公开工作年度报告\\_政府信息公开年报\\_{publisher}", "", ""]
-        for k in range(rng.randint(30, 70)):
-            word = rng.choice(MENU_WORDS)
-            menu.append(rng.choice([f"* [{word}](https://www.example.gov.cn/m{k}/)", f"[{word}](/m{k}/ \"{word}\")",
-                                    f"![](/images/m{k}.png)", ""]))
+        # or a page printed by a browser: the date and time, the page's title, then its menu
+        # items one a line
+        printed = rng.random() < 0.5
+        traits.append("printed_menu" if printed else "markdown_menu")
+        if printed:
+            stamp = f"{rng.randint(1, 12)}/{rng.randint(1, 28)}/{(year + 1) % 100}, {rng.randint(1, 12)}:{rng.randint(0, 59):02d} PM"
+            menu = [f"{stamp} {agency}{year}年度政府信息公开工作年度报告_政府信息公开年报_{publisher}"]
+            menu += [rng.choice(MENU_WORDS) for _ in range(rng.randint(30, 70))]
+        else:
+            menu = [f"{agency}{year}年度政府信息公开工作年度报告\\_政府信息公开年报\\_{publisher}", "", ""]
+            for k in range(rng.randint(30, 70)):
+                word = rng.choice(MENU_WORDS)
+                menu.append(rng.choice([f"* [{word}](https://www.example.gov.cn/m{k}/)", f"[{word}](/m{k}/ \"{word}\")",
+                                        f"![](/images/m{k}.png)", ""]))
         lines = menu + lines
     # where the text names the agency besides the title; "nowhere": only the title does
     said = rng.choice(["published", "compiled", "contact", "narrative", "nowhere"])
