@@ -944,3 +944,18 @@ def test_a_review_row_under_a_header_of_single_characters_is_read_by_its_sums(tm
         assert got["review_litigation"] == rec["review_litigation"]
     else:
         assert set(got["review_litigation"]["review"].values()) == {None}
+
+
+def test_an_amount_with_its_unit_a_blank_apart_keeps_the_unit(tmp_path: Path) -> None:
+    """pdftotext -layout of a real page printed to PDF: "政府集中采购  135  75394432.52 元". The
+    unit stood apart as a word among the values: the amount was read without it (in 元 or
+    万元? the record did not say)."""
+    rec = random_record(random.Random(42), template="2019", blank_rate=0.0, large=False)
+    lines = _spaced(_rows(rec, 42))
+    at = next(i for i, line in enumerate(lines) if line.startswith("政府集中采购"))
+    lines[at] += " 元"
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    want = rec["article20"]["centralized_procurement"]["amount"]
+    assert got["article20"]["centralized_procurement"]["amount"] == want is not None
+    assert got["units"]["article20.centralized_procurement.amount"] == "元"

@@ -159,6 +159,11 @@ class SegmentCells:
     (pdftotext -raw: "其他对外管理服务事项 16 信息内容 本年增/减 8369"). Not a row in order."""
 
 
+_UNIT_APART = re.compile(r"(?<=\d) +(?=(?:万元|亿元|元|件|条|个|项)(?![\u4e00-\u9fff]))")
+"""The blank between a number and its unit ("75394432.52 元", pdftotext -layout): the unit is the
+number's (``_WITH_UNIT``), not a word among the row's values."""
+
+
 def cells_from_segment(segment: str, first_col: int = 0, *, tab_line: bool = False) -> SegmentCells:
     """Value cells in a stretch of text between two row labels.
 
@@ -194,7 +199,7 @@ def cells_from_segment(segment: str, first_col: int = 0, *, tab_line: bool = Fal
                     lines.append(n)
         else:
             # a sign right after a digit starts the next cell (2019 本年增/减: "2648-18538")
-            for tok in re.sub(r"(?<=\d)-(?=\d)", " -", unglue(line)).split():
+            for tok in _UNIT_APART.sub("", re.sub(r"(?<=\d)-(?=\d)", " -", unglue(line))).split():
                 k = classify(tok)
                 if isinstance(k, Cell):
                     if words_after_value:
