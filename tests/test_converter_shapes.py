@@ -959,3 +959,24 @@ def test_an_amount_with_its_unit_a_blank_apart_keeps_the_unit(tmp_path: Path) ->
     want = rec["article20"]["centralized_procurement"]["amount"]
     assert got["article20"]["centralized_procurement"]["amount"] == want is not None
     assert got["units"]["article20.centralized_procurement.amount"] == "元"
+
+
+def test_a_tall_rows_values_level_with_the_middle_of_its_label_are_its_values(tmp_path: Path) -> None:
+    """pdfplumber and pdftotext -layout print a tall row's values level with the middle of its
+    label, which is broken over lines: "1 . 属于国家秘" / "24 0 27 26 8 22 107" / "密". The label
+    was not found across its values (row missing), or the words after them made it null. A
+    line of a whole row's values inside a label goes below the label's last line."""
+    rec = random_record(random.Random(43), template="2021", blank_rate=0.0, large=False)
+    lines = _spaced(_rows(rec, 43))
+    cols = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
+    for key, words, pieces in (
+            ("partially_granted", "部分公开", ["三、本年度办理结果（二）部分公开（区", "分处理的，只计这一", "情形，不计其他情", "形）"]),
+            ("denied_state_secret", "属于国家秘密", ["（三）不予公开1 . 属于国家秘", "密"])):
+        at = next(i for i, line in enumerate(lines) if words in line)
+        values = " ".join(str(rec["requests"][key][c]) for c in cols)
+        middle = (len(pieces) + 1) // 2
+        lines[at : at + 1] = [*pieces[:middle], values, *pieces[middle:]]
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert got["requests"]["partially_granted"] == rec["requests"]["partially_granted"]
+    assert got["requests"]["denied_state_secret"] == rec["requests"]["denied_state_secret"]

@@ -497,6 +497,7 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
     rows are run together is decided once, here, for the rows and for the caller.
     """
     keys = keys or tpl.rows("requests", template)
+    text = _values_after_label_lines(text, span, len(tpl.REQUEST_COLUMNS))
     lines = _table_lines(text, span, page_of, keys)
     by_lines = _requests_from_lines(text, span, keys, lines)
     if by_lines is not None:
@@ -740,6 +741,41 @@ class _LineRow:
     page: int | None
     line: int = 0  # its line's number in the span
     at: int = 0  # its line's offset in the text
+
+
+_ROW_OF_VALUES = re.compile(r"[ \t]*(?:[\d.]+[ \t]+)+[\d.]+[ \t]*")
+_LABEL_PIECE = re.compile(r"[^\d\t（(一二三四五六七八九十]\D{0,11}")
+"""A line of a label broken over lines: no digit, no tab, not the start of a row's label
+(an item number, "（三）", "四、"), at most twelve characters."""
+
+
+def _values_after_label_lines(text: str, span: Span, n: int) -> str:
+    """The text with each line of a whole row's values that stands inside its label moved below
+    the label's last line (same length: offsets keep their pages).
+
+    pdfplumber and pdftotext -layout print a tall row's values level with the middle of its
+    label, which is broken over lines ("1 . 属于国家秘" / "0 0 0 0 0 0 0" / "密"; "（二）部分公开（区" /
+    "分处理的，只计这一" / "1 0 0 0 0 0 1" / "情形，不计其他情" / "形）"): the label was not found
+    across its values, or the words after the values made the row null. Only a line of exactly
+    ``n`` numbers moves, whole, past label pieces (``_LABEL_PIECE``), so a row's values keep
+    their order and never pass another row's label start."""
+    head, body, tail = text[: span[0]], text[span[0] : span[1]], text[span[1] :]
+    if "\t" in body:
+        return text
+    lines = body.split("\n")
+    moved = False
+    for i in range(1, len(lines) - 1):
+        line = lines[i]
+        if not (_ROW_OF_VALUES.fullmatch(line) and len(line.split()) == n):
+            continue
+        if _ROW_OF_VALUES.fullmatch(lines[i - 1]) or not lines[i - 1].strip():
+            continue  # below another line of values or a blank: not inside a label
+        j = i
+        while j + 1 < len(lines) and _LABEL_PIECE.fullmatch(lines[j + 1].strip()):
+            lines[j], lines[j + 1] = lines[j + 1], lines[j]
+            j += 1
+            moved = True
+    return head + "\n".join(lines) + tail if moved else text
 
 
 def _table_lines(text: str, span: Span, page_of, keys: tuple[str, ...]) -> list[_LineRow]:
