@@ -980,3 +980,17 @@ def test_a_tall_rows_values_level_with_the_middle_of_its_label_are_its_values(tm
     assert not wrong
     assert got["requests"]["partially_granted"] == rec["requests"]["partially_granted"]
     assert got["requests"]["denied_state_secret"] == rec["requests"]["denied_state_secret"]
+
+
+def test_lines_written_with_html_breaks_outside_a_table_are_lines(tmp_path: Path) -> None:
+    """pymupdf4llm wrote a page's text it took for a picture as one line with ``<br>`` between
+    the lines ("第二十条第（一）项<br>信息内容 本年制发件数…<br>规章 0 0 0<br>行政规范性文件 77 132 470<br>…"):
+    "0<br>行政规范性文件" ran a value into the next label and the rows came out short."""
+    rec = random_record(random.Random(44), template="2021", blank_rate=0.0, large=False)
+    lines = _spaced(_rows(rec, 44))
+    start = next(i for i, line in enumerate(lines) if line.startswith("二、主动公开"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("三、收到和处理"))
+    lines[start + 1 : end] = ["<br>".join(lines[start + 1 : end]) + "<br><!-- End of picture text -->"]
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert got["article20"] == rec["article20"]

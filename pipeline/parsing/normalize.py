@@ -133,7 +133,12 @@ def _normalize(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\\" in text:
         text = _MD_ESCAPE.sub(r"\1", text)
-    return _pipe_tables_to_tabs(text)
+    text = _pipe_tables_to_tabs(text)
+    if "<" in text:
+        # a line break written as HTML outside a pipe table (pymupdf4llm's text of a picture:
+        # "规章 0 0 0<br>行政规范性文件 77 132 470<br>…"); inside one, ``_pipe_cell`` read it
+        text = _BREAK.sub("\n", text)
+    return text
 
 
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
