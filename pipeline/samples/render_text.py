@@ -19,7 +19,9 @@ heading repeated mid-table, negative 本年增/减 printed as "2648-18538") and 
 read nothing renders: their value lines follow the last labelled row's line) and ``pagebreaks``
 (``tab``, ``flat`` or ``runtogether`` text as a PDF-to-text converter leaves a printed report:
 page footers — "— 5 —", "第 5 页", "5/12", a bare page number — between the tables' rows) and
-``pdfmarkdown`` (a PDF-to-markdown converter's tables: see ``render_pdfmd``).
+``pdfmarkdown`` (a PDF-to-markdown converter's tables: see ``render_pdfmd``) and ``tallrows``
+(spaced text as pdfplumber and pdftotext -layout print a PDF's tables: tall rows' values
+level with the middle of their broken labels, section 四's heads a character a row).
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ EXACT_LAYOUTS = ("flat", "tab", "cells", "markdown", "html2text", "glued", "full
 # converter (rows detached from their labels) only where every sum confirms the order;
 # lostlabels never has the rows whose labels were lost
 # pagebreaks: a bare page number between rows has no column, so the row it follows may be left null
-SUMS_ONLY_LAYOUTS = ("shredded", "converter", "runtogether", "crawler", "lostlabels", "pagebreaks", "pdfmarkdown")
+SUMS_ONLY_LAYOUTS = ("shredded", "converter", "runtogether", "crawler", "lostlabels", "pagebreaks", "pdfmarkdown",
+                     "tallrows")
 LAYOUTS = EXACT_LAYOUTS + SUMS_ONLY_LAYOUTS
 
 
@@ -86,6 +89,8 @@ def render_text(rec: dict, layout: str = "flat", seed: int = 0) -> str:
         from pipeline.samples.render_pdfmd import pdf_markdown
 
         return pdf_markdown(_render(rec, "tab", seed), seed, rec.get("agency") or "", rec["year"])
+    if layout == "tallrows":
+        return tall_rows(_render(rec, "tab", seed), seed)
     if layout == "pagebreaks":
         return page_breaks(_render(rec, random.Random(seed).choice(["tab", "flat", "runtogether"]), seed), seed)
     return _render(rec, layout, seed)
@@ -132,6 +137,41 @@ def page_breaks(text: str, seed: int, share: float = 0.15) -> str:
         if in_tables and any(ch.isdigit() for ch in line) and rng.random() < share:
             out.append(rng.choice(_PAGE_FOOTERS).format(n=page, m=pages))
             page += 1
+    return "\n".join(out)
+
+
+def tall_rows(tab_text: str, seed: int) -> str:
+    """The ``tallrows`` layout: spaced text as pdfplumber and pdftotext -layout print a PDF's
+    tables, a blank cell printed as nothing. A request row whose label is long is a tall row:
+    its label broken over lines of up to nine characters, its values level with the middle of
+    them. Section 四's header heads are printed a character a row (vertical text in narrow
+    cells), so its words cannot be found."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    section = ""
+    for line in tab_text.split("\n"):
+        if line[:2] in ("二、", "三、", "四、", "五、") and "\t" not in line:
+            section = line[:2]
+        if "\t" not in line:
+            out.append(line)
+            continue
+        fields = line.split("\t")
+        values = [f for f in fields if f and not any("\u4e00" <= ch <= "\u9fff" for ch in f)]
+        label = "".join(f for f in fields if f and f not in values)
+        if section == "四、" and not values:
+            heads = [f for f in fields if f]
+            if any(len(h) == 4 for h in heads):  # the heads of four characters, a character a row
+                for k in range(4):
+                    out.append(" ".join(h[k] for h in heads if len(h) == 4))
+            else:
+                out.append(" ".join(heads))
+            continue
+        if section == "三、" and values and len(label) > 12 and rng.random() < 0.6:
+            pieces = [label[k : k + 9] for k in range(0, len(label), 9)]
+            middle = (len(pieces) + 1) // 2
+            out += [*pieces[:middle], " ".join(values), *pieces[middle:]]
+            continue
+        out.append(" ".join(f for f in fields if f))
     return "\n".join(out)
 
 
