@@ -1,7 +1,7 @@
 """Reports as other tools convert them: every cell right or null, whatever the converter.
 
 Run: .venv/bin/python benchmarks/bench_converters.py --tools-python /path/to/tools/venv/bin/python
-     [--generated N] [--real DIR] [--out DIR]
+     [--generated N] [--real DIR] [--print] [--out DIR]
 
 Agencies, crawlers and analysts run PDFs and web pages through converters before the text
 reaches this parser: pdftotext (default, -raw, -layout), pdfminer, pdfplumber, markitdown,
@@ -23,7 +23,8 @@ missing is skipped and named.
   the truth.
 - ``--real DIR``: a folder with ``raw/`` and ``truth/`` as ``../shared/realworld`` has them
   (the truth in the record's shape, ``source_file`` naming the raw file); its PDFs and HTML
-  pages are converted. Alternatives the truth allows are not applied here: a null where
+  pages are converted. ``--print``: each web page also exported to PDF by LibreOffice and printed
+  by headless Chromium (where installed), and those PDFs converted too. Alternatives the truth allows are not applied here: a null where
   the truth has a value counts as missing, never as wrong.
 """
 
@@ -149,12 +150,34 @@ def real(folder: Path, out: Path) -> list[tuple[Path, dict]]:
     return items
 
 
+def printed(items: list[tuple[Path, dict]]) -> list[tuple[Path, dict]]:
+    """Each web page also as a PDF, as agencies and readers make them: exported by LibreOffice
+    and printed by headless Chromium (where installed; a page that fails to convert is skipped)."""
+    out = []
+    for page, truth in [(p, t) for p, t in items if p.suffix.lower() in (".html", ".htm")]:
+        if shutil.which("soffice"):
+            subprocess.run(["soffice", "--headless", "--convert-to", "pdf:writer_web_pdf_Export", "--outdir",
+                            str(page.parent / "lo"), str(page)], capture_output=True, timeout=180)
+            pdf = page.parent / "lo" / f"{page.stem}.pdf"
+            if pdf.is_file():
+                out.append((pdf, truth))
+        browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+        if browser:
+            pdf = page.parent / f"{page.stem}.chromium.pdf"
+            subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--print-to-pdf={pdf}",
+                            page.resolve().as_uri()], capture_output=True, timeout=180)
+            if pdf.is_file():
+                out.append((pdf, truth))
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tools-python", required=True, help="the interpreter of a venv holding the converters")
     ap.add_argument("--generated", type=int, default=0)
     ap.add_argument("--real", type=Path, default=None)
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--print", action="store_true", help="also each web page exported and printed to PDF")
     args = ap.parse_args()
     if not args.generated and args.real is None:
         ap.error("give --generated N and/or --real DIR")
@@ -163,6 +186,8 @@ def main() -> None:
     out = args.out or Path(tempfile.mkdtemp(prefix="xxgk-converters-"))
     items = (generated(args.generated, out / "generated") if args.generated else []) + (
         real(args.real, out / "real") if args.real else [])
+    if args.print:
+        items += printed(items)
     jobs = []
     for src, _truth in items:
         for name in PDF_TOOLS if src.suffix.lower() == ".pdf" else HTML_TOOLS:
