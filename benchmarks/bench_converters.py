@@ -43,6 +43,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from verdict import verdict  # noqa: E402  (benchmarks/verdict.py, beside this script)
+
 from pipeline.offline import seal  # noqa: E402
 
 seal()
@@ -207,21 +209,15 @@ def main() -> None:
             amount = re.fullmatch(r"([0-9.]+)\s*(\S*元)", want) if isinstance(want, str) else None
             if amount and (record.get("units") or {}).get(key) == amount.group(2):
                 want = float(amount.group(1))  # the number, its unit kept in the record's units
-            if value == want:
-                count["right"] += 1
-            elif value is None:
-                count["missing"] += 1
-            elif want is None:
-                count["invented"] += 1
-                print(f"INVENTED {name} {dst}: {key} = {value}")
-            else:
-                count["wrong"] += 1
-                print(f"WRONG {name} {dst}: {key} = {value}, truth {want}")
+            judged = verdict(value, want)
+            count[judged] += 1
+            if judged in ("wrong", "invented"):
+                print(f"{judged.upper()} {name} {dst}: {key} = {value}, truth {want}")
     print(f"\n{len(items)} documents, converted in {out}\n")
     print(f"{'tool':18} {'cells':>8} {'right':>8} {'wrong':>6} {'invented':>9} {'missing':>8}")
     for name, c in sorted(tally.items()):
         print(f"{name:18} {c['cells']:8d} {c['right'] / max(c['cells'], 1):8.1%} {c['wrong']:6d} {c['invented']:9d} "
-              f"{c['missing']:8d}")
+              f"{c['lost']:8d}")
     skipped = sorted({name for name, _s, _d in jobs} - set(tally))
     if skipped:
         print("not installed (skipped): " + ", ".join(skipped))

@@ -48,6 +48,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from verdict import verdict  # noqa: E402  (benchmarks/verdict.py, beside this script)
+
 from pipeline.offline import seal  # noqa: E402
 
 seal()  # no telemetry look-ups, no PyMuPDF layout model / pymupdf4llm (see pipeline.offline)
@@ -116,16 +118,8 @@ def score(truth: dict, got: dict) -> dict[str, int]:
     for table in TABLES:
         for row, cols in truth[table].items():
             for col, want in cols.items():
-                have = got[table].get(row, {}).get(col)
                 out["cells"] += 1
-                if have == want:
-                    out["right"] += 1
-                elif have is None:
-                    out["lost"] += 1
-                elif want is None:
-                    out["invented"] += 1
-                else:
-                    out["wrong"] += 1
+                out[verdict(got[table].get(row, {}).get(col), want)] += 1
     return out
 
 
