@@ -961,11 +961,13 @@ def test_an_amount_with_its_unit_a_blank_apart_keeps_the_unit(tmp_path: Path) ->
     assert got["units"]["article20.centralized_procurement.amount"] == "元"
 
 
-def test_a_tall_rows_values_level_with_the_middle_of_its_label_are_its_values(tmp_path: Path) -> None:
+@pytest.mark.parametrize("own_line", [True, False])
+def test_a_tall_rows_values_level_with_the_middle_of_its_label_are_its_values(tmp_path: Path, own_line: bool) -> None:
     """pdfplumber and pdftotext -layout print a tall row's values level with the middle of its
-    label, which is broken over lines: "1 . 属于国家秘" / "24 0 27 26 8 22 107" / "密". The label
-    was not found across its values (row missing), or the words after them made it null. A
-    line of a whole row's values inside a label goes below the label's last line."""
+    label, which is broken over lines: "1 . 属于国家秘" / "24 0 27 26 8 22 107" / "密", or at the
+    end of one of its lines ("握相关政府信 7 0 0 0 0 0 7" / "息"). The label was not found across
+    its values (row missing), or the words after them made it null. A whole row's values inside
+    a label go below the label's last line."""
     rec = random_record(random.Random(43), template="2021", blank_rate=0.0, large=False)
     lines = _spaced(_rows(rec, 43))
     cols = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
@@ -975,7 +977,10 @@ def test_a_tall_rows_values_level_with_the_middle_of_its_label_are_its_values(tm
         at = next(i for i, line in enumerate(lines) if words in line)
         values = " ".join(str(rec["requests"][key][c]) for c in cols)
         middle = (len(pieces) + 1) // 2
-        lines[at : at + 1] = [*pieces[:middle], values, *pieces[middle:]]
+        if own_line:
+            lines[at : at + 1] = [*pieces[:middle], values, *pieces[middle:]]
+        else:
+            lines[at : at + 1] = [*pieces[: middle - 1], pieces[middle - 1] + "  " + values, *pieces[middle:]]
     wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
     assert not wrong
     assert got["requests"]["partially_granted"] == rec["requests"]["partially_granted"]
@@ -994,3 +999,17 @@ def test_lines_written_with_html_breaks_outside_a_table_are_lines(tmp_path: Path
     wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
     assert not wrong
     assert got["article20"] == rec["article20"]
+
+
+def test_a_label_broken_around_its_own_values_lends_them_to_no_other_row(tmp_path: Path) -> None:
+    """``tallrows`` seed 292: "（三）不予公开6." / "0 24 0 40 22 134" (a blank printed as nothing) /
+    "属于四类过程性信息" / "（三）不予公开7. 8 0 35 22 22 197033 197120" / "属于行政执法案卷". Row 7's label,
+    broken around its values, was not found, and row 6 (found by its label's words alone) took
+    row 7's seven numbers. Values that end a label's first line go below its last line, and a
+    row whose values are followed by the words of a row not found is not read."""
+    seed = 292
+    rec = random_record(random.Random(seed), blank_rate=0.1, large=True, template="2021")
+    text = render_text(rec, "tallrows", seed)
+    assert "不予公开7. " in text  # the shape is there
+    wrong, _got = _wrong(tmp_path, rec, text)
+    assert not wrong

@@ -584,6 +584,7 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
                         "first, and the table's blanks leave no trace: its text is not in the table's row "
                         "order, so no row's numbers are certain; not read")], row.page)
     _unsummed_among_disorder(found, segs, n)
+    _label_after_values(found, segs, text, span, rows, hits, n, keys)
     if unmarked:
         _flow_order_unproven(found, segs, n, keys)
     _pool_if_drifted(found, segs, n, keys)
@@ -609,6 +610,31 @@ def _unsummed_among_disorder(found: dict[str, RowValues], segs: dict[str, Segmen
                 "sum_unconfirmed", "rows of this table are out of order (words among values, labels apart) "
                 f"and this row's total {values[-1]} is not the sum of its parts: its numbers may be other "
                 "rows'; not read")], row.page)
+
+
+def _label_after_values(found: dict[str, RowValues], segs: dict[str, SegmentCells], text: str, span: Span,
+                        rows: list, hits: list[tuple[str, int, int]], n: int, keys: tuple[str, ...]) -> None:
+    """A spaced row whose stretch goes on, after its values, with the words of another row's
+    label is not read: that label was broken around its own values ("（三）不予公开7. 8 0 35 …"
+    over "属于行政执法案卷", pdfplumber) and not found, so the values before its words may be
+    that row's, not this one's (row 6 took row 7's numbers)."""
+    unfound = [k for k in keys if k not in {h[0] for h in hits}]
+    if not unfound:
+        return
+    for idx, (key, _cells, at) in enumerate(rows):
+        seg = segs.get(key)
+        row = found.get(key)
+        if seg is None or seg.tabbed or row is None or all(c is None for c in row.cells):
+            continue
+        stop = hits[idx + 1][1] if idx + 1 < len(hits) else span[1]
+        stretch = text[at:stop]
+        last = max((m.end() for m in _DIGIT.finditer(stretch)), default=0)
+        tail = compact(stretch[last:])
+        other = next((k for k in unfound if any(len(v) >= 4 and v in tail for v in REQUEST_LABELS[k][1])), None)
+        if other is not None:
+            found[key] = RowValues([None] * n, [(
+                "cells_unplaced", f"the words of {other}'s label follow this row's values: that label was "
+                "broken around its own values, which may be these; not read")], row.page)
 
 
 def _flow_order_unproven(found: dict[str, RowValues], segs: dict[str, SegmentCells], n: int,
@@ -744,6 +770,9 @@ class _LineRow:
 
 
 _ROW_OF_VALUES = re.compile(r"[ \t]*(?:[\d.]+[ \t]+)+[\d.]+[ \t]*")
+_PIECE_THEN_VALUES = re.compile(r"([^\t]*?(?:[\u4e00-\u9fff）)”]|(?<![\d.])[1-9][.、]))[ \t]+((?:[\d.]+[ \t]+)+[\d.]+)[ \t]*")
+"""A line of label text (or a label's start, its item number: "（三）不予公开7.") ending in a row's
+values; moved only when the next line is a label piece."""
 _LABEL_PIECE = re.compile(r"[^\d\t（(一二三四五六七八九十]\D{0,11}")
 """A line of a label broken over lines: no digit, no tab, not the start of a row's label
 (an item number, "（三）", "四、"), at most twelve characters."""
@@ -766,6 +795,15 @@ def _values_after_label_lines(text: str, span: Span, n: int) -> str:
     moved = False
     for i in range(1, len(lines) - 1):
         line = lines[i]
+        piece = _PIECE_THEN_VALUES.fullmatch(line)
+        if piece and len(piece.group(2).split()) == n and _LABEL_PIECE.fullmatch(lines[i + 1].strip()):
+            # the values at the end of a label's middle line ("握相关政府信 7 0 0 0 0 0 7" over "息"):
+            # the line is cut before them (a line break for the blanks' first: same length)
+            gap = piece.end(1)
+            blanks = len(line) - len(line[gap:].lstrip(" \t"))
+            lines[i : i + 1] = [line[:gap], " " * (blanks - gap - 1) + line[blanks:]]
+            i += 1
+            line = lines[i]
         if not (_ROW_OF_VALUES.fullmatch(line) and len(line.split()) == n):
             continue
         if _ROW_OF_VALUES.fullmatch(lines[i - 1]) or not lines[i - 1].strip():

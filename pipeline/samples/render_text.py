@@ -145,7 +145,8 @@ def tall_rows(tab_text: str, seed: int) -> str:
     tables, a blank cell printed as nothing. A request row whose label is long is a tall row:
     its label broken over lines of up to nine characters, its values level with the middle of
     them. Section 四's header heads are printed a character a row (vertical text in narrow
-    cells), so its words cannot be found."""
+    cells), so its words cannot be found. The values stand on a line of their own or end one of
+    the label's lines ("握相关政府信 7 0 0 0 0 0 7" over "息")."""
     rng = random.Random(seed)
     out: list[str] = []
     section = ""
@@ -169,7 +170,10 @@ def tall_rows(tab_text: str, seed: int) -> str:
         if section == "三、" and values and len(label) > 12 and rng.random() < 0.6:
             pieces = [label[k : k + 9] for k in range(0, len(label), 9)]
             middle = (len(pieces) + 1) // 2
-            out += [*pieces[:middle], " ".join(values), *pieces[middle:]]
+            if rng.random() < 0.5:  # the values on a line of their own, or ending a piece's line
+                out += [*pieces[:middle], " ".join(values), *pieces[middle:]]
+            else:
+                out += [*pieces[: middle - 1], pieces[middle - 1] + " " + " ".join(values), *pieces[middle:]]
             continue
         out.append(" ".join(f for f in fields if f))
     return "\n".join(out)
