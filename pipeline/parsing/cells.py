@@ -17,7 +17,8 @@ from pipeline.parsing.normalize import TABLE_START
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]")
 _TABLE_HEADINGS = ("第二十条", "信息内容")  # the national format's headings of the article-20 tables
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-_WITH_UNIT = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(万元|元|亿元|件|条|个|项)$")
+_UNITS = "万元|元|亿元|件|条|个|项"
+_WITH_UNIT = re.compile(rf"^([+-]?\d+(?:\.\d+)?)\s*({_UNITS})$")
 _NULL_MARKS = {"/", "-", "--", "\\", "无", "空", "——", "---", "/ ", "×"}
 
 Number = int | float
@@ -159,7 +160,7 @@ class SegmentCells:
     (pdftotext -raw: "其他对外管理服务事项 16 信息内容 本年增/减 8369"). Not a row in order."""
 
 
-_UNIT_APART = re.compile(r"(?<=\d) +(?=(?:万元|亿元|元|件|条|个|项)(?![\u4e00-\u9fff]))")
+_UNIT_APART = re.compile(rf"(?<=\d) +(?=(?:{_UNITS})(?![\u4e00-\u9fff]))")
 """The blank between a number and its unit ("75394432.52 元", pdftotext -layout): the unit is the
 number's (``_WITH_UNIT``), not a word among the row's values."""
 
@@ -214,6 +215,17 @@ def cells_from_segment(segment: str, first_col: int = 0, *, tab_line: bool = Fal
     width = first_col + len(kept[0].split("\t")) if tabbed else None
     next_width = len(kept[1].split("\t")) if tabbed and len(kept) > 1 else None
     return SegmentCells(out, cols, tabbed, lines, width, next_width, interleaved=interleaved)
+
+
+def value_lines(seg: SegmentCells) -> list[int]:
+    """The line each of ``seg``'s values stands on (0: its label's own line), in order."""
+    return [line for c, line in zip(seg.cells, seg.lines, strict=False) if isinstance(c, Cell)]
+
+
+def one_a_line(seg: SegmentCells) -> bool:
+    """Each value on a line of its own below the label (a converter's one cell a line)."""
+    lines = value_lines(seg)
+    return 0 not in lines and len(set(lines)) == len(lines)
 
 
 def line_values(seg: SegmentCells, line: int) -> list[tuple[int | None, Cell]]:
@@ -276,7 +288,7 @@ def spread_over_lines(seg: SegmentCells) -> bool:
     """
     if seg.tabbed or not seg.lines:
         return False
-    per_line = Counter(line for c, line in zip(seg.cells, seg.lines, strict=False) if isinstance(c, Cell))
+    per_line = Counter(value_lines(seg))
     if len(per_line) > 1 and (max(per_line.values()) > 1 or 0 in per_line):
         return True
     # one value a line, the lines apart by blank lines but for some right under the one before

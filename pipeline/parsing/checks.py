@@ -90,13 +90,13 @@ def evaluate(relation: Relation, value: Callable[[Where], Number | None]) -> dic
     """The check of one relation on the values read; not evaluable (ok None) when a cell is missing.
 
     Each cell is looked up once (this runs for some forty sums of every report read)."""
-    expected = [value(w) for w in relation.expected]
-    actual = [value(w) for w in relation.actual]
-    if any(v is None for v in expected) or any(v is None for v in actual):
-        return _check(relation.rule, None if any(v is None for v in expected) else sum(expected),  # type: ignore[arg-type]
-                      None if any(v is None for v in actual) else sum(actual),  # type: ignore[arg-type]
-                      relation.detail, relation.missing(value))
-    return _check(relation.rule, sum(expected), sum(actual), relation.detail, [])  # type: ignore[arg-type]
+    def side(cells: tuple[Where, ...]) -> Number | None:
+        values = [value(w) for w in cells]
+        return None if any(v is None for v in values) else sum(values)  # type: ignore[arg-type]
+
+    expected, actual = side(relation.expected), side(relation.actual)
+    missing = relation.missing(value) if expected is None or actual is None else []
+    return _check(relation.rule, expected, actual, relation.detail, missing)
 
 
 def lookup(tables: dict[str, dict[str, dict[str, Number | None]]]) -> Callable[[Where], Number | None]:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -143,7 +144,7 @@ def _reach(lines: list[str], limit: int) -> int:
     return len(lines)
 
 
-def _title_candidates(head: list[str], blank: set[int] = frozenset()) -> Iterator[Title]:  # type: ignore[assignment]
+def _title_candidates(head: list[str], blank: AbstractSet[int] = frozenset()) -> Iterator[Title]:
     """Every opening line (or two joined) that reads as a report's title, in order. A site's
     menu or breadcrumb split over lines leaves a bare "政府信息公开年报" above the real title,
     so the caller keeps looking past a candidate that names neither agency nor year. The line

@@ -29,7 +29,9 @@ from pipeline.parsing.cells import (
     classify,
     continues,
     line_values,
+    one_a_line,
     spread_over_lines,
+    value_lines,
 )
 from pipeline.parsing.labels import REQUEST_LABELS, article20_pattern, misread_row, request_row_pattern
 from pipeline.parsing.normalize import TABLE_START, compact, loose, normalize
@@ -421,10 +423,7 @@ def _one_a_line_table(segs: list[SegmentCells]) -> bool:
     many = [seg for seg in segs if len(_tokens(seg)) >= 2]
     if not many:
         return False
-    apart = 0
-    for seg in many:
-        lines = [line for c, line in zip(seg.cells, seg.lines, strict=False) if isinstance(c, Cell)]
-        apart += 0 not in lines and len(set(lines)) == len(lines)
+    apart = sum(one_a_line(seg) for seg in many)
     return 2 * apart > len(many)
 
 
@@ -618,7 +617,8 @@ def _label_after_values(found: dict[str, RowValues], segs: dict[str, SegmentCell
     label is not read: that label was broken around its own values ("（三）不予公开7. 8 0 35 …"
     over "属于行政执法案卷", pdfplumber) and not found, so the values before its words may be
     that row's, not this one's (row 6 took row 7's numbers)."""
-    unfound = [k for k in keys if k not in {h[0] for h in hits}]
+    anchored = {h[0] for h in hits}
+    unfound = [k for k in keys if k not in anchored]
     if not unfound:
         return
     for idx, (key, _cells, at) in enumerate(rows):
@@ -652,8 +652,7 @@ def _flow_order_unproven(found: dict[str, RowValues], segs: dict[str, SegmentCel
         return
     pending: dict[str, list[tuple[int | None, ...]]] = {}
     for key, _row, values in _spaced_whole(found, segs, n, delimited_only=False):
-        lines = [line for c, line in zip(segs[key].cells, segs[key].lines, strict=False) if isinstance(c, Cell)]
-        if len(lines) > 1 and 0 not in lines and len(set(lines)) == len(lines):
+        if len(value_lines(segs[key])) > 1 and one_a_line(segs[key]):
             pending[key] = [tuple(values)]
     if not pending or n != len(tpl.REQUEST_COLUMNS):
         decided: dict[str, tuple[int | None, ...] | None] = dict.fromkeys(pending)
@@ -672,7 +671,7 @@ def _mixes_lines(seg: SegmentCells) -> bool:
     """A spaced row whose values stand on several lines, one of them holding more than one value."""
     if seg.tabbed:
         return False
-    per_line = Counter(line for c, line in zip(seg.cells, seg.lines, strict=False) if isinstance(c, Cell))
+    per_line = Counter(value_lines(seg))
     return len(per_line) > 1 and max(per_line.values()) > 1
 
 
@@ -1246,10 +1245,8 @@ def _lone_review_row(text: str, span: Span, page_of) -> RowValues | None:
     lines = list(_FIFTEEN.finditer(text, *span))
     if len(lines) != 1:
         return None
-    values = [int(v) for v in lines[0].group().split()]
-    if any(sum(values[g : g + 4]) != values[g + 4] for g in (0, 5, 10)):
-        return None
-    return RowValues([Cell(v, str(v)) for v in values], [], page_of(lines[0].start()))
+    row = RowValues([Cell(int(v), str(int(v))) for v in lines[0].group().split()], [], page_of(lines[0].start()))
+    return None if _group_sum_fails(row) else row
 
 
 def _group_sum_fails(row: RowValues) -> bool:
