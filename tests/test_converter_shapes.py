@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipeline import template as tpl
 from pipeline.parsing import parse_file
 from pipeline.samples.generate import random_record
 from pipeline.samples.render_text import render_text
@@ -254,20 +255,54 @@ def test_a_number_over_a_number_after_br_is_null_and_a_wrapped_label_is_one_labe
     assert None in got["requests"]["new_received"].values()
 
 
-def test_two_numbers_in_one_field_make_the_row_null(tmp_path: Path) -> None:
-    """markitdown: "| 31 36 | 51 | … |" holds two cells' numbers in one field and a padding
-    field elsewhere; the field was read as label text and the row shifted. Such a row is null."""
-    rec = random_record(random.Random(8), template="2021", large=False)
-    lines = _tab_report(rec, 8)
-    at = _row_at(lines, "1.属于国家秘密")
+def _merged_pairs(rec: dict, seed: int, key: str, label: str, row: dict, pairs: int) -> str:
+    """The markdown report with ``row`` in the request row ``label``, ``pairs`` pairs of its
+    neighbouring numbers merged into one field each ("| 21 0 | 0 0 | 0 0 | 21 |"), as markitdown
+    left a real Word PDF's table."""
+    rec["requests"][key] = row
+    lines = _tab_report(rec, seed)
+    at = _row_at(lines, label)
     fields = lines[at].strip("|").split("|")
-    k = next(i for i in range(len(fields) - 1) if fields[i].strip().isdigit() and fields[i + 1].strip().isdigit())
-    fields[k : k + 2] = [f"{fields[k].strip()} {fields[k + 1].strip()}"]
-    lines[at] = "|" + "|".join([*fields, ""]) + "|"
-    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    k = len(fields) - len(tpl.REQUEST_COLUMNS)  # the row's value fields are its last seven
+    values = [f.strip() for f in fields[k:]]
+    merged = [f"{values[2 * i]} {values[2 * i + 1]}" for i in range(pairs)] + values[2 * pairs:]
+    lines[at] = "|" + "|".join([*fields[:k], *merged]) + "|"
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_numbers_merged_in_pairs_are_read_when_the_row_sums(tmp_path: Path, seed: int) -> None:
+    """markitdown merged a real Word PDF's cells in pairs: "| 一、本年新收… | 21 0 | 0 0 | 0 0 | 21 |",
+    seven numbers in four fields. n numbers for n columns, none blank, are the row left to
+    right when its total is the sum of its parts (read before: null, cells_merged)."""
+    rng = random.Random(seed)
+    rec = random_record(rng, template="2021", large=False, blank_rate=0.0)
+    parts = [rng.randint(0, 40) for _ in range(6)]
+    row = dict(zip(tpl.REQUEST_COLUMNS, [*parts, sum(parts)], strict=True))
+    text = _merged_pairs(rec, seed, "denied_state_secret", "1.属于国家秘密", row, rng.randint(1, 3))
+    wrong, got = _wrong(tmp_path, rec, text)
+    assert not wrong
+    assert got["requests"]["denied_state_secret"] == row
+
+
+@pytest.mark.parametrize("case", ["blank", "sum"])
+def test_numbers_merged_in_one_field_stay_null_with_a_blank_or_a_failing_sum(tmp_path: Path, case: str) -> None:
+    """A merged field next to an empty one (a blank cell, or a padding field: which is not
+    certain), or numbers that break the row's sum (a field may hold a number over another
+    row's), leave the row null."""
+    rng = random.Random(11)
+    rec = random_record(rng, template="2021", large=False, blank_rate=0.0)
+    parts = [rng.randint(1, 40) for _ in range(6)]
+    row = dict(zip(tpl.REQUEST_COLUMNS, [*parts, sum(parts) + (1 if case == "sum" else 0)], strict=True))
+    if case == "blank":
+        row["research"] = None
+        row["total"] = sum(v for c, v in row.items() if c != "total" and v is not None)
+    text = _merged_pairs(rec, 11, "denied_state_secret", "1.属于国家秘密", row, 1)
+    wrong, got = _wrong(tmp_path, rec, text)
     assert not wrong
     assert set(got["requests"]["denied_state_secret"].values()) == {None}
-    assert any(i["code"] == "cells_merged" for i in got["issues"])
+    assert any(i["code"] == "cells_merged" and i["where"].startswith("requests.denied_state_secret")
+               for i in got["issues"])
 
 
 @pytest.mark.parametrize("total_printed", [True, False])
@@ -1012,4 +1047,27 @@ def test_a_label_broken_around_its_own_values_lends_them_to_no_other_row(tmp_pat
     text = render_text(rec, "tallrows", seed)
     assert "不予公开7. " in text  # the shape is there
     wrong, _got = _wrong(tmp_path, rec, text)
+    assert not wrong
+
+
+def test_a_value_printed_as_a_superscript_is_read_and_a_footnote_mark_is_no_digit(tmp_path: Path) -> None:
+    """pymupdf4llm printed a value whose glyphs MuPDF flagged as raised as "|<sup>19</sup>|":
+    the whole cell is the value (read before: null, as label text). A raised mark after a
+    value ("22<sup>1</sup>", a footnote) never joins the number."""
+    rec = random_record(random.Random(12), template="2021", large=False, blank_rate=0.0)
+    lines = _tab_report(rec, 12)
+    at = _row_at(lines, "（一）予以公开")
+    fields = lines[at].split("|")
+    k = next(i for i, f in enumerate(fields) if f.strip().isdigit())
+    fields[k] = f"<sup>{fields[k].strip()}</sup>"
+    lines[at] = "|".join(fields)
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert got["requests"]["granted"] == rec["requests"]["granted"]
+    at = _row_at(lines, "（二）部分公开")
+    fields = lines[at].split("|")
+    k = next(i for i, f in enumerate(fields) if f.strip().isdigit())
+    fields[k] = f"{fields[k].strip()}<sup>1</sup>"
+    lines[at] = "|".join(fields)
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
     assert not wrong

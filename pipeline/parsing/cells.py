@@ -344,6 +344,34 @@ def assign_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int 
                          "settle which: not read")]
 
 
+def _merged_apart(cells: list[Cell | str], n: int) -> list[Cell | None] | None:
+    """A tab row's values with each merged field ("21 0") taken apart, when that gives the row
+    exactly its ``n`` values, none blank, and the row's total is the sum of its parts; else None.
+
+    A converter that merged neighbouring cells into one field (markitdown: "| 21 0 | 0 0 | 0 0
+    | 21 |") keeps their numbers in order, so n numbers for n columns are the row left to
+    right, as in a spaced row. The sum is asked for because a field may also hold a number
+    over another row's (a cell merged downwards), which a blank elsewhere could even out in
+    the count; an empty field among the values is a blank whose column is not certain.
+    """
+    fields = [c for c in cells if c != ""]
+    first = next((k for k, c in enumerate(cells) if c != ""), 0)
+    last = max((k for k, c in enumerate(cells) if c != ""), default=-1)
+    if any(c == "" for c in cells[first:last + 1]) or not all(isinstance(c, Cell) for c in fields):
+        return None
+    values: list[Cell | None] = []
+    for c in fields:
+        parts = c.raw.split() if c.reason == MERGED else [c.raw]  # type: ignore[union-attr]
+        for part in parts:
+            number = parse_number(part)
+            if not isinstance(number, int) or (len(part) > 1 and part.startswith("0")):
+                return None
+            values.append(Cell(number, part))
+    if len(values) != n or sum(v.value for v in values[:-1]) != values[-1].value:  # type: ignore[misc,union-attr]
+        return None
+    return values
+
+
 def place_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int | None,
               header_width: int | None = None, *, total_last: bool = False, cut: bool = False,
               runs_are_rows: bool = False):
@@ -366,6 +394,8 @@ def place_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int |
     is not certain, and the row is not read; a later line's values never overwrite the row's.
     """
     if any(isinstance(c, Cell) and (c.reason == MERGED or seg.tabbed and _beyond_any_count(c)) for c in seg.cells):
+        if seg.tabbed and total_last and (values := _merged_apart(seg.cells, n)) is not None:
+            return values, []
         return [None] * n, [MERGED_ROW]
     if seg.continued or (seg.tabbed and seg.next_width == seg.width
                          and continues(line_values(seg, 0), line_values(seg, 1), n, total_last=total_last)):

@@ -25,6 +25,10 @@ _TRADITIONAL = re.compile("[開與請處機關數計結辦資國權復議訴訟�
 _PIPE_ROW = re.compile(r"^\s*\|(.*?)\|?\s*$")  # a row cut short may lack its closing pipe
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_SCRIPT_CELL = re.compile(r"^\s*<(sup|sub)>([^<]*)</\1>\s*$", re.IGNORECASE)
+"""A cell printed wholly as a superscript or subscript (pymupdf4llm: "|<sup>19</sup>|", a value
+whose glyphs MuPDF flagged as raised): the cell's text. Only a whole cell: a raised mark after
+a cell's text ("22<sup>1</sup>") is a footnote, never a digit of the number."""
 TABLE_START = "\u2402"
 """The line a markdown table's rule line becomes: the row above it starts a table of its own.
 
@@ -49,6 +53,8 @@ def _pipe_cell(cell: str) -> str:
     """
     if "<" not in cell:
         return cell.strip()
+    if m := _SCRIPT_CELL.match(cell):
+        return m.group(2).strip()
     pieces = [p.strip() for p in _BREAK.split(cell) if p.strip()]
     return join_stacked(pieces) if stacked(pieces) else "".join(pieces)
 

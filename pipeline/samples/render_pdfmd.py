@@ -10,8 +10,10 @@ rendering with random numbers:
 - a number too wide for its cell carried on in a pipe row of its own ("| 42935 |" over
   "| 4 |", under its number or one field off, for every wide cell of the row at once) or
   in the cell after ``<br>`` ("67597<br>6");
-- two neighbouring cells' numbers in one field ("31 36"), a padding field taking the place;
+- two neighbouring cells' numbers in one field ("31 36"), a padding field taking the place,
+  or a row's first numbers merged in pairs with no field kept for them ("| 21 0 | 0 0 | 21 |");
 - a header head cut over two rows ("商业企" over "业");
+- a number printed as a superscript, its whole cell ("|<sup>19</sup>|", pymupdf4llm);
 - two article-20 labels in one cell ("行政处罚<br>行政强制") with one value after them;
 - a printed page's running header and footer lines between the rows ("…2025年度…报告_…",
   "12/4/26, 6:46 PM", "file:///…/report.html", "1/4").
@@ -58,6 +60,8 @@ def pdf_markdown(tab_text: str, seed: int, agency: str = "", year: int = 2025) -
         if len(rows) == 1 and rng.random() < 0.1:
             rows = [_merge(fields, rng)]
         rows = [r for row in rows for r in _head_rows(row)]
+        if rng.random() < 0.05:
+            rows = [_raised(row, rng) for row in rows]
         shift = rng.random() < 0.1
         for i, row in enumerate(rows):
             padded = _pad(row, pads)
@@ -102,12 +106,31 @@ def _wrap(fields: list[str], rng: random.Random) -> list[list[str]]:
 
 
 def _merge(fields: list[str], rng: random.Random) -> list[str]:
-    """Two neighbouring numbers in one field, a padding field at the end for the lost one."""
+    """Two neighbouring numbers in one field, a padding field at the end for the lost one; or
+    (markitdown over a real Word PDF) the row's first numbers merged in pairs, no field kept
+    for the lost ones ("| 21 0 | 0 0 | 0 0 | 21 |")."""
     pairs = [i for i in range(len(fields) - 1) if fields[i].isdigit() and fields[i + 1].isdigit()]
     if not pairs:
         return fields
+    if rng.random() < 0.5:
+        i = pairs[0]
+        out = list(fields[:i])
+        for _ in range(rng.randint(1, 3)):
+            if i + 1 < len(fields) and fields[i].isdigit() and fields[i + 1].isdigit():
+                out.append(f"{fields[i]} {fields[i + 1]}")
+                i += 2
+        return out + list(fields[i:])
     i = rng.choice(pairs)
     return [*fields[:i], f"{fields[i]} {fields[i + 1]}", *fields[i + 2 :], ""]
+
+
+def _raised(fields: list[str], rng: random.Random) -> list[str]:
+    """One number of the row printed as a superscript, its whole cell (pymupdf4llm: "|<sup>19</sup>|")."""
+    digits = [i for i, f in enumerate(fields) if f.isdigit()]
+    if not digits:
+        return fields
+    i = rng.choice(digits)
+    return [*fields[:i], f"<sup>{fields[i]}</sup>", *fields[i + 1 :]]
 
 
 def _head_rows(fields: list[str]) -> list[list[str]]:
