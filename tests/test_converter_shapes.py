@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -1042,9 +1043,11 @@ def test_a_label_broken_around_its_own_values_lends_them_to_no_other_row(tmp_pat
     broken around its values, was not found, and row 6 (found by its label's words alone) took
     row 7's seven numbers. Values that end a label's first line go below its last line, and a
     row whose values are followed by the words of a row not found is not read."""
+    from pipeline.samples.render_text import tall_rows
+
     seed = 292
     rec = random_record(random.Random(seed), blank_rate=0.1, large=True, template="2021")
-    text = render_text(rec, "tallrows", seed)
+    text = tall_rows(render_text(rec, "tab", seed), seed, narrow=False)
     assert "不予公开7. " in text  # the shape is there
     wrong, _got = _wrong(tmp_path, rec, text)
     assert not wrong
@@ -1070,4 +1073,110 @@ def test_a_value_printed_as_a_superscript_is_read_and_a_footnote_mark_is_no_digi
     fields[k] = f"{fields[k].strip()}<sup>1</sup>"
     lines[at] = "|".join(fields)
     wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+
+
+def test_a_shredded_next_heading_does_not_make_the_request_table_a_lost_labels_table(tmp_path: Path) -> None:
+    """pymupdf4llm printed section 四's heading as fields of a pipe row ("|四、政府|信息公开行政复议、
+    |行政诉讼情况|…") right under 结转下年度继续办理, and the request table's first rows as
+    picture text (spaced lines). The review table's unlabeled value rows then stood inside
+    the request table: taken for rows that lost their labels, they made every row not in a
+    pipe row null (cells_unplaced). A line after the table's last row is no row of it."""
+    rec = random_record(random.Random(13), template="2021", large=False, blank_rate=0.0)
+    lines = _tab_report(rec, 13)
+    for words in ("一、本年新收", "二、上年结转"):
+        at = _row_at(lines, words)
+        lines[at] = " ".join(f.strip() for f in lines[at].strip("|").split("|") if f.strip())
+    at = next(k for k, line in enumerate(lines) if line.startswith("四、政府信息公开"))
+    end = next(k for k, line in enumerate(lines) if "四、结转下年度" in line)
+    shredded = "|四、政府<br><br>结果|信息公开行政复议、<br>行政复议|行政诉讼情况<br>未经复议直|接起诉||||"
+    lines = [*lines[: end + 1], shredded, *[ln for ln in lines[end + 1 : at + 2] if ln.strip() and not
+                                            ln.startswith("四、政府")], *lines[at + 2 :]]
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    for key in ("new_received", "carried_over", "granted"):
+        assert got["requests"][key] == rec["requests"][key], key
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_bold_markdown_labels_and_numbers_are_read(tmp_path: Path, seed: int) -> None:
+    """pymupdf4llm marks a bold font "**…**": bold labels ("| **1.属于国家秘密** |"), bold section
+    headings and a row of bold numbers ("| **12** |") read as without the marks (before: a bold
+    number was label text, a bold label none, and their rows null)."""
+    rng = random.Random(seed)
+    rec = random_record(rng, template=rng.choice(["2019", "2021"]), large=False, blank_rate=0.1)
+    out = []
+    for k, line in enumerate(_tab_report(rec, seed)):
+        if line.startswith("|") and "---" not in line:
+            bold_values = random.Random(seed * 1000 + k).random() < 0.3
+            fields = [f"**{f.strip()}**" if f.strip() and (bold_values or not f.strip().isdigit()) else f
+                      for f in line.strip("|").split("|")]
+            line = "|" + "|".join(fields) + "|"
+        elif line.startswith(("一、", "二、", "三、", "四、", "五、", "六、")):
+            line = f"**{line}**"
+        out.append(line)
+    assert any("| **0** |" in line or re.search(r"\*\*\d+\*\*", line) for line in out)
+    wrong, got = _wrong(tmp_path, rec, "\n".join(out))
+    assert not wrong
+    assert _cells(got) == _cells(rec)
+
+
+@pytest.mark.parametrize("seed", [0, 2, 4])
+def test_labels_cut_by_narrow_columns_with_the_groups_pieces_between_are_found(tmp_path: Path, seed: int) -> None:
+    """pdfplumber on a PDF with narrow label columns: "5 . 属于三类内" / "开" / "0 0 0 0 0 0 0" /
+    "部事务信息" — the item's label cut after five characters, a piece of the group label's
+    column and the row's values between its lines. No whole label was on the page: rows
+    missing, and their values taken for the row before (null, cells_interleaved). A label's
+    first five characters find the row when no other row's label holds them, and after the
+    printed item number when one does ("4 . 无正当理由")."""
+    assert random.Random(seed + 7).random() < 0.5  # the tallrows documents with narrow label columns
+    rec = random_record(random.Random(seed), blank_rate=0.0)
+    text = render_text(rec, "tallrows", seed)
+    assert re.search(r"\n\d \. \S{5}\n\S{1,3}\n[\d ]+\n", text)
+    wrong, got = _wrong(tmp_path, rec, text)
+    assert not wrong
+    assert got["requests"] == rec["requests"]
+
+
+def test_a_cut_label_another_rows_label_holds_needs_its_item_number(tmp_path: Path) -> None:
+    """"无正当理由" begins 4.无正当理由大量反复申请 and is inside 申请人无正当理由逾期不补正: without
+    its item number it never finds row 4 (which would take row 1's numbers of （六）)."""
+    from pipeline.parsing.labels import request_row_pattern
+
+    pattern = request_row_pattern("not_processed_excessive")
+    assert pattern.search("不予处 4 . 无正当理由")
+    assert not pattern.search("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请")
+    assert request_row_pattern("denied_internal_affairs").search("5 . 属于三类内\n开\n0 0 0")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_line_of_blanks_among_values_one_a_line_is_formatting(tmp_path: Path, seed: int) -> None:
+    """BeautifulSoup's get_text("\\n") of a Word-exported page: a cell's "&nbsp;" span before its
+    number makes a line of blanks ("0" / " " / "0" / " " / "0" / "0"). Mostly such gaps with a
+    few values right under each other looked like pdftotext's wrapped cells (null,
+    cells_wrapped); a line of blanks is no line of the row, a converter's blank line is empty."""
+    rng = random.Random(seed)
+    rec = random_record(rng, template="2021", large=False, blank_rate=0.0)
+    out = []
+    for line in render_text(rec, "cells", seed).split("\n"):
+        if line.isdigit() and rng.random() < 0.7:
+            out.append(rng.choice([" ", "\u00a0", "\u3000\u3000"]))
+        out.append(line)
+    wrong, got = _wrong(tmp_path, rec, "\n".join(out))
+    assert not wrong
+    assert got["requests"] == rec["requests"]
+
+
+def test_a_row_past_the_headers_table_with_padding_among_its_values_is_not_placed_by_the_header() -> None:
+    """``pdfmarkdown`` seed 3200: "|（四）无法提供|2.没有现成信息需要另行制作||||22|15||40|42|0|166||" in a
+    later markdown table than the header's, its blank 自然人 in a field before the values and a
+    padding field among them. Its values spanned the header's columns exactly, so the padding
+    was read as the blank and 22 stored as 自然人 (wrong, on the code before this test too). Past
+    the header's own table a row with an empty field among its values is not placed by it."""
+    seed = 3200
+    rec = random_record(random.Random(seed), blank_rate=0.1, large=True)
+    text = render_text(rec, "pdfmarkdown", seed)
+    assert "||||22|15||40|42|0|166||" in text.replace("**", "")  # the shape is there
+    with tempfile.TemporaryDirectory() as tmp:
+        wrong, _got = _wrong(Path(tmp), rec, text)
     assert not wrong

@@ -180,7 +180,9 @@ def cells_from_segment(segment: str, first_col: int = 0, *, tab_line: bool = Fal
     words_after_value = interleaved = False
     # a markdown table's rule line (``TABLE_START``) between a row and the line carrying on its
     # cells is no line of the row's: the lines are numbered without it (``continues``)
-    kept = [ln for ln in segment.split("\n") if ln != TABLE_START]
+    # and a line of blanks only is a web page's formatting whitespace (BeautifulSoup's text with
+    # "\n" between nodes: "0" / " " / "0"), no line of the row's: a converter's blank line is empty
+    kept = [ln for ln in segment.split("\n") if ln != TABLE_START and not (ln and ln.isspace() and "\t" not in ln)]
     for n, line in enumerate(kept):
         base = first_col if n == 0 else 0
         if n and (_PAGE_MARK.fullmatch(line) or _RULE_LINE.fullmatch(line)):
@@ -344,7 +346,7 @@ def assign_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int 
                          "settle which: not read")]
 
 
-def _merged_apart(cells: list[Cell | str], n: int) -> list[Cell | None] | None:
+def merged_apart(cells: list[Cell | str], n: int) -> list[Cell | None] | None:
     """A tab row's values with each merged field ("21 0") taken apart, when that gives the row
     exactly its ``n`` values, none blank, and the row's total is the sum of its parts; else None.
 
@@ -394,7 +396,7 @@ def place_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int |
     is not certain, and the row is not read; a later line's values never overwrite the row's.
     """
     if any(isinstance(c, Cell) and (c.reason == MERGED or seg.tabbed and _beyond_any_count(c)) for c in seg.cells):
-        if seg.tabbed and total_last and (values := _merged_apart(seg.cells, n)) is not None:
+        if seg.tabbed and total_last and (values := merged_apart(seg.cells, n)) is not None:
             return values, []
         return [None] * n, [MERGED_ROW]
     if seg.continued or (seg.tabbed and seg.next_width == seg.width
@@ -474,4 +476,20 @@ def place_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int |
         return [None] * n, [("cells_padded", "empty fields among the values of a line wider than a label and its "
                              f"{n} columns (a converter's padding columns): which are blank cells is not certain; "
                              "not read")]
+    if seg.tabbed and "" in seg.cells and total_last and not fields_are_columns and _fails_sum(seg.cells):
+        # a run of n fields ending its line, taken for the row's columns, whose printed total is not
+        # the sum of its printed parts: one of its empty fields may be a converter's padding and the
+        # row's blank an empty field after its last value (its total), every value after the padding
+        # then a column off ("| 0 | | 39 | 8 | 31 | | 0 | |": 0 is 其他, the total blank)
+        return [None] * n, [("cells_padded", "empty fields among the values and the printed total is not the sum "
+                             "of the printed parts: an empty field may be a converter's padding, not a blank cell; "
+                             "not read")]
     return assign(seg.cells, n)
+
+
+def _fails_sum(cells: list[Cell | str]) -> bool:
+    """The last of ``cells`` is a whole number other than the sum of the whole numbers before it."""
+    values = [c.value if isinstance(c, Cell) else None for c in cells]
+    total, parts = values[-1], values[:-1]
+    return (isinstance(total, int) and all(v is None or isinstance(v, int) for v in parts)
+            and sum(v for v in parts if v is not None) != total)  # type: ignore[misc]

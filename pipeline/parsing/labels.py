@@ -63,14 +63,44 @@ def _label_regex(key: str, variant: str) -> str:
     return variant if key in _RAW else loose(variant)
 
 
+CUT_PREFIX = 5
+"""Characters of a long label's first line that find the label alone (``_cut_variants``)."""
+
+
+def _cut_variants(row_key: str, *, shared: bool = False) -> tuple[str, ...]:
+    """The first ``CUT_PREFIX`` characters of each of the row's labels longer than that, when
+    they are part of no other row's label.
+
+    Why: a PDF's narrow label cell breaks a label over lines, and a text extractor may print
+    other text between them — the group label's column piece by piece, the row's values
+    ("5 . 属于三类内" / "开" / "0 0 0 0 0 0 0" / "部事务信息", pdfplumber). No variant is then
+    whole on the page; the label's first line is, and is the row's own when no other row's
+    label holds it. ``shared``: the cuts that another row's label holds too ("无正当理由" is in
+    4.无正当理由大量反复申请 and in 申请人无正当理由逾期不补正), which find the row only after its
+    printed item number ("4 . 无正当理由")."""
+    if row_key in _RAW:
+        return ()
+    others = [v for k, (_n, vs) in REQUEST_LABELS.items() if k != row_key and k not in _RAW for v in vs]
+    out = []
+    for v in REQUEST_LABELS[row_key][1]:
+        cut = v[:CUT_PREFIX]
+        if len(v) > CUT_PREFIX and cut not in out and any(cut in o for o in others) == shared:
+            out.append(cut)
+    return tuple(out)
+
+
 @cache
 def request_row_pattern(row_key: str) -> re.Pattern[str]:
     """Pattern for a request row's label, including its item number when printed."""
     number, variants = REQUEST_LABELS[row_key]
+    variants = (*variants, *_cut_variants(row_key))
     body = "(?:" + "|".join(_label_regex(row_key, v) for v in variants) + ")"
     if number is not None:
         # "2." / "2、" / "2 ." before the label, or "2" glued to it: the item number.
         prefix = rf"(?:(?<![\d.]){number}\s*[.、]\s*|(?<![\d.]){number}(?=\S))?"
+        numbered = [loose(v) for v in _cut_variants(row_key, shared=True)]
+        if numbered:  # a cut another row's label holds too: only right after the item number
+            return re.compile(f"{prefix}{body}|(?<![\\d.]){number}\\s*[.、]\\s*(?:{'|'.join(numbered)})")
         return re.compile(prefix + body)
     return re.compile(body)
 

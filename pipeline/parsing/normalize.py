@@ -139,6 +139,8 @@ def _normalize(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\\" in text:
         text = _MD_ESCAPE.sub(r"\1", text)
+    if "**" in text:
+        text = _BOLD.sub(r"\1", text)
     text = _pipe_tables_to_tabs(text)
     if "<" in text:
         # a line break written as HTML outside a pipe table (pymupdf4llm's text of a picture:
@@ -147,6 +149,9 @@ def _normalize(text: str) -> str:
     return text
 
 
+_BOLD = re.compile(r"\*\*(?=\S)([^*\n]+?)(?<=\S)\*\*")
+"""Markdown bold ("| **12** |", "**一、本年新收政府信息公开申请数量**": pymupdf4llm marks a bold
+font so): the text itself. Left in, a bold number was label text and a bold label no label."""
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 """A markdown converter's escaped punctuation ("年度报告\\_政府信息公开年报", "void\\(0\\)"): the
 character itself. A report's own text has no backslashes."""

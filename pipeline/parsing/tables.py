@@ -29,6 +29,7 @@ from pipeline.parsing.cells import (
     classify,
     continues,
     line_values,
+    merged_apart,
     one_a_line,
     spread_over_lines,
     value_lines,
@@ -286,11 +287,16 @@ class _Header:
         """``(value_col, width)`` for the row ``seg`` at ``offset``, or ``(None, None)``.
 
         Past the header's own markdown table a row is placed by its columns only when its
-        values span them exactly, from 自然人's column to 总计's: no field is then left for a
-        padding column its own table may have, and a blank inside is a blank cell."""
+        values span them exactly, from 自然人's column to 总计's, with no empty field among
+        them: its own table may have a padding column among its values and a blank cell in a
+        field before them ("| | 22 | 15 | | 40 | … | 166 |" for a blank, 22, 15, 40, …: spanning
+        the header's columns exactly, the padding read as the blank and every value before it
+        a column off)."""
         if self.until is not None and offset >= self.until:
             cols = [c for c, k in zip(seg.cols, seg.cells, strict=True) if isinstance(k, Cell)]
             if self.value_col is None or not cols or (cols[0], cols[-1]) != (self.value_col, self.value_col + n - 1):
+                return None, None
+            if len(cols) < n:
                 return None, None
         return self.value_col, self.width
 
@@ -864,6 +870,11 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], lines: li
     None when the table is not of this shape (the label-anchored reading then applies).
     """
     n = len(tpl.REQUEST_COLUMNS)
+    last = max((k for k, r in enumerate(lines) if r.label and request_row_pattern(keys[-1]).search(normalize(r.label))),
+               default=len(lines))
+    # after the table's last row (结转下年度继续办理) an unlabeled line is the next table's (its
+    # heading shredded into fields, pymupdf4llm), no row of this one
+    lines = lines[: last + 1]
     unlabeled = [r for r in lines if not r.label]
     if len(lines) < len(keys) // 2 or not unlabeled:
         return None
@@ -897,7 +908,10 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], lines: li
         if gap and len(gap) == len(between):
             for key, row in zip(between, gap, strict=True):
                 cells = _tokens(row.seg)
-                if len(cells) == n and len(row.seg.cells) == n and all(clean(c) for c in cells):
+                if any(c.reason == MERGED for c in cells) and row.seg.tabbed:
+                    cells = merged_apart(row.seg.cells, n) or cells  # "| 23 | 0 | 0 0 | 0 | 0 23 |": its n values
+                if len(cells) == n and len(row.seg.cells) in (n, len(_tokens(row.seg))) \
+                        and all(clean(c) for c in cells):
                     tentative[key] = RowValues(list(cells), [(
                         "template_order", "an unlabeled row placed by the template's order; every sum confirms it")],
                         row.page, "template_order")

@@ -72,16 +72,23 @@ def _blank_cells(html: str) -> str:
     return re.sub(r"(<td[^>]*>)</td>", r"\1&nbsp;</td>", html)
 
 
-def _word_cells(html: str) -> str:
-    """Cell text wrapped the way Word's HTML export does: a paragraph and a span per cell."""
-    return re.sub(r"(<td[^>]*>)(.*?)</td>", r'\1<p style="text-align:center"><span style="font-size:10.5pt">\2</span></p></td>', html)
+def _word_cells(html: str, rng: random.Random) -> str:
+    """Cell text wrapped the way Word's HTML export does: a paragraph and a span per cell, and
+    now and then a number after a span of its own holding a blank (``<span style="font-family:
+    Calibri">&nbsp;</span><span>0</span>``: a text extractor putting a line break between
+    elements prints a line of blanks before the number)."""
+    def cell(m: re.Match[str]) -> str:
+        lead = '<span style="font-family:Calibri">&nbsp;</span>' if m.group(2).isdigit() and rng.random() < 0.3 else ""
+        return f'{m.group(1)}<p style="text-align:center">{lead}<span style="font-size:10.5pt">{m.group(2)}</span></p></td>'
+
+    return re.sub(r"(<td[^>]*>)(.*?)</td>", cell, html)
 
 
 def _tables(spec: ReportSpec, rng: random.Random) -> tuple[str, str, str]:
     parts = (article20_html(spec), requests_html(spec, "t3"), review_html(spec))
     parts = tuple(re.sub(r'<div id="t3-end"></div>', "", p) for p in parts)
     if rng.random() < 0.5:
-        parts = tuple(_word_cells(p) for p in parts)
+        parts = tuple(_word_cells(p, rng) for p in parts)
     parts = tuple(_blank_cells(p) for p in parts)
     if rng.random() < 0.5:  # Word export: border and cell spacing attributes, a tbody
         parts = tuple(p.replace("<table", '<table border="1" cellspacing="0" cellpadding="0"') for p in parts)

@@ -14,6 +14,10 @@ rendering with random numbers:
   or a row's first numbers merged in pairs with no field kept for them ("| 21 0 | 0 0 | 21 |");
 - a header head cut over two rows ("商业企" over "业");
 - a number printed as a superscript, its whole cell ("|<sup>19</sup>|", pymupdf4llm);
+- bold headings, labels and now and then a row's numbers ("| **12** |", pymupdf4llm);
+- the request table's first rows as picture text (their words and numbers on a line, no
+  pipes), and section 四's heading cut into the fields of a pipe row right under the
+  table's last row ("|四、政府|信息公开行政复议、|行政诉讼情况|||", pymupdf4llm);
 - two article-20 labels in one cell ("行政处罚<br>行政强制") with one value after them;
 - a printed page's running header and footer lines between the rows ("…2025年度…报告_…",
   "12/4/26, 6:46 PM", "file:///…/report.html", "1/4").
@@ -24,6 +28,7 @@ from __future__ import annotations
 import random
 
 _WIDE = 5  # digits: a number this wide may wrap in its cell
+_HEADINGS = ("一、", "二、", "三、", "四、", "五、", "六、")
 _HEADS = {"商业企业": ("商业企", "业"), "科研机构": ("科研机", "构"), "社会公益组织": ("社会公", "益组织"),
           "法律服务机构": ("法律服", "务机构")}
 
@@ -31,6 +36,9 @@ _HEADS = {"商业企业": ("商业企", "业"), "科研机构": ("科研机", "�
 def pdf_markdown(tab_text: str, seed: int, agency: str = "", year: int = 2025) -> str:
     """``tab_text`` (the ``tab`` layout) as a PDF-to-markdown converter prints it (see the module doc)."""
     rng = random.Random(seed)
+    picture = random.Random(seed + 1)  # drawn apart: the other shapes stay as they were for a seed
+    as_picture, shred_heading = picture.random() < 0.3, picture.random() < 0.3
+    bold = picture.random() < 0.3
     out: list[str] = []
     pads: list[int] = []
     first_of_table = True
@@ -44,11 +52,20 @@ def pdf_markdown(tab_text: str, seed: int, agency: str = "", year: int = 2025) -
             in_tables = True
         elif line.startswith("五、"):
             in_tables = False
+        if shred_heading and line.startswith("四、政府信息公开"):
+            while out and not out[-1].strip():
+                out.pop()
+            out.append(_shredded(line, picture))
+            continue
         if "\t" not in line or not in_tables:
-            out.append(line)
+            out.append(f"**{line}**" if bold and line[:2] in _HEADINGS else line)
             first_of_table = True
             continue
         fields = line.split("\t")
+        if as_picture and fields[0].startswith(("一、本年新收", "二、上年结转")):
+            out.append(" ".join(f for f in fields if f))  # picture text: the row's words and numbers on a line
+            first_of_table = True
+            continue
         if k < len(lines) and _two_labels(fields, lines[k]) and rng.random() < 0.5:
             nxt = lines[k].split("\t")
             k += 1
@@ -56,6 +73,9 @@ def pdf_markdown(tab_text: str, seed: int, agency: str = "", year: int = 2025) -
         if first_of_table or rng.random() < 0.25:
             pads = sorted(rng.sample(range(len(fields) + 1), rng.randint(0, 3)))
             first_of_table = True
+        if bold:
+            all_bold = picture.random() < 0.2
+            fields = [f"**{f}**" if f and (all_bold or not f.isdigit()) else f for f in fields]
         rows = _wrap(fields, rng)
         if len(rows) == 1 and rng.random() < 0.1:
             rows = [_merge(fields, rng)]
@@ -80,6 +100,13 @@ def pdf_markdown(tab_text: str, seed: int, agency: str = "", year: int = 2025) -
             ])
             first_of_table = True
     return "\n".join(out)
+
+
+def _shredded(heading: str, rng: random.Random) -> str:
+    """A section heading printed as fields of a pipe row, cut anywhere ("|四、政府|信息公开行政复议、|…|")."""
+    cuts = sorted(rng.sample(range(2, len(heading) - 1), 2))
+    pieces = [heading[: cuts[0]], heading[cuts[0] : cuts[1]], heading[cuts[1] :]]
+    return "|" + "|".join(pieces) + "|" * rng.randint(2, 4)
 
 
 def _two_labels(fields: list[str], nxt: str) -> bool:

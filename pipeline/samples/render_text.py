@@ -27,6 +27,7 @@ level with the middle of their broken labels, section 四's heads a character a 
 from __future__ import annotations
 
 import random
+import re
 
 from pipeline import template as tpl
 
@@ -140,14 +141,19 @@ def page_breaks(text: str, seed: int, share: float = 0.15) -> str:
     return "\n".join(out)
 
 
-def tall_rows(tab_text: str, seed: int) -> str:
+def tall_rows(tab_text: str, seed: int, narrow: bool | None = None) -> str:
     """The ``tallrows`` layout: spaced text as pdfplumber and pdftotext -layout print a PDF's
     tables, a blank cell printed as nothing. A request row whose label is long is a tall row:
     its label broken over lines of up to nine characters, its values level with the middle of
     them. Section 四's header heads are printed a character a row (vertical text in narrow
     cells), so its words cannot be found. The values stand on a line of their own or end one of
-    the label's lines ("握相关政府信 7 0 0 0 0 0 7" over "息")."""
+    the label's lines ("握相关政府信 7 0 0 0 0 0 7" over "息"). In half the documents the rows of
+    a group print narrow label columns (``_narrow_row``; ``narrow`` decides, None: drawn)."""
     rng = random.Random(seed)
+    columns = random.Random(seed + 7)  # drawn apart: the other shapes stay as they were for a seed
+    drawn = columns.random() < 0.5  # the group label's column printed piece by piece among the rows
+    narrow = drawn if narrow is None else narrow
+    group_left: dict[str, list[str]] = {}
     out: list[str] = []
     section = ""
     for line in tab_text.split("\n"):
@@ -159,6 +165,9 @@ def tall_rows(tab_text: str, seed: int) -> str:
         fields = line.split("\t")
         values = [f for f in fields if f and not any("\u4e00" <= ch <= "\u9fff" for ch in f)]
         label = "".join(f for f in fields if f and f not in values)
+        if narrow and section == "三、" and values and _GROUP.match(fields[0]) and len(fields[1]) >= 8:
+            out += _narrow_row(fields[0], fields[1], values, group_left, columns)
+            continue
         if section == "四、" and not values:
             heads = [f for f in fields if f]
             if any(len(h) == 4 for h in heads):  # the heads of four characters, a character a row
@@ -179,6 +188,31 @@ def tall_rows(tab_text: str, seed: int) -> str:
     return "\n".join(out)
 
 
+_GROUP = re.compile(r"^（[三四五六]）")
+
+
+def _narrow_row(group: str, sub: str, values: list[str], left: dict[str, list[str]],
+                rng: random.Random) -> list[str]:
+    """A request row as pdfplumber prints it from a PDF with narrow label columns: the item's
+    label cut after its number and five characters ("5 . 属于三类内"), a piece of the group
+    label's column (two or three characters, in order down the group's rows: "（三）", "不予公",
+    "开") on a line of its own, the row's values, then the rest of the item's label."""
+    if group not in left:
+        pieces, k = [], 0
+        while k < len(group):
+            step = rng.choice([2, 3])
+            pieces.append(group[k : k + step])
+            k += step
+        left[group] = pieces
+    number, text = (sub.split(".", 1) + [""])[:2] if re.match(r"^\d\.", sub) else ("", sub)
+    first = f"{number} . {text[:5]}" if number else text[:5]
+    rest = [text[k : k + 5] for k in range(5, len(text), 5)]
+    lines = [first]
+    if left[group]:
+        lines.append(left[group].pop(0))
+    return [*lines, " ".join(values), *rest]
+
+
 def _request_lines(tab_text: str):
     """Each line of ``tab_text``, and whether it lies in the request table's section (三 up to 四)."""
     in_requests = False
@@ -193,6 +227,7 @@ def _request_lines(tab_text: str):
 def _converter(tab_text: str, seed: int) -> str:
     """The ``converter`` layout's request table, before the pipes (see the module doc)."""
     rng = random.Random(seed)
+    paired = random.Random(seed + 3).random() < 0.4  # drawn apart: the other shapes stay as they were
     out: list[str] = []
     lost = headed = False
     for line, in_requests in _request_lines(tab_text):
@@ -201,6 +236,8 @@ def _converter(tab_text: str, seed: int) -> str:
         if not in_requests or "\t" not in line or not values:
             out.append(line)
             continue
+        if paired:
+            cells = cells[:3] + _in_pairs(cells[3:])
         if not headed:
             out += ["", "\t".join(["业", "构", "益组织", "务机构"] + [""] * 5)]  # a header fragment as the pipe header
             headed = True
@@ -217,6 +254,21 @@ def _converter(tab_text: str, seed: int) -> str:
         else:
             out.append(line)
     return "\n".join(out)
+
+
+def _in_pairs(values: list[str]) -> list[str]:
+    """A row's values with neighbouring numbers merged two to a field, as markitdown guessed a
+    real Word PDF's columns ("23 | 0 | 0 0 | 0 | 0 23"); a blank cell stays a field of its own."""
+    out: list[str] = []
+    k = 0
+    while k < len(values):
+        if k + 1 < len(values) and values[k].isdigit() and values[k + 1].isdigit() and k % 2 == 0:
+            out.append(f"{values[k]} {values[k + 1]}")
+            k += 2
+        else:
+            out.append(values[k])
+            k += 1
+    return out
 
 
 def _crawler(rec: dict, seed: int) -> str:
