@@ -1180,3 +1180,19 @@ def test_a_row_past_the_headers_table_with_padding_among_its_values_is_not_place
     with tempfile.TemporaryDirectory() as tmp:
         wrong, _got = _wrong(Path(tmp), rec, text)
     assert not wrong
+
+
+def test_a_run_of_fields_with_padding_and_a_blank_total_is_read_only_when_it_sums() -> None:
+    """``pdfmarkdown`` seed 231: "|（四）无法提供|3.补正后申请内容仍不明确||0||39|8|31||0||" for 0, a blank,
+    39, 8, 31, 0 and a blank total, a padding field before the last 0. The run of seven fields
+    ending the line (its last empty field taken for layout) was read as the row's columns: 0
+    stored as the total (on the code before this test too). Such a run whose printed total is
+    not the sum of its printed parts is not read."""
+    seed = 231
+    rec = random_record(random.Random(seed), blank_rate=0.3, large=False)
+    text = render_text(rec, "pdfmarkdown", seed)
+    assert "||0||39|8|31||0||" in text.replace("**", "")  # the shape is there
+    with tempfile.TemporaryDirectory() as tmp:
+        wrong, got = _wrong(Path(tmp), rec, text)
+    assert not wrong
+    assert any(i["code"] == "cells_padded" and i["where"] == "requests.unavailable_unclear" for i in got["issues"])

@@ -141,6 +141,8 @@ def _normalize(text: str) -> str:
         text = _MD_ESCAPE.sub(r"\1", text)
     if "**" in text:
         text = _BOLD.sub(r"\1", text)
+    if "<" in text:
+        text = _INLINE_TAG.sub("", text)
     text = _pipe_tables_to_tabs(text)
     if "<" in text:
         # a line break written as HTML outside a pipe table (pymupdf4llm's text of a picture:
@@ -152,6 +154,11 @@ def _normalize(text: str) -> str:
 _BOLD = re.compile(r"\*\*(?=\S)([^*\n]+?)(?<=\S)\*\*")
 """Markdown bold ("| **12** |", "**一、本年新收政府信息公开申请数量**": pymupdf4llm marks a bold
 font so): the text itself. Left in, a bold number was label text and a bold label no label."""
+_INLINE_TAG = re.compile(r"</?(?:u|b|i|em|strong|s|strike|ins|span|font)(?:\s[^<>]*)?>", re.IGNORECASE)
+"""HTML formatting tags a markdown converter leaves in the text ("<u>微信 微博</u>", pymupdf4llm's
+underline): no text of the report (their ">" read as a breadcrumb's, the title line beside
+them was dropped). Not ``<sup>``/``<sub>``: a raised mark after a number is a footnote, and only
+a cell that is one whole is read (``_SCRIPT_CELL``)."""
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 """A markdown converter's escaped punctuation ("年度报告\\_政府信息公开年报", "void\\(0\\)"): the
 character itself. A report's own text has no backslashes."""

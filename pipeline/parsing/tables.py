@@ -542,7 +542,7 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
     for idx, ((key, cells, at), (_k, start, _s)) in enumerate(zip(rows, hits, strict=True)):
         if id(cells) in empty_last:
             # (the line under it, of the same table, ends in that field too: ``continues`` compares them)
-            cells = replace(cells, width=cells.width - 1,  # type: ignore[operator]
+            cells = replace(cells, width=cells.width - 1, trailing_layout=True,  # type: ignore[operator]
                             next_width=None if cells.next_width is None else cells.next_width - 1)
         segs[key] = cells
         if idx and not cells.tabbed and _after_other_label(text[hits[idx - 1][2] : start], keys, key, hits[idx - 1][0]):

@@ -166,8 +166,11 @@ def real_shape(rec: dict, rng: random.Random) -> Shape:
         traits.append(f"{title_kind}_title")
         lines.append({
             # a crawler's innerText: the page's fields on the title's own line
+            # (or as pymupdf4llm prints the page, its share links underlined: "<u>微信 微博 QQ 空间</u>";
+            # picked by the page's date, so that no draw of the generator moves)
             "fields_after": f"{agency}{year}年政府信息公开工作年度报告 {rng.choice(['发布时间', '发布日期', '来源'])}："
-                            f"{page_date} 浏览次数：{rng.randint(10, 9999)} 字号：[ 大 中 小 ]",
+                            f"{page_date} 浏览次数：{rng.randint(10, 9999)} "
+                            + ("<u>微信 微博 QQ 空间</u>" if int(page_date[-2:]) % 2 else "字号：[ 大 中 小 ]"),
             # the page's own title kept as the first line, the site's name after a dash
             "site_suffix": f"{agency}{year}年政府信息公开工作年度报告{rng.choice(['-', '_', ' - '])}{publisher}门户网站",
             "attachment": f"附件：{agency}{year}年政府信息公开工作年度报告.{rng.choice(['pdf', 'docx', 'doc'])}",
