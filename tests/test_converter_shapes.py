@@ -1182,12 +1182,13 @@ def test_a_row_past_the_headers_table_with_padding_among_its_values_is_not_place
     assert not wrong
 
 
-def test_a_run_of_fields_with_padding_and_a_blank_total_is_read_only_when_it_sums() -> None:
+def test_a_run_of_fields_with_padding_and_a_blank_total_past_the_headers_table_is_not_read() -> None:
     """``pdfmarkdown`` seed 231: "|（四）无法提供|3.补正后申请内容仍不明确||0||39|8|31||0||" for 0, a blank,
     39, 8, 31, 0 and a blank total, a padding field before the last 0. The run of seven fields
     ending the line (its last empty field taken for layout) was read as the row's columns: 0
-    stored as the total (on the code before this test too). Such a run whose printed total is
-    not the sum of its printed parts is not read."""
+    stored as the total (on the code before this test too). Past the header's own markdown table
+    (a converter cut the table into several, each with padding of its own) a run of fields
+    ending a line is no proof of the row's columns."""
     seed = 231
     rec = random_record(random.Random(seed), blank_rate=0.3, large=False)
     text = render_text(rec, "pdfmarkdown", seed)

@@ -69,9 +69,18 @@ def test_a_row_after_a_row_of_blank_marks_is_read() -> None:
 @SETTINGS
 @given(rec=records(), layout=st.sampled_from(EXACT_LAYOUTS), seed=st.integers(0, 1000))
 def test_arbitrary_numbers_round_trip(tmp_path: Path, rec: dict, layout: str, seed: int) -> None:
-    """Numbers that break every sum are read as printed, not 'corrected'."""
+    """Numbers that break every sum are read as printed, not 'corrected' — or, where a row's sum
+    fails as printed and holds with one of its numbers cut in two (a converter runs two cells
+    together: "637001449640"), null with ``cells_merged``: with arbitrary numbers that happens by
+    chance (141000 and a total of 1014 = 14 + 1000), and a row that may hold cells run together
+    is not certain."""
     got = _parse_text(tmp_path, render_text(rec, layout, seed))
-    assert got["requests"] == rec["requests"]
+    merged = {i["where"] for i in got["issues"] if i["code"] == "cells_merged"}
+    for row, cols in rec["requests"].items():
+        if f"requests.{row}" in merged:
+            assert set(got["requests"][row].values()) == {None}, row
+        else:
+            assert got["requests"][row] == cols, row
     assert got["article20"] == rec["article20"]
 
 

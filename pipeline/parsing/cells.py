@@ -154,9 +154,6 @@ class SegmentCells:
     is as wide as it, being a row of the same markdown table (``continues``)."""
     continued: bool = False
     """The next line carries on the label's line (``continues``): its numbers may be cut short."""
-    trailing_layout: bool = False
-    """The line's empty last field was taken for layout (``width`` without it): the table's lines
-    end in it. A blank total is an empty last field too."""
     interleaved: bool = False
     """Words stand between the values (text without tabs): a header's or another row's label
     among them, as a converter that prints a PDF's text in its drawing order leaves it
@@ -479,21 +476,5 @@ def place_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int |
         return [None] * n, [("cells_padded", "empty fields among the values of a line wider than a label and its "
                              f"{n} columns (a converter's padding columns): which are blank cells is not certain; "
                              "not read")]
-    if (seg.tabbed and seg.trailing_layout and "" in seg.cells and total_last and not fields_are_columns
-            and _fails_sum(seg.cells)):
-        # a run of n fields ending its line, its empty last field taken for layout, whose printed total
-        # is not the sum of its printed parts: one of its empty fields may be a converter's padding and
-        # that last field the row's blank total, every value after the padding a column off
-        # ("| 0 | | 39 | 8 | 31 | | 0 | |": 0 is 其他, the total blank)
-        return [None] * n, [("cells_padded", "empty fields among the values and the printed total is not the sum "
-                             "of the printed parts: an empty field may be a converter's padding, not a blank cell; "
-                             "not read")]
     return assign(seg.cells, n)
 
-
-def _fails_sum(cells: list[Cell | str]) -> bool:
-    """The last of ``cells`` is a whole number other than the sum of the whole numbers before it."""
-    values = [c.value if isinstance(c, Cell) else None for c in cells]
-    total, parts = values[-1], values[:-1]
-    return (isinstance(total, int) and all(v is None or isinstance(v, int) for v in parts)
-            and sum(v for v in parts if v is not None) != total)  # type: ignore[misc]

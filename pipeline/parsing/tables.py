@@ -542,7 +542,7 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
     for idx, ((key, cells, at), (_k, start, _s)) in enumerate(zip(rows, hits, strict=True)):
         if id(cells) in empty_last:
             # (the line under it, of the same table, ends in that field too: ``continues`` compares them)
-            cells = replace(cells, width=cells.width - 1, trailing_layout=True,  # type: ignore[operator]
+            cells = replace(cells, width=cells.width - 1,  # type: ignore[operator]
                             next_width=None if cells.next_width is None else cells.next_width - 1)
         segs[key] = cells
         if idx and not cells.tabbed and _after_other_label(text[hits[idx - 1][2] : start], keys, key, hits[idx - 1][0]):
@@ -551,8 +551,11 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
         if cells.tabbed or n == 8:
             value_col, header_width = header.at(start, cells, n)
             width = None if key == cut and whole_rows_fit else header_width
+            # past the header's own markdown table (a converter cut the table into several, each
+            # with padding fields of its own) a run of fields ending a line may hold padding
+            own_table = header.until is None or start < header.until
             vals, issues = assign_row(cells, n, value_col, _tab_col(text, start), width, total_last=n == 7,
-                                      cut=key == cut, runs_are_rows=runs_are_rows)
+                                      cut=key == cut, runs_are_rows=runs_are_rows and own_table)
             row = RowValues(vals, issues, page_of(at))
             found[key] = _drop_subtotal(row) if n == 8 else row
             continue
