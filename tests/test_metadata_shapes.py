@@ -146,14 +146,10 @@ def test_a_title_line_with_underlined_share_links_is_the_title() -> None:
     <u>微信 微博 QQ 空间</u>"): the tag's ">" read as a breadcrumb's, the line was no title and the
     agency was null where nothing else names it (18 of 143 such generated pages; a real page
     printed by Chromium). Formatting tags are no text."""
-    checked = 0
-    for seed in range(1500):
+    # the first 20 such pages among the generator's seeds (finding them takes half a minute)
+    for seed in (6, 31, 50, 77, 88, 92, 193, 203, 212, 232, 250, 289, 301, 325, 330, 349, 362, 372, 401, 459):
         shape, truth = _shape(seed)
-        if "fields_after_title" not in shape.traits or "<u>" not in shape.text:
-            continue
-        if {"no_title", "bare_town", "spam"} & set(shape.traits):
-            continue
+        assert "fields_after_title" in shape.traits and "<u>" in shape.text, seed  # the shape is there
+        assert not {"no_title", "bare_town", "spam"} & set(shape.traits), seed
         record = _parse(shape.text)
         assert record["agency"] == truth["agency"], (seed, shape.traits)
-        checked += 1
-    assert checked >= 20

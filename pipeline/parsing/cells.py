@@ -477,4 +477,3 @@ def place_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int |
                              f"{n} columns (a converter's padding columns): which are blank cells is not certain; "
                              "not read")]
     return assign(seg.cells, n)
-

@@ -294,9 +294,8 @@ class _Header:
         a column off)."""
         if self.until is not None and offset >= self.until:
             cols = [c for c, k in zip(seg.cols, seg.cells, strict=True) if isinstance(k, Cell)]
-            if self.value_col is None or not cols or (cols[0], cols[-1]) != (self.value_col, self.value_col + n - 1):
-                return None, None
-            if len(cols) < n:
+            if (self.value_col is None or len(cols) < n
+                    or (cols[0], cols[-1]) != (self.value_col, self.value_col + n - 1)):
                 return None, None
         return self.value_col, self.width
 
