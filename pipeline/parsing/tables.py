@@ -292,12 +292,16 @@ class _Header:
         field before them ("| | 22 | 15 | | 40 | … | 166 |" for a blank, 22, 15, 40, …: spanning
         the header's columns exactly, the padding read as the blank and every value before it
         a column off)."""
-        if self.until is not None and offset >= self.until:
+        if not self.owns(offset):
             cols = [c for c, k in zip(seg.cols, seg.cells, strict=True) if isinstance(k, Cell)]
             if (self.value_col is None or len(cols) < n
                     or (cols[0], cols[-1]) != (self.value_col, self.value_col + n - 1)):
                 return None, None
         return self.value_col, self.width
+
+    def owns(self, offset: int) -> bool:
+        """Whether the row at ``offset`` stands in the header's own markdown table (``until``)."""
+        return self.until is None or offset < self.until
 
 
 def _header_columns(text: str, start: int, end: int) -> _Header:
@@ -552,9 +556,8 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
             width = None if key == cut and whole_rows_fit else header_width
             # past the header's own markdown table (a converter cut the table into several, each
             # with padding fields of its own) a run of fields ending a line may hold padding
-            own_table = header.until is None or start < header.until
             vals, issues = assign_row(cells, n, value_col, _tab_col(text, start), width, total_last=n == 7,
-                                      cut=key == cut, runs_are_rows=runs_are_rows and own_table)
+                                      cut=key == cut, runs_are_rows=runs_are_rows and header.owns(start))
             row = RowValues(vals, issues, page_of(at))
             found[key] = _drop_subtotal(row) if n == 8 else row
             continue
@@ -910,10 +913,9 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], lines: li
         if gap and len(gap) == len(between):
             for key, row in zip(between, gap, strict=True):
                 cells = _tokens(row.seg)
-                if any(c.reason == MERGED for c in cells) and row.seg.tabbed:
+                if row.seg.tabbed and any(c.reason == MERGED for c in cells):
                     cells = merged_apart(row.seg.cells, n) or cells  # "| 23 | 0 | 0 0 | 0 | 0 23 |": its n values
-                if len(cells) == n and len(row.seg.cells) in (n, len(_tokens(row.seg))) \
-                        and all(clean(c) for c in cells):
+                if len(cells) == n and "" not in row.seg.cells and all(clean(c) for c in cells):
                     tentative[key] = RowValues(list(cells), [(
                         "template_order", "an unlabeled row placed by the template's order; every sum confirms it")],
                         row.page, "template_order")

@@ -204,7 +204,7 @@ def _narrow_row(group: str, sub: str, values: list[str], left: dict[str, list[st
             pieces.append(group[k : k + step])
             k += step
         left[group] = pieces
-    number, text = (sub.split(".", 1) + [""])[:2] if re.match(r"^\d\.", sub) else ("", sub)
+    number, _dot, text = sub.partition(".") if re.match(r"^\d\.", sub) else ("", "", sub)
     first = f"{number} . {text[:5]}" if number else text[:5]
     rest = [text[k : k + 5] for k in range(5, len(text), 5)]
     lines = [first]
