@@ -119,3 +119,24 @@ def test_unsure_vectors_are_left_to_the_drawings() -> None:
              {"type": 3, "bbox": (49, 59, 51, 201), "stroked": True, "isrect": True},
              {"type": 3, "bbox": (100, 320, 300, 320.6), "stroked": False, "isrect": True}]
     assert vector_rules(lines) == ([(50.0, 49.5, 200.5), (320.3, 100, 300)], [(50.0, 59, 201)])
+
+
+def test_pages_after_unsure_vectors_read_from_the_drawings_alone(pdfs: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a page whose vectors cannot give its rules, ``read_pdf`` reads the document's later
+    pages without collecting vectors (straight from ``get_cdrawings``): the same documents."""
+    from pipeline.readers import pdf as pdf_reader
+
+    real = pdf_reader.read_page
+    without = {"pages": 0}
+
+    def counting(page: pymupdf.Page, vectors: bool = True) -> pdf_page.PageContent:
+        without["pages"] += not vectors
+        return real(page, vectors)
+
+    monkeypatch.setattr(pdf_reader, "read_page", counting)
+    memo = [_read(p) for p in pdfs]
+    assert without["pages"] >= 10  # the drawn layout's polylines: the shortcut was taken
+    monkeypatch.setattr(pdf_reader, "read_page", lambda page, vectors=True: real(page, True))
+    every_page = [_read(p) for p in pdfs]
+    for path, a, b in zip(pdfs, memo, every_page, strict=True):
+        assert a == b, path.name

@@ -61,9 +61,11 @@ def read_pdf(path: Path, sha256: str, *, max_pages: int | None = None, merge_con
         repaired = doc.is_repaired
         warnings = ["file was damaged; MuPDF repaired it"] if repaired else []
         contents = []
+        vectors = True
         for page in doc:
             try:
-                contents.append(read_page(page))
+                contents.append(read_page(page, vectors))
+                vectors = vectors and not contents[-1].unsure_vectors
             except Exception as exc:  # a broken content stream must not lose the other pages
                 warnings.append(f"page {page.number + 1}: unreadable ({exc})")
                 contents.append(PageContent(page.number + 1, page.rect.height, width=page.rect.width))
