@@ -1188,3 +1188,18 @@ def test_a_row_with_padding_among_its_values_past_the_headers_table_is_not_read(
         wrong, got = _wrong(Path(tmp), rec, text)
     assert not wrong
     assert set(got["requests"][row].values()) == {None}
+
+
+@pytest.mark.parametrize("seed", [0, 2])
+def test_small_table_labels_cut_around_their_values_are_found(tmp_path: Path, seed: int) -> None:
+    """pdfplumber on a PDF whose section 二 label cells are narrow: "行政规范性文" / "77 132 470" /
+    "件" — the row's values between the two lines of its label. The label was whole nowhere:
+    the row missing, and 规章's stretch running over its values (null, cells_interleaved). The
+    first five characters of an item's label find it when no other item's label holds them."""
+    assert random.Random(seed + 7).random() < 0.5  # the tallrows documents with narrow label columns
+    rec = random_record(random.Random(seed), blank_rate=0.0)
+    text = render_text(rec, "tallrows", seed)
+    assert re.search(r"\n行政(规范性|事业性)\S*\n[\d. ]+\n\S*件?\S*\n", text)  # the shape is there
+    wrong, got = _wrong(tmp_path, rec, text)
+    assert not wrong
+    assert got["article20"] == rec["article20"]

@@ -107,7 +107,23 @@ def request_row_pattern(row_key: str) -> re.Pattern[str]:
 
 @cache
 def article20_pattern(item_key: str) -> re.Pattern[str]:
-    return re.compile("(?:" + "|".join(loose(v) for v in ARTICLE20_LABELS[item_key]) + ")")
+    """Pattern for an article 20 row's label: its variants, then their first lines (``_a20_cuts``)."""
+    variants = (*ARTICLE20_LABELS[item_key], *_a20_cuts(item_key))
+    return re.compile("(?:" + "|".join(loose(v) for v in variants) + ")")
+
+
+def _a20_cuts(item_key: str) -> tuple[str, ...]:
+    """The first ``CUT_PREFIX`` characters of the item's labels longer than that, when no other
+    item's label holds them: the request rows' ``_cut_variants``, for the small tables of
+    section 二 ("行政规范性文" / "77 132 470" / "件": pdfplumber prints a narrow label cell's
+    lines with the row's values between them)."""
+    others = [v for k, vs in ARTICLE20_LABELS.items() if k != item_key for v in vs]
+    out: list[str] = []
+    for v in ARTICLE20_LABELS[item_key]:
+        cut = v[:CUT_PREFIX]
+        if len(v) > CUT_PREFIX and cut not in out and not any(cut in o for o in others):
+            out.append(cut)
+    return tuple(out)
 
 
 # the sub-rows' words, or the group heading followed by a numbered sub-row (its "3.其他" alone

@@ -148,11 +148,15 @@ def tall_rows(tab_text: str, seed: int, narrow: bool | None = None) -> str:
     them. Section 四's header heads are printed a character a row (vertical text in narrow
     cells), so its words cannot be found. The values stand on a line of their own or end one of
     the label's lines ("握相关政府信 7 0 0 0 0 0 7" over "息"). In half the documents the rows of
-    a group print narrow label columns (``_narrow_row``; ``narrow`` decides, None: drawn)."""
+    a group print narrow label columns (``_narrow_row``; ``narrow`` decides, None: drawn), and
+    so do section 二's small tables: a label longer than five characters broken after the
+    fifth or a later one, the row's values on a line between its two pieces ("行政规范性文" /
+    "77 132 470" / "件", pdfplumber)."""
     rng = random.Random(seed)
     columns = random.Random(seed + 7)  # drawn apart: the other shapes stay as they were for a seed
     drawn = columns.random() < 0.5  # the group label's column printed piece by piece among the rows
     narrow = drawn if narrow is None else narrow
+    cuts = random.Random(seed + 11)  # drawn apart too
     group_left: dict[str, list[str]] = {}
     out: list[str] = []
     section = ""
@@ -167,6 +171,10 @@ def tall_rows(tab_text: str, seed: int, narrow: bool | None = None) -> str:
         label = "".join(f for f in fields if f and f not in values)
         if narrow and section == "三、" and values and _GROUP.match(fields[0]) and len(fields[1]) >= 8:
             out += _narrow_row(fields[0], fields[1], values, group_left, columns)
+            continue
+        if narrow and section == "二、" and values and len(label) > 5:
+            k = cuts.randint(5, len(label) - 1)
+            out += [label[:k], " ".join(values), label[k:]]
             continue
         if section == "四、" and not values:
             heads = [f for f in fields if f]
