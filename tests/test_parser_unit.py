@@ -235,3 +235,15 @@ def test_cell_methods_say_grid_for_a_table_read_by_its_cells(tmp_path: Path) -> 
     printed = [f"requests.{r}.{c}" for r, cols in rec["requests"].items() for c, v in cols.items() if v is not None]
     assert printed and {methods[k]["method"] for k in printed} == {"grid"}
     assert all(methods[k]["page"] == 1 for k in printed)
+
+
+def test_compact_drops_exactly_what_the_regex_whitespace_class_matches() -> None:
+    """``compact`` splits on ``str.isspace`` characters; the parser's patterns (``loose``'s ``\\s*``)
+    skip the regex's ``\\s``: over every code point they are the same set."""
+    import re
+
+    from pipeline.parsing.normalize import compact
+
+    every = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    assert compact(every) == re.sub(r"\s+", "", every)
+    assert compact(" 规章\u3000 0\t0\n0\u00a0") == "规章000"

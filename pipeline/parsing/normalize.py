@@ -178,9 +178,11 @@ def loose(label: str) -> str:
     return r"\s*".join(parts)
 
 
-_WHITESPACE = re.compile(r"\s+")
-
-
 def compact(text: str) -> str:
-    """``text`` without any whitespace."""
-    return _WHITESPACE.sub("", text)
+    r"""``text`` without any whitespace.
+
+    ``str.split()`` cuts at exactly the characters the regex ``\s`` matches (both test
+    ``Py_UNICODE_ISSPACE``; checked over every code point in the tests) and is about three
+    times as fast on a report's text, which is compacted several times per report.
+    """
+    return "".join(text.split())
