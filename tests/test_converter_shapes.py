@@ -1203,3 +1203,38 @@ def test_small_table_labels_cut_around_their_values_are_found(tmp_path: Path, se
     wrong, got = _wrong(tmp_path, rec, text)
     assert not wrong
     assert got["article20"] == rec["article20"]
+
+
+def test_a_piece_of_a_group_heading_is_no_rows_label(tmp_path: Path) -> None:
+    """``lostlabels`` seed 312: a row whose label floated off keeps a piece of its group's heading
+    ("其他" of （六）其他处理, markitdown prints the group column piece by piece). Taken for row
+    3.其他's label, it gave that row another row's seven numbers; a label that is only a piece of
+    a group heading leaves the row unlabeled, placed by the template's order when every sum
+    confirms it."""
+    seed = 312
+    rec = random_record(random.Random(seed), blank_rate=0.0, large=seed % 2 == 0)
+    text = render_text(rec, "lostlabels", seed)
+    assert re.search(r"\n[^\t\n]{1,3}\t\t\t[\d\t]+\n", text)  # a group piece beside a row's values
+    wrong, _got = _wrong(tmp_path, rec, text)
+    assert not wrong
+
+
+def test_value_rows_beside_group_heading_pieces_are_placed_by_order(tmp_path: Path) -> None:
+    """markitdown over a LibreOffice PDF: the （四） rows' labels floated above their value rows,
+    one of which kept the group column's piece "无法提" as its label. That row was neither a
+    labelled row nor an unlabeled one: the gap between 8.属于行政查询事项 and 1.信访举报投诉类申请
+    held two rows for three template rows, and no row was placed."""
+    rec = random_record(random.Random(5), template="2021", large=False, blank_rate=0.0)
+    lines = render_text(rec, "tab", 5).split("\n")
+    out = []
+    for line in lines:
+        cells = line.split("\t")
+        if cells[0].startswith("（四）"):
+            piece = "无法提" if cells[1].startswith("2.") else ""
+            out += [cells[1], "\t".join([piece, "", ""] + cells[3:])]  # the label above, the values below
+        else:
+            out.append(line)
+    wrong, got = _wrong(tmp_path, rec, "\n".join(out))
+    assert not wrong
+    for row in ("unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear"):
+        assert got["requests"][row] == rec["requests"][row], row

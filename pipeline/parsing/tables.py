@@ -889,7 +889,7 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], lines: li
     order: list[tuple[int | None, _LineRow]] = []  # (template index or None for unlabeled, row)
     i = 0
     for r in lines:
-        if not r.label:
+        if not r.label or _group_piece(r.label, keys):
             order.append((None, r))
             continue
         lab = normalize(r.label)
@@ -912,11 +912,8 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], lines: li
         between = [k for k in keys[prev + 1 : idx] if k not in found]
         if gap and len(gap) == len(between):
             for key, row in zip(between, gap, strict=True):
-                cells = _tokens(row.seg)
-                if row.seg.tabbed and any(c.reason == MERGED for c in cells):
-                    cells = merged_apart(row.seg.cells, n) or cells  # "| 23 | 0 | 0 0 | 0 | 0 23 |": its n values
-                if len(cells) == n and "" not in row.seg.cells and all(clean(c) for c in cells):
-                    tentative[key] = RowValues(list(cells), [(
+                if (cells := _order_cells(row, n)) is not None:
+                    tentative[key] = RowValues(cells, [(
                         "template_order", "an unlabeled row placed by the template's order; every sum confirms it")],
                         row.page, "template_order")
         gap = []
@@ -932,6 +929,32 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], lines: li
                 "cells_unplaced", "the table's rows lost their labels and the template's order with every sum "
                 "does not place this one: not read")], None)
     return found
+
+
+_GROUP_HEADINGS = tuple(compact(normalize(h)) for h in (
+    "三、本年度办理结果", "（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理"))
+
+
+def _group_piece(label: str, keys: tuple[str, ...]) -> bool:
+    """A line's label is only a piece of a group heading of the request table ("无法提", "不予处": its
+    column printed piece by piece beside the rows): the line's own label was lost.
+
+    In the 2019 format （六）其他处理 is a row of its own, not a group: its label is the row's. A
+    piece "其他" of the 2021 group's heading is also how row 3.其他 reads without its number;
+    either way the line is left to the template's order, which every sum must confirm."""
+    piece = compact(normalize(label))
+    headings = _GROUP_HEADINGS[:-1] if "other_processing" in keys else _GROUP_HEADINGS
+    return bool(piece) and any(piece in h for h in headings)
+
+
+def _order_cells(row: _LineRow, n: int) -> list[Cell] | None:
+    """An unlabeled value row's ``n`` values, when it holds exactly that many, none blank or unclean."""
+    cells = _tokens(row.seg)
+    if row.seg.tabbed and any(c.reason == MERGED for c in cells):
+        cells = merged_apart(row.seg.cells, n) or cells  # "| 23 | 0 | 0 0 | 0 | 0 23 |": its n values
+    if len(cells) == n and "" not in row.seg.cells and all(clean(c) for c in cells):
+        return list(cells)
+    return None
 
 
 def _order_confirmed(table: dict[str, RowValues], tentative: dict[str, RowValues], keys: tuple[str, ...]) -> bool:

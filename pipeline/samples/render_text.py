@@ -102,14 +102,23 @@ def lost_labels(tab_text: str, seed: int, share: float = 0.3) -> str:
 
     The row keeps its tab cells (value columns stay where they were); only the text of its
     label cells is gone, as an OCR'd grid renders a row whose labels read nothing. A row
-    next after a labelled one then sits in that row's stretch of text.
+    next after a labelled one then sits in that row's stretch of text. In half the rows of
+    groups （三）–（六） so blanked, a piece of the group's heading stays in the first cell, as a
+    converter prints the group column piece by piece beside rows whose own labels floated off.
     """
     rng = random.Random(seed)
+    pieces = random.Random(seed + 5)  # drawn apart: which rows lose their labels stays as it was for a seed
     out: list[str] = []
     for line, in_requests in _request_lines(tab_text):
         cells = line.split("\t")
         if in_requests and len(cells) > 3 and any(c.strip().isdigit() for c in cells[3:]) and rng.random() < share:
-            line = "\t".join([""] * 3 + cells[3:])
+            keep = ""
+            if _GROUP.match(cells[0]) and pieces.random() < 0.5:
+                # the group heading's column printed piece by piece beside the rows ("无法提", markitdown):
+                # a piece of it is all the label text the row keeps
+                k = pieces.randint(0, len(cells[0]) - 2)
+                keep = cells[0][k : k + pieces.choice([1, 2, 3])]
+            line = "\t".join([keep, "", ""] + cells[3:])
         out.append(line)
     return "\n".join(out)
 
