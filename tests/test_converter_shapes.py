@@ -1238,3 +1238,43 @@ def test_value_rows_beside_group_heading_pieces_are_placed_by_order(tmp_path: Pa
     assert not wrong
     for row in ("unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear"):
         assert got["requests"][row] == rec["requests"][row], row
+
+
+def test_a_middle_piece_of_a_rows_label_beside_its_values_is_placed_by_order(tmp_path: Path) -> None:
+    """markitdown over a Chromium PDF: "2.其他法律行" / "| 政法规禁止公 | | 0 | 0 | …" / "开" — the
+    middle line of 2.其他法律行政法规禁止公开's narrow label cell beside the row's values, its
+    other lines as text around them. In a table with rows of values and no label (read by the
+    template's order), the line matched no row and was dropped, so the gap's rows were not
+    counted and none was placed; it is now an unlabeled row, placed when every sum confirms the
+    order."""
+    rec = random_record(random.Random(7), template="2021", large=False, blank_rate=0.0)
+    out = []
+    for line in render_text(rec, "tab", 7).split("\n"):
+        cells = line.split("\t")
+        if cells[0].startswith("（三）") and cells[1].startswith(("2.", "4.")):
+            # "2.其他法律行" / "政法规禁止公 | 0 | 0 | …" / "开": the label's lines around its values
+            out += [cells[1][:7], "\t".join([cells[1][7:13], "", ""] + cells[3:]), cells[1][13:]]
+        elif cells[0].startswith("（四）") and cells[1].startswith("1."):
+            out += [cells[1], "\t".join(["", "", ""] + cells[3:])]  # a row of values with no label at all
+        else:
+            out.append(line)
+    text = "\n".join(out)
+    assert "\n政法规禁止公\t" in text
+    wrong, got = _wrong(tmp_path, rec, text)
+    assert not wrong
+    for row in ("denied_law_prohibited", "denied_third_party", "unavailable_not_held"):
+        assert got["requests"][row] == rec["requests"][row], row
+
+
+def test_a_row_does_not_take_the_values_of_a_line_labelled_by_a_piece(tmp_path: Path) -> None:
+    """``lostlabels`` seed 461 (blanks 0.3): "6.属于四类过程性信息" printed only its total, the next
+    line was row 7 with "三" (a piece of （三）不予公开) for a label. With every line labelled, the
+    table was read label by label and row 6 took row 7's values by their tab columns (0, 0, 0, 59
+    beside its own 88). A line labelled only by a piece is an unlabeled row: the table is read as
+    one whose rows lost their labels."""
+    seed = 461
+    rec = random_record(random.Random(seed), blank_rate=0.3, large=seed % 2 == 0)
+    text = render_text(rec, "lostlabels", seed)
+    assert "\n三\t\t\t" in text
+    wrong, _got = _wrong(tmp_path, rec, text)
+    assert not wrong

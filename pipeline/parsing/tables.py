@@ -880,7 +880,7 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], lines: li
     # after the table's last row (结转下年度继续办理) an unlabeled line is the next table's (its
     # heading shredded into fields, pymupdf4llm), no row of this one
     lines = lines[: last + 1]
-    unlabeled = [r for r in lines if not r.label]
+    unlabeled = [r for r in lines if not r.label or _lost_label(r.label, keys)]
     if len(lines) < len(keys) // 2 or not unlabeled:
         return None
     # the header's 自然人 column, when the header is a tab line: then a row's blank cells are placed too
@@ -890,7 +890,7 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], lines: li
     i = 0
     for r in lines:
         if not r.label or _group_piece(r.label, keys):
-            order.append((None, r))
+            order.append((None, r))  # a row of values whose own label was lost
             continue
         lab = normalize(r.label)
         for k in range(i, len(keys)):
@@ -902,6 +902,9 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], lines: li
                 order.append((k, r))
                 i = k + 1
                 break
+        else:
+            if _row_label_piece(lab, keys):  # "政法规禁止公": a piece of a row's label beside these values
+                order.append((None, r))
     tentative: dict[str, RowValues] = {}
     prev = -1
     gap: list[_LineRow] = []
@@ -945,6 +948,21 @@ def _group_piece(label: str, keys: tuple[str, ...]) -> bool:
     piece = compact(normalize(label))
     headings = _GROUP_HEADINGS[:-1] if "other_processing" in keys else _GROUP_HEADINGS
     return bool(piece) and any(piece in h for h in headings)
+
+
+def _lost_label(label: str, keys: tuple[str, ...]) -> bool:
+    """The line's label text is only a piece of the table's group headings or of a row's label."""
+    return _group_piece(label, keys) or _row_label_piece(normalize(label), keys)
+
+
+def _row_label_piece(label: str, keys: tuple[str, ...]) -> bool:
+    """A line's label (normalized) is a piece from inside one of the rows' labels and no row's
+    label whole ("政法规禁止公" of 2.其他法律行政法规禁止公开: a narrow label cell's middle line,
+    printed beside the row's values): the line's own label was lost."""
+    piece = compact(label)
+    if not piece or any(request_row_pattern(k).search(label) for k in keys):
+        return False
+    return any(piece in compact(normalize(v)) for k in keys for v in REQUEST_LABELS[k][1])
 
 
 def _order_cells(row: _LineRow, n: int) -> list[Cell] | None:

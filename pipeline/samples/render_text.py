@@ -104,7 +104,9 @@ def lost_labels(tab_text: str, seed: int, share: float = 0.3) -> str:
     label cells is gone, as an OCR'd grid renders a row whose labels read nothing. A row
     next after a labelled one then sits in that row's stretch of text. In half the rows of
     groups （三）–（六） so blanked, a piece of the group's heading stays in the first cell, as a
-    converter prints the group column piece by piece beside rows whose own labels floated off.
+    converter prints the group column piece by piece beside rows whose own labels floated off;
+    in three rows in ten, a piece from inside the row's own label stays (a narrow label cell's
+    middle line printed beside the values).
     """
     rng = random.Random(seed)
     pieces = random.Random(seed + 5)  # drawn apart: which rows lose their labels stays as it was for a seed
@@ -113,11 +115,16 @@ def lost_labels(tab_text: str, seed: int, share: float = 0.3) -> str:
         cells = line.split("\t")
         if in_requests and len(cells) > 3 and any(c.strip().isdigit() for c in cells[3:]) and rng.random() < share:
             keep = ""
-            if _GROUP.match(cells[0]) and pieces.random() < 0.5:
+            draw = pieces.random()
+            if _GROUP.match(cells[0]) and draw < 0.5:
                 # the group heading's column printed piece by piece beside the rows ("无法提", markitdown):
                 # a piece of it is all the label text the row keeps
                 k = pieces.randint(0, len(cells[0]) - 2)
                 keep = cells[0][k : k + pieces.choice([1, 2, 3])]
+            elif draw > 0.7 and len(sub := cells[1] or cells[0]) >= 9:
+                # a narrow label cell's middle line ("政法规禁止公" of 2.其他法律行政法规禁止公开)
+                k = pieces.randint(3, len(sub) - 5)
+                keep = sub[k : k + pieces.randint(3, 6)]
             line = "\t".join([keep, "", ""] + cells[3:])
         out.append(line)
     return "\n".join(out)
