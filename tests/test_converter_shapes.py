@@ -1278,3 +1278,39 @@ def test_a_row_does_not_take_the_values_of_a_line_labelled_by_a_piece(tmp_path: 
     assert "\n三\t\t\t" in text
     wrong, _got = _wrong(tmp_path, rec, text)
     assert not wrong
+
+
+@pytest.mark.parametrize("word", ["备注", "说明"])
+def test_a_rows_blanks_are_not_filled_from_a_later_line_with_a_label_of_its_own(tmp_path: Path, word: str) -> None:
+    """``tab`` seed 237 (blanks 0.3) with row 7's label replaced by a word of no row ("备注"): row 6
+    ("… 6.属于四类过程性信息 | | | 0 | 37 | 52 | 29 | 157") had that line in its stretch, and its
+    blank 商业企业 cell took the line's 0 by its tab column. A later line of values with label
+    text of its own is another row's: the row ends above it."""
+    seed = 237
+    rec = random_record(random.Random(seed), blank_rate=0.3, large=seed % 2 == 0)
+    lines = render_text(rec, "tab", seed).split("\n")
+    at = next(i for i, line in enumerate(lines) if "\t7.属于行政执法案卷\t" in line)
+    lines[at] = "\t".join([word, "", "", *lines[at].split("\t")[3:]])
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert got["requests"]["denied_process_info"] == rec["requests"]["denied_process_info"]
+
+
+def test_numbers_carried_on_beside_the_labels_wrapped_text_are_still_cut_short(tmp_path: Path) -> None:
+    """markitdown: "| 三、 | | （一）予以公开 | | 0 | 39 | 16595 | … | 29700 |" over "| 本年 | | | 8 |
+    … | 2 |": the numbers' last digits carried on to a line that also holds the label's wrapped
+    text. A later line with label text of its own ends the row only when it is not the row's
+    numbers carried on: here the row stays unread (cells_wrapped), never 16595 for 165958."""
+    rec = random_record(random.Random(3), template="2021", large=True, blank_rate=0.0)
+    lines = render_text(rec, "markdown", 3).split("\n")
+    at = next(i for i, line in enumerate(lines) if "（一）予以公开" in line)
+    fields = lines[at].split("|")
+    carried = ["" for _ in fields]
+    for k, f in enumerate(fields):
+        if f.strip().isdigit() and len(f.strip()) >= 5:  # each wide number wraps its last digit
+            fields[k], carried[k] = f" {f.strip()[:-1]} ", f" {f.strip()[-1]} "
+    carried[1] = " 本年 "
+    lines[at : at + 1] = ["|".join(fields), "|" + "|".join(" --- " for _ in fields[1:-1]) + "|", "|".join(carried)]
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert all(v is None for v in got["requests"]["granted"].values())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.document import STACKED
 from pipeline.parsing.normalize import TABLE_START
@@ -158,6 +158,10 @@ class SegmentCells:
     """Words stand between the values (text without tabs): a header's or another row's label
     among them, as a converter that prints a PDF's text in its drawing order leaves it
     (pdftotext -raw: "其他对外管理服务事项 16 信息内容 本年增/减 8369"). Not a row in order."""
+    labelled_from: int | None = None
+    """The first later line (tabbed segments) whose values have label text of their own before
+    them: the row's numbers carried on with its label's wrapped text ("| 本年 | | 8 6 | | 2 |",
+    ``continues``), or another row whose label was not found ("备注", a group heading's piece)."""
 
 
 _UNIT_APART = re.compile(rf"(?<=\d) +(?=(?:{_UNITS})(?![\u4e00-\u9fff]))")
@@ -178,6 +182,7 @@ def cells_from_segment(segment: str, first_col: int = 0, *, tab_line: bool = Fal
     lines: list[int] = []
     tabbed = tab_line or "\t" in segment  # tab_line: the rest of a tab line, even one field of it
     words_after_value = interleaved = False
+    labelled: int | None = None
     # a markdown table's rule line (``TABLE_START``) between a row and the line carrying on its
     # cells is no line of the row's: the lines are numbered without it (``continues``)
     # and a line of blanks only is a web page's formatting whitespace (BeautifulSoup's text with
@@ -190,10 +195,13 @@ def cells_from_segment(segment: str, first_col: int = 0, *, tab_line: bool = Fal
         if n and "\t" not in line and _RUNNING_LINE.search(line):
             continue
         if tabbed and ("\t" in line or (tab_line and n == 0)):
-            kinds = [classify(c) for c in line.split("\t")]
+            fields = line.split("\t")
+            kinds = [classify(c) for c in fields]
             idx = [i for i, k in enumerate(kinds) if isinstance(k, Cell)]
             if not idx:
                 continue
+            if n and out and labelled is None and _CJK_WORD.search("".join(fields[: idx[0]])):
+                labelled = n  # a later line of values with label text of its own (see ``labelled_from``)
             for i in range(idx[0], idx[-1] + 1):
                 k = kinds[i]
                 if isinstance(k, Cell) or k == "":
@@ -216,7 +224,7 @@ def cells_from_segment(segment: str, first_col: int = 0, *, tab_line: bool = Fal
                     words_after_value = True  # a table's heading between a row's label and its values
     width = first_col + len(kept[0].split("\t")) if tabbed else None
     next_width = len(kept[1].split("\t")) if tabbed and len(kept) > 1 else None
-    return SegmentCells(out, cols, tabbed, lines, width, next_width, interleaved=interleaved)
+    return SegmentCells(out, cols, tabbed, lines, width, next_width, interleaved=interleaved, labelled_from=labelled)
 
 
 def value_lines(seg: SegmentCells) -> list[int]:
@@ -402,6 +410,15 @@ def place_row(seg: SegmentCells, n: int, value_col: int | None, label_col: int |
     if seg.continued or (seg.tabbed and seg.next_width == seg.width
                          and continues(line_values(seg, 0), line_values(seg, 1), n, total_last=total_last)):
         return [None] * n, [WRAPPED]
+    if seg.tabbed and seg.labelled_from is not None:
+        # not the row's own numbers carried on (above): another row's line, whose values never
+        # fill this row's blanks by their columns; the row is what stands above that line
+        keep = [k for k, line in enumerate(seg.lines) if line < seg.labelled_from]
+        if not any(isinstance(seg.cells[k], Cell) for k in keep):
+            return [None] * n, [("cells_unplaced", "the row's values stand only on a later line that has a "
+                                 "label of its own: whose they are is not certain; not read")]
+        seg = replace(seg, cells=[seg.cells[k] for k in keep], cols=[seg.cols[k] for k in keep],
+                      lines=[seg.lines[k] for k in keep], labelled_from=None)
     if seg.tabbed and None in seg.cols and any(c is not None for c in seg.cols):
         # A line without tabs among a tab table's rows (a page number, "第 5 页", a wrapped
         # note) has no column: its numbers are not the row's. The row is read from its tab
