@@ -81,8 +81,14 @@ def _cut_variants(row_key: str, *, shared: bool = False) -> tuple[str, ...]:
     if row_key in _RAW:
         return ()
     others = [v for k, (_n, vs) in REQUEST_LABELS.items() if k != row_key and k not in _RAW for v in vs]
-    out = []
-    for v in REQUEST_LABELS[row_key][1]:
+    return _first_lines(REQUEST_LABELS[row_key][1], others, shared=shared)
+
+
+def _first_lines(variants: tuple[str, ...], others: list[str], *, shared: bool = False) -> tuple[str, ...]:
+    """The first ``CUT_PREFIX`` characters of each variant longer than that, once each, that
+    ``others`` hold (``shared``) or do not hold (the default)."""
+    out: list[str] = []
+    for v in variants:
         cut = v[:CUT_PREFIX]
         if len(v) > CUT_PREFIX and cut not in out and any(cut in o for o in others) == shared:
             out.append(cut)
@@ -118,12 +124,7 @@ def _a20_cuts(item_key: str) -> tuple[str, ...]:
     section 二 ("行政规范性文" / "77 132 470" / "件": pdfplumber prints a narrow label cell's
     lines with the row's values between them)."""
     others = [v for k, vs in ARTICLE20_LABELS.items() if k != item_key for v in vs]
-    out: list[str] = []
-    for v in ARTICLE20_LABELS[item_key]:
-        cut = v[:CUT_PREFIX]
-        if len(v) > CUT_PREFIX and cut not in out and not any(cut in o for o in others):
-            out.append(cut)
-    return tuple(out)
+    return _first_lines(ARTICLE20_LABELS[item_key], others)
 
 
 # the sub-rows' words, or the group heading followed by a numbered sub-row (its "3.其他" alone

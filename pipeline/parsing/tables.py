@@ -880,8 +880,8 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], lines: li
     # after the table's last row (结转下年度继续办理) an unlabeled line is the next table's (its
     # heading shredded into fields, pymupdf4llm), no row of this one
     lines = lines[: last + 1]
-    unlabeled = [r for r in lines if not r.label or _lost_label(r.label, keys)]
-    if len(lines) < len(keys) // 2 or not unlabeled:
+    lost = {id(r) for r in lines if not r.label or _lost_label(r.label, keys)}  # their own labels lost
+    if len(lines) < len(keys) // 2 or not lost:
         return None
     # the header's 自然人 column, when the header is a tab line: then a row's blank cells are placed too
     header = _laid_out(text, span, _header_columns(text, span[0], lines[0].at), lines)
@@ -889,8 +889,8 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], lines: li
     order: list[tuple[int | None, _LineRow]] = []  # (template index or None for unlabeled, row)
     i = 0
     for r in lines:
-        if not r.label or _group_piece(r.label, keys):
-            order.append((None, r))  # a row of values whose own label was lost
+        if id(r) in lost:  # a row of values with no label, or only a piece of one
+            order.append((None, r))
             continue
         lab = normalize(r.label)
         for k in range(i, len(keys)):
@@ -902,9 +902,6 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], lines: li
                 order.append((k, r))
                 i = k + 1
                 break
-        else:
-            if _row_label_piece(lab, keys):  # "政法规禁止公": a piece of a row's label beside these values
-                order.append((None, r))
     tentative: dict[str, RowValues] = {}
     prev = -1
     gap: list[_LineRow] = []
@@ -915,8 +912,11 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], lines: li
         between = [k for k in keys[prev + 1 : idx] if k not in found]
         if gap and len(gap) == len(between):
             for key, row in zip(between, gap, strict=True):
-                if (cells := _order_cells(row, n)) is not None:
-                    tentative[key] = RowValues(cells, [(
+                cells = _tokens(row.seg)
+                if row.seg.tabbed and any(c.reason == MERGED for c in cells):
+                    cells = merged_apart(row.seg.cells, n) or cells  # "| 23 | 0 | 0 0 | 0 | 0 23 |": its n values
+                if len(cells) == n and "" not in row.seg.cells and all(clean(c) for c in cells):
+                    tentative[key] = RowValues(list(cells), [(
                         "template_order", "an unlabeled row placed by the template's order; every sum confirms it")],
                         row.page, "template_order")
         gap = []
@@ -927,7 +927,7 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], lines: li
         for key in tentative:
             found.pop(key, None)
     for key in keys:
-        if key not in found and unlabeled:
+        if key not in found and lost:
             found[key] = RowValues([None] * n, [(
                 "cells_unplaced", "the table's rows lost their labels and the template's order with every sum "
                 "does not place this one: not read")], None)
@@ -963,16 +963,6 @@ def _row_label_piece(label: str, keys: tuple[str, ...]) -> bool:
     if not piece or any(request_row_pattern(k).search(label) for k in keys):
         return False
     return any(piece in compact(normalize(v)) for k in keys for v in REQUEST_LABELS[k][1])
-
-
-def _order_cells(row: _LineRow, n: int) -> list[Cell] | None:
-    """An unlabeled value row's ``n`` values, when it holds exactly that many, none blank or unclean."""
-    cells = _tokens(row.seg)
-    if row.seg.tabbed and any(c.reason == MERGED for c in cells):
-        cells = merged_apart(row.seg.cells, n) or cells  # "| 23 | 0 | 0 0 | 0 | 0 23 |": its n values
-    if len(cells) == n and "" not in row.seg.cells and all(clean(c) for c in cells):
-        return list(cells)
-    return None
 
 
 def _order_confirmed(table: dict[str, RowValues], tentative: dict[str, RowValues], keys: tuple[str, ...]) -> bool:
