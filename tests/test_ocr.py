@@ -28,6 +28,7 @@ from pipeline.readers.ocr import (  # noqa: E402
     MAX_PAGES_ENV,
     Glyph,
     Word,
+    _beyond_tables,
     _columns_spanned,
     _page_table,
     _spanning_doubt,
@@ -161,6 +162,23 @@ def test_a_box_across_rules_is_split_at_the_rules_per_character() -> None:
     w = _word([(12, "1"), (18, "3"), (52, "1"), (58, "3"), (92, "5"), (98, "2"), (104, "4")])
     pieces = {cell[0]: (piece.text, across) for (_, cell), piece, across in _split([table], w)}
     assert pieces == {0: ("13", False), 40: ("13", False), 80: ("524", False)}
+
+
+def test_a_heading_whose_box_grazes_a_table_keeps_its_text_outside_the_table() -> None:
+    """A heading printed tight above a table: its padded box reaches past the table's top rule,
+    but its characters stand above it. They were dropped with the section heading (the grey-lit
+    real report lost 三、收到和处理…, and with it the request table's printed 2019 row); now they
+    are the page's text. A number grazing a table stays dropped: no column is certain for it."""
+    table = _row_table([0, 40, 80, 130], 112, 140)  # top rule at y 112; the words lie at 104-116 (centre 110)
+    heading = _word([(2, "三"), (10, "、"), (18, "收"), (26, "到")])
+    assert _split([table], heading) == []  # no character's centre is in a cell
+    kept = _beyond_tables([table], heading)
+    assert kept is not None and kept.text == "三、收到"
+    assert _beyond_tables([table], _word([(12, "1"), (18, "3")])) is None
+    inside = _word([(12, "规"), (18, "章")])
+    inside = Word(inside.x0, 114.0, inside.x1, 126.0, inside.text, inside.score,
+                  [Glyph(g.x0, 114.0, g.x1, 126.0, g.text, g.score) for g in inside.glyphs])
+    assert _beyond_tables([table], inside) is None  # a cell's own text stays the cell's
 
 
 def test_a_digit_lying_across_a_rule_makes_its_cell_uncertain() -> None:

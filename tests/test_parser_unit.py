@@ -247,3 +247,24 @@ def test_compact_drops_exactly_what_the_regex_whitespace_class_matches() -> None
     every = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
     assert compact(every) == re.sub(r"\s+", "", every)
     assert compact(" 规章\u3000 0\t0\n0\u00a0") == "规章000"
+
+
+def test_request_table_is_read_when_its_section_heading_is_missing(tmp_path: Path) -> None:
+    """Section 三's heading lost (an OCR'd page dropped it; a report left it out): section 二 runs
+    on over the request table, which starts at its own header or first row. Before, the table was
+    looked for in section 四's heading and every request cell read from text was lost (36 of 36
+    reports here), and a 2021 report printing the 2019 row lost that row even from a grid."""
+    import random
+
+    from pipeline.samples.generate import random_record
+
+    for k, layout in enumerate(("flat", "tab", "markdown", "html2text", "glued")):
+        rec = random_record(random.Random(k), template="2021", other_rows_of="2019" if k % 2 else None)
+        lines = render_text(rec, layout, k).split("\n")
+        kept = [line for line in lines if "收到和处理政府信息公开申请情况" not in line]
+        assert len(kept) == len(lines) - 1
+        path = tmp_path / f"{layout}.txt"
+        path.write_text("\n".join(kept), encoding="utf-8")
+        got = parse_file(path)
+        assert got["requests"] == rec["requests"], layout
+        assert got["article20"] == rec["article20"], layout

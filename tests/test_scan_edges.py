@@ -100,13 +100,15 @@ def test_real_report_scanned_grey_lit_inside_white_margins_is_levelled(tmp_path:
     with one Otsu level, took the grey sheet for ink against its margins and left pages turned,
     and their skewed rules made overlapping cells (130 of 186 cells; augraphy's scan 15). The
     ink is now found against its local background, as ``ink_mask`` does, and a frame the
-    margin's step draws around the tables is page layout (``without_frames``)."""
+    margin's step draws around the tables is page layout (``without_frames``). Its section-三
+    heading, printed tight above the table, was then lost (its box grazed the table's top), and
+    with it the 2019 row the request table prints: 96.2 % (``_beyond_tables`` keeps it now)."""
     src = REALWORLD / "raw" / "hongze-2023.pdf"
     truth = json.loads((REALWORLD / "truth" / "hongze-2023.json").read_text(encoding="utf-8"))
     scan = render_image_pdf(src, tmp_path / "scan.pdf", dpi=200, damage=Damage(skew=1.0, grey_page=170))
     score = compare(parse_file(scan), truth)
     assert not score.wrong and not score.invented, (score.wrong, score.invented)
-    assert score.cells_right >= 0.95 * score.cells, (score.cells_right, score.cells)
+    assert score.cells_right >= 0.99 * score.cells, (score.cells_right, score.cells)
 
 
 def _record(weak_at: dict[tuple[str, str], str]) -> tuple[dict, dict]:

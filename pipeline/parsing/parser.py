@@ -23,7 +23,7 @@ from pipeline.parsing.cells import RowValues
 from pipeline.parsing.labels import other_group_printed
 from pipeline.parsing.normalize import compact, normalize
 from pipeline.parsing.ocr_sums import withhold_doubtful
-from pipeline.parsing.sections import find_sections
+from pipeline.parsing.sections import cut_unheaded_requests, find_sections
 
 
 def detect_template(text: str, s2: tuple[int, int] | None, s3: tuple[int, int] | None) -> str | None:
@@ -184,6 +184,8 @@ def parse_document(doc: Document) -> dict:
         return doc.pages[max(0, bisect_right(starts, offset) - 1)].number
 
     s2, s3, s4 = secs.span("s2"), secs.span("s3"), secs.span("s4")
+    if s3 is None and s2 is not None:
+        s2, s3 = cut_unheaded_requests(text, s2)
     lines = text.split("\n")
     title = meta.find_title(lines, (doc.meta or {}).get("title"))
     printed = report_status.tables_printed(text)
@@ -229,13 +231,12 @@ def parse_document(doc: Document) -> dict:
     a20 = tables.article20_from_grid(grows, template) if grows else {}
     if len(a20) < 2 and s2:
         a20 = tables.article20_from_text(text, s2, template, page_of)
-    req_span = s3 or ((s2[1], s4[0] if s4 else len(text)) if s2 else None)
-    group = other_group_printed(text[req_span[0] : req_span[1]], template) if req_span else template
+    group = other_group_printed(text[s3[0] : s3[1]], template) if s3 else template
     req_keys = tpl.request_rows(template, group)
     req = tables.requests_from_grid(grows, template, req_keys) if grows else {}
     run = unmarked = False  # the request table read from run-together text / with unmarked blanks
-    if len(req) < len(req_keys) // 2 and req_span:
-        read = tables.read_requests_text(text, req_span, template, page_of, req_keys)
+    if len(req) < len(req_keys) // 2 and s3:
+        read = tables.read_requests_text(text, s3, template, page_of, req_keys)
         req, run, unmarked = read.rows, read.run_together and not grows, read.unmarked
     rv = tables.review_from_grid(grows) if grows else None
     if rv is None and s4:

@@ -70,3 +70,24 @@ def find_sections(text: str) -> Sections:
             starts[key] = (first.start(), first.end())
             pos = first.end()
     return Sections(starts, len(text))
+
+
+# the request table's own words: its header, or its first row's label
+_REQUEST_TABLE = re.compile("|".join(loose(v) for v in ("申请人情况", "本年新收", "本年度新收", "新收政府信息公开申请")))
+
+
+def cut_unheaded_requests(text: str, s2: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int] | None]:
+    """Section 二's span and the request table's, when section 三's heading was not found.
+
+    Without that heading, section 二 runs on over the request table to the next heading
+    found (an OCR'd page can lose a heading printed tight above a table; a report may leave
+    it out). The request table starts at its own first words in that span: its header
+    (申请人情况) or its first row (本年新收…); section 二 ends there. None for the table when
+    neither shows.
+    """
+    m = _REQUEST_TABLE.search(text, s2[0], s2[1])
+    if m is None:
+        return s2, None
+    start = text.rfind("\n", s2[0], m.start()) + 1 or s2[0]
+    start = max(start, s2[0])
+    return (s2[0], start), (start, s2[1])

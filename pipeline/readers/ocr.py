@@ -352,6 +352,8 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
         if not any(_overlaps(w, t.bbox) for t in tables):
             outside.append(w)
             continue
+        if beyond := _beyond_tables(tables, w):
+            outside.append(beyond)
         for (t, cell), piece, straddles in _split(tables, w):
             cell_words.setdefault((t, cell), []).append(piece)
             if straddles:
@@ -555,6 +557,25 @@ def _split(tables: list[PageTable], w: Word) -> list[tuple[tuple[int, Box], Word
         gs.sort(key=lambda g: g.x0)
         out.append((hit, Word.of(gs), hit in across))
     return out
+
+
+def _beyond_tables(tables: list[PageTable], w: Word) -> Word | None:
+    """The text of ``w`` whose characters stand outside every table, when ``w`` only grazes one.
+
+    A heading printed close above a table ("三、收到和处理政府信息公开申请情况" a few points
+    over its top rule) gets a text box whose padding reaches past the rule; the box overlaps
+    the table, and its characters, whose centres lie in no cell, were lost with the section
+    heading the parser looks for. Characters centred outside every table's area are the
+    page's text. A piece that reads as a number stays dropped: beside a table it may be a
+    value of a row whose rule was not found, and no column is certain for it.
+    """
+    glyphs = w.glyphs or [Glyph(w.x0, w.y0, w.x1, w.y1, w.text, w.score)]
+    out = [g for g in glyphs if not any(t.bbox.x0 <= g.cx <= t.bbox.x1 and t.bbox.y0 <= g.cy <= t.bbox.y1
+                                        for t in tables)]
+    if not out:
+        return None
+    piece = Word.of(out) if w.glyphs else w
+    return None if _is_number(fix_digits(piece.text.replace(" ", ""))) else piece
 
 
 def _cell_ink(ink: np.ndarray, cell: Box, scale: float) -> np.ndarray | None:
