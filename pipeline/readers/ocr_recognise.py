@@ -317,11 +317,10 @@ def _figure_runs(texts: list[str]) -> list[tuple[int, int]]:
 def _recognised(bgr: np.ndarray, rects: list[tuple[int, int, int, int]], factors: list[float]) -> list[Reading]:
     """``rects`` of ``bgr`` read, each at ``factors`` of its own width, with RapidOCR's character boxes."""
     from rapidocr.cal_rec_boxes import CalRecBoxes
-    from rapidocr.ch_ppocr_rec import TextRecOutput
 
     if not rects:
         return []
-    crops, quads = [], []
+    crops, corners = [], []
     h, w = bgr.shape[:2]
     for x0, y0, x1, y1 in rects:
         x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
@@ -329,16 +328,35 @@ def _recognised(bgr: np.ndarray, rects: list[tuple[int, int, int, int]], factors
         widen = max(0, (y1 - y0) - (x1 - x0))
         if widen:
             crop = cv2.copyMakeBorder(crop, 0, 0, widen // 2, widen - widen // 2, cv2.BORDER_CONSTANT, value=(255, 255, 255))
-        a, c = x0 - widen // 2, x1 + widen - widen // 2
+        a = x0 - widen // 2
         crops.append(np.ascontiguousarray(crop))
-        quads.append(np.array([[a, y0], [c, y0], [c, y1], [a, y1]], dtype=np.float32))
+        corners.append((a, y0))
     txts, scores, infos = recognise_crops(crops, factors)
-    out = TextRecOutput(crops, tuple(txts), tuple(scores), tuple(infos))
-    words = CalRecBoxes()(crops, np.stack(quads), out, True).word_results
+    place = CalRecBoxes()
     results = []
-    for text, score, chars in zip(txts, scores, words, strict=True):
-        results.append((text, float(score), [(t, float(s), np.asarray(b, dtype=np.float32)) for t, s, b in chars]))
+    for crop, (left, top), text, score, info in zip(crops, corners, txts, scores, infos, strict=True):
+        results.append((text, float(score), _char_boxes(place, crop, left, top, text, info)))
     return results
+
+
+def _char_boxes(place, crop: np.ndarray, left: int, top: int, text: str, info) -> list[tuple[str, float, np.ndarray]]:
+    """Each character of ``text`` with its confidence and box in the page's pixels, as RapidOCR places it.
+
+    RapidOCR's ``CalRecBoxes`` places the characters along the crop (its ``cal_ocr_word_box``
+    and ``adjust_box_overlap``, used here as they are), then maps every corner back through
+    the inverse of a perspective transform and orders each box's corners: ~60 ms a page
+    in NumPy calls on a handful of points, for crops that are axis-aligned rectangles of
+    the page, where the mapping is a shift by the crop's corner. The shift is done here;
+    the corners are truncated to whole pixels as RapidOCR does (its transform's rounding
+    noise aside: a corner may differ by one pixel).
+    """
+    h, w = crop.shape[:2]
+    if not text or crop.size == 0 or info is None or info.line_txt_len == 0:
+        return []
+    chars, boxes, confs = place.cal_ocr_word_box(text, np.array([[0, 0], [w, 0], [w, h], [0, h]]), info, True)
+    boxes = place.adjust_box_overlap([[list(p) for p in box] for box in boxes])
+    return [(t, float(s), np.array([[int(x + left), int(y + top)] for x, y in box], dtype=np.float32))
+            for t, s, box in zip(chars, confs, boxes, strict=False)]
 
 
 def recognise_crops(crops: list[np.ndarray], factors: list[float] | None = None) -> tuple[list[str], list[float], list]:
@@ -495,7 +513,7 @@ def detect_outside(bgr: np.ndarray, tables: list[PageTable], scale: float) -> li
     for t in tables:
         x0, y0, x1, y1 = (round(v * scale) for v in (t.bbox.x0, t.bbox.y0, t.bbox.x1, t.bbox.y1))
         page[max(0, y0 - 2) : y1 + 2, max(0, x0 - 2) : x1 + 2] = 255
-    dark = (page.min(axis=2) < 200).any(axis=1)
+    dark = page.reshape(h, -1).min(axis=1) < 200  # rows with ink (one reduction per row: per pixel cost ~45 ms a page)
     bands: list[list[int]] = []
     for y in np.flatnonzero(dark):
         top, bottom = max(0, int(y) - margin), min(h, int(y) + 1 + margin)
