@@ -321,3 +321,59 @@ def test_a_rule_stub_at_a_rows_edge_is_no_ink_on_a_cut_but_a_glyph_is() -> None:
     reaching = INK.copy()
     reaching[top : top + 6, cut - 1 : cut + 2] = 255  # from the edge on into the row: a glyph
     assert column_tables(stack, words, 1, _is_num, reaching, SCALE) == []
+
+
+def _inked_at(words: list[Word]) -> np.ndarray:
+    """An ink mask with each word's glyphs inked (their boxes, 1 pt in from top and bottom)."""
+    ink = INK.copy()
+    for w in words:
+        for g in w.glyphs:
+            ink[round((w.y0 + 1) * SCALE) : round((w.y1 - 1) * SCALE), round(g.x0 * SCALE) : round(g.x1 * SCALE)] = 255
+    return ink
+
+
+def _box(pieces: list[tuple[str, float]], y: float) -> Word:
+    """One detector box over several runs of digits, each starting at its x (5 pt a digit). As
+    RapidOCR places them, its characters are as tall as the box (16 pt, padded), so runs a few
+    points apart stay one piece (``_pieces`` parts glyphs over half a character's height apart)."""
+    glyphs = [Glyph(g.x0, y - 4, g.x1, y + 12, g.text, g.score) for text, x in pieces for g in _num(text, x, y).glyphs]
+    return Word(glyphs[0].x0, y - 4, glyphs[-1].x1, y + 12, "".join(g.text for g in glyphs), 0.99, glyphs)
+
+
+def _run_over_rows(box: Word) -> list[Word]:
+    """Two rows of numbers in columns at 145-155 and 170-175, and a third row holding only ``box``."""
+    words = _rows(
+        ("规章", [("12", 145), ("3", 170)]),
+        ("其他", [("7", 147.5), ("8", 170)]),
+    )
+    return [*words, _word_label("合计", 20, 145), box]
+
+
+def test_a_box_run_over_two_cells_numbers_is_placed_by_the_other_numbers_where_a_gap_parts_them() -> None:
+    """At 150 dpi the detector drew one box over two wide numbers of neighbouring cells
+    ("170892210134"): it joined their columns into one cluster, and the whole block of rows was
+    refused (85 cells lost on a generated report). The other rows' numbers place the columns;
+    the cut between them crosses the box where a gap as wide as two cells' margins parts it."""
+    words = _run_over_rows(_box([("44", 150), ("55", 167)], 145))
+    rows = _read(column_tables(STACK, words, 1, _is_num, _inked_at(words), SCALE), 3)
+    assert [len(r) for r in rows] == [3, 3, 3]
+    (_, a, b) = rows[2]
+    assert 160 < a[1] == b[0] < 167  # the cut between the columns runs through the gap in the box
+
+
+def test_a_box_run_over_two_columns_with_no_cells_gap_at_the_cut_is_not_placed() -> None:
+    """The same box, its ink running on over the cut but for a gap of 3 px there (a number reaching
+    over two columns, a narrow gap between two of its digits): no cell margins part it at the cut;
+    the block is not read. The same ink with a gap of 5 pt is read."""
+    words = _run_over_rows(_box([("44", 150), ("55", 167)], 145))
+    ink = _inked_at(words)
+    cut = _read(column_tables(STACK, words, 1, _is_num, ink, SCALE), 3)[2][1][1]
+    row = slice(round(146 * SCALE), round(152 * SCALE))
+    ink[row, round(150 * SCALE) : round(177 * SCALE)] = 255  # the box's ink runs on between its digits
+    narrow = ink.copy()
+    x = round(cut * SCALE)
+    narrow[row, x - 1 : x + 2] = 0  # clear where any cut is looked at, ink a pixel beyond on each side
+    assert column_tables(STACK, words, 1, _is_num, narrow, SCALE) == []
+    wide = ink.copy()
+    wide[row, round((cut - 2.5) * SCALE) : round((cut + 2.5) * SCALE) + 1] = 0
+    assert len(column_tables(STACK, words, 1, _is_num, wide, SCALE)) == 1

@@ -50,6 +50,7 @@ TOUCH = 0.2  # share of a digit's height: number extents overlapping less than t
 HEADING_SPACING = 0.35  # a blank column's heading: the spacing of the headings around it within this share of their mean
 APART = 1.5  # characters' heights between two headings that certify two columns
 STUB = 0.75  # points: ink at most this high touching a row's edge on a cut is a rule's remnant
+CELL_GAP = 0.1  # share of a digit's height clear of ink on each side of a cut through one box over two cells
 _CJK = re.compile("[\u4e00-\u9fff]")
 
 
@@ -195,24 +196,20 @@ def _block_table(stack: RowRules, block: list[int], bands: list[list[Word]], num
 
     nums = [p for i in block for p in numeric[i]]
     height = median(p.y1 - p.y0 for p in nums)
-    clusters: list[list[float]] = []  # [x0, x1]
-    for p in sorted(nums, key=lambda p: p.x0):
-        # numbers of one column overlap by at least a digit's width (they share a centre or an
-        # edge); the extents of wide numbers in neighbouring columns, as the recogniser places
-        # their glyphs, may touch or overlap by a sliver, and are two columns
-        if clusters and p.x0 < clusters[-1][1] - TOUCH * height:
-            clusters[-1][1] = max(clusters[-1][1], p.x1)
-        else:
-            clusters.append([p.x0, p.x1])
-    side_by_side: set[tuple[int, int]] = set()
-    for i in block:
-        for k, a in enumerate(numeric[i]):
-            for b in numeric[i][k + 1 :]:
-                if _same_line(a, b):
-                    ca, cb = sorted((_cluster(clusters, a), _cluster(clusters, b)))
-                    if ca == cb:
-                        return None  # two numbers side by side in one cluster: columns run together
-                    side_by_side.add((ca, cb))
+    clusters = _clusters(nums, height)
+    side_by_side = _side_by_side(block, numeric, clusters)
+    run_over: list[Word] = []
+    if side_by_side is None and (run_over := _run_over(nums, height)):
+        # a box the detector drew over two cells' numbers ("170892210134": two wide numbers
+        # nearly touching at 150 dpi) joins their columns into one cluster; placed by the
+        # other numbers, its columns stand apart, and each cut through the box must pass
+        # through a gap as wide as two cells' margins in its row, not between two digits
+        # (below); its cells are read again crop by crop
+        kept = [[p for p in numeric[i] if p not in run_over] if i in block else [] for i in range(len(numeric))]
+        clusters = _clusters([p for i in block for p in kept[i]], height)
+        side_by_side = _side_by_side(block, kept, clusters)
+    if side_by_side is None:
+        return None  # two numbers side by side in one cluster: columns run together
     labels = [p for i in block for p in bands[i] if p not in numeric[i]]
     left = [p.x1 for p in labels if p.x1 <= clusters[0][0]]
     labels_end = max(left) if left else stack.x0
@@ -238,6 +235,14 @@ def _block_table(stack: RowRules, block: list[int], bands: list[list[Word]], num
             x = round(c * scale)
             if y1 > y0 and _inked(ink[y0:y1, max(0, x - 1) : x + 2].any(axis=1), stub):
                 return None
+    clear = max(1, round(CELL_GAP * height * scale))
+    for p in run_over:
+        i = next(i for i in block if p in numeric[i])
+        y0, y1 = round(stack.ys[i] * scale) + margin, round(stack.ys[i + 1] * scale) - margin
+        for c in cuts[1:-1]:
+            x = round(c * scale)
+            if p.x0 < c < p.x1 and _inked(ink[y0:y1, max(0, x - clear) : x + clear + 1].any(axis=1), stub):
+                return None  # no gap between two cells there: maybe one number reaching over two columns
     cells: list[Box] = []
     for i in block:
         y0, y1 = stack.ys[i], stack.ys[i + 1]
@@ -245,6 +250,47 @@ def _block_table(stack: RowRules, block: list[int], bands: list[list[Word]], num
     table = _page_table(cells, number)
     table.ocr = True
     return table
+
+
+def _clusters(nums: list[Word], height: float) -> list[list[float]]:
+    """The [x0, x1] extents of the numbers' columns: numbers whose extents overlap, left to right.
+
+    Numbers of one column overlap by at least a digit's width (they share a centre or an
+    edge); the extents of wide numbers in neighbouring columns, as the recogniser places
+    their glyphs, may touch or overlap by a sliver (``TOUCH``), and are two columns.
+    """
+    clusters: list[list[float]] = []
+    for p in sorted(nums, key=lambda p: p.x0):
+        if clusters and p.x0 < clusters[-1][1] - TOUCH * height:
+            clusters[-1][1] = max(clusters[-1][1], p.x1)
+        else:
+            clusters.append([p.x0, p.x1])
+    return clusters
+
+
+def _side_by_side(block: list[int], numeric: list[list[Word]], clusters: list[list[float]]
+                  ) -> set[tuple[int, int]] | None:
+    """The pairs of clusters holding numbers on one line; None when two such numbers share a cluster."""
+    pairs: set[tuple[int, int]] = set()
+    for i in block:
+        for k, a in enumerate(numeric[i]):
+            for b in numeric[i][k + 1 :]:
+                if _same_line(a, b):
+                    ca, cb = sorted((_cluster(clusters, a), _cluster(clusters, b)))
+                    if ca == cb:
+                        return None
+                    pairs.add((ca, cb))
+    return pairs
+
+
+def _run_over(nums: list[Word], height: float) -> list[Word]:
+    """The numbers whose extent reaches over two or more of the columns the other numbers make."""
+    out = []
+    for p in nums:
+        others = _clusters([q for q in nums if q is not p], height)
+        if sum(1 for x0, x1 in others if p.x0 < x1 - TOUCH * height and x0 + TOUCH * height < p.x1) >= 2:
+            out.append(p)
+    return out
 
 
 def _inked(rows: np.ndarray, stub: int) -> bool:
