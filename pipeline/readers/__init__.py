@@ -45,7 +45,7 @@ def _read_pdf(path: Path, sha256: str, limits: Limits) -> Document:
 def _read_html(path: Path, sha256: str, limits: Limits) -> Document:
     from pipeline.readers.html import read_html
 
-    return read_html(path, sha256)
+    return read_html(path, sha256, limits=limits)
 
 
 def _read_docx(path: Path, sha256: str, limits: Limits) -> Document:
@@ -72,7 +72,7 @@ def _read_mht(path: Path, sha256: str, limits: Limits) -> Document:
     # a web page saved as one file (MIME HTML): its HTML part goes to the HTML reader
     from pipeline.readers.mht import read_mht
 
-    return read_mht(path, sha256)
+    return read_mht(path, sha256, limits)
 
 
 def _read_image(path: Path, sha256: str, limits: Limits) -> Document:

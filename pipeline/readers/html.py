@@ -35,6 +35,7 @@ import lxml.html
 from lxml import etree
 
 from pipeline.document import Document, Page, TableGrid, UnreadableFile
+from pipeline.ingest.limits import Limits
 from pipeline.readers.cell_text import join_stacked, stacked
 from pipeline.readers.grid_bounds import TableTooLarge, check_cells, check_columns
 from pipeline.readers.text import decode_bytes
@@ -423,10 +424,11 @@ def join_cell_lines(lines: list[str]) -> str:
 class _Text:
     """Lines of text as blocks open and close; tables as grids and tab rows."""
 
-    def __init__(self, tables: list[TableGrid] | None) -> None:
+    def __init__(self, tables: list[TableGrid] | None, pictures=None) -> None:
         self.lines: list[str] = []
         self.buf: list[str] = []
         self.tables = tables  # None: inside a table cell, where nested tables are flattened
+        self.pictures = pictures  # PagePictures: a picture the file ships, OCR'd where it stands
 
     def add(self, s: str | None) -> None:
         if s:
@@ -445,6 +447,14 @@ class _Text:
             pass
         elif tag == "br":
             self.flush()
+        elif tag == "img" and self.pictures is not None and self.tables is not None:
+            content = self.pictures(el)
+            if content is not None:
+                from pipeline.readers.ocr import grids_of
+
+                self.flush()
+                self.tables.extend(grids_of([content]))
+                self.lines.extend(line for line in content.text().split("\n") if line.strip())
         elif tag == "table":
             self.flush()
             self.table(el)
@@ -651,8 +661,9 @@ def parse_html(text: str, warnings: list[str] | None = None):
     return root
 
 
-def article(root) -> tuple[list[str], list[TableGrid]]:
-    """The report article's lines (tables as tab rows) and its table grids."""
+def article(root, pictures=None) -> tuple[list[str], list[TableGrid]]:
+    """The report article's lines (tables as tab rows) and its table grids; ``pictures``
+    (``PagePictures``) reads the pictures in the article that the file ships."""
     body = root.find("body")
     if body is None:
         body = root
@@ -660,7 +671,7 @@ def article(root) -> tuple[list[str], list[TableGrid]]:
     core = _core(body)
     _drop_around(core)
     tables: list[TableGrid] = []
-    main = _Text(tables)
+    main = _Text(tables, pictures)
     main.walk_children_as_block(core)
     before, after = _title_outside(core, main.lines), _signature_outside(core, main.lines)
     lines: list[str] = []
@@ -672,16 +683,29 @@ def article(root) -> tuple[list[str], list[TableGrid]]:
     return lines, tables
 
 
-def read_html(path: Path, sha256: str, raw: bytes | None = None) -> Document:
+def read_html(path: Path, sha256: str, raw: bytes | None = None, limits: Limits | None = None,
+              parts: dict[str, bytes] | None = None, base: str | None = None) -> Document:
     """Read a saved web page into a one-page Document, or raise ``UnreadableFile`` saying why.
 
-    ``raw``: the page's bytes when they are not the file's own (the HTML part of a ``.mht``).
+    ``raw``: the page's bytes when they are not the file's own (the HTML part of a ``.mht``);
+    ``parts``, ``base``: that archive's pictures by location and the page's own location. The
+    pictures the file ships are OCR'd where they stand (``html_pictures``), within ``limits``.
     """
+    from pipeline.readers.html_pictures import PagePictures, lift_data_images
+
+    limits = Limits.from_env() if limits is None else limits
     raw = Path(path).read_bytes() if raw is None else raw
     try:
         text, warnings = decode_html(raw)
     except UnreadableFile as exc:
         raise UnreadableFile(f"{path}: {exc}") from exc
+    lifted: list[str] = []
+    if limits.ocr_max_pages:
+        text, lifted = lift_data_images(text)
+        if lifted:
+            warnings.append(f"embedded binary removed before parsing: {len(lifted)} inline picture(s) "
+                            f"({sum(map(len, lifted)):,} characters of data: URIs), kept aside to be OCR'd")
+    pictures = PagePictures(Path(path), limits, lifted, parts, base) if limits.ocr_max_pages else None
     text, dropped = strip_binary(text)
     text, flattened = flatten_nesting(text)
     warnings += dropped + flattened
@@ -692,17 +716,20 @@ def read_html(path: Path, sha256: str, raw: bytes | None = None) -> Document:
     meta: dict[str, str] = {}
     _take_meta(root, meta)
     try:
-        lines, tables = article(root)
+        lines, tables = article(root, pictures)
     except TableTooLarge as exc:
         raise TableTooLarge(f"{path}: {exc}") from exc
     if not lines:
         raise UnreadableFile(f"{path}: web page without article text")
+    read = pictures is not None and pictures.read_count > 0
     return Document(
         path=str(path),
         sha256=sha256,
         format="html",
         pages=[Page(1, "\n".join(lines))],
         tables=tables,
-        warnings=warnings,
+        warnings=warnings + (pictures.warnings if pictures else []),
         meta=meta,
+        ocr_pages=[1] if read else [],
+        unreadable=pictures.notes if read else [],
     )

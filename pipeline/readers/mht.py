@@ -6,7 +6,7 @@ own charset), its images are others. Read as HTML, the MIME headers and the ``=3
 escapes are noise and the page is "not a report". The standard library's ``email``
 package undoes the transfer encoding; the HTML part then goes to the HTML reader whole, so
 the article, tables and page metadata are read exactly as for a saved ``.html`` page. The
-other parts (images) are not read.
+image parts the page shows are OCR'd where they stand (a table pasted as a picture).
 """
 
 from __future__ import annotations
@@ -16,12 +16,17 @@ import email.policy
 from pathlib import Path
 
 from pipeline.document import Document, UnreadableFile
+from pipeline.ingest.limits import Limits
 from pipeline.readers.html import read_html
+from pipeline.readers.html_pictures import mht_pictures
 
 
 def html_part(raw: bytes) -> bytes | None:
     """The decoded bytes of the message's first text/html part (None when it has none)."""
-    message = email.message_from_bytes(raw, policy=email.policy.compat32)
+    return _html_part(email.message_from_bytes(raw, policy=email.policy.compat32))
+
+
+def _html_part(message) -> bytes | None:
     for part in message.walk():
         if part.get_content_type() == "text/html":
             payload = part.get_payload(decode=True)
@@ -30,13 +35,18 @@ def html_part(raw: bytes) -> bytes | None:
     return None
 
 
-def read_mht(path: Path, sha256: str) -> Document:
-    """Read a ``.mht`` page into a Document (format "mht"), or raise ``UnreadableFile`` saying why."""
+def read_mht(path: Path, sha256: str, limits: Limits | None = None) -> Document:
+    """Read a ``.mht`` page into a Document (format "mht"), or raise ``UnreadableFile`` saying why.
+
+    Its pictures that may hold a table are OCR'd where the page shows them (``html_pictures``).
+    """
     path = Path(path)
-    page = html_part(path.read_bytes())
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.compat32)
+    page = _html_part(message)
     if page is None:
         raise UnreadableFile(f"{path}: a web archive (MIME HTML, .mht) with no HTML part; not read")
-    doc = read_html(path, sha256, raw=page)
+    parts, base = mht_pictures(message)
+    doc = read_html(path, sha256, raw=page, limits=limits, parts=parts, base=base)
     doc.format = "mht"
     return doc
 

@@ -381,6 +381,8 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
                 reason = f"confidence {score:.2f} is below {DIGIT_SCORE}"
             if reason is None and not any(ch in text for ch in ".,"):
                 reason = _unread_point(ink, cell, scale)
+            if reason is None:
+                reason = _at_side_rule(ink, cell, scale)
             low = min((g.score for w in found for g in w.glyphs if g.text.isdigit()), default=score)
             if reason is None and low < SURE_DIGIT:  # kept, but a failed sum around it leaves it blank
                 tables[t].weak[cell] = f"a digit read with {low:.2f} confidence (below {SURE_DIGIT})"
@@ -619,6 +621,28 @@ def _unread_point(ink: np.ndarray, cell: Box, scale: float) -> str | None:
     between = (left >= first_right - 1) & (left + width <= last_left + 1)
     if (small & low & between & ~digits).any():
         return "a dot stands low between its digits and was not read: a decimal point the reading lost?"
+    return None
+
+
+def _at_side_rule(ink: np.ndarray, cell: Box, scale: float) -> str | None:
+    """Why a number read in ``cell`` is doubtful, if a digit's ink runs into the cell's side rule.
+
+    Rules are erased before reading; a digit set tight against a vertical rule (a number
+    right-aligned without padding) loses the stroke it shares with the rule, and what is
+    left reads as another digit or none: "120" read "12" or "121", confidently (a table
+    pasted into a web page as a picture). The cell's ink is looked at inside a margin of
+    0.75 pt along its edges, where a rule's own fringe lies; a component as tall as a digit
+    reaching that margin on the left or right touched the rule.
+    """
+    boxes = _cell_ink(ink, cell, scale)
+    if boxes is None:
+        return None
+    edge = max(1, round(0.75 * scale))
+    x0, x1 = round(cell[0] * scale) + edge, round(cell[2] * scale) - edge
+    left, width, height = boxes[:, cv2.CC_STAT_LEFT], boxes[:, cv2.CC_STAT_WIDTH], boxes[:, cv2.CC_STAT_HEIGHT]
+    tall = height >= DIGIT_HEIGHT * int(height.max())
+    if (tall & ((left <= x0) | (left + width >= x1))).any():
+        return "a digit runs into the cell's side rule: a stroke may have been erased with the rule"
     return None
 
 

@@ -103,9 +103,13 @@ def _paras(items: list[str], style: str) -> str:
     return "".join(f"<p>\u3000\u3000{escape(t)}</p>" for t in items)
 
 
-def _content(spec: ReportSpec, rng: random.Random, title_inside: bool) -> str:
+def _content(spec: ReportSpec, rng: random.Random, title_inside: bool, picture=None) -> str:
     style = rng.choice(["p", "br", "span"])
     a20, req, rev = _tables(spec, rng)
+    if picture is not None:  # the tables pasted as pictures (screenshots), as some sites post them:
+        # laid out as the report's own tables (the page's markup variants above are HTML's, not a picture's)
+        a20, req, rev = (picture(html, k) for k, html in enumerate(
+            (article20_html(spec), re.sub(r'<div id="t3-end"></div>', "", requests_html(spec, "t3")), review_html(spec)), 1))
     heading = rng.choice(['<p style="text-indent:2em"><strong>{}</strong></p>', "<h3>{}</h3>", "<p><b>{}</b></p>"])
     out = []
     if title_inside:
@@ -152,8 +156,22 @@ def _meta_block(shown_date: str, kind: str, rng: random.Random) -> str:
     )
 
 
-def render_html(rec: dict, *, encoding: str = "utf-8", seed: int = 0) -> bytes:
-    """The record as a saved government web page, encoded as ``encoding`` ("utf-8" or "gbk")."""
+def inline_picture(html: str, _number: int) -> str:
+    """A table as a ``data:`` URI picture at the width it would print (a CMS inlining a pasted screenshot)."""
+    import base64
+
+    from pipeline.samples.render_docx import table_picture
+
+    png, width_pt = table_picture(html)
+    return f'<p style="text-align:center"><img src="data:image/png;base64,{base64.b64encode(png).decode()}" ' \
+           f'width="{round(width_pt / 0.75)}" alt=""></p>'
+
+
+def render_html(rec: dict, *, encoding: str = "utf-8", seed: int = 0, picture=None) -> bytes:
+    """The record as a saved government web page, encoded as ``encoding`` ("utf-8" or "gbk").
+
+    ``picture``: given, each of the three tables' HTML and its number (1–3) become what it
+    returns (``inline_picture``: a ``data:`` URI screenshot; ``render_mht``: an archive part)."""
     rng = random.Random(seed)
     spec = report_spec(rec)
     title = "".join(spec.title_lines)
@@ -171,7 +189,7 @@ def render_html(rec: dict, *, encoding: str = "utf-8", seed: int = 0) -> bytes:
     layout = rng.choice(["div", "table"])
     title_at = rng.choice(["outside", "both", "inside"])
     meta_kind = rng.choice(["line", "plain", "table"])
-    content = _content(spec, rng, title_inside=title_at != "outside")
+    content = _content(spec, rng, title_inside=title_at != "outside", picture=picture)
     h1 = f'<h1 class="article-title">{escape(title)}</h1>' if title_at != "inside" else ""
     meta = _meta_block(shown, meta_kind, rng)
     nav = "".join(f'<li><a href="/{i}/">{t}</a></li>' for i, t in enumerate(["首页", "走进米易", "政务公开", "政务服务", "互动交流", "2024专题"]))

@@ -21,16 +21,32 @@ _PIXEL = base64.b64decode(  # a 1 × 1 white PNG
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGP4DwABAQEAvPsEJQAAAABJRU5ErkJggg==")
 
 
-def render_mht(rec: dict, *, encoding: str = "gbk", seed: int = 0) -> bytes:
+def render_mht(rec: dict, *, encoding: str = "gbk", seed: int = 0, picture_tables: bool = False) -> bytes:
     """The record as a ``.mht`` web archive: its page (``render_html``) and one image, MIME-encoded.
 
     ``seed`` picks the page layout (as ``render_html``) and the part boundary.
+    ``picture_tables``: the three tables pasted as pictures, each an image part the page
+    shows by a path relative to its own location (as Word saves them: ``report.files/…``).
     """
     rng = random.Random(seed)
-    page = render_html(rec, encoding=encoding, seed=seed)
+    pictures: list[bytes] = []
+
+    def picture(html: str, number: int) -> str:
+        from pipeline.samples.render_docx import table_picture
+
+        png, width_pt = table_picture(html)
+        pictures.append(png)
+        return f'<p><img src="report.files/table{number}.png" width="{round(width_pt / 0.75)}"></p>'
+
+    page = render_html(rec, encoding=encoding, seed=seed, picture=picture if picture_tables else None)
     charset = "gb2312" if encoding.lower() in ("gbk", "gb2312", "gb18030") else "utf-8"
     boundary = f"----=_NextPart_01D{rng.randrange(16**12):012X}"
     image = base64.encodebytes(_PIXEL).decode("ascii")
+    tables = []
+    for number, png in enumerate(pictures, 1):
+        tables += [f"--{boundary}", f"Content-Location: file:///C:/report.files/table{number}.png",
+                   "Content-Transfer-Encoding: base64", "Content-Type: image/png", "",
+                   base64.encodebytes(png).decode("ascii")]
     lines = [
         "MIME-Version: 1.0",
         f'Content-Type: multipart/related; boundary="{boundary}"',
@@ -50,6 +66,7 @@ def render_mht(rec: dict, *, encoding: str = "gbk", seed: int = 0) -> bytes:
         "Content-Type: image/png",
         "",
         image,
+        *tables,
         f"--{boundary}--",
         "",
     ]
