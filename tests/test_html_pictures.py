@@ -21,7 +21,7 @@ import numpy as np  # noqa: E402
 from pipeline.ingest.limits import Limits  # noqa: E402
 from pipeline.parsing import parse_file  # noqa: E402
 from pipeline.readers import read  # noqa: E402
-from pipeline.readers.ocr import _at_side_rule  # noqa: E402
+from pipeline.readers.ocr import _at_side_rule, _glyph_on_rule  # noqa: E402
 from pipeline.samples.generate import random_record  # noqa: E402
 from pipeline.samples.render_html import inline_picture, render_html  # noqa: E402
 from pipeline.samples.render_mht import render_mht  # noqa: E402
@@ -117,3 +117,49 @@ def test_a_digit_running_into_the_cells_side_rule_makes_its_number_doubtful() ->
     assert _at_side_rule(ink, cell, scale) is None
     ink[40:60, 110:119] = 255  # one more, reaching the right rule (erased at 119-121)
     assert "side rule" in _at_side_rule(ink, cell, scale)
+
+
+def _ruled_cell() -> tuple[np.ndarray, np.ndarray, tuple[float, float, float, float]]:
+    """Ink (off the rules) and rules of a cell 20-120 px across, 20-80 down (1 pt = 2 px), its side
+    rules 3 px wide at x 19-21 and 119-121, a digit in its middle."""
+    ink = np.zeros((100, 300), np.uint8)
+    rules = np.zeros((100, 300), bool)
+    rules[:, 19:22] = rules[:, 119:122] = True
+    ink[40:60, 70:78] = 255
+    return ink, rules, (10.0, 10.0, 60.0, 40.0)
+
+
+def test_a_glyph_lying_on_a_side_rule_makes_its_number_doubtful() -> None:
+    """A number too wide for its cell runs over the rule ("536", its 6 drawn across it, read "53"
+    once the rule is erased): ink beside the rule's pixels over a share of the cell's rows is a
+    glyph on it. Ink beside the rule all along it is the rule's own rough edge, not a glyph."""
+    ink, rules, cell = _ruled_cell()
+    assert _glyph_on_rule(ink, rules, cell, 2.0) is None
+    ink[40:58, 116:119] = 255  # what is left of the 6 on this side of the rule
+    ink[44:56, 122:125] = 255  # and on the other
+    assert "side rule" in _glyph_on_rule(ink, rules, cell, 2.0)
+    rough = _ruled_cell()[0]
+    rough[:, 118] = 255  # a ragged edge all along the rule
+    assert _glyph_on_rule(rough, rules, cell, 2.0) is None
+
+
+def test_a_glyph_on_a_rule_at_the_pictures_edge_is_doubtful_however_little_shows() -> None:
+    """A screenshot cut at the table's right border, a number running past it: "163" read "16"."""
+    ink, rules, cell = _ruled_cell()
+    ink, rules = ink[:, :123], rules[:, :123]  # the picture ends just past the right rule
+    assert _glyph_on_rule(ink, rules, cell, 2.0) is None
+    ink[48:52, 116:119] = 255  # a few rows of a digit touch the rule
+    assert "picture's edge" in _glyph_on_rule(ink, rules, cell, 2.0)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 3])
+def test_pictures_whose_numbers_overrun_their_cells_are_read_right_or_null(seed: int, tmp_path: Path) -> None:
+    """Tables pictured as the page marks them up, numbers wider than their cells running over the
+    rules and past the picture's right edge: with the rules erased, "536" read "53" and "163" read
+    "16" (20 wrong numbers over 8 such pages). Every cell right or null now (``_glyph_on_rule``,
+    ``_at_side_rule``)."""
+    rec = random_record(random.Random(seed), blank_rate=0.1, large=False)
+    path = tmp_path / "page.html"
+    path.write_bytes(render_html(rec, seed=seed, picture=inline_picture, as_marked_up=True))
+    _right_or_null(rec, parse_file(path), 0.1)

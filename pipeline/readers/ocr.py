@@ -102,6 +102,8 @@ DIGIT_HEIGHT = 0.6  # share of the tallest ink in its cell a digit's ink reaches
 SURE_DIGIT = 0.93  # a digit read with less (but at least DIGIT_SCORE) is doubtful: kept unless a sum it is in fails
 RULE_TRACE = 0.6  # share of a cell's height a darker band must cover to be a trace of a rule
 RULE_CONTRAST = 20  # grey levels below the cell's background that count as darker
+TOUCH_LEAST = 0.1  # share of a cell's pixel rows where ink beside its side rule means a glyph lies on it
+TOUCH_MOST = 0.6  # ... and beyond which that ink is the rule's own rough edge (see _glyph_on_rule)
 STRADDLE = 0.35  # share of a character's width past a cell edge that makes its cell uncertain
 
 _DIGIT_FIXES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
@@ -315,6 +317,7 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
     tables = without_frames(tables)
     clean = gray.copy()
     clean[rules > 0] = 255  # rules erased: never read as "1" or "|", never hiding a glyph that touches one
+    on_rules = rules > 0  # where the rules were, before they are erased from the ink
     ink[rules > 0] = 0
     words = recognise(clean, scale, tables, ink)
     # tables ruled only across: their columns from where the detector's numbers stand
@@ -382,7 +385,7 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
             if reason is None and not any(ch in text for ch in ".,"):
                 reason = _unread_point(ink, cell, scale)
             if reason is None:
-                reason = _at_side_rule(ink, cell, scale)
+                reason = _at_side_rule(ink, cell, scale) or _glyph_on_rule(ink, on_rules, cell, scale)
             low = min((g.score for w in found for g in w.glyphs if g.text.isdigit()), default=score)
             if reason is None and low < SURE_DIGIT:  # kept, but a failed sum around it leaves it blank
                 tables[t].weak[cell] = f"a digit read with {low:.2f} confidence (below {SURE_DIGIT})"
@@ -643,6 +646,42 @@ def _at_side_rule(ink: np.ndarray, cell: Box, scale: float) -> str | None:
     tall = height >= DIGIT_HEIGHT * int(height.max())
     if (tall & ((left <= x0) | (left + width >= x1))).any():
         return "a digit runs into the cell's side rule: a stroke may have been erased with the rule"
+    return None
+
+
+def _glyph_on_rule(ink: np.ndarray, rules: np.ndarray, cell: Box, scale: float) -> str | None:
+    """Why a number read in ``cell`` is doubtful, if a glyph's ink touches its left or right rule.
+
+    A number too wide for its cell runs over the rule ("536" with its 6 drawn across it):
+    erased with the rule, that digit is lost and the rest reads as a shorter number, "53",
+    with full confidence. The rule's pixels (as found, widened over their grey fringe) are
+    bordered by paper where nothing touches them; ink right beside them, in a share of the
+    cell's pixel rows between ``TOUCH_LEAST`` and ``TOUCH_MOST``, is a glyph lying on the
+    rule. (Ink beside the rule all along it is the rule's own rough edge: a JPEG's ringing.)
+    Where the picture ends at the rule (a screenshot cut at the table's border, a number
+    running past it), any glyph on it may go on beyond the picture: one row is enough.
+    ``ink``: the ink off the rules; ``rules``: the rule pixels.
+    """
+    x0, y0, x1, y1 = (round(v * scale) for v in cell)
+    margin = max(1, round(0.75 * scale))  # off the row rules and their corners
+    reach = max(2, round(1.5 * scale))
+    band = slice(y0 + margin, y1 - margin)
+    rows = band.stop - band.start
+    if rows < 3:
+        return None
+    for x in (x0, x1):
+        lo, hi = max(0, x - reach), min(ink.shape[1], x + reach + 1)
+        rule = rules[band, lo:hi]
+        if not rule.any(axis=1).all():
+            continue  # no rule drawn all along this side (a table without vertical rules, a gap)
+        dark = ink[band, lo:hi] > 0
+        beside = (dark[:, :-1] & rule[:, 1:] & ~rule[:, :-1]) | (dark[:, 1:] & rule[:, :-1] & ~rule[:, 1:])
+        touched = int(beside.any(axis=1).sum())
+        if lo == 0 or hi == ink.shape[1]:
+            if touched and touched <= TOUCH_MOST * rows:  # the picture ends at this rule: a glyph on it goes on past it
+                return "a glyph lies on a rule at the picture's edge: digits beyond it are cut off"
+        elif TOUCH_LEAST * rows <= touched <= TOUCH_MOST * rows:
+            return "a glyph lies on the cell's side rule: a digit may have been erased with the rule"
     return None
 
 

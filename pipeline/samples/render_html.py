@@ -103,10 +103,12 @@ def _paras(items: list[str], style: str) -> str:
     return "".join(f"<p>\u3000\u3000{escape(t)}</p>" for t in items)
 
 
-def _content(spec: ReportSpec, rng: random.Random, title_inside: bool, picture=None) -> str:
+def _content(spec: ReportSpec, rng: random.Random, title_inside: bool, picture=None, as_marked_up: bool = False) -> str:
     style = rng.choice(["p", "br", "span"])
     a20, req, rev = _tables(spec, rng)
-    if picture is not None:  # the tables pasted as pictures (screenshots), as some sites post them:
+    if picture is not None and as_marked_up:  # the page's own markup pictured: numbers may overrun cells
+        a20, req, rev = picture(a20, 1), picture(req, 2), picture(rev, 3)
+    elif picture is not None:  # the tables pasted as pictures (screenshots), as some sites post them:
         # laid out as the report's own tables (the page's markup variants above are HTML's, not a picture's)
         a20, req, rev = (picture(html, k) for k, html in enumerate(
             (article20_html(spec), re.sub(r'<div id="t3-end"></div>', "", requests_html(spec, "t3")), review_html(spec)), 1))
@@ -167,11 +169,13 @@ def inline_picture(html: str, _number: int) -> str:
            f'width="{round(width_pt / 0.75)}" alt=""></p>'
 
 
-def render_html(rec: dict, *, encoding: str = "utf-8", seed: int = 0, picture=None) -> bytes:
+def render_html(rec: dict, *, encoding: str = "utf-8", seed: int = 0, picture=None, as_marked_up: bool = False) -> bytes:
     """The record as a saved government web page, encoded as ``encoding`` ("utf-8" or "gbk").
 
     ``picture``: given, each of the three tables' HTML and its number (1–3) become what it
-    returns (``inline_picture``: a ``data:`` URI screenshot; ``render_mht``: an archive part)."""
+    returns (``inline_picture``: a ``data:`` URI screenshot; ``render_mht``: an archive part).
+    ``as_marked_up``: the pictures show the tables as this page marks them up (borders, words
+    in cells), where wide numbers overrun their cells' rules and the picture's right edge."""
     rng = random.Random(seed)
     spec = report_spec(rec)
     title = "".join(spec.title_lines)
@@ -189,7 +193,7 @@ def render_html(rec: dict, *, encoding: str = "utf-8", seed: int = 0, picture=No
     layout = rng.choice(["div", "table"])
     title_at = rng.choice(["outside", "both", "inside"])
     meta_kind = rng.choice(["line", "plain", "table"])
-    content = _content(spec, rng, title_inside=title_at != "outside", picture=picture)
+    content = _content(spec, rng, title_inside=title_at != "outside", picture=picture, as_marked_up=as_marked_up)
     h1 = f'<h1 class="article-title">{escape(title)}</h1>' if title_at != "inside" else ""
     meta = _meta_block(shown, meta_kind, rng)
     nav = "".join(f'<li><a href="/{i}/">{t}</a></li>' for i, t in enumerate(["首页", "走进米易", "政务公开", "政务服务", "互动交流", "2024专题"]))
