@@ -120,11 +120,11 @@ def test_a_digit_running_into_the_cells_side_rule_makes_its_number_doubtful() ->
 
 
 def _ruled_cell() -> tuple[np.ndarray, np.ndarray, tuple[float, float, float, float]]:
-    """Ink (off the rules) and rules of a cell 20-120 px across, 20-80 down (1 pt = 2 px), its side
-    rules 3 px wide at x 19-21 and 119-121, a digit in its middle."""
+    """Ink (off the rules) and rules of a cell 20-120 px across, 20-80 down (1 pt = 2 px), its
+    side rules found 5 px wide at x 18-22 and 118-122; a digit in its middle."""
     ink = np.zeros((100, 300), np.uint8)
     rules = np.zeros((100, 300), bool)
-    rules[:, 19:22] = rules[:, 119:122] = True
+    rules[:, 18:23] = rules[:, 118:123] = True
     ink[40:60, 70:78] = 255
     return ink, rules, (10.0, 10.0, 60.0, 40.0)
 
@@ -135,20 +135,23 @@ def test_a_glyph_lying_on_a_side_rule_makes_its_number_doubtful() -> None:
     glyph on it. Ink beside the rule all along it is the rule's own rough edge, not a glyph."""
     ink, rules, cell = _ruled_cell()
     assert _glyph_on_rule(ink, rules, cell, 2.0) is None
-    ink[40:58, 116:119] = 255  # what is left of the 6 on this side of the rule
-    ink[44:56, 122:125] = 255  # and on the other
+    ink[40:58, 115:118] = 255  # what is left of the 6 on this side of the rule
+    ink[44:56, 123:126] = 255  # and on the other
     assert "side rule" in _glyph_on_rule(ink, rules, cell, 2.0)
     rough = _ruled_cell()[0]
-    rough[:, 118] = 255  # a ragged edge all along the rule
+    rough[:, 117] = 255  # a ragged edge all along the rule
     assert _glyph_on_rule(rough, rules, cell, 2.0) is None
+    apart = _ruled_cell()[0]
+    apart[40:58, 110:117] = 255  # a digit a pixel clear of the rule: no glyph on it
+    assert _glyph_on_rule(apart, rules, cell, 2.0) is None
 
 
 def test_a_glyph_on_a_rule_at_the_pictures_edge_is_doubtful_however_little_shows() -> None:
     """A screenshot cut at the table's right border, a number running past it: "163" read "16"."""
     ink, rules, cell = _ruled_cell()
-    ink, rules = ink[:, :123], rules[:, :123]  # the picture ends just past the right rule
+    ink, rules = ink[:, :124], rules[:, :124]  # the picture ends just past the right rule
     assert _glyph_on_rule(ink, rules, cell, 2.0) is None
-    ink[48:52, 116:119] = 255  # a few rows of a digit touch the rule
+    ink[48:52, 115:118] = 255  # a few rows of a digit touch the rule
     assert "picture's edge" in _glyph_on_rule(ink, rules, cell, 2.0)
 
 
