@@ -25,8 +25,7 @@ from pipeline.readers.ocr import _at_side_rule, _glyph_on_rule  # noqa: E402
 from pipeline.samples.generate import random_record  # noqa: E402
 from pipeline.samples.render_html import inline_picture, render_html  # noqa: E402
 from pipeline.samples.render_mht import render_mht  # noqa: E402
-
-TABLES = ("article20", "requests", "review_litigation")
+from tests.test_ocr import _assert_right_or_null  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -39,25 +38,13 @@ def inline(rec: dict) -> bytes:
     return render_html(rec, seed=3, picture=inline_picture)
 
 
-def _right_or_null(rec: dict, got: dict, least: float) -> None:
-    cells = right = 0
-    for table in TABLES:
-        for row, cols in rec[table].items():
-            for col, want in cols.items():
-                have = got[table].get(row, {}).get(col)
-                cells += 1
-                right += have == want
-                assert have is None or have == want, f"{table}.{row}.{col}: truth {want}, read {have}"
-    assert right >= least * cells, f"{right} of {cells} cells right"
-
-
 def test_tables_pasted_as_inline_pictures_are_read_by_ocr(rec: dict, inline: bytes, tmp_path: Path) -> None:
     """Before, the ``data:`` URIs were dropped as binary and the page had no tables (0 cells)."""
     path = tmp_path / "page.html"
     path.write_bytes(inline)
     got = parse_file(path)
     assert got["source"]["ocr_pages"] == [1]
-    _right_or_null(rec, got, 0.97)
+    _assert_right_or_null(rec, got, 0.97)
     assert {m["method"] for m in got["cell_methods"].values()} <= {"ocr", "derived"}
     for key in ("agency", "year", "template"):
         assert got[key] == rec[key], key
@@ -78,7 +65,7 @@ def test_pictures_saved_beside_the_page_are_read_only_from_inside_its_folder(rec
     (folder / "page.html").write_bytes(page)
     got = parse_file(folder / "page.html")
     assert got["source"]["ocr_pages"] == [1]
-    _right_or_null(rec, got, 0.97)
+    _assert_right_or_null(rec, got, 0.97)
     # the same pictures out of reach: one level up, on a server, missing
     (tmp_path / "t2.png").write_bytes(base64.b64decode(pngs[1]))
     away = page.replace(b"page_files/t1.png", b"http://example.gov.cn/t1.png").replace(
@@ -103,7 +90,7 @@ def test_tables_pasted_as_pictures_in_a_web_archive_are_read_by_ocr(rec: dict, t
     path.write_bytes(render_mht(rec, seed=4, picture_tables=True))
     got = parse_file(path)
     assert got["source"]["format"] == "mht" and got["source"]["ocr_pages"] == [1]
-    _right_or_null(rec, got, 0.97)
+    _assert_right_or_null(rec, got, 0.97)
 
 
 def test_a_digit_running_into_the_cells_side_rule_makes_its_number_doubtful() -> None:
@@ -165,4 +152,4 @@ def test_pictures_whose_numbers_overrun_their_cells_are_read_right_or_null(seed:
     rec = random_record(random.Random(seed), blank_rate=0.1, large=False)
     path = tmp_path / "page.html"
     path.write_bytes(render_html(rec, seed=seed, picture=inline_picture, as_marked_up=True))
-    _right_or_null(rec, parse_file(path), 0.1)
+    _assert_right_or_null(rec, parse_file(path), 0.1)
