@@ -88,6 +88,5 @@ def cut_unheaded_requests(text: str, s2: tuple[int, int]) -> tuple[tuple[int, in
     m = _REQUEST_TABLE.search(text, s2[0], s2[1])
     if m is None:
         return s2, None
-    start = text.rfind("\n", s2[0], m.start()) + 1 or s2[0]
-    start = max(start, s2[0])
+    start = max(text.rfind("\n", s2[0], m.start()) + 1, s2[0])
     return (s2[0], start), (start, s2[1])

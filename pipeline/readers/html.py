@@ -699,13 +699,13 @@ def read_html(path: Path, sha256: str, raw: bytes | None = None, limits: Limits 
         text, warnings = decode_html(raw)
     except UnreadableFile as exc:
         raise UnreadableFile(f"{path}: {exc}") from exc
-    lifted: list[str] = []
+    pictures = None
     if limits.ocr_max_pages:
         text, lifted = lift_data_images(text)
         if lifted:
             warnings.append(f"embedded binary removed before parsing: {len(lifted)} inline picture(s) "
                             f"({sum(map(len, lifted)):,} characters of data: URIs), kept aside to be OCR'd")
-    pictures = PagePictures(Path(path), limits, lifted, parts, base) if limits.ocr_max_pages else None
+        pictures = PagePictures(Path(path), limits, lifted, parts, base)
     text, dropped = strip_binary(text)
     text, flattened = flatten_nesting(text)
     warnings += dropped + flattened

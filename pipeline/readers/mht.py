@@ -21,12 +21,8 @@ from pipeline.readers.html import read_html
 from pipeline.readers.html_pictures import mht_pictures
 
 
-def html_part(raw: bytes) -> bytes | None:
+def html_part(message) -> bytes | None:
     """The decoded bytes of the message's first text/html part (None when it has none)."""
-    return _html_part(email.message_from_bytes(raw, policy=email.policy.compat32))
-
-
-def _html_part(message) -> bytes | None:
     for part in message.walk():
         if part.get_content_type() == "text/html":
             payload = part.get_payload(decode=True)
@@ -42,7 +38,7 @@ def read_mht(path: Path, sha256: str, limits: Limits | None = None) -> Document:
     """
     path = Path(path)
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.compat32)
-    page = _html_part(message)
+    page = html_part(message)
     if page is None:
         raise UnreadableFile(f"{path}: a web archive (MIME HTML, .mht) with no HTML part; not read")
     parts, base = mht_pictures(message)

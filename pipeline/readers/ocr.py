@@ -316,9 +316,9 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
     # every glyph of the tables inside it (the PDF reader's rule, ``without_frames``)
     tables = without_frames(tables)
     clean = gray.copy()
-    clean[rules > 0] = 255  # rules erased: never read as "1" or "|", never hiding a glyph that touches one
-    on_rules = rules > 0  # where the rules were, before they are erased from the ink
-    ink[rules > 0] = 0
+    on_rules = rules > 0  # where the rules were, once they are erased from the page and its ink
+    clean[on_rules] = 255  # rules erased: never read as "1" or "|", never hiding a glyph that touches one
+    ink[on_rules] = 0
     words = recognise(clean, scale, tables, ink)
     # tables ruled only across: their columns from where the detector's numbers stand
     # (ocr_columns); then their cells are read anew from crops inside each cell, as a ruled

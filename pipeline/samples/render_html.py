@@ -158,6 +158,11 @@ def _meta_block(shown_date: str, kind: str, rng: random.Random) -> str:
     )
 
 
+def picture_tag(src: str, width_pt: float) -> str:
+    """A paragraph showing the picture ``src`` at ``width_pt`` points (as pixels: a point is 4/3 of one)."""
+    return f'<p style="text-align:center"><img src="{src}" width="{round(width_pt / 0.75)}" alt=""></p>'
+
+
 def inline_picture(html: str, _number: int) -> str:
     """A table as a ``data:`` URI picture at the width it would print (a CMS inlining a pasted screenshot)."""
     import base64
@@ -165,8 +170,7 @@ def inline_picture(html: str, _number: int) -> str:
     from pipeline.samples.render_docx import table_picture
 
     png, width_pt = table_picture(html)
-    return f'<p style="text-align:center"><img src="data:image/png;base64,{base64.b64encode(png).decode()}" ' \
-           f'width="{round(width_pt / 0.75)}" alt=""></p>'
+    return picture_tag(f"data:image/png;base64,{base64.b64encode(png).decode()}", width_pt)
 
 
 def render_html(rec: dict, *, encoding: str = "utf-8", seed: int = 0, picture=None, as_marked_up: bool = False) -> bytes:

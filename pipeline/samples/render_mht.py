@@ -14,7 +14,7 @@ import base64
 import quopri
 import random
 
-from pipeline.samples.render_html import render_html
+from pipeline.samples.render_html import picture_tag, render_html
 
 _PREAMBLE = "This document is a Single File Web Page, also known as a Web Archive file."
 _PIXEL = base64.b64decode(  # a 1 × 1 white PNG
@@ -36,7 +36,7 @@ def render_mht(rec: dict, *, encoding: str = "gbk", seed: int = 0, picture_table
 
         png, width_pt = table_picture(html)
         pictures.append(png)
-        return f'<p><img src="report.files/table{number}.png" width="{round(width_pt / 0.75)}"></p>'
+        return picture_tag(f"report.files/table{number}.png", width_pt)
 
     page = render_html(rec, encoding=encoding, seed=seed, picture=picture if picture_tables else None)
     charset = "gb2312" if encoding.lower() in ("gbk", "gb2312", "gb18030") else "utf-8"
