@@ -21,7 +21,7 @@ import numpy as np  # noqa: E402
 from pipeline.ingest.limits import Limits  # noqa: E402
 from pipeline.parsing import parse_file  # noqa: E402
 from pipeline.readers import read  # noqa: E402
-from pipeline.readers.ocr import _at_side_rule, _glyph_on_rule  # noqa: E402
+from pipeline.readers.ocr import _at_side_rule, _ends_at_rule, _glyph_on_rule  # noqa: E402
 from pipeline.samples.generate import random_record  # noqa: E402
 from pipeline.samples.render_html import inline_picture, render_html  # noqa: E402
 from pipeline.samples.render_mht import render_mht  # noqa: E402
@@ -142,13 +142,27 @@ def test_a_glyph_on_a_rule_at_the_pictures_edge_is_doubtful_however_little_shows
     assert "picture's edge" in _glyph_on_rule(ink, rules, cell, 2.0)
 
 
+def test_in_a_table_whose_numbers_overrun_a_number_ending_at_a_rule_is_doubtful() -> None:
+    """A "1" lying wholly under a rule, erased with it, shows nothing beside the rule ("181" read
+    "18"). In a table where numbers were seen running over rules, a number ending within half
+    its digits' height of a side rule may go on under it; one standing clear of both rules is whole."""
+    ink, rules, cell = _ruled_cell()  # a digit at 70-78: 40 px clear of the right rule
+    assert _ends_at_rule(ink, rules, cell, 2.0, 3) is None
+    ink[40:60, 106:114] = 255  # the number's last digit ends 4 px before the right rule
+    assert "right rule" in _ends_at_rule(ink, rules, cell, 2.0, 3)
+    ink, rules, cell = _ruled_cell()
+    ink[40:60, 27:35] = 255  # its first digit starts 4 px after the left rule
+    assert "left rule" in _ends_at_rule(ink, rules, cell, 2.0, 3)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [1, 3])
+@pytest.mark.parametrize("seed", [1, 3, 11])
 def test_pictures_whose_numbers_overrun_their_cells_are_read_right_or_null(seed: int, tmp_path: Path) -> None:
     """Tables pictured as the page marks them up, numbers wider than their cells running over the
     rules and past the picture's right edge: with the rules erased, "536" read "53" and "163" read
-    "16" (20 wrong numbers over 8 such pages). Every cell right or null now (``_glyph_on_rule``,
-    ``_at_side_rule``)."""
+    "16" (20 wrong numbers over 8 such pages); a "1" wholly under a rule, "181" read "18" (4 at
+    seed 11). Every cell right or null now (``_glyph_on_rule``, ``_at_side_rule``,
+    ``_ends_at_rule``)."""
     rec = random_record(random.Random(seed), blank_rate=0.1, large=False)
     path = tmp_path / "page.html"
     path.write_bytes(render_html(rec, seed=seed, picture=inline_picture, as_marked_up=True))

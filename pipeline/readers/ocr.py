@@ -104,6 +104,8 @@ RULE_TRACE = 0.6  # share of a cell's height a darker band must cover to be a tr
 RULE_CONTRAST = 20  # grey levels below the cell's background that count as darker
 TOUCH_LEAST = 0.1  # share of a cell's pixel rows where ink beside its side rule means a glyph lies on it
 TOUCH_MOST = 0.6  # ... and beyond which that ink is the rule's own rough edge (see _glyph_on_rule)
+OVERRUN_CELLS = 2  # number cells running over their rules that show a table's numbers do not fit its cells
+END_REACH = 0.5  # share of the digits' height within which a number ending by a rule may go on under it
 STRADDLE = 0.35  # share of a character's width past a cell edge that makes its cell uncertain
 
 _DIGIT_FIXES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
@@ -364,6 +366,8 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
     for key, found in cell_words.items():
         cell_words[key] = _once(found)
     _second_reading(clean, ink, scale, tables, cell_words, doubtful)
+    readings: list[tuple[int, Box, str, str | None]] = []
+    overrun: dict[int, int] = {}  # table → its number cells whose glyphs run into or over a side rule
     for (t, cell), found in cell_words.items():
         text = label_text(found)
         if text != (whole := fix_digits("".join(_join(line).replace(" ", "") for line in _lines(found)))):
@@ -386,11 +390,17 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
                 reason = _unread_point(ink, cell, scale)
             if reason is None:
                 reason = _at_side_rule(ink, cell, scale) or _glyph_on_rule(ink, on_rules, cell, scale)
+                if reason is not None:
+                    overrun[t] = overrun.get(t, 0) + 1
             low = min((g.score for w in found for g in w.glyphs if g.text.isdigit()), default=score)
             if reason is None and low < SURE_DIGIT:  # kept, but a failed sum around it leaves it blank
                 tables[t].weak[cell] = f"a digit read with {low:.2f} confidence (below {SURE_DIGIT})"
             elif reason is None and (unbacked := _unbacked_digit(found, ink, cell, scale)):
                 tables[t].weak[cell] = unbacked
+        readings.append((t, cell, text, reason))
+    for t, cell, text, reason in readings:
+        if reason is None and text and overrun.get(t, 0) >= OVERRUN_CELLS and _is_number(text):
+            reason = _ends_at_rule(ink, on_rules, cell, scale, overrun[t])
         if reason is not None:
             where = _where(tables[t], cell)
             content.notes.append(f"page {number}: table cell {where} read as {text!r} by OCR, left blank: {reason}")
@@ -682,6 +692,44 @@ def _glyph_on_rule(ink: np.ndarray, rules: np.ndarray, cell: Box, scale: float) 
                 return "a glyph lies on a rule at the picture's edge: digits beyond it are cut off"
         elif TOUCH_LEAST * rows <= touched <= TOUCH_MOST * rows:
             return "a glyph lies on the cell's side rule: a digit may have been erased with the rule"
+    return None
+
+
+def _ends_at_rule(ink: np.ndarray, rules: np.ndarray, cell: Box, scale: float, overruns: int) -> str | None:
+    """Why a number read in ``cell`` is doubtful, if its table's numbers overrun their cells and it ends at a rule.
+
+    In a table whose numbers are wider than its cells (``overruns`` of them were seen running
+    into or over a side rule), a digit can lie wholly under a rule: a "1" whose stem is the
+    rule's width, erased with it, leaves "181" reading "18" with nothing beside the rule to
+    show it (``_glyph_on_rule`` sees ink touching the rule, not ink inside it). There, a
+    number whose ink ends within ``END_REACH`` of its digits' height of a side rule may go
+    on under it, and is left blank. Only in such tables: where numbers fit their cells, one
+    set close to a rule (right-aligned) is whole.
+    """
+    boxes = _cell_ink(ink, cell, scale)
+    if boxes is None:
+        return None
+    height = boxes[:, cv2.CC_STAT_HEIGHT]
+    tall = boxes[height >= DIGIT_HEIGHT * int(height.max())]
+    reach = END_REACH * int(height.max())
+    left = int(tall[:, cv2.CC_STAT_LEFT].min())
+    right = int((tall[:, cv2.CC_STAT_LEFT] + tall[:, cv2.CC_STAT_WIDTH]).max())
+    x0, y0, x1, y1 = (round(v * scale) for v in cell)
+    margin = max(1, round(0.75 * scale))
+    wide = max(2, round(1.5 * scale))
+    band = slice(y0 + margin, y1 - margin)
+    if band.stop - band.start < 3:
+        return None
+    for x, side in ((x0, "left"), (x1, "right")):
+        lo, hi = max(0, x - wide), min(ink.shape[1], x + wide + 1)
+        rule = rules[band, lo:hi]
+        if not rule.any(axis=1).all():
+            continue  # no rule drawn all along this side
+        columns = np.flatnonzero(rule.any(axis=0)) + lo
+        gap = left - int(columns.max()) - 1 if side == "left" else int(columns.min()) - right
+        if gap <= reach:
+            return (f"the numbers of this table run over its rules ({overruns} cells), and this one ends at its "
+                    f"{side} rule: a digit may lie under the rule")
     return None
 
 
