@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import cache, lru_cache
 
 from pipeline.readers.cell_text import join_stacked, stacked
@@ -80,6 +81,52 @@ def _bare_table_rows(lines: list[str]) -> set[int]:
     return out
 
 
+RUNNING_MIN = 8
+"""Characters (blanks aside) a line needs to count as a page's running header (``_running_lines``)."""
+_CJK = re.compile("[\u4e00-\u9fff]")
+_BLANKS = re.compile(r"\s+")
+
+
+def _running_lines(lines: list[str]) -> list[str]:
+    """Lines printed at least twice outside pipe rows, blanks removed: a printed page's running
+    header or footer ("…2023年度政府信息公开工作年度报告_…", the browser's on every page)."""
+    counts = Counter(_BLANKS.sub("", line) for line in lines if "|" not in line)
+    return [t for t, n in counts.items() if n >= 2 and len(t) >= RUNNING_MIN and _CJK.search(t)]
+
+
+def _without_overprint(fields: list[str], running: list[str]) -> list[str]:
+    """A pipe row's fields without the running header printed over the row.
+
+    A browser prints its page header where the page starts, and when that falls on a table
+    row a converter (pymupdf4llm) puts the header's glyphs into the row's cells by position,
+    each cell's share after a ``<br>``: "|1.属于国家秘密<br>平潭…政府|0<br>信息公开工|0<br>作年度报|…";
+    a blank cell holds its share alone, digits too ("…政府202|5|年度…"). The header runs
+    unbroken across the cells under it, so from the first field with a piece after a
+    ``<br>`` to the last, each field's last piece is the header's (a field of one piece:
+    all of it). They are removed only when, read in order, they spell a running line of
+    the document (``_running_lines``, at least ``RUNNING_MIN`` characters); the values stay
+    in their own fields. A value taken for a piece would have to spell the header's own
+    characters where it stands, and is then left blank, never moved. Anything less leaves
+    the row as printed, read (or left null) as before.
+    """
+    if not running:
+        return fields
+    pieces = [[p.strip() for p in _BREAK.split(f) if p.strip()] for f in fields]
+    multi = [i for i, p in enumerate(pieces) if len(p) > 1]
+    if len(multi) < 2:
+        return fields
+    span = range(multi[0], multi[-1] + 1)
+    if any(not pieces[i] for i in span):  # an empty field under the header: it would hold a piece
+        return fields
+    spelt = _BLANKS.sub("", "".join(pieces[i][-1] for i in span))
+    if len(spelt) < RUNNING_MIN or not any(spelt in line for line in running):
+        return fields
+    out = list(fields)
+    for i in span:
+        out[i] = "<br>".join(pieces[i][:-1])
+    return out
+
+
 def _pipe_tables_to_tabs(text: str) -> str:
     """Markdown pipe tables become tab rows (one cell per tab), each rule line a ``TABLE_START`` line."""
     if "|" not in text:
@@ -87,6 +134,7 @@ def _pipe_tables_to_tabs(text: str) -> str:
     out = []
     lines = text.split("\n")
     bare = _bare_table_rows(lines)
+    running = _running_lines(lines) if "<br" in text.lower() else []
     for i, line in enumerate(lines):
         if _PIPE_RULE.match(line) and "-" in line:
             out.append(TABLE_START)
@@ -96,7 +144,7 @@ def _pipe_tables_to_tabs(text: str) -> str:
             continue
         m = _PIPE_ROW.match(line)
         if m:
-            out.append("\t".join(_pipe_cell(c) for c in m.group(1).split("|")))
+            out.append("\t".join(_pipe_cell(c) for c in _without_overprint(m.group(1).split("|"), running)))
         elif line.count(" | ") >= 2 or line.count("| ") >= 2:
             # a pipe row whose outer pipes were lost ("label | 0 | 0"; html2text's own tables:
             # "规章| 0| 0| 0"): html2text's rows have no outer pipes, and a blank last cell is a

@@ -20,7 +20,11 @@ rendering with random numbers:
   table's last row ("|四、政府|信息公开行政复议、|行政诉讼情况|||", pymupdf4llm);
 - two article-20 labels in one cell ("行政处罚<br>行政强制") with one value after them;
 - a printed page's running header and footer lines between the rows ("…2025年度…报告_…",
-  "12/4/26, 6:46 PM", "file:///…/report.html", "1/4").
+  "12/4/26, 6:46 PM", "file:///…/report.html", "1/4");
+- that running header printed over a table row, where a page starts on it: its glyphs put
+  into the row's cells by position, each cell's share after a ``<br>`` ("|1.属于国家秘密<br>
+  平潭…政府|0<br>信息公开工|…", pymupdf4llm over a browser-printed page); the header also
+  stands on lines of its own, as on every other page.
 """
 
 from __future__ import annotations
@@ -39,6 +43,9 @@ def pdf_markdown(tab_text: str, seed: int, agency: str = "", year: int = 2025) -
     picture = random.Random(seed + 1)  # drawn apart: the other shapes stay as they were for a seed
     as_picture, shred_heading = picture.random() < 0.3, picture.random() < 0.3
     bold = picture.random() < 0.3
+    header = f"{agency or '本机关'}{year}年度政府信息公开工作年度报告_{agency or '政府信息公开年报'}"
+    overprint = random.Random(seed + 2)  # drawn apart too
+    over = overprint.random() < 0.3  # the running header falls on some table rows
     out: list[str] = []
     pads: list[int] = []
     first_of_table = True
@@ -83,6 +90,8 @@ def pdf_markdown(tab_text: str, seed: int, agency: str = "", year: int = 2025) -
         if rng.random() < 0.05:
             rows = [_raised(row, rng) for row in rows]
         shift = rng.random() < 0.1
+        if over and len(rows) == 1 and len(rows[0]) >= 3 and overprint.random() < 0.15:
+            rows = [_overprinted(rows[0], header, overprint)]
         for i, row in enumerate(rows):
             padded = _pad(row, pads)
             if shift:
@@ -99,7 +108,17 @@ def pdf_markdown(tab_text: str, seed: int, agency: str = "", year: int = 2025) -
                 ["file:///tmp/report.html", "", f"{rng.randint(1, 3)}/{rng.randint(4, 6)}"],
             ])
             first_of_table = True
+    if over:  # the header on lines of its own, as every printed page has it
+        out = [header, *out, header]
     return "\n".join(out)
+
+
+def _overprinted(fields: list[str], header: str, rng: random.Random) -> list[str]:
+    """``fields`` with ``header`` printed over them: cut in one piece per field, each after a
+    ``<br>`` (a blank field holds its piece alone)."""
+    cuts = sorted(rng.sample(range(1, len(header)), len(fields) - 1))
+    pieces = [header[a:b] for a, b in zip([0, *cuts], [*cuts, len(header)], strict=True)]
+    return [f"{f}<br>{p}" if f else p for f, p in zip(fields, pieces, strict=True)]
 
 
 def _shredded(heading: str, rng: random.Random) -> str:
