@@ -213,6 +213,45 @@ def test_a_running_header_printed_over_a_row_is_taken_out_of_its_cells(tmp_path:
     assert all(v is None for v in got["requests"]["denied_law_prohibited"].values())
 
 
+def _padded_article20(text: str, pad_at: int, stray: str | None = None) -> str:
+    """``text`` (the ``markdown`` layout) with an empty padding field after the ``pad_at``-th value
+    field of every row of section 二's tables, header included, as markitdown prints a Word PDF's
+    tables ("| 行政许可 | 396 |  | 0 | 181 |"); ``stray``: a row label whose padding field holds 9."""
+    out, inside = [], False
+    for line in text.split("\n"):
+        inside = inside or line.startswith("二、")
+        if line.startswith("三、"):
+            inside = False
+        if inside and line.startswith("|") and not line.startswith("|---"):
+            fields = line.strip().strip("|").split("|")
+            if len(fields) > pad_at + 1:
+                fill = " 9 " if stray and stray in fields[0] else " "
+                fields.insert(pad_at + 2, fill)
+                line = "|" + "|".join(fields) + "|"
+        out.append(line)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("template", ["2019", "2021"])
+def test_article20_rows_read_under_their_heads_past_a_converters_padding_column(tmp_path: Path,
+                                                                                template: str) -> None:
+    """markitdown over a Word PDF gives section 二's tables a padding column, empty in the header
+    and in every row alike ("| 信息内容 | 上一年项目数量 |  | 本年增/减 | 处理决定数量 |"). A row of
+    the header's own markdown table, as wide as it, is read by the header's fields: each head
+    names its column once, in order; a value in a padding field leaves its row null."""
+    rec = random_record(random.Random(11), template=template, blank_rate=0.0)
+    text = _padded_article20(render_text(rec, "markdown", 0), 0)
+    wrong, got = _wrong(tmp_path, rec, text)
+    assert not wrong
+    multi = {k: cols for k, cols in rec["article20"].items() if len(cols) > 1}
+    assert all(got["article20"][k] == cols for k, cols in multi.items())
+    stray = "行政处罚" if template == "2019" else "规章"
+    key = "administrative_penalty" if template == "2019" else "regulations"
+    wrong, got = _wrong(tmp_path, rec, _padded_article20(render_text(rec, "markdown", 0), 0, stray))
+    assert not wrong
+    assert all(v is None for v in got["article20"][key].values())
+
+
 def _tab_report(rec: dict, seed: int) -> list[str]:
     return render_text(rec, "markdown", seed).split("\n")
 

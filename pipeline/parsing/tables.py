@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from pipeline import template as tpl
 from pipeline.document import TableGrid
@@ -1131,8 +1132,16 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
             # blank cells are placed by the header's columns only when its line names each column in
             # a field of its own (a converter may merge two heads into one field and split a third)
             known = _article20_header(text, start, template, key, label_col)
+            if known is not None and known.at != tuple(range(len(cols))):
+                under = _under_heads(cells, label_col, known.at)
+                if under is None:
+                    found[key] = RowValues([None] * len(cols), [(
+                        "cells_padded", "a value stands in a field under no column head of the header "
+                        "(a converter's padding column): which column it is not certain; not read")], page_of(at))
+                    continue
+                cells = under
             vals, issues = assign_row(cells, len(cols), label_col + 1 if known else None,
-                                      label_col if known else None, known)
+                                      label_col if known else None, known.width if known else None)
             found[key] = RowValues(vals, issues, page_of(at))
             continue
         if spread_over_lines(cells) or cells.interleaved or drawing_order:
@@ -1176,14 +1185,24 @@ def _printed_nothing(seg: SegmentCells) -> bool:
     return not _tokens(seg) and not any(line == 0 for line in seg.lines)
 
 
-def _article20_header(text: str, at: int, template: str, key: str, label_col: int) -> int | None:
+class _Heads(NamedTuple):
+    """An article-20 header line's tab fields: how many, and the field of each column head
+    (counted from the first field right of the label)."""
+
+    width: int
+    at: tuple[int, ...]
+
+
+def _article20_header(text: str, at: int, template: str, key: str, label_col: int) -> _Heads | None:
     """The tab fields of the nearest header line above ``at``, when it names the row's columns one to a field.
 
     The line: the last tab line within a few lines above the row that holds one of the
     row's column heads. Its fields right of ``label_col`` must each hold one column head
-    (its first four characters, for a head split over two fields), in the template's order,
-    and no field two of them; and the row must be of the header's own markdown table
-    (``TABLE_START``): a converter gives each of its tables fields of its own.
+    (its first four characters, for a head split over two fields) or nothing, the heads in
+    the template's order, each once, and no field two of them; and the row must be of the
+    header's own markdown table (``TABLE_START``): a converter gives each of its tables
+    fields of its own, its padding columns (empty fields, ``|上一年项目数量| |本年增/减|``)
+    in every row of one table alike.
     """
     heads = [compact(tpl.label("article20", template, key, c).zh_column)[:4]
              for c in tpl.columns("article20", template, key)]
@@ -1197,11 +1216,31 @@ def _article20_header(text: str, at: int, template: str, key: str, label_col: in
             continue
         if TABLE_START in above[k + 2 :]:
             return None  # another markdown table starts between the header and the row
-        values = fields[label_col + 1 : label_col + 1 + len(heads)]
-        named = len(values) == len(heads) and all(
-            h in f and sum(g in f for g in heads) == 1 for h, f in zip(heads, values, strict=True))
-        return len(fields) if named else None
+        found: list[int] = []
+        for off, f in enumerate(fields[label_col + 1 :]):
+            if not f:
+                continue
+            if len(found) == len(heads) or heads[len(found)] not in f or sum(g in f for g in heads) != 1:
+                return None  # a field naming no head, or the next head out of order, or two at once
+            found.append(off)
+        return _Heads(len(fields), tuple(found)) if len(found) == len(heads) else None
     return None
+
+
+def _under_heads(cells: SegmentCells, label_col: int, at: tuple[int, ...]) -> SegmentCells | None:
+    """``cells`` with each field under the header's k-th head moved to the k-th value column
+    and the empty padding fields left out; None when a value (or mark) stands in a padding field.
+
+    Only for a row on its label's line alone, every field of it in a tab column."""
+    if not cells.lines or any(line != 0 for line in cells.lines) or any(c is None for c in cells.cols):
+        return None
+    column = {label_col + 1 + off: label_col + 1 + k for k, off in enumerate(at)}
+    keep = [k for k, (cell, col) in enumerate(zip(cells.cells, cells.cols, strict=True))
+            if col in column or cell != ""]
+    if any(cells.cols[k] not in column for k in keep):
+        return None
+    return replace(cells, cells=[cells.cells[k] for k in keep], cols=[column[cells.cols[k]] for k in keep],
+                   lines=[cells.lines[k] for k in keep])
 
 
 _REVIEW_HEADER_END = re.compile(loose("总计") + "|" + loose("尚未审结"))
