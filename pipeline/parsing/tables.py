@@ -1198,8 +1198,8 @@ def _article20_header(text: str, at: int, template: str, key: str, label_col: in
 
     The line: the last tab line within a few lines above the row that holds one of the
     row's column heads. Its fields right of ``label_col`` must each hold one column head
-    (its first four characters, for a head split over two fields) or nothing, the heads in
-    the template's order, each once, and no field two of them; and the row must be of the
+    (its first four characters, for a head split over two fields) or nothing, up to the
+    last head, the heads in the template's order, each once, and no field two of them; and the row must be of the
     header's own markdown table (``TABLE_START``): a converter gives each of its tables
     fields of its own, its padding columns (empty fields, ``|上一年项目数量| |本年增/减|``)
     in every row of one table alike.
@@ -1218,9 +1218,11 @@ def _article20_header(text: str, at: int, template: str, key: str, label_col: in
             return None  # another markdown table starts between the header and the row
         found: list[int] = []
         for off, f in enumerate(fields[label_col + 1 :]):
+            if len(found) == len(heads):
+                break  # every head named: fields after them are not the row's columns
             if not f:
                 continue
-            if len(found) == len(heads) or heads[len(found)] not in f or sum(g in f for g in heads) != 1:
+            if heads[len(found)] not in f or sum(g in f for g in heads) != 1:
                 return None  # a field naming no head, or the next head out of order, or two at once
             found.append(off)
         return _Heads(len(fields), tuple(found)) if len(found) == len(heads) else None
