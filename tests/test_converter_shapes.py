@@ -213,6 +213,30 @@ def test_a_running_header_printed_over_a_row_is_taken_out_of_its_cells(tmp_path:
     assert all(v is None for v in got["requests"]["denied_law_prohibited"].values())
 
 
+def test_a_label_cut_into_two_fields_line_by_line_is_read_across(tmp_path: Path) -> None:
+    """pymupdf4llm split a wrapped label's lines at a gap into two fields ("1.申请人无<br>期不补正<br>…|
+    正当理由逾<br>、行政机关不<br>…"): read line by line across the two fields, it is the row's label
+    and the row is read. Two fields that are labels on their own (a group's and its item's)
+    are never read across."""
+    rec = random_record(random.Random(3), template="2021", blank_rate=0.0)
+    lines = render_text(rec, "markdown", 0).split("\n")
+    i = _row_at(lines, "逾期不补正")
+    fields = lines[i].strip().strip("|").split("|")
+    k = next(j for j, f in enumerate(fields) if "逾期不补正" in f)
+    label = fields[k].strip()
+    rows = [label[j : j + 7] for j in range(0, len(label), 7)]
+    left = "<br>".join(r[:4] for r in rows)
+    right = "<br>".join(r[4:] for r in rows if r[4:])
+    lines[i] = "|" + "|".join([*fields[:k], left, right, *fields[k + 1 :]]) + "|"
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert got["requests"]["other_overdue_correction"] == rec["requests"]["other_overdue_correction"]
+    from pipeline.parsing.normalize import _interleaved_label
+
+    group_and_item = ["（三）不<br>予公开", "1.属于国家秘<br>密", "0", "1"]
+    assert _interleaved_label(group_and_item) == group_and_item
+
+
 def _padded_article20(text: str, pad_at: int, stray: str | None = None) -> str:
     """``text`` (the ``markdown`` layout) with an empty padding field after the ``pad_at``-th value
     field of every row of section 二's tables, header included, as markitdown prints a Word PDF's

@@ -127,6 +127,44 @@ def _without_overprint(fields: list[str], running: list[str]) -> list[str]:
     return out
 
 
+@cache
+def _label_variants() -> tuple[str, ...]:
+    """The label words of section 二's and the request table's rows (``parsing.labels``), of at
+    least four characters."""
+    from pipeline.parsing.labels import _RAW, ARTICLE20_LABELS, REQUEST_LABELS  # labels imports this module
+
+    words = [v for k, (_n, vs) in REQUEST_LABELS.items() if k not in _RAW for v in vs]
+    return tuple(v for v in [*words, *(v for vs in ARTICLE20_LABELS.values() for v in vs)] if len(v) >= 4)
+
+
+def _interleaved_label(fields: list[str]) -> list[str]:
+    """A pipe row's fields with a label a converter cut into two fields, line by line, put together.
+
+    pymupdf4llm splits a wrapped label's lines at a gap in them into two fields, the left
+    halves in one and the right halves in the other ("1.申请人无<br>期不补正<br>再处理其<br>申请|
+    正当理由逾<br>、行政机关不<br>政府信息公开"): read across, line by line, they are the label. Two
+    neighbouring fields of text only, on as many lines (the left one line more at most), are
+    read so when the lines taken in turn hold a row's label word (``_label_variants``) that neither
+    field holds on its own nor both one after the other; the label goes in the left field,
+    the right one is left empty (the row keeps its width). Two fields that are two labels (a
+    group's and its item's, two heads) hold their words on their own and stay as they are.
+    """
+    pieces = [[p.strip() for p in _BREAK.split(f) if p.strip()] for f in fields]
+    for i in range(len(fields) - 1):
+        left, right = pieces[i], pieces[i + 1]
+        if len(right) < 2 or not 0 <= len(left) - len(right) <= 1:
+            continue
+        if not all(_CJK.search(p) for p in left + right):
+            continue
+        turns = [p for pair in zip(left, [*right, ""], strict=False) for p in pair if p]
+        across, apart = _BLANKS.sub("", "".join(turns)), _BLANKS.sub("", "".join(left + right))
+        alone = [_BLANKS.sub("", "".join(left)), _BLANKS.sub("", "".join(right))]
+        words = _label_variants()
+        if any(w in across and w not in apart for w in words) and not any(w in f for w in words for f in alone):
+            return [*fields[:i], "<br>".join(turns), "", *fields[i + 2 :]]
+    return fields
+
+
 def _pipe_tables_to_tabs(text: str) -> str:
     """Markdown pipe tables become tab rows (one cell per tab), each rule line a ``TABLE_START`` line."""
     if "|" not in text:
@@ -144,7 +182,10 @@ def _pipe_tables_to_tabs(text: str) -> str:
             continue
         m = _PIPE_ROW.match(line)
         if m:
-            out.append("\t".join(_pipe_cell(c) for c in _without_overprint(m.group(1).split("|"), running)))
+            fields = _without_overprint(m.group(1).split("|"), running)
+            if "<br" in line:
+                fields = _interleaved_label(fields)
+            out.append("\t".join(_pipe_cell(c) for c in fields))
         elif line.count(" | ") >= 2 or line.count("| ") >= 2:
             # a pipe row whose outer pipes were lost ("label | 0 | 0"; html2text's own tables:
             # "规章| 0| 0| 0"): html2text's rows have no outer pipes, and a blank last cell is a

@@ -24,7 +24,10 @@ rendering with random numbers:
 - that running header printed over a table row, where a page starts on it: its glyphs put
   into the row's cells by position, each cell's share after a ``<br>`` ("|1.属于国家秘密<br>
   平潭…政府|0<br>信息公开工|…", pymupdf4llm over a browser-printed page); the header also
-  stands on lines of its own, as on every other page.
+  stands on lines of its own, as on every other page;
+- a long row label cut into two fields line by line, the left part of each of its lines in
+  one field and the right part in the next ("1.申请人无<br>期不补正<br>…|正当理由逾<br>、行政机关不
+  <br>…", pymupdf4llm where a gap splits the label's lines).
 """
 
 from __future__ import annotations
@@ -46,6 +49,8 @@ def pdf_markdown(tab_text: str, seed: int, agency: str = "", year: int = 2025) -
     header = f"{agency or '本机关'}{year}年度政府信息公开工作年度报告_{agency or '政府信息公开年报'}"
     overprint = random.Random(seed + 2)  # drawn apart too
     over = overprint.random() < 0.3  # the running header falls on some table rows
+    cutting = random.Random(seed + 3)  # drawn apart too
+    cut_labels = cutting.random() < 0.3
     out: list[str] = []
     pads: list[int] = []
     first_of_table = True
@@ -90,6 +95,8 @@ def pdf_markdown(tab_text: str, seed: int, agency: str = "", year: int = 2025) -
         if rng.random() < 0.05:
             rows = [_raised(row, rng) for row in rows]
         shift = rng.random() < 0.1
+        if cut_labels and len(rows) == 1 and cutting.random() < 0.3:
+            rows = [_label_cut(rows[0], cutting)]
         if over and len(rows) == 1 and len(rows[0]) >= 3 and overprint.random() < 0.15:
             rows = [_overprinted(rows[0], header, overprint)]
         for i, row in enumerate(rows):
@@ -111,6 +118,27 @@ def pdf_markdown(tab_text: str, seed: int, agency: str = "", year: int = 2025) -
     if over:  # the header on lines of its own, as every printed page has it
         out = [header, *out, header]
     return "\n".join(out)
+
+
+def _label_cut(fields: list[str], rng: random.Random) -> list[str]:
+    """``fields`` with the row's last label field (eight characters or more) wrapped in lines of
+    five to nine characters, each line cut in two: the left parts in the field, the right parts
+    in a new field after it (a short last line may stay whole on the left)."""
+    texts = [i for i, f in enumerate(fields) if f and not f.strip("*").isdigit()]
+    if not texts or len(label := fields[texts[-1]].strip("*")) < 8:
+        return fields
+    i = texts[-1]
+    width = rng.randint(5, 9)
+    lines = [label[k : k + width] for k in range(0, len(label), width)]
+    left, right = [], []
+    for k, line in enumerate(lines):  # the gap runs down the label: only its last line may stop short of it
+        cut = rng.randint(1, len(line) - (k < len(lines) - 1)) if len(line) > 1 else 1
+        left.append(line[:cut])
+        if line[cut:]:
+            right.append(line[cut:])
+    if len(right) < 2 or len(left) - len(right) > 1:
+        return fields
+    return [*fields[:i], "<br>".join(left), "<br>".join(right), *fields[i + 1 :]]
 
 
 def _overprinted(fields: list[str], header: str, rng: random.Random) -> list[str]:
