@@ -733,6 +733,27 @@ def test_article20_text_in_a_pdfs_drawing_order_is_not_read(tmp_path: Path) -> N
     assert got["article20"]["administrative_coercion"]["decisions"] is None
 
 
+def test_a_rows_stretch_running_into_the_next_small_table_is_no_sign_of_drawing_order(tmp_path: Path) -> None:
+    """markitdown over a browser-printed PDF: 行政许可's value, then the page's footer and the next
+    page's header, then section 二's next small table (its heading and header line), and that
+    table's 行政处罚 with its value printed above its label. The words after 行政许可's value belong
+    to the next table, not among its values: the other rows are read; 行政处罚's number, before
+    its label, and 行政强制, right after it, stay null."""
+    rec = random_record(random.Random(13), template="2021", blank_rate=0.0)
+    a20 = rec["article20"]
+    lines = render_text(rec, "flat", 0).split("\n")
+    lic = next(i for i, line in enumerate(lines) if line.startswith("行政许可 "))
+    lines[lic + 1 : lic + 1] = ["file:///tmp/report.html 3/8", "", f"12/5/26, 4:52 AM {rec['agency']}年度报告"]
+    pen = next(i for i, line in enumerate(lines) if line.startswith("行政处罚 "))
+    lines[pen : pen + 1] = [str(a20["administrative_penalty"]["decisions"]), "行政处罚"]
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    for key in ("regulations", "normative_documents", "administrative_licensing", "administrative_fees"):
+        assert got["article20"][key] == a20[key]
+    assert got["article20"]["administrative_penalty"]["decisions"] is None
+    assert got["article20"]["administrative_coercion"]["decisions"] is None
+
+
 def test_article20_values_one_a_line_are_not_read_where_blanks_print_nothing(tmp_path: Path) -> None:
     """pdftotext (default) printed a table's value before its heading: "行政规范性文件 0 0 1
     第二十条第（五）项 … 行政许可" — the 1 was 行政许可's, and the row's blank printed nothing, so
