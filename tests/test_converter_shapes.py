@@ -213,6 +213,28 @@ def test_a_running_header_printed_over_a_row_is_taken_out_of_its_cells(tmp_path:
     assert all(v is None for v in got["requests"]["denied_law_prohibited"].values())
 
 
+def test_a_review_row_with_merged_fields_is_read_when_its_three_sums_hold(tmp_path: Path) -> None:
+    """markitdown merged section 四's neighbouring cells ("| 1 1 | 0 | 0 2 | 4 0 | …"): taken apart,
+    exactly 15 numbers in order, and each group's 总计 the sum of its four parts, the row is
+    read; one sum failing (a field may hold another row's number) leaves it null."""
+    rec = random_record(random.Random(17), template="2021", blank_rate=0.0)
+    rl = rec["review_litigation"]
+    values = [str(rl[g][c]) for g in ("review", "litigation_direct", "litigation_after_review")
+              for c in ("upheld", "corrected", "other", "pending", "total")]
+    lines = render_text(rec, "markdown", 0).split("\n")
+    row = max(i for i, line in enumerate(lines) if line.startswith("|") and line.count("|") >= 15)
+    merged = [f"{values[0]} {values[1]}", values[2], f"{values[3]} {values[4]}", *values[5:]]
+    lines[row] = "| " + " | ".join(merged) + " |"
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert got["review_litigation"] == rl
+    merged[1] = str(int(values[2]) + 1)  # the review group's sum no longer holds
+    lines[row] = "| " + " | ".join(merged) + " |"
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert all(v is None for g in got["review_litigation"].values() for v in g.values())
+
+
 def test_a_label_cut_into_two_fields_line_by_line_is_read_across(tmp_path: Path) -> None:
     """pymupdf4llm split a wrapped label's lines at a gap into two fields ("1.申请人无<br>期不补正<br>…|
     正当理由逾<br>、行政机关不<br>…"): read line by line across the two fields, it is the row's label

@@ -364,12 +364,22 @@ def merged_apart(cells: list[Cell | str], n: int) -> list[Cell | None] | None:
     over another row's (a cell merged downwards), which a blank elsewhere could even out in
     the count; an empty field among the values is a blank whose column is not certain.
     """
+    values = fields_apart(cells)
+    if values is None or len(values) != n or sum(v.value for v in values[:-1]) != values[-1].value:  # type: ignore[misc]
+        return None
+    return list(values)
+
+
+def fields_apart(cells: list[Cell | str]) -> list[Cell] | None:
+    """A row's numbers in order, each merged field ("21 0") taken apart; None when an empty field
+    stands among them (a blank whose column is not certain) or a field is not whole numbers
+    (a number with a leading zero is no cell's: "0" alone is)."""
     fields = [c for c in cells if c != ""]
     first = next((k for k, c in enumerate(cells) if c != ""), 0)
     last = max((k for k, c in enumerate(cells) if c != ""), default=-1)
     if any(c == "" for c in cells[first:last + 1]) or not all(isinstance(c, Cell) for c in fields):
         return None
-    values: list[Cell | None] = []
+    values: list[Cell] = []
     for c in fields:
         parts = c.raw.split() if c.reason == MERGED else [c.raw]  # type: ignore[union-attr]
         for part in parts:
@@ -377,8 +387,6 @@ def merged_apart(cells: list[Cell | str], n: int) -> list[Cell | None] | None:
             if not isinstance(number, int) or (len(part) > 1 and part.startswith("0")):
                 return None
             values.append(Cell(number, part))
-    if len(values) != n or sum(v.value for v in values[:-1]) != values[-1].value:  # type: ignore[misc,union-attr]
-        return None
     return values
 
 

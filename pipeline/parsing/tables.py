@@ -29,6 +29,7 @@ from pipeline.parsing.cells import (
     cells_from_segment,
     classify,
     continues,
+    fields_apart,
     line_values,
     merged_apart,
     one_a_line,
@@ -1296,7 +1297,10 @@ def review_from_text(text: str, span: Span, page_of, *, run_together: bool = Fal
         # wider than 15 with an empty field inside: a converter's padding (a colspan expanded)
         # or a blank cell, and the trailing one popped may have been the blank: not certain
         if any(isinstance(c, Cell) and c.reason == MERGED for c in cells):
-            return RowValues([None] * 15, [MERGED_ROW], page_of(last.end()))
+            apart = _review_apart(cells)
+            if apart is None:
+                return RowValues([None] * 15, [MERGED_ROW], page_of(last.end()))
+            return RowValues(apart, [], page_of(last.end()))
         if len(cells) == 15 and (exact or all(isinstance(c, Cell) for c in cells)):
             row = RowValues([c if isinstance(c, Cell) else None for c in cells], [], page_of(last.end()))
             if "" in cells and _group_sum_fails(row):
@@ -1347,6 +1351,21 @@ def _lone_review_row(text: str, span: Span, page_of) -> RowValues | None:
         return None
     row = RowValues([Cell(int(v), str(int(v))) for v in lines[0].group().split()], [], page_of(lines[0].start()))
     return None if _group_sum_fails(row) else row
+
+
+def _review_apart(cells: list[Cell | str]) -> list[Cell | None] | None:
+    """Section 四's row with each merged field ("| 1 1 | 0 | 0 2 | 4 0 |", markitdown) taken apart,
+    when that gives exactly its 15 values, none blank, and each group's 总计 is the sum of its
+    four parts; else None.
+
+    A converter that merged neighbouring cells keeps their numbers in order, so 15 numbers are
+    the row left to right, as in a spaced row; the three sums are asked for as for the request
+    table's merged rows (``cells.merged_apart``): a field may also hold another row's number.
+    """
+    values = fields_apart(cells)
+    if values is None or len(values) != 15 or _group_sum_fails(RowValues(list(values), [], None)):
+        return None
+    return list(values)
 
 
 def _group_sum_fails(row: RowValues) -> bool:
