@@ -237,8 +237,8 @@ def test_a_review_row_with_merged_fields_is_read_when_its_three_sums_hold(tmp_pa
 
 def test_a_label_cut_into_two_fields_line_by_line_is_read_across(tmp_path: Path) -> None:
     """pymupdf4llm split a wrapped label's lines at a gap into two fields ("1.申请人无<br>期不补正<br>…|
-    正当理由逾<br>、行政机关不<br>…"): read line by line across the two fields, it is the row's label
-    and the row is read. Two fields that are labels on their own (a group's and its item's)
+    正当理由逾<br>、行政机关不<br>…"), or at two gaps into three ("二、上年<br>请数量|结转政|府信息公开申"):
+    read line by line across the fields, it is the row's label and the row is read. Two fields that are labels on their own (a group's and its item's)
     are never read across."""
     rec = random_record(random.Random(3), template="2021", blank_rate=0.0)
     lines = render_text(rec, "markdown", 0).split("\n")
@@ -257,6 +257,17 @@ def test_a_label_cut_into_two_fields_line_by_line_is_read_across(tmp_path: Path)
 
     group_and_item = ["（三）不<br>予公开", "1.属于国家秘<br>密", "0", "1"]
     assert _interleaved_label(group_and_item) == group_and_item
+    # cut at two gaps: "二、上年<br>请数量|结转政|府信息公开申", the label's second line short
+    j = _row_at(lines, "上年结转")
+    fields = lines[j].strip().strip("|").split("|")
+    k = next(n for n, f in enumerate(fields) if "上年结转" in f)
+    label = fields[k].strip()
+    line1, line2 = label[:-3], label[-3:]
+    cut = [line1[:4], line1[4:7], line1[7:]]
+    lines[j] = "|" + "|".join([*fields[:k], f"{cut[0]}<br>{line2}", cut[1], cut[2], *fields[k + 1 :]]) + "|"
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert got["requests"]["carried_over"] == rec["requests"]["carried_over"]
 
 
 def _padded_article20(text: str, pad_at: int, stray: str | None = None) -> str:

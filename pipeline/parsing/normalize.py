@@ -138,30 +138,40 @@ def _label_variants() -> tuple[str, ...]:
 
 
 def _interleaved_label(fields: list[str]) -> list[str]:
-    """A pipe row's fields with a label a converter cut into two fields, line by line, put together.
+    """A pipe row's fields with a label a converter cut into two or three fields, line by line, put together.
 
-    pymupdf4llm splits a wrapped label's lines at a gap in them into two fields, the left
-    halves in one and the right halves in the other ("1.申请人无<br>期不补正<br>再处理其<br>申请|
-    正当理由逾<br>、行政机关不<br>政府信息公开"): read across, line by line, they are the label. Two
-    neighbouring fields of text only, on as many lines (the left one line more at most), are
-    read so when the lines taken in turn hold a row's label word (``_label_variants``) that neither
-    field holds on its own nor both one after the other; the label goes in the left field,
-    the right one is left empty (the row keeps its width). Two fields that are two labels (a
-    group's and its item's, two heads) hold their words on their own and stay as they are.
+    pymupdf4llm splits a wrapped label's lines at gaps in them into fields, each line's first
+    part in one field, its next part in the next ("1.申请人无<br>期不补正<br>再处理其<br>申请|
+    正当理由逾<br>、行政机关不<br>政府信息公开"; "二、上年<br>请数量|结转政|府信息公开申"): read
+    across, line by line, they are the label. Neighbouring fields of text only, the first on
+    two lines or more and each next one on as many lines or one fewer (a short last line
+    stops before the gap), are read so when the lines taken in turn hold a row's label word
+    (``_label_variants``) that no field holds on its own nor the fields one after the other;
+    the label goes in the first field, the others are left empty (the row keeps its width).
+    Fields that are labels of their own (a group's and its item's, two heads) hold their
+    words alone and stay as they are.
     """
     pieces = [[p.strip() for p in _BREAK.split(f) if p.strip()] for f in fields]
+    words = _label_variants()
     for i in range(len(fields) - 1):
-        left, right = pieces[i], pieces[i + 1]
-        if len(right) < 2 or not 0 <= len(left) - len(right) <= 1:
+        lines = len(pieces[i])
+        if lines < 2 or not all(_CJK.search(p) for p in pieces[i]):
             continue
-        if not all(_CJK.search(p) for p in left + right):
-            continue
-        turns = [p for pair in zip(left, [*right, ""], strict=False) for p in pair if p]
-        across, apart = _BLANKS.sub("", "".join(turns)), _BLANKS.sub("", "".join(left + right))
-        alone = [_BLANKS.sub("", "".join(left)), _BLANKS.sub("", "".join(right))]
-        words = _label_variants()
-        if any(w in across and w not in apart for w in words) and not any(w in f for w in words for f in alone):
-            return [*fields[:i], "<br>".join(turns), "", *fields[i + 2 :]]
+        for width in (3, 2):
+            run = pieces[i : i + width]
+            counts = [len(p) for p in run]
+            if len(run) < width or any(c not in (lines, lines - 1) or c < 1 for c in counts):
+                continue
+            if any(a < b for a, b in zip(counts, counts[1:], strict=False)):
+                continue
+            if not all(_CJK.search(p) for part in run for p in part):
+                continue
+            turns = [part[j] for j in range(lines) for part in run if j < len(part)]
+            across = _BLANKS.sub("", "".join(turns))
+            apart = _BLANKS.sub("", "".join(p for part in run for p in part))
+            alone = [_BLANKS.sub("", "".join(part)) for part in run]
+            if any(w in across and w not in apart for w in words) and not any(w in f for w in words for f in alone):
+                return [*fields[:i], "<br>".join(turns), *[""] * (width - 1), *fields[i + width :]]
     return fields
 
 

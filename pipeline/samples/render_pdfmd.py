@@ -25,9 +25,10 @@ rendering with random numbers:
   into the row's cells by position, each cell's share after a ``<br>`` ("|1.属于国家秘密<br>
   平潭…政府|0<br>信息公开工|…", pymupdf4llm over a browser-printed page); the header also
   stands on lines of its own, as on every other page;
-- a long row label cut into two fields line by line, the left part of each of its lines in
-  one field and the right part in the next ("1.申请人无<br>期不补正<br>…|正当理由逾<br>、行政机关不
-  <br>…", pymupdf4llm where a gap splits the label's lines).
+- a long row label cut into two or three fields line by line, the first part of each of its
+  lines in one field and the next parts in the next ("1.申请人无<br>期不补正<br>…|正当理由逾<br>、
+  行政机关不<br>…", "二、上年<br>请数量|结转政|府信息公开申", pymupdf4llm where gaps split the
+  label's lines).
 """
 
 from __future__ import annotations
@@ -122,23 +123,31 @@ def pdf_markdown(tab_text: str, seed: int, agency: str = "", year: int = 2025) -
 
 def _label_cut(fields: list[str], rng: random.Random) -> list[str]:
     """``fields`` with the row's last label field (eight characters or more) wrapped in lines of
-    five to nine characters, each line cut in two: the left parts in the field, the right parts
-    in a new field after it (a short last line may stay whole on the left)."""
-    texts = [i for i, f in enumerate(fields) if f and not f.strip("*").isdigit()]
+    five to nine characters, each line cut at one or two gaps: the first parts in the field,
+    the next parts in new fields after it (a short last line may stop before a gap)."""
+    texts = [i for i, f in enumerate(fields) if "<" not in f and any("\u4e00" <= ch <= "\u9fff" for ch in f)]
     if not texts or len(label := fields[texts[-1]].strip("*")) < 8:
         return fields
     i = texts[-1]
     width = rng.randint(5, 9)
+    parts = rng.choice([2, 2, 3])
     lines = [label[k : k + width] for k in range(0, len(label), width)]
-    left, right = [], []
-    for k, line in enumerate(lines):  # the gap runs down the label: only its last line may stop short of it
-        cut = rng.randint(1, len(line) - (k < len(lines) - 1)) if len(line) > 1 else 1
-        left.append(line[:cut])
-        if line[cut:]:
-            right.append(line[cut:])
-    if len(right) < 2 or len(left) - len(right) > 1:
+    columns: list[list[str]] = [[] for _ in range(parts)]
+    for k, line in enumerate(lines):  # the gaps run down the label: only its last line may stop short of them
+        last = k == len(lines) - 1
+        if len(line) < parts:
+            if not last:
+                return fields
+            columns[0].append(line)
+            continue
+        cuts = sorted(rng.sample(range(1, len(line) + last), parts - 1))
+        pieces = [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)]
+        for column, piece in zip(columns, pieces, strict=True):
+            if piece:
+                column.append(piece)
+    if len(lines) < 2 or any(len(c) < len(lines) - 1 for c in columns[1:]):
         return fields
-    return [*fields[:i], "<br>".join(left), "<br>".join(right), *fields[i + 1 :]]
+    return [*fields[:i], *("<br>".join(c) for c in columns), *fields[i + 1 :]]
 
 
 def _overprinted(fields: list[str], header: str, rng: random.Random) -> list[str]:
