@@ -153,3 +153,17 @@ def test_a_title_line_with_underlined_share_links_is_the_title() -> None:
         assert not {"no_title", "bare_town", "spam"} & set(shape.traits), seed
         record = _parse(shape.text)
         assert record["agency"] == truth["agency"], (seed, shape.traits)
+
+
+def test_a_review_table_whose_header_prints_a_character_a_line_is_printed() -> None:
+    """pdftotext printed section 四's header a character a line ("结 / 结 / 其 / 尚 / 总 / 果 / 果 …"):
+    no head but the widest ("未经复议直接起诉", "复议后起诉") stays whole. The table is printed,
+    however little of it can be read: the report is not incomplete for it. A section 四 heading
+    with only narrative after it has no such table."""
+    from pipeline.parsing.status import tables_printed
+
+    heads = "\n".join("结结其尚总果果他未计") + "\n未经复议直接起诉\n复议后起诉\n" + "\n".join("结结其尚总")
+    text = normalize(f"四、政府信息公开行政复议、行政诉讼情况\n行政复议\n行政诉讼\n{heads}\n0\n0\n")
+    assert tables_printed(text)["review_litigation"]
+    narrative = normalize("四、政府信息公开行政复议、行政诉讼情况\n本年度未发生政府信息公开行政复议、行政诉讼案件。\n")
+    assert not tables_printed(narrative)["review_litigation"]

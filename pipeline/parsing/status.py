@@ -80,7 +80,9 @@ def is_old_format(text: str) -> bool:
 _TABLE_MARKS = {
     "article20": re.compile(r"第二十条第\(?[一二三四五六七八九]\)?项|信息内容.{0,40}?(?:本年制发|本年新制作|上一年项目数量|本年新)"),
     "requests": re.compile(r"本年新收.{0,80}?上年结转|上年结转.{0,40}?本年度办理结果"),
-    "review_litigation": re.compile(r"行政复议.{0,20}?行政诉讼.{0,200}?(?:结果维持|维持|尚未审结)"),
+    # the heads "未经复议直接起诉" / "复议后起诉" too: a header printed a character a line
+    # (pdftotext: 结 / 结 / 其 / 尚 / 总 / 果 / 果 …) keeps only its widest heads whole
+    "review_litigation": re.compile(r"行政复议.{0,20}?行政诉讼.{0,200}?(?:结果维持|维持|尚未审结|未经复议直接起诉|复议后起诉)"),
 }
 
 
