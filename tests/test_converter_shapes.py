@@ -270,6 +270,48 @@ def test_a_label_cut_into_two_fields_line_by_line_is_read_across(tmp_path: Path)
     assert got["requests"]["carried_over"] == rec["requests"]["carried_over"]
 
 
+def test_a_small_tables_first_row_with_its_label_printed_after_it_is_read(tmp_path: Path) -> None:
+    """markitdown printed a tall row's label after the row, outside the table: "|  | 396 | 0 | 181 |"
+    then "行政许可" on a line of its own, right under the small table's header. The row above a
+    label standing alone, with an empty first field and exactly its columns' numbers, and
+    nothing but the header between it and the table's heading, is that label's."""
+    rec = random_record(random.Random(19), template="2019", blank_rate=0.0)
+    a20 = rec["article20"]
+    lines = render_text(rec, "markdown", 0).split("\n")
+    i = _row_at(lines, "行政许可")
+    fields = lines[i].strip().strip("|").split("|")
+    lines[i : i + 1] = ["|" + "|".join([" ", *fields[1:]]) + "|", "行政许可"]
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert got["article20"]["administrative_licensing"] == a20["administrative_licensing"]
+    j = _row_at(lines, "其他对外管理服务事项")  # the second row so: the first row's label stands above it
+    fields = lines[j].strip().strip("|").split("|")
+    lines[j : j + 1] = ["|" + "|".join([" ", *fields[1:]]) + "|", "其他对外管理服务事项"]
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert all(v is None for v in got["article20"]["other_external_services"].values())
+
+
+def test_a_rows_label_line_without_values_never_takes_the_next_numbered_rows(tmp_path: Path) -> None:
+    """A row whose own line holds no number (its fields taken by a page header printed over it),
+    followed by a line whose label was not found ("7.属执法 | 于行案卷 | 政": cut by a converter):
+    that line's numbers, after another item's number, are never this row's (they were read as
+    6.属于四类过程性信息's)."""
+    rec = random_record(random.Random(23), template="2021", blank_rate=0.0)
+    lines = render_text(rec, "markdown", 0).split("\n")
+    i = _row_at(lines, "属于四类过程性信息")
+    fields = lines[i].strip().strip("|").split("|")
+    k = next(n for n, f in enumerate(fields) if "过程性" in f)
+    lines[i] = "|" + "|".join([*fields[: k + 1], *(f"{v.strip()}报告" for v in fields[k + 1 :])]) + "|"
+    j = _row_at(lines, "属于行政执法案卷")
+    fields = lines[j].strip().strip("|").split("|")
+    k = next(n for n, f in enumerate(fields) if "执法" in f)
+    lines[j] = "|" + "|".join([*fields[:k], "7.属执法", "于行案卷", *fields[k + 1 :]]) + "|"
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert all(v is None for v in got["requests"]["denied_process_info"].values())
+
+
 def _padded_article20(text: str, pad_at: int, stray: str | None = None) -> str:
     """``text`` (the ``markdown`` layout) with an empty padding field after the ``pad_at``-th value
     field of every row of section 二's tables, header included, as markitdown prints a Word PDF's

@@ -138,6 +138,10 @@ dashes must be followed by a separator, so a long line that is no rule fails in 
 (a pattern letting runs split anywhere backtracked exponentially: 5 s at 48 dashes)."""
 
 
+_ITEM_START = re.compile(r"(?:^|\t)\s*(?:\d{1,2}\s*[.、．]|[(（]\s*[一二三四五六七]\s*[)）])")
+"""A field starting with a row's item number ("7.属于…") or a group's heading ("（三）"): another row's label."""
+
+
 @dataclass
 class SegmentCells:
     """Value cells read from a stretch of text, with their tab-column index when tabbed."""
@@ -200,8 +204,12 @@ def cells_from_segment(segment: str, first_col: int = 0, *, tab_line: bool = Fal
             idx = [i for i, k in enumerate(kinds) if isinstance(k, Cell)]
             if not idx:
                 continue
-            if n and out and labelled is None and _CJK_WORD.search("".join(fields[: idx[0]])):
-                labelled = n  # a later line of values with label text of its own (see ``labelled_from``)
+            before = "\t".join(fields[: idx[0]])
+            if n and labelled is None and ((out and _CJK_WORD.search(before)) or (not out and _ITEM_START.search(before))):
+                # a later line of values with label text of its own (see ``labelled_from``); when the
+                # label's own line held no value, only an item's number or a group's heading there
+                # shows another row (a wrapped label's next piece is this row's and carries its values)
+                labelled = n
             for i in range(idx[0], idx[-1] + 1):
                 k = kinds[i]
                 if isinstance(k, Cell) or k == "":

@@ -36,7 +36,13 @@ from pipeline.parsing.cells import (
     spread_over_lines,
     value_lines,
 )
-from pipeline.parsing.labels import REQUEST_LABELS, article20_pattern, misread_row, request_row_pattern
+from pipeline.parsing.labels import (
+    ARTICLE20_LABELS,
+    REQUEST_LABELS,
+    article20_pattern,
+    misread_row,
+    request_row_pattern,
+)
 from pipeline.parsing.normalize import TABLE_START, compact, loose, normalize
 from pipeline.parsing.place import (
     Placement,
@@ -1125,6 +1131,9 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
                     "cells_unplaced", "a number stands after another table's heading within this row's "
                     "stretch and none before it: it is not certainly this row's; not read")], page_of(at))
                 continue
+        if not _tokens(cells) and (above := _values_above(text, start, len(cols))) is not None:
+            found[key] = RowValues(above, [], page_of(at))
+            continue
         if cells.tabbed and key in before_empty and cells.lines and 0 not in cells.lines:
             # the label alone on its line, a value row with no label of its own below it, and the next
             # row printed nothing: labels and value rows came apart (markitdown put "| | 1 | 41 | 0 |"
@@ -1181,6 +1190,44 @@ def _before_empty(rows: list[tuple[str, SegmentCells, int]]) -> set[str]:
 
 
 _A20_HEADING = re.compile(r"第\s*二\s*十\s*条")
+
+
+ABOVE_LINES = 6
+"""Lines above a small table's first value row within which its heading ("第二十条…") must stand."""
+
+
+def _values_above(text: str, start: int, n: int) -> list[Cell | None] | None:
+    """The value row printed just above a label that stands alone on its line, when it can be no other row's.
+
+    markitdown prints a tall row's label after the row when the label's text sits lower than
+    its values: "|  | 396 | 0 | 181 |" then "行政许可" on a line of its own, under the header
+    of its small table. Taken only when the label's own stretch holds no value, the line above
+    the label is a row of fields with an empty first one and exactly ``n`` numbers after it,
+    and above that, up to the small table's heading, stand no number and no other row's label
+    (only the header's words): the row above the label is then the table's first, and the
+    label the first one printed after it. Otherwise None.
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    label_line = text[line_start : line_end if line_end >= 0 else len(text)]
+    if text[line_start:start].strip() or "\t" in label_line or _DIGIT.search(label_line):
+        return None
+    lines = text[:line_start].split("\n")[:-1]
+    lines = [ln for ln in lines[-(ABOVE_LINES + 1) :] if ln.strip() and ln.strip() != TABLE_START]
+    if len(lines) < 2:
+        return None
+    fields = lines[-1].split("\t")
+    if len(fields) != n + 1 or fields[0].strip():
+        return None
+    values = [classify(f.strip()) for f in fields[1:]]
+    if not all(isinstance(v, Cell) and v.value is not None for v in values):
+        return None
+    for k in range(len(lines) - 2, -1, -1):
+        if _A20_HEADING.search(lines[k]):
+            return list(values)  # type: ignore[arg-type]
+        if _DIGIT.search(lines[k]) or any(article20_pattern(key).search(lines[k]) for key in ARTICLE20_LABELS):
+            return None
+    return None
 
 
 def _before_heading(text: str, at: int, seg: str) -> str:

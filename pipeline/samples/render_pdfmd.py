@@ -28,7 +28,10 @@ rendering with random numbers:
 - a long row label cut into two or three fields line by line, the first part of each of its
   lines in one field and the next parts in the next ("1.申请人无<br>期不补正<br>…|正当理由逾<br>、
   行政机关不<br>…", "二、上年<br>请数量|结转政|府信息公开申", pymupdf4llm where gaps split the
-  label's lines).
+  label's lines);
+- a small table's first row printed with its label field empty and the label on a line of
+  its own after the row, outside the table ("|  | 396 | 0 | 181 |" then "行政许可", markitdown
+  where a tall row's label sits lower than its values).
 """
 
 from __future__ import annotations
@@ -52,6 +55,9 @@ def pdf_markdown(tab_text: str, seed: int, agency: str = "", year: int = 2025) -
     over = overprint.random() < 0.3  # the running header falls on some table rows
     cutting = random.Random(seed + 3)  # drawn apart too
     cut_labels = cutting.random() < 0.3
+    lower = random.Random(seed + 4)  # drawn apart too
+    labels_below = lower.random() < 0.3
+    after_heading = False  # the line before is a small table's heading or header
     out: list[str] = []
     pads: list[int] = []
     first_of_table = True
@@ -73,8 +79,19 @@ def pdf_markdown(tab_text: str, seed: int, agency: str = "", year: int = 2025) -
         if "\t" not in line or not in_tables:
             out.append(f"**{line}**" if bold and line[:2] in _HEADINGS else line)
             first_of_table = True
+            after_heading = line.startswith("第二十条")
             continue
         fields = line.split("\t")
+        if after_heading and fields[0] != "信息内容" and labels_below and lower.random() < 0.5 \
+                and all(f.isdigit() or f.startswith("-") for f in fields[1:] if f) and all(fields[1:]):
+            # the label after its row, outside the table; the row under the header's rule line
+            if first_of_table:
+                out.append("|" + "|".join(["---"] * len(fields)) + "|")
+            out += ["|" + "|".join(_pad(["", *fields[1:]], pads)) + "|", fields[0]]
+            first_of_table = True
+            after_heading = False
+            continue
+        after_heading = after_heading and fields[0] == "信息内容"
         if as_picture and fields[0].startswith(("一、本年新收", "二、上年结转")):
             out.append(" ".join(f for f in fields if f))  # picture text: the row's words and numbers on a line
             first_of_table = True
