@@ -56,8 +56,13 @@ def _pipe_cell(cell: str) -> str:
         return cell.strip()
     if m := _SCRIPT_CELL.match(cell):
         return m.group(2).strip()
-    pieces = [p.strip() for p in _BREAK.split(cell) if p.strip()]
+    pieces = _br_pieces(cell)
     return join_stacked(pieces) if stacked(pieces) else "".join(pieces)
+
+
+def _br_pieces(cell: str) -> list[str]:
+    """A pipe cell's ``<br>``-separated pieces, stripped, the empty ones left out."""
+    return [p.strip() for p in _BREAK.split(cell) if p.strip()]
 
 
 def _bare_table_rows(lines: list[str]) -> set[int]:
@@ -111,7 +116,7 @@ def _without_overprint(fields: list[str], running: list[str]) -> list[str]:
     """
     if not running:
         return fields
-    pieces = [[p.strip() for p in _BREAK.split(f) if p.strip()] for f in fields]
+    pieces = [_br_pieces(f) for f in fields]
     multi = [i for i, p in enumerate(pieces) if len(p) > 1]
     if len(multi) < 2:
         return fields
@@ -151,7 +156,7 @@ def _interleaved_label(fields: list[str]) -> list[str]:
     Fields that are labels of their own (a group's and its item's, two heads) hold their
     words alone and stay as they are.
     """
-    pieces = [[p.strip() for p in _BREAK.split(f) if p.strip()] for f in fields]
+    pieces = [_br_pieces(f) for f in fields]
     words = _label_variants()
     for i in range(len(fields) - 1):
         lines = len(pieces[i])

@@ -1088,13 +1088,15 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
         hits = sorted(((k, m.start(), m.end()) for k, pat in patterns if (m := pat.search(text, *span))),
                       key=lambda h: h[1])
     # each row's key, cells and offset, read once for the checks below and the rows themselves
-    rows = [(key, cells_from_segment(_trim_cut(text, at, seg), _tab_col(text, at)), at)
-            for key, seg, at in _segments(text, span, hits)]
+    segments = list(_segments(text, span, hits))
+    rows = [(key, cells_from_segment(_trim_cut(text, at, seg), _tab_col(text, at)), at) for key, seg, at in segments]
     # a row's stretch running on into the next small table (its heading, its header line) holds
     # that table's words after the row's values: no sign of a drawing order; cut there for it
+    # (read again only where a heading cuts it)
     drawing_order = _drawing_order(hits, [
-        (key, cells_from_segment(_trim_cut(text, at, _before_heading(text, at, seg)), _tab_col(text, at)), at)
-        for key, seg, at in _segments(text, span, hits)])
+        (key, cells if (cut := _before_heading(text, at, seg)) == seg
+         else cells_from_segment(_trim_cut(text, at, cut), _tab_col(text, at)), at)
+        for (key, seg, at), (_k, cells, _a) in zip(segments, rows, strict=True)])
     before_empty = _before_empty(rows)
     # the text of a paged document (a PDF's pages, pdftotext's form feeds) follows an inferred reading order
     paged = (page_of(max(len(text) - 1, 0)) or 1) > 1
@@ -1190,6 +1192,7 @@ def _before_empty(rows: list[tuple[str, SegmentCells, int]]) -> set[str]:
 
 
 _A20_HEADING = re.compile(r"第\s*二\s*十\s*条")
+_DIGIT = re.compile(r"\d")
 
 
 ABOVE_LINES = 6
@@ -1234,7 +1237,6 @@ def _before_heading(text: str, at: int, seg: str) -> str:
     """``seg`` (the stretch from ``at``) up to the next small table's heading in it ("第二十条…")."""
     head = _A20_HEADING.search(text, at, at + len(seg))
     return seg[: head.start() - at] if head else seg
-_DIGIT = re.compile(r"\d")
 
 
 def _printed_nothing(seg: SegmentCells) -> bool:

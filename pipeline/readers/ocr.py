@@ -43,6 +43,7 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_right
+from collections import Counter
 from pathlib import Path
 
 sys.modules.setdefault("pymupdf.layout", None)  # skip the ONNX layout model: 1 s and 225 MB per import
@@ -367,7 +368,7 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
         cell_words[key] = _once(found)
     _second_reading(clean, ink, scale, tables, cell_words, doubtful)
     readings: list[tuple[int, Box, str, str | None]] = []
-    overrun: dict[int, int] = {}  # table → its number cells whose glyphs run into or over a side rule
+    overrun: Counter[int] = Counter()  # table → its number cells whose glyphs run into or over a side rule
     for (t, cell), found in cell_words.items():
         text = label_text(found)
         if text != (whole := fix_digits("".join(_join(line).replace(" ", "") for line in _lines(found)))):
@@ -391,7 +392,7 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
             if reason is None:
                 reason = _at_side_rule(ink, cell, scale) or _glyph_on_rule(ink, on_rules, cell, scale)
                 if reason is not None:
-                    overrun[t] = overrun.get(t, 0) + 1
+                    overrun[t] += 1
             low = min((g.score for w in found for g in w.glyphs if g.text.isdigit()), default=score)
             if reason is None and low < SURE_DIGIT:  # kept, but a failed sum around it leaves it blank
                 tables[t].weak[cell] = f"a digit read with {low:.2f} confidence (below {SURE_DIGIT})"
@@ -399,7 +400,7 @@ def read_page_image(gray: np.ndarray, number: int, scale: float) -> PageContent:
                 tables[t].weak[cell] = unbacked
         readings.append((t, cell, text, reason))
     for t, cell, text, reason in readings:
-        if reason is None and text and overrun.get(t, 0) >= OVERRUN_CELLS and _is_number(text):
+        if reason is None and text and overrun[t] >= OVERRUN_CELLS and _is_number(text):
             reason = _ends_at_rule(ink, on_rules, cell, scale, overrun[t])
         if reason is not None:
             where = _where(tables[t], cell)
@@ -659,6 +660,24 @@ def _at_side_rule(ink: np.ndarray, cell: Box, scale: float) -> str | None:
     return None
 
 
+def _ruled_sides(rules: np.ndarray, cell: Box, scale: float) -> tuple[slice, list[tuple[str, int, int]]] | None:
+    """The cell's pixel rows off its row rules, and each side ("left", "right") whose rule is
+    drawn all along them, as the columns ``lo:hi`` of a window around it; None when fewer
+    than three rows are left. (No rule all along a side: a table without vertical rules, a gap.)"""
+    x0, y0, x1, y1 = (round(v * scale) for v in cell)
+    margin = max(1, round(0.75 * scale))  # off the row rules and their corners
+    reach = max(2, round(1.5 * scale))
+    band = slice(y0 + margin, y1 - margin)
+    if band.stop - band.start < 3:
+        return None
+    sides = []
+    for side, x in (("left", x0), ("right", x1)):
+        lo, hi = max(0, x - reach), min(rules.shape[1], x + reach + 1)
+        if rules[band, lo:hi].any(axis=1).all():
+            sides.append((side, lo, hi))
+    return band, sides
+
+
 def _glyph_on_rule(ink: np.ndarray, rules: np.ndarray, cell: Box, scale: float) -> str | None:
     """Why a number read in ``cell`` is doubtful, if a glyph's ink touches its left or right rule.
 
@@ -672,18 +691,13 @@ def _glyph_on_rule(ink: np.ndarray, rules: np.ndarray, cell: Box, scale: float) 
     running past it), any glyph on it may go on beyond the picture: one row is enough.
     ``ink``: the ink off the rules; ``rules``: the rule pixels.
     """
-    x0, y0, x1, y1 = (round(v * scale) for v in cell)
-    margin = max(1, round(0.75 * scale))  # off the row rules and their corners
-    reach = max(2, round(1.5 * scale))
-    band = slice(y0 + margin, y1 - margin)
-    rows = band.stop - band.start
-    if rows < 3:
+    ruled = _ruled_sides(rules, cell, scale)
+    if ruled is None:
         return None
-    for x in (x0, x1):
-        lo, hi = max(0, x - reach), min(ink.shape[1], x + reach + 1)
+    band, sides = ruled
+    rows = band.stop - band.start
+    for _side, lo, hi in sides:
         rule = rules[band, lo:hi]
-        if not rule.any(axis=1).all():
-            continue  # no rule drawn all along this side (a table without vertical rules, a gap)
         dark = ink[band, lo:hi] > 0
         beside = (dark[:, :-1] & rule[:, 1:] & ~rule[:, :-1]) | (dark[:, 1:] & rule[:, :-1] & ~rule[:, 1:])
         touched = int(beside.any(axis=1).sum())
@@ -707,25 +721,17 @@ def _ends_at_rule(ink: np.ndarray, rules: np.ndarray, cell: Box, scale: float, o
     set close to a rule (right-aligned) is whole.
     """
     boxes = _cell_ink(ink, cell, scale)
-    if boxes is None:
+    ruled = _ruled_sides(rules, cell, scale)
+    if boxes is None or ruled is None:
         return None
+    band, sides = ruled
     height = boxes[:, cv2.CC_STAT_HEIGHT]
     tall = boxes[height >= DIGIT_HEIGHT * int(height.max())]
     reach = END_REACH * int(height.max())
     left = int(tall[:, cv2.CC_STAT_LEFT].min())
     right = int((tall[:, cv2.CC_STAT_LEFT] + tall[:, cv2.CC_STAT_WIDTH]).max())
-    x0, y0, x1, y1 = (round(v * scale) for v in cell)
-    margin = max(1, round(0.75 * scale))
-    wide = max(2, round(1.5 * scale))
-    band = slice(y0 + margin, y1 - margin)
-    if band.stop - band.start < 3:
-        return None
-    for x, side in ((x0, "left"), (x1, "right")):
-        lo, hi = max(0, x - wide), min(ink.shape[1], x + wide + 1)
-        rule = rules[band, lo:hi]
-        if not rule.any(axis=1).all():
-            continue  # no rule drawn all along this side
-        columns = np.flatnonzero(rule.any(axis=0)) + lo
+    for side, lo, hi in sides:
+        columns = np.flatnonzero(rules[band, lo:hi].any(axis=0)) + lo
         gap = left - int(columns.max()) - 1 if side == "left" else int(columns.min()) - right
         if gap <= reach:
             return (f"the numbers of this table run over its rules ({overruns} cells), and this one ends at its "

@@ -158,7 +158,7 @@ def _label_cut(fields: list[str], rng: random.Random) -> list[str]:
             columns[0].append(line)
             continue
         cuts = sorted(rng.sample(range(1, len(line) + last), parts - 1))
-        pieces = [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)]
+        pieces = _cut(line, cuts)
         for column, piece in zip(columns, pieces, strict=True):
             if piece:
                 column.append(piece)
@@ -167,11 +167,16 @@ def _label_cut(fields: list[str], rng: random.Random) -> list[str]:
     return [*fields[:i], *("<br>".join(c) for c in columns), *fields[i + 1 :]]
 
 
+def _cut(text: str, cuts: list[int]) -> list[str]:
+    """``text`` cut at the sorted positions ``cuts``."""
+    return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+
+
 def _overprinted(fields: list[str], header: str, rng: random.Random) -> list[str]:
     """``fields`` with ``header`` printed over them: cut in one piece per field, each after a
     ``<br>`` (a blank field holds its piece alone)."""
     cuts = sorted(rng.sample(range(1, len(header)), len(fields) - 1))
-    pieces = [header[a:b] for a, b in zip([0, *cuts], [*cuts, len(header)], strict=True)]
+    pieces = _cut(header, cuts)
     return [f"{f}<br>{p}" if f else p for f, p in zip(fields, pieces, strict=True)]
 
 
