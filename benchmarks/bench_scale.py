@@ -323,7 +323,9 @@ def main() -> None:
     print(f"loaded {loaded} of {n}; unchanged on the second run: {count(out2, 'unchanged (not re-read)')}")
     print(f"peak memory of the run's process tree: {rss[0] / 2**20:.0f} MB PSS, {rss[1] / 2**20:.0f} MB summing RSS "
           f"(no-change run {rss2[0] / 2**20:.0f} MB PSS)")
-    vp = steps.get("validated_frames", 0) + steps.get("warehouse", 0) + steps.get("warehouse_parquet", 0)
+    # validate_alongside: validating while reading (inside report_records' time), counted in full
+    vp = (steps.get("validated_frames", 0) + steps.get("validate_alongside", 0) + steps.get("warehouse", 0)
+          + steps.get("warehouse_parquet", 0))
     share = vp / whole if whole else 0.0
     print(f"steps of the whole run: {', '.join(f'{k} {v:.1f}s' for k, v in steps.items() if v >= 0.05)}")
     print(f"validate + publish (+ parquet export): {vp:.1f} s = {share:.0%} of the whole run")

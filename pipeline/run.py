@@ -182,6 +182,8 @@ def run_pipeline(
         )
         steps = _step_seconds(instance.all_logs(result.run_id))  # type: ignore[attr-defined]
         batch = result.output_for_node("validated_frames")
+        if batch.alongside_seconds:  # validated while report_records read: shown as a step of its own
+            steps["validate_alongside"] = batch.alongside_seconds
         manifest = result.output_for_node("raw_manifest")
         evaluations = result.get_asset_check_evaluations()
     failed = [

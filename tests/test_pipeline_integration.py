@@ -179,3 +179,32 @@ def test_missing_raw_dir_fails_without_touching_the_warehouse(
     assert main(["run", "--raw", str(tmp_path / "nope"), "--warehouse", str(warehouse), "--no-progress"]) == 1
     assert "no such folder" in capsys.readouterr().err
     assert warehouse.read_bytes() == b"previous warehouse"
+
+
+def test_validation_falls_back_when_validating_alongside_fails(
+    first_run: tuple[Path, Path, RunSummary], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records are validated while they are read (a thread beside the reader pool); if that
+    fails, validated_frames validates the staged records itself and the warehouse is the same."""
+    import threading
+
+    from pipeline.validation import staged
+
+    raw, warehouse, _ = first_run
+    real_add = staged.StagedValidator.add
+    failed: list[str] = []
+
+    def add(self: staged.StagedValidator, chunk: Path) -> None:
+        if threading.current_thread().name == "xxgk-validate":
+            failed.append(chunk.name)
+            raise RuntimeError("a bug in the thread")
+        real_add(self, chunk)
+
+    monkeypatch.setattr(staged.StagedValidator, "add", add)
+    other = tmp_path / "wh" / "xxgk.duckdb"
+    summary = run_pipeline(raw, other, progress=False)
+    assert failed and summary.success and summary.loaded == len(_distinct_files(raw))
+    counts = "select (select count(*) from reports), (select count(*) from request_cells), " \
+             "(select count(*) from article20_cells), (select sum(value) from request_cells)"  # fmt: skip
+    with open_read_only(warehouse) as a, open_read_only(other) as b:
+        assert a.execute(counts).fetchone() == b.execute(counts).fetchone()

@@ -12,7 +12,7 @@ from factories import make_record
 
 from pipeline.ledger.staging import Staging, decode_record
 from pipeline.validation import FRAME_SCHEMAS, records_to_frames, validate_frames
-from pipeline.validation.staged import validate_staged
+from pipeline.validation.staged import StagedValidator, ValidationAlongside, validate_staged
 
 
 def _records() -> list[dict]:
@@ -51,16 +51,21 @@ def _rows(frame: pl.DataFrame) -> list[tuple]:
     return sorted(frame.rows(), key=repr)
 
 
+@pytest.mark.parametrize("alongside", [False, True], ids=["after", "alongside"])
 @pytest.mark.parametrize("batch_rows", [1, 1000, 10**9])  # a batch per chunk, per two chunks, one batch
-def test_batches_validate_like_the_whole_corpus_at_once(tmp_path: Path, batch_rows: int) -> None:
+def test_batches_validate_like_the_whole_corpus_at_once(tmp_path: Path, batch_rows: int, alongside: bool) -> None:
+    """After the records are staged (validate_staged) or while they are (ValidationAlongside):
+    the same verdicts and frames as validating every record at once."""
     records = _records()
     staging = Staging(tmp_path / "staging")
-    with staging.record_writer(chunk_size=3) as writer:
+    beside = ValidationAlongside(staging, batch_rows=batch_rows) if alongside else None
+    with staging.record_writer(chunk_size=3, on_chunk=beside.chunk_closed if beside else None) as writer:
         for record in records:
             writer.add(record)
     assert len(staging.record_chunks()) == 5
 
-    found = validate_staged(staging, batch_rows=batch_rows)
+    found = beside.finish() if beside else validate_staged(staging, batch_rows=batch_rows)
+    assert found is not None
     reports = [r for r in records if r["status"] in ("ok", "incomplete")]
     expected = validate_frames(records_to_frames(reports))
 
@@ -96,3 +101,35 @@ def test_decode_record_reads_every_line_as_json_does(value: dict) -> None:
     line = (json.dumps(value, ensure_ascii=False) + "\n").encode("utf-8")
     got, want = decode_record(line), json.loads(line)
     assert repr(got) == repr(want)  # repr: types too (an int is not a float), and nan equals nan
+
+
+def test_the_writer_hands_over_each_chunk_once_complete(tmp_path: Path) -> None:
+    staging = Staging(tmp_path / "staging")
+    seen: list[tuple[str, int]] = []
+    with staging.record_writer(chunk_size=3, on_chunk=lambda p: seen.append((p.name, len(p.read_bytes().splitlines())))) as w:
+        for record in _records()[:7]:
+            w.add(record)
+        assert seen == [("part-00001.jsonl", 3), ("part-00002.jsonl", 3)]  # the third is still open
+    assert seen[-1] == ("part-00003.jsonl", 1) and len(seen) == 3
+
+
+def test_a_failure_alongside_is_handed_back_as_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug in validating while reading never fails the reading step nor loses a verdict:
+    ``finish`` says None, and the caller validates the staged chunks itself."""
+    staging = Staging(tmp_path / "staging")
+    calls: list[Path] = []
+
+    def broken(self: StagedValidator, chunk: Path) -> None:
+        calls.append(chunk)
+        raise ValueError("flattening bug")
+
+    monkeypatch.setattr(StagedValidator, "add", broken)
+    beside = ValidationAlongside(staging)
+    with staging.record_writer(chunk_size=3, on_chunk=beside.chunk_closed) as writer:
+        for record in _records():
+            writer.add(record)
+    assert beside.finish() is None
+    assert isinstance(beside.error, ValueError)
+    assert len(calls) == 1  # the chunks after the failure are not worked on
+    monkeypatch.undo()
+    assert len(validate_staged(staging).quarantined) == 4  # the staged records are all still there

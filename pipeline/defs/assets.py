@@ -32,6 +32,7 @@ import polars as pl
 
 from pipeline.defs.resources import XxgkConfig
 from pipeline.ledger.plan import outcome_counts
+from pipeline.validation.staged import StagedValidation
 from pipeline.warehouse.catalog import Relation, catalog
 
 GROUP = "xxgk"
@@ -101,6 +102,9 @@ class RecordBatch:
     full: bool
     parsed: int = 0
     reused: int = 0
+    validation: StagedValidation | None = None
+    """The staged records already validated while they were read (``ValidationAlongside``);
+    None: ``validated_frames`` validates them itself."""
 
 
 @dataclass
@@ -115,6 +119,8 @@ class ValidatedBatch:
     rows: dict[str, int] = field(default_factory=dict)
     report_paths: dict[str, str] = field(default_factory=dict)
     """report_id → source path of the quarantined reports, so checks can name files."""
+    alongside_seconds: float = 0.0
+    """Seconds spent validating while the records were read: part of report_records' step time."""
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -224,11 +230,10 @@ def report_records(
     the reason), ``removed`` (gone since the last run; its report leaves the warehouse).
     """
     import pipeline
-    from pipeline.ingest.isolate import READ_STAT
-    from pipeline.ledger.paths import printable_record
-    from pipeline.ledger.plan import FILES_SCHEMA, file_row, make_plan, record_report_id
+    from pipeline.ledger.plan import FILES_SCHEMA, make_plan
     from pipeline.ledger.rewritten import Rewritten, ledger_manifest, orphaned_copies
     from pipeline.ledger.staging import Staging
+    from pipeline.validation.staged import ValidationAlongside
 
     version = str(pipeline.PARSER_VERSION)
     manifest = raw_manifest.manifest
@@ -241,7 +246,58 @@ def report_records(
     total = len(plan.to_parse)
     seen_shas = set(manifest["sha256"].drop_nulls().to_list())
     rewritten = Rewritten()
-    with staging.record_writer() as writer:
+    alongside = ValidationAlongside(staging)
+    try:
+        _stage_records(context, xxgk, plan, manifest, staging, alongside, files, seen_shas, rewritten)
+    except BaseException:
+        alongside.abandon()
+        raise
+    validation = alongside.finish()
+    if validation is None:
+        context.log.warning(f"validating while reading failed ({alongside.error!r}); validated_frames validates again")
+    _progress("parse", total, total, "")
+
+    files_df = _fill_duplicates(pl.DataFrame(files, schema=FILES_SCHEMA, orient="row")).sort("path")
+    files_df = orphaned_copies(files_df, rewritten)
+    return dg.Output(
+        RecordBatch(
+            files=files_df,
+            manifest=ledger_manifest(manifest, rewritten),
+            remove=plan.remove,
+            staging=str(staging.root),
+            base_run_id=raw_manifest.base_run_id,
+            full=raw_manifest.full,
+            parsed=total,
+            reused=len(plan.keep),
+            validation=validation,
+        ),
+        metadata={
+            "files": files_df.height,
+            "parsed": total,
+            "reused": len(plan.keep),
+            "removed_reports": len(plan.remove),
+            **outcome_counts(files_df),
+            "quarantined_files": md_table(
+                files_df.filter(pl.col("outcome") == "quarantined").select("path", "reason")
+            ),
+            "parser_version": version,
+        },
+    )
+
+
+def _stage_records(context: dg.AssetExecutionContext, xxgk: XxgkConfig, plan: Any, manifest: pl.DataFrame,
+                   staging: Any, alongside: Any, files: list, seen_shas: set[str], rewritten: Any) -> None:  # fmt: skip
+    """Read the plan's files and stage their records, appending each file's row to ``files``.
+
+    Each chunk of records, once complete, is handed to ``alongside`` to be validated while
+    the next files are read.
+    """
+    from pipeline.ingest.isolate import READ_STAT
+    from pipeline.ledger.paths import printable_record
+    from pipeline.ledger.plan import file_row, record_report_id
+
+    total = len(plan.to_parse)
+    with staging.record_writer(on_chunk=alongside.chunk_closed) as writer:
         for i, (item, rec) in enumerate(_parse(xxgk, plan.to_parse, manifest), 1):
             if item.os_path:  # a failure record written here names the file by its raw name
                 rec = printable_record(rec)
@@ -272,33 +328,6 @@ def report_records(
             _progress("parse", i, total, item.path)
             if i % 500 == 0:
                 context.log.info(f"parsed {i}/{total}")
-    _progress("parse", total, total, "")
-
-    files_df = _fill_duplicates(pl.DataFrame(files, schema=FILES_SCHEMA, orient="row")).sort("path")
-    files_df = orphaned_copies(files_df, rewritten)
-    return dg.Output(
-        RecordBatch(
-            files=files_df,
-            manifest=ledger_manifest(manifest, rewritten),
-            remove=plan.remove,
-            staging=str(staging.root),
-            base_run_id=raw_manifest.base_run_id,
-            full=raw_manifest.full,
-            parsed=total,
-            reused=len(plan.keep),
-        ),
-        metadata={
-            "files": files_df.height,
-            "parsed": total,
-            "reused": len(plan.keep),
-            "removed_reports": len(plan.remove),
-            **outcome_counts(files_df),
-            "quarantined_files": md_table(
-                files_df.filter(pl.col("outcome") == "quarantined").select("path", "reason")
-            ),
-            "parser_version": version,
-        },
-    )
 
 
 def _parse(xxgk: XxgkConfig, items: list, manifest: pl.DataFrame) -> Any:
@@ -353,12 +382,17 @@ def validated_frames(
 
     A report that fails validation is quarantined whole (with the reason), never published
     in part; the rest of the batch goes on. Bad data never fails this step.
+
+    The work is normally done by the time this step starts: report_records validates each
+    chunk of records in a thread while the next ones are read (``ValidationAlongside``), and
+    hands over what it found. Only if that failed are the staged records validated here.
     """
     from pipeline.ledger.staging import Staging
     from pipeline.validation.staged import validate_staged
 
     staging = Staging(Path(report_records.staging))
-    found = validate_staged(staging)
+    # Validated while the records were read (report_records), or, if that failed, here.
+    found = report_records.validation if report_records.validation is not None else validate_staged(staging)
     quarantined, report_paths, rows = found.quarantined, found.report_paths, found.rows
 
     files = report_records.files
@@ -396,12 +430,15 @@ def validated_frames(
             failure_cases=failure_cases,
             rows=rows,
             report_paths=report_paths,
+            alongside_seconds=round(found.seconds, 3) if report_records.validation is not None else 0.0,
         ),
         metadata={
             **{f"rows_{name}": n for name, n in sorted(rows.items())},
             "quarantined": len(quarantined),
             "quarantined_reports": md_table(q_df),
             "failure_cases": md_table(failure_cases),
+            "validated_while_reading": report_records.validation is not None,
+            "validation_seconds": round(found.seconds, 2),
         },
     )
 

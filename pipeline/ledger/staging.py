@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +44,10 @@ class Staging:
 
     # -- records -------------------------------------------------------------------------
 
-    def record_writer(self, chunk_size: int = CHUNK_RECORDS) -> RecordWriter:
-        return RecordWriter(self.root / "records", chunk_size)
+    def record_writer(self, chunk_size: int = CHUNK_RECORDS,
+                      on_chunk: Callable[[Path], None] | None = None) -> RecordWriter:  # fmt: skip
+        """A writer of this run's records; ``on_chunk(path)`` is called as each chunk file is complete."""
+        return RecordWriter(self.root / "records", chunk_size, on_chunk)
 
     def record_chunks(self) -> list[Path]:
         return sorted((self.root / "records").glob("part-*.jsonl"))
@@ -87,9 +89,10 @@ class Staging:
 class RecordWriter:
     """Append records as JSON lines, starting a new chunk file every ``chunk_size`` records."""
 
-    def __init__(self, folder: Path, chunk_size: int) -> None:
+    def __init__(self, folder: Path, chunk_size: int, on_chunk: Callable[[Path], None] | None = None) -> None:
         self.folder = folder
         self.chunk_size = chunk_size
+        self.on_chunk = on_chunk
         self.count = 0
         self._fh: Any = None
         self._part = 0
@@ -119,6 +122,8 @@ class RecordWriter:
         if self._fh is not None:
             self._fh.close()
             self._fh = None
+            if self.on_chunk is not None:
+                self.on_chunk(self.folder / f"part-{self._part:05d}.jsonl")
 
     def __enter__(self) -> RecordWriter:
         return self

@@ -17,9 +17,13 @@ of Dagster so a benchmark or a test can run it on a staging folder directly.
 from __future__ import annotations
 
 import gc
+import queue
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -48,6 +52,8 @@ class StagedValidation:
     """report_id → source path of the quarantined reports."""
     failure_cases: pl.DataFrame = field(default_factory=pl.DataFrame)
     rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    """Wall time spent flattening and validating (alongside reading, it is inside that step's time)."""
 
 
 def validate_staged(staging: Staging, batch_rows: int = BATCH_ROWS) -> StagedValidation:
@@ -57,40 +63,121 @@ def validate_staged(staging: Staging, batch_rows: int = BATCH_ROWS) -> StagedVal
     order the records were staged. Bad data never raises: a report failing validation is
     quarantined whole.
     """
-    staging.clear_frames()  # parts are numbered by batch: a part of an earlier attempt must not linger
-    out = StagedValidation()
-    batch = _Batch()
-    cases: list[pl.DataFrame] = []
-    kept_cases = 0
-
-    def flush() -> None:
-        nonlocal kept_cases
-        if batch.part is None:
-            return
-        bad = batch.validate_and_write(staging, out.rows)
-        if bad.quarantined:
-            for rid in bad.quarantined:
-                if rid in batch.paths:
-                    out.report_paths[rid] = batch.paths[rid]
-            out.quarantined.update(bad.quarantined)
-            if kept_cases < FAILURE_CASES_KEPT and bad.failure_cases is not None:
-                cases.append(bad.failure_cases.head(FAILURE_CASES_KEPT - kept_cases))
-                kept_cases += cases[-1].height
-        batch.clear()
-
+    validator = StagedValidator(staging, batch_rows)
     for chunk in staging.record_chunks():
+        validator.add(chunk)
+    return validator.finish()
+
+
+class StagedValidator:
+    """``validate_staged`` one chunk at a time, so it can follow the chunks as they are written.
+
+    ``add`` the chunks in the order they were staged, then ``finish`` once. The verdicts and
+    the parts written are the same however the chunks arrive: a batch is flushed when it
+    reaches ``batch_rows``, and at the end.
+    """
+
+    def __init__(self, staging: Staging, batch_rows: int = BATCH_ROWS) -> None:
+        staging.clear_frames()  # parts are numbered by batch: a part of an earlier attempt must not linger
+        self.staging = staging
+        self.batch_rows = batch_rows
+        self.out = StagedValidation()
+        self._batch = _Batch()
+        self._cases: list[pl.DataFrame] = []
+        self._kept_cases = 0
+
+    def add(self, chunk: Path) -> None:
+        """Flatten one staged chunk into the batch; validate the batch once it is large enough."""
+        started = time.perf_counter()
         with _collector_paused():
             records = Staging.read_records(chunk)
             reports = [r for r in records if r.get("status") in REPORT_STATUSES]
             del records
             frames, flatten_failed = flatten_isolating(reports, record_report_id)
-            batch.add(Staging.part_of(chunk), frames, flatten_failed, reports)
+            self._batch.add(Staging.part_of(chunk), frames, flatten_failed, reports)
             del reports
-        if batch.height >= batch_rows:
-            flush()
-    flush()
-    out.failure_cases = pl.concat(cases, how="diagonal_relaxed") if cases else pl.DataFrame()
-    return out
+        if self._batch.height >= self.batch_rows:
+            self._flush()
+        self.out.seconds += time.perf_counter() - started
+
+    def finish(self) -> StagedValidation:
+        """Validate what is left; the whole step's findings."""
+        started = time.perf_counter()
+        self._flush()
+        self.out.seconds += time.perf_counter() - started
+        out = self.out
+        out.failure_cases = pl.concat(self._cases, how="diagonal_relaxed") if self._cases else pl.DataFrame()
+        return out
+
+    def _flush(self) -> None:
+        batch, out = self._batch, self.out
+        if batch.part is None:
+            return
+        bad = batch.validate_and_write(self.staging, out.rows)
+        if bad.quarantined:
+            for rid in bad.quarantined:
+                if rid in batch.paths:
+                    out.report_paths[rid] = batch.paths[rid]
+            out.quarantined.update(bad.quarantined)
+            if self._kept_cases < FAILURE_CASES_KEPT and bad.failure_cases is not None:
+                self._cases.append(bad.failure_cases.head(FAILURE_CASES_KEPT - self._kept_cases))
+                self._kept_cases += self._cases[-1].height
+        batch.clear()
+
+
+class ValidationAlongside:
+    """A ``StagedValidator`` in a thread of its own, fed each record chunk as it is closed.
+
+    Why: reading is done by worker processes on every core, while this process mostly
+    waits for their records; validating afterwards kept one core busy and the other idle
+    for seconds at the end of a run (3.6 s of 75 at 10,000 drawn PDFs). Validated while
+    the next chunks are read, only the last batch is left for after.
+
+    The verdicts are those of ``validate_staged`` (same chunks, same order, same batches).
+    A failure in the thread is not raised here: ``finish`` returns None and the caller
+    validates from the staged chunks instead, so an error surfaces in the validation step.
+    """
+
+    def __init__(self, staging: Staging, batch_rows: int = BATCH_ROWS) -> None:
+        self._validator = StagedValidator(staging, batch_rows)
+        self._chunks: queue.SimpleQueue[Path | None] = queue.SimpleQueue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="xxgk-validate", daemon=True)
+        self._thread.start()
+
+    def chunk_closed(self, chunk: Path) -> None:
+        self._chunks.put(chunk)
+
+    def finish(self) -> StagedValidation | None:
+        """Wait for the chunks given so far; None if validating them failed."""
+        self._chunks.put(None)
+        self._thread.join()
+        if self._error is not None:
+            return None
+        try:
+            return self._validator.finish()
+        except Exception as exc:  # the last batch: the same hand-over as in the thread
+            self._error = exc
+            return None
+
+    def abandon(self) -> None:
+        """Stop without validating the chunks still waiting (the step that fed them failed)."""
+        self._error = self._error or RuntimeError("abandoned")
+        self._chunks.put(None)
+        self._thread.join()
+
+    def _run(self) -> None:
+        while (chunk := self._chunks.get()) is not None:
+            if self._error is not None:
+                continue  # drain: the caller validates again from the staged chunks
+            try:
+                self._validator.add(chunk)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller as None
+                self._error = exc
+
+    @property
+    def error(self) -> BaseException | None:
+        return self._error
 
 
 @dataclass
