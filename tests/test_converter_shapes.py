@@ -1508,3 +1508,50 @@ def test_numbers_carried_on_beside_the_labels_wrapped_text_are_still_cut_short(t
     wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
     assert not wrong
     assert all(v is None for v in got["requests"]["granted"].values())
+
+
+# ---- section 四 shredded into its own header, its numbers stacked (pymupdf4llm over a Word PDF) ------
+
+
+def _shredded_review(seed: int) -> tuple[dict, list[str], int]:
+    """A generated report whose pdfmarkdown rendering cuts section 四's heading into the table's
+    header row (no heading line left) and stacks the row's first numbers; its lines and the
+    index of the review values row."""
+    rec = random_record(random.Random(seed), blank_rate=0.0, large=seed % 2 == 0)
+    lines = render_text(rec, "pdfmarkdown", seed).split("\n")
+    assert not any(re.match(r"\**四、政府信息公开", ln) for ln in lines)  # the heading is in the header
+    row = next(i for i, ln in enumerate(lines) if ln.startswith("|") and "<br>" in ln and "复议" not in ln
+               and all(p.isdigit() for p in re.split(r"\||<br>", ln.strip("|"))))
+    return rec, lines, row
+
+
+@pytest.mark.parametrize("seed", [3, 6])
+def test_a_review_table_whose_heading_is_shredded_into_its_header_is_read(tmp_path: Path, seed: int) -> None:
+    """pymupdf4llm over a Word PDF: "|四、政府结果结果|信息公开行政复议、行政复议其他尚未|行政诉讼情况
+    未经复议直|接起诉|…" and "|1<br>1|0<br>0<br>2|4<br>0|0|1|5|…". Section 四 is found by its
+    litigation heads, and the stacked numbers are taken apart: 15 values, all three sums hold."""
+    rec, lines, _ = _shredded_review(seed)
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert got["review_litigation"] == rec["review_litigation"]
+
+
+@pytest.mark.parametrize("change", ["sum", "blank", "wrapped"])
+def test_stacked_review_numbers_are_null_unless_fifteen_and_every_sum_holds(tmp_path: Path, change: str) -> None:
+    """A stacked field may be one number wrapped in its cell: the pieces are only taken apart
+    when they make exactly the row's 15 values and each group's 总计 is the sum of its parts."""
+    rec, lines, i = _shredded_review(3)
+    fields = lines[i].strip("|").split("|")
+    if change == "sum":  # one piece off by one: a group's sum fails
+        pieces = fields[0].split("<br>")
+        pieces[0] = str(int(pieces[0]) + 1)
+        fields[0] = "<br>".join(pieces)
+    elif change == "blank":  # a field left empty: which column is blank is not certain
+        fields[-2] = ""
+    else:  # a stacked field that is one number over two lines: 14 values
+        a, b = fields[1].split("<br>")[:2]
+        fields[1] = "<br>".join([a + b, *fields[1].split("<br>")[2:]])
+    lines[i] = "|" + "|".join(fields) + "|"
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert all(v is None for cols in got["review_litigation"].values() for v in cols.values())

@@ -378,10 +378,14 @@ def merged_apart(cells: list[Cell | str], n: int) -> list[Cell | None] | None:
     return list(values)
 
 
-def fields_apart(cells: list[Cell | str]) -> list[Cell] | None:
+def fields_apart(cells: list[Cell | str], *, stacked: bool = False) -> list[Cell] | None:
     """A row's numbers in order, each merged field ("21 0") taken apart; None when an empty field
     stands among them (a blank whose column is not certain) or a field is not whole numbers
-    (a number with a leading zero is no cell's: "0" alone is)."""
+    (a number with a leading zero is no cell's: "0" alone is).
+
+    ``stacked``: a field of numbers over numbers ("1<br>1") is taken apart the same way. Each
+    piece may also be part of one wrapped number, so a caller asks for this only where the
+    count of values and the row's sums leave no other reading (``tables._review_apart``)."""
     fields = [c for c in cells if c != ""]
     first = next((k for k, c in enumerate(cells) if c != ""), 0)
     last = max((k for k, c in enumerate(cells) if c != ""), default=-1)
@@ -389,7 +393,12 @@ def fields_apart(cells: list[Cell | str]) -> list[Cell] | None:
         return None
     values: list[Cell] = []
     for c in fields:
-        parts = c.raw.split() if c.reason == MERGED else [c.raw]  # type: ignore[union-attr]
+        if c.reason == MERGED:  # type: ignore[union-attr]
+            parts = c.raw.split()  # type: ignore[union-attr]
+        elif stacked and c.reason == STACKED_VALUES:  # type: ignore[union-attr]
+            parts = c.raw.split(STACKED)  # type: ignore[union-attr]
+        else:
+            parts = [c.raw]  # type: ignore[union-attr]
         for part in parts:
             number = parse_number(part)
             if not isinstance(number, int) or (len(part) > 1 and part.startswith("0")):

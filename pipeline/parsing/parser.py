@@ -23,7 +23,7 @@ from pipeline.parsing.cells import RowValues
 from pipeline.parsing.labels import other_group_printed
 from pipeline.parsing.normalize import compact, normalize
 from pipeline.parsing.ocr_sums import withhold_doubtful
-from pipeline.parsing.sections import cut_unheaded_requests, find_sections
+from pipeline.parsing.sections import cut_unheaded_requests, cut_unheaded_review, find_sections
 
 
 def detect_template(text: str, s2: tuple[int, int] | None, s3: tuple[int, int] | None) -> str | None:
@@ -186,6 +186,8 @@ def parse_document(doc: Document) -> dict:
     s2, s3, s4 = secs.span("s2"), secs.span("s3"), secs.span("s4")
     if s3 is None and s2 is not None:
         s2, s3 = cut_unheaded_requests(text, s2)
+    if s4 is None and s3 is not None:
+        s3, s4 = cut_unheaded_review(text, s3)
     lines = text.split("\n")
     title = meta.find_title(lines, (doc.meta or {}).get("title"))
     printed = report_status.tables_printed(text)

@@ -90,3 +90,24 @@ def cut_unheaded_requests(text: str, s2: tuple[int, int]) -> tuple[tuple[int, in
         return s2, None
     start = max(text.rfind("\n", s2[0], m.start()) + 1, s2[0])
     return (s2[0], start), (start, s2[1])
+
+
+# the review table's own header words: its litigation heads, never in the request table
+_REVIEW_TABLE = re.compile("|".join(loose(v) for v in ("未经复议直接起诉", "复议后起诉")))
+
+
+def cut_unheaded_review(text: str, s3: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int] | None]:
+    """Section 三's span and section 四's, when section 四's heading was not found.
+
+    A converter can shred that heading into the table's header, a few characters a field
+    among the heads ("四、政府结果结果 | 信息公开行政复议、行政复议其他尚未 | 行政诉讼情况未经复议直 |
+    接起诉", pymupdf4llm), so no heading is matched and section 三 runs on over the review
+    table. That table starts at the line of its own litigation heads (未经复议直接起诉,
+    复议后起诉), which the request table never prints; section 三 ends there. None for
+    section 四 when neither shows.
+    """
+    m = _REVIEW_TABLE.search(text, s3[0], s3[1])
+    if m is None:
+        return s3, None
+    start = max(text.rfind("\n", s3[0], m.start()) + 1, s3[0])
+    return (s3[0], start), (start, s3[1])

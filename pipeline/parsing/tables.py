@@ -1345,7 +1345,7 @@ def review_from_text(text: str, span: Span, page_of, *, run_together: bool = Fal
             cells.extend(k for k in kinds if isinstance(k, Cell) or k == "")
         # wider than 15 with an empty field inside: a converter's padding (a colspan expanded)
         # or a blank cell, and the trailing one popped may have been the blank: not certain
-        if any(isinstance(c, Cell) and c.reason == MERGED for c in cells):
+        if any(isinstance(c, Cell) and c.reason in (MERGED, STACKED_VALUES) for c in cells):
             apart = _review_apart(cells)
             if apart is None:
                 return RowValues([None] * 15, [MERGED_ROW], page_of(last.end()))
@@ -1403,15 +1403,18 @@ def _lone_review_row(text: str, span: Span, page_of) -> RowValues | None:
 
 
 def _review_apart(cells: list[Cell | str]) -> list[Cell | None] | None:
-    """Section 四's row with each merged field ("| 1 1 | 0 | 0 2 | 4 0 |", markitdown) taken apart,
-    when that gives exactly its 15 values, none blank, and each group's 总计 is the sum of its
-    four parts; else None.
+    """Section 四's row with each merged field ("| 1 1 | 0 | 0 2 | 4 0 |", markitdown) or stacked
+    field ("| 1<br>1 | 0<br>0<br>2 | 4<br>0 |", pymupdf4llm) taken apart, when that gives exactly
+    its 15 values, none blank, and each group's 总计 is the sum of its four parts; else None.
 
     A converter that merged neighbouring cells keeps their numbers in order, so 15 numbers are
     the row left to right, as in a spaced row; the three sums are asked for as for the request
     table's merged rows (``cells.merged_apart``): a field may also hold another row's number.
+    A stacked field's pieces could instead be one number wrapped in its cell; then the row
+    holds fewer than 15 numbers and a blank somewhere, and taking the pieces apart must still
+    make 15 values whose three sums all hold, or nothing is read.
     """
-    values = fields_apart(cells)
+    values = fields_apart(cells, stacked=True)
     if values is None or len(values) != 15 or _group_sum_fails(RowValues(list(values), [], None)):
         return None
     return list(values)

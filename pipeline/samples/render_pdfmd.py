@@ -31,7 +31,11 @@ rendering with random numbers:
   label's lines);
 - a small table's first row printed with its label field empty and the label on a line of
   its own after the row, outside the table ("|  | 396 | 0 | 181 |" then "行政许可", markitdown
-  where a tall row's label sits lower than its values).
+  where a tall row's label sits lower than its values);
+- section 四's heading shredded into its table's first header row, each piece in a field
+  with pieces of the heads ("|四、政府结果结果|信息公开行政复议、行政复议其他尚未|行政诉讼情况
+  未经复议直|接起诉|…"), so no heading line is left, and the row's first numbers stacked in
+  a few fields ("|1<br>1|0<br>0<br>2|4<br>0|0|…", pymupdf4llm over a Word PDF).
 """
 
 from __future__ import annotations
@@ -57,6 +61,9 @@ def pdf_markdown(tab_text: str, seed: int, agency: str = "", year: int = 2025) -
     cut_labels = cutting.random() < 0.3
     lower = random.Random(seed + 4)  # drawn apart too
     labels_below = lower.random() < 0.3
+    shredding = random.Random(seed + 5)  # drawn apart too
+    into_header = shred_heading and shredding.random() < 0.5
+    in_review = False  # after section 四's heading, before its values
     after_heading = False  # the line before is a small table's heading or header
     out: list[str] = []
     pads: list[int] = []
@@ -71,10 +78,23 @@ def pdf_markdown(tab_text: str, seed: int, agency: str = "", year: int = 2025) -
             in_tables = True
         elif line.startswith("五、"):
             in_tables = False
+        if into_header and line.startswith("四、政府信息公开"):
+            heads = [ln.split("\t") for ln in lines[k : k + 3] if "\t" in ln]
+            if len(heads) >= 2:
+                while k < len(lines) and "\t" not in lines[k]:
+                    k += 1
+                out.append(_heading_in_header(line, heads[0], heads[1], shredding))
+                k += 1  # the header's first line is in that row now
+                in_review = True
+                continue
         if shred_heading and line.startswith("四、政府信息公开"):
             while out and not out[-1].strip():
                 out.pop()
             out.append(_shredded(line, picture))
+            continue
+        if in_review and "\t" in line and all(f.isdigit() for f in line.split("\t")):
+            out.append("|" + "|".join(_stacked(line.split("\t"), shredding)) + "|")
+            in_review = False
             continue
         if "\t" not in line or not in_tables:
             out.append(f"**{line}**" if bold and line[:2] in _HEADINGS else line)
@@ -185,6 +205,34 @@ def _shredded(heading: str, rng: random.Random) -> str:
     cuts = sorted(rng.sample(range(2, len(heading) - 1), 2))
     pieces = [heading[: cuts[0]], heading[cuts[0] : cuts[1]], heading[cuts[1] :]]
     return "|" + "|".join(pieces) + "|" * rng.randint(2, 4)
+
+
+def _heading_in_header(heading: str, first: list[str], second: list[str], rng: random.Random) -> str:
+    """Section 四's heading cut into three pieces, each in a field of the header's first pipe row
+    and followed there by pieces of the heads under it, as a converter joins the lines it finds
+    side by side ("|四、政府结果结果|信息公开行政复议、行政复议其他尚未|行政诉讼情况未经复议直|…|")."""
+    cuts = sorted(rng.sample(range(2, len(heading) - 1), 2))
+    pieces = [heading[: cuts[0]], heading[cuts[0] : cuts[1]], heading[cuts[1] :]]
+    tops = [f for f in first if f]
+    subs = [f for f in second if f]
+    fields = [pieces[0] + "".join(h[:2] for h in subs[:2]),
+              pieces[1] + (tops[0] if tops else "") + "".join(h[:2] for h in subs[2:4]),
+              pieces[2] + "".join(h[:-3] for h in subs[5:6])]
+    fields += [h[-3:] for h in subs[5:6]] + [""] + ["".join(tops[1:])] + [h for h in subs[6:]]
+    return "|" + "|".join(fields) + "|" * rng.randint(1, 3)
+
+
+def _stacked(fields: list[str], rng: random.Random) -> list[str]:
+    """A row's first numbers stacked two or three a field ("1<br>1", "0<br>0<br>2"), the rest as they are."""
+    out: list[str] = []
+    i = 0
+    for _ in range(rng.randint(1, 3)):
+        size = rng.randint(2, 3)
+        if i + size > len(fields):
+            break
+        out.append("<br>".join(fields[i : i + size]))
+        i += size
+    return out + fields[i:]
 
 
 def _two_labels(fields: list[str], nxt: str) -> bool:
