@@ -1098,6 +1098,7 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
          else cells_from_segment(_trim_cut(text, at, cut), _tab_col(text, at)), at)
         for (key, seg, at), (_k, cells, _a) in zip(segments, rows, strict=True)])
     before_empty = _before_empty(rows)
+    read_above: set[str] = set()  # rows whose values stood above their label (``_values_above``)
     # the text of a paged document (a PDF's pages, pdftotext's form feeds) follows an inferred reading order
     paged = (page_of(max(len(text) - 1, 0)) or 1) > 1
     unmarked = paged and _short_unmarked(rows, template)
@@ -1106,15 +1107,18 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
         label_col = _tab_col(text, start)
         cols = tpl.columns("article20", template, key)
         between = text[hits[idx - 1][2] : start] if idx else "x"
-        if (not between.strip() and "\t" not in between and (
-                "\n" not in between or not any(line == 0 for line in cells.lines))) or (
-                idx and not cells.tabbed and "\t" not in between and not rows[idx - 1][1].cells):
+        own_line = any(line == 0 for line in cells.lines)  # a value on this row's own label's line
+        if not (idx and rows[idx - 1][0] in read_above) and (
+                (not between.strip() and "\t" not in between and ("\n" not in between or not own_line)) or (
+                idx and not cells.tabbed and "\t" not in between and not rows[idx - 1][1].cells)):
             # two labels with nothing between ("行政处罚<br>行政强制" in one cell, a blank row run
             # together, or labels on lines of their own with the values below): the values after
             # them may be either row's. A tab, or this row's value on its own label's line after
             # a line break, shows the row above had cells of its own. Nor when the row above
             # printed nothing at all, not even a blank's mark: its value may be this one
-            # (pdftotext printed 行政强制, a heading, 行政处罚, then one number).
+            # (pdftotext printed 行政强制, a heading, 行政处罚, then one number). Unless the row above
+            # took its values from above its label (``_values_above``: "1330" / "行政处罚" /
+            # "行政强制 54"): its values are accounted for, so what follows this label is this row's.
             found[key] = RowValues([None] * len(cols), [(
                 "labels_adjacent", "this row's label follows the previous row's with no value between: "
                 "whose values follow is not certain; not read")], page_of(at))
@@ -1128,13 +1132,24 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
             # heading, then the page's "-2-"): the row is what stands before the heading, and
             # when nothing does, not read
             cells = cells_from_segment(text[at : head.start()], _tab_col(text, at))
+            if not _tokens(cells) and (above := _values_above(text, start, len(cols))) is not None:
+                found[key] = RowValues(above, [], page_of(at))  # its values above it (see below)
+                read_above.add(key)
+                continue
             if not _tokens(cells):
                 found[key] = RowValues([None] * len(cols), [(
                     "cells_unplaced", "a number stands after another table's heading within this row's "
                     "stretch and none before it: it is not certainly this row's; not read")], page_of(at))
                 continue
+        if _tokens(cells) and _after_other_words(text[at:stop], text[start:at]):
+            found[key] = RowValues([None] * len(cols), [(
+                "cells_unplaced", "this row's label line holds no value, and its first value stands after "
+                "words that are no part of its label (another row's, whose label was not found): "
+                "not this row's for certain; not read")], page_of(at))
+            continue
         if not _tokens(cells) and (above := _values_above(text, start, len(cols))) is not None:
             found[key] = RowValues(above, [], page_of(at))
+            read_above.add(key)
             continue
         if cells.tabbed and key in before_empty and cells.lines and 0 not in cells.lines:
             # the label alone on its line, a value row with no label of its own below it, and the next
@@ -1199,6 +1214,34 @@ ABOVE_LINES = 6
 """Lines above a small table's first value row within which its heading ("第二十条…") must stand."""
 
 
+_A20_HEADER = "信息内容"  # the first head of every article-20 table's header, in both formats
+_BRACKETED = re.compile(r"[(（][^()（）\n]*[)）]")
+
+
+def _after_other_words(seg: str, label: str) -> bool:
+    """Whether a row whose label's own line holds no value finds its first value after words
+    that are no piece of its label.
+
+    markitdown printed 行政许可 on a line of its own under its values, then the next row with its
+    label cut into fields it could not be found by ("|其他<br>项|对外管理服||务事|0|16|213934|"):
+    those numbers fell in 行政许可's stretch. Words before the first value that are a piece of the
+    row's own label are its label wrapped ("行政事业性" / "收费 0 19"); a bracketed note (a unit)
+    is no row's; anything else is another row's label.
+    """
+    lines = seg.split("\n")
+    if any(isinstance(classify(t), Cell) for t in re.split(r"[\t ]+", lines[0]) if t):
+        return False
+    own = "".join(_CJK.findall(label))
+    words: list[str] = []
+    for line in lines[1:]:
+        for tok in re.split(r"[\t ]+", line):
+            if isinstance(classify(tok), Cell):
+                said = "".join(_CJK.findall(_BRACKETED.sub("", "".join(words))))
+                return bool(said) and said not in own
+            words.append(tok)
+    return False
+
+
 def _values_above(text: str, start: int, n: int) -> list[Cell | None] | None:
     """The value row printed just above a label that stands alone on its line, when it can be no other row's.
 
@@ -1219,11 +1262,21 @@ def _values_above(text: str, start: int, n: int) -> list[Cell | None] | None:
     lines = [ln for ln in lines[-(ABOVE_LINES + 1) :] if ln.strip() and ln.strip() != TABLE_START]
     if len(lines) < 2:
         return None
-    fields = lines[-1].split("\t")
-    if len(fields) != n + 1 or fields[0].strip():
-        return None
-    values = [classify(f.strip()) for f in fields[1:]]
-    if not all(isinstance(v, Cell) and v.value is not None for v in values):
+    if "\t" in lines[-1]:
+        fields = lines[-1].split("\t")
+        if len(fields) != n + 1 or fields[0].strip():
+            return None
+        fields = fields[1:]
+    else:
+        # the row's numbers on a line of their own, no field marks (markitdown's text of a page
+        # whose small table it did not see as one: "信息内容 本年处理决定数量" / "1330" / "行政处罚"
+        # / "行政强制 54"): only right under the header line, so nothing of a page (a page
+        # number at a break) can stand between
+        fields = lines[-1].split()
+        if len(fields) != n or _A20_HEADER not in lines[-2]:
+            return None
+    values = [classify(f.strip()) for f in fields]
+    if not all(isinstance(v, Cell) and v.value is not None and v.reason is None for v in values):
         return None
     for k in range(len(lines) - 2, -1, -1):
         if _A20_HEADING.search(lines[k]):

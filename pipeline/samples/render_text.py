@@ -167,8 +167,14 @@ def tall_rows(tab_text: str, seed: int, narrow: bool | None = None) -> str:
     a group print narrow label columns (``_narrow_row``; ``narrow`` decides, None: drawn), and
     so do section 二's small tables: a label longer than five characters broken after the
     fifth or a later one, the row's values on a line between its two pieces ("行政规范性文" /
-    "77 132 470" / "件", pdfplumber)."""
+    "77 132 470" / "件", pdfplumber). In three documents in ten, a small table's first row
+    whose label is short stands with its values on the line above its label, right under the
+    header ("信息内容 本年处理决定数量" / "1330" / "行政处罚" / "行政强制 54", markitdown where a tall
+    row's label sits lower than its values)."""
     rng = random.Random(seed)
+    lowered = random.Random(seed + 13)  # drawn apart too
+    label_below = lowered.random() < 0.3
+    after_header = False  # the line before was a small table's header
     columns = random.Random(seed + 7)  # drawn apart: the other shapes stay as they were for a seed
     drawn = columns.random() < 0.5  # the group label's column printed piece by piece among the rows
     narrow = drawn if narrow is None else narrow
@@ -185,6 +191,11 @@ def tall_rows(tab_text: str, seed: int, narrow: bool | None = None) -> str:
         fields = line.split("\t")
         values = [f for f in fields if f and not any("\u4e00" <= ch <= "\u9fff" for ch in f)]
         label = "".join(f for f in fields if f and f not in values)
+        first_row, after_header = after_header, fields[0] == "信息内容"
+        if label_below and first_row and section == "二、" and values and len(label) <= 5 \
+                and len(values) == len(fields) - 1:
+            out += [" ".join(values), label]
+            continue
         if narrow and section == "三、" and values and _GROUP.match(fields[0]) and len(fields[1]) >= 8:
             out += _narrow_row(fields[0], fields[1], values, group_left, columns)
             continue
