@@ -125,7 +125,7 @@ _RUNNING_LINE = re.compile(r"\d\s*[年月]|\d{1,2}:\d{2}|\d{1,4}/\d{1,2}/\d{1,4}
 """A line holding a date, a time or an address: a printed page's running header or footer
 ("…2025年度…报告_…", "12/4/26, 6:46 PM", "file:///…") that a converter left between a
 table's rows. Its numbers are never a row's cells."""
-_PAGE_MARK = re.compile(
+PAGE_MARK = re.compile(
     r"\s*(?:[-—–~―]+\s*\d{1,4}\s*[-—–~―]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)\s*"
 )
@@ -138,8 +138,9 @@ dashes must be followed by a separator, so a long line that is no rule fails in 
 (a pattern letting runs split anywhere backtracked exponentially: 5 s at 48 dashes)."""
 
 
-_ITEM_START = re.compile(r"(?:^|\t)\s*(?:\d{1,2}\s*[.、．]|[(（]\s*[一二三四五六七]\s*[)）])")
-"""A field starting with a row's item number ("7.属于…") or a group's heading ("（三）"): another row's label."""
+_ITEM_START = re.compile(r"(?:^|\t)\s*(?:\d{1,2}\s*[.、．]|[(（]\s*[一二三四五六七]\s*[)）]|[一二三四五六七]\s*、)")
+"""A field starting with a row's item number ("7.属于…"), a group's heading ("（三）") or a top-level
+row's numeral ("三、本年度办理结果（二）部分公开…", a shredded label that was not found): another row's label."""
 
 
 @dataclass
@@ -194,7 +195,7 @@ def cells_from_segment(segment: str, first_col: int = 0, *, tab_line: bool = Fal
     kept = [ln for ln in segment.split("\n") if ln != TABLE_START and not (ln and ln.isspace() and "\t" not in ln)]
     for n, line in enumerate(kept):
         base = first_col if n == 0 else 0
-        if n and (_PAGE_MARK.fullmatch(line) or _RULE_LINE.fullmatch(line)):
+        if n and (PAGE_MARK.fullmatch(line) or _RULE_LINE.fullmatch(line)):
             continue
         if n and "\t" not in line and _RUNNING_LINE.search(line):
             continue

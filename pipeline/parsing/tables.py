@@ -20,6 +20,7 @@ from pipeline.document import TableGrid
 from pipeline.parsing.cells import (
     MERGED,
     MERGED_ROW,
+    PAGE_MARK,
     STACKED_VALUES,
     Cell,
     RowValues,
@@ -1215,6 +1216,18 @@ ABOVE_LINES = 6
 
 
 _A20_HEADER = "信息内容"  # the first head of every article-20 table's header, in both formats
+_BARE_NUMBER_LINE = re.compile(r"^[ \t]*(\d{1,3})[ \t]*$", re.MULTILINE)
+
+
+def _numbers_pages(text: str) -> bool:
+    """Whether the text shows its pages' numbers on lines of their own: a page mark ("- 3 -",
+    "第3页", "3/8") as a whole line, or bare numbers of which one is the next page's after
+    another ("2" … "3"). A lone value between label pieces (pdfplumber's narrow label cells:
+    "行政事业性收" / "300" / "费") shows no such series."""
+    if any(PAGE_MARK.fullmatch(line) for line in text.split("\n") if line.strip()):
+        return True
+    bare = [int(m.group(1)) for m in _BARE_NUMBER_LINE.finditer(text)]
+    return any(b == a + 1 for k, a in enumerate(bare) for b in bare[k + 1 :])
 _BRACKETED = re.compile(r"[(（][^()（）\n]*[)）]")
 
 
@@ -1270,10 +1283,13 @@ def _values_above(text: str, start: int, n: int) -> list[Cell | None] | None:
     else:
         # the row's numbers on a line of their own, no field marks (markitdown's text of a page
         # whose small table it did not see as one: "信息内容 本年处理决定数量" / "1330" / "行政处罚"
-        # / "行政强制 54"): only right under the header line, so nothing of a page (a page
-        # number at a break) can stand between
+        # / "行政强制 54"): only right under the header line. A lone number could also be a page
+        # number at a break there, above a row that printed nothing: not taken in a text that
+        # shows page numbers (``_numbers_pages``)
         fields = lines[-1].split()
         if len(fields) != n or _A20_HEADER not in lines[-2]:
+            return None
+        if n == 1 and _numbers_pages(text):
             return None
     values = [classify(f.strip()) for f in fields]
     if not all(isinstance(v, Cell) and v.value is not None and v.reason is None for v in values):
