@@ -1226,8 +1226,15 @@ def _numbers_pages(text: str) -> bool:
     "行政事业性收" / "300" / "费") shows no such series."""
     if any(PAGE_MARK.fullmatch(line) for line in text.split("\n") if line.strip()):
         return True
-    bare = [int(m.group(1)) for m in _BARE_NUMBER_LINE.finditer(text)]
-    return any(b == a + 1 for k, a in enumerate(bare) for b in bare[k + 1 :])
+    seen: set[int] = set()
+    for m in _BARE_NUMBER_LINE.finditer(text):
+        number = int(m.group(1))
+        if number - 1 in seen:
+            return True
+        seen.add(number)
+    return False
+
+
 _BRACKETED = re.compile(r"[(（][^()（）\n]*[)）]")
 
 
