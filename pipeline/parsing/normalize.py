@@ -108,7 +108,7 @@ def _without_overprint(fields: list[str], running: list[str]) -> list[str]:
     a blank cell holds its share alone, digits too ("…政府202|5|年度…"). The header runs
     unbroken across the cells under it, so from the first field with a piece after a
     ``<br>`` to the last, each field's last piece is the header's (a field of one piece:
-    all of it). They are removed only when, read in order, they spell a running line of
+    all of it; an empty field, a padding column, none). They are removed only when, read in order, they spell a running line of
     the document (``_running_lines``, at least ``RUNNING_MIN`` characters); the values stay
     in their own fields. A value taken for a piece would have to spell the header's own
     characters where it stands, and is then left blank, never moved. Anything less leaves
@@ -120,9 +120,9 @@ def _without_overprint(fields: list[str], running: list[str]) -> list[str]:
     multi = [i for i, p in enumerate(pieces) if len(p) > 1]
     if len(multi) < 2:
         return fields
-    span = range(multi[0], multi[-1] + 1)
-    if any(not pieces[i] for i in span):  # an empty field under the header: it would hold a piece
-        return fields
+    # an empty field under the header is a converter's padding column the header's glyphs
+    # missed: it holds no piece (the pieces of the others must still spell the line)
+    span = [i for i in range(multi[0], multi[-1] + 1) if pieces[i]]
     spelt = _BLANKS.sub("", "".join(pieces[i][-1] for i in span))
     if len(spelt) < RUNNING_MIN or not any(spelt in line for line in running):
         return fields
