@@ -404,20 +404,23 @@ _AFTER_LABEL = ("labels_adjacent", "another row's label stands right before this
                 "is not certain; not read")
 
 
-def _empty_last_field(text: str, span: Span, rows: list[tuple[SegmentCells, int]]) -> set[int]:
+def _empty_last_field(text: str, span: Span, rows: list[tuple[SegmentCells, int]], n: int) -> set[int]:
     """The tab rows (by ``id``) of each markdown table whose rows all end in an empty field.
 
     A field empty in every row of a table is no column of values but the converter's layout
     (pymupdf4llm ended each row of a page's table with "||"): counted as a column, a row that
     lost a field elsewhere would fit the row's width with its total read blank and every
-    value after the lost field one column off."""
+    value after the lost field one column off. Only where a row of the table shows its ``n``
+    values before that field: else the empty last fields may all be blank totals (a table of
+    two rows whose 总计 is left blank in both), and dropping them moves every value one
+    column right."""
     tables: dict[int, list[SegmentCells]] = {}
     for seg, at in rows:
         if seg.tabbed and seg.width is not None:
             tables.setdefault(text.rfind(TABLE_START, span[0], at), []).append(seg)
     out: set[int] = set()
     for segs in tables.values():
-        if len(segs) >= 2 and all(
+        if len(segs) >= 2 and any(len(_tokens(seg)) >= n for seg in segs) and all(
                 any(c is not None for c in seg.cols) and max(c for c in seg.cols if c is not None) < seg.width - 1
                 for seg in segs):  # type: ignore[operator]
             out.update(id(seg) for seg in segs)
@@ -550,7 +553,7 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
     # out as rows, or a full row shows a padding field among its values (pymupdf4llm: "| 232 |
     # … | 250 | | 393 | 1704 |"): then a row with a blank may hold the padding as well
     runs_are_rows = not header.laid_out and not _padding_inside([c for k, c, _a in rows if k != cut], n)
-    empty_last = _empty_last_field(text, span, [(c, at) for k, c, at in rows if k != cut])
+    empty_last = _empty_last_field(text, span, [(c, at) for k, c, at in rows if k != cut], n)
     for idx, ((key, cells, at), (_k, start, _s)) in enumerate(zip(rows, hits, strict=True)):
         if id(cells) in empty_last:
             # (the line under it, of the same table, ends in that field too: ``continues`` compares them)
