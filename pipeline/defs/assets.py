@@ -25,7 +25,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 import polars as pl
@@ -33,6 +33,12 @@ import polars as pl
 from pipeline.defs.resources import XxgkConfig
 from pipeline.ledger.plan import outcome_counts
 from pipeline.validation.staged import StagedValidation
+
+if TYPE_CHECKING:
+    from pipeline.ledger.plan import Plan
+    from pipeline.ledger.rewritten import Rewritten
+    from pipeline.ledger.staging import Staging
+    from pipeline.validation.staged import ValidationAlongside
 from pipeline.warehouse.catalog import Relation, catalog
 
 GROUP = "xxgk"
@@ -285,8 +291,9 @@ def report_records(
     )
 
 
-def _stage_records(context: dg.AssetExecutionContext, xxgk: XxgkConfig, plan: Any, manifest: pl.DataFrame,
-                   staging: Any, alongside: Any, files: list, seen_shas: set[str], rewritten: Any) -> None:  # fmt: skip
+def _stage_records(context: dg.AssetExecutionContext, xxgk: XxgkConfig, plan: "Plan", manifest: pl.DataFrame,
+                   staging: "Staging", alongside: "ValidationAlongside", files: list, seen_shas: set[str],
+                   rewritten: "Rewritten") -> None:  # fmt: skip
     """Read the plan's files and stage their records, appending each file's row to ``files``.
 
     Each chunk of records, once complete, is handed to ``alongside`` to be validated while
@@ -392,6 +399,7 @@ def validated_frames(
 
     staging = Staging(Path(report_records.staging))
     # Validated while the records were read (report_records), or, if that failed, here.
+    alongside = report_records.validation is not None
     found = report_records.validation if report_records.validation is not None else validate_staged(staging)
     quarantined, report_paths, rows = found.quarantined, found.report_paths, found.rows
 
@@ -430,14 +438,14 @@ def validated_frames(
             failure_cases=failure_cases,
             rows=rows,
             report_paths=report_paths,
-            alongside_seconds=round(found.seconds, 3) if report_records.validation is not None else 0.0,
+            alongside_seconds=round(found.seconds, 3) if alongside else 0.0,
         ),
         metadata={
             **{f"rows_{name}": n for name, n in sorted(rows.items())},
             "quarantined": len(quarantined),
             "quarantined_reports": md_table(q_df),
             "failure_cases": md_table(failure_cases),
-            "validated_while_reading": report_records.validation is not None,
+            "validated_while_reading": alongside,
             "validation_seconds": round(found.seconds, 2),
         },
     )

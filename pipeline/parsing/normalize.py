@@ -88,7 +88,8 @@ def _bare_table_rows(lines: list[str]) -> set[int]:
 
 RUNNING_MIN = 8
 """Characters (blanks aside) a line needs to count as a page's running header (``_running_lines``)."""
-_CJK = re.compile("[\u4e00-\u9fff]")
+CJK = re.compile("[\u4e00-\u9fff]")
+"""A CJK ideograph (the basic block: every character of the national format's words)."""
 _BLANKS = re.compile(r"\s+")
 
 
@@ -96,7 +97,7 @@ def _running_lines(lines: list[str]) -> list[str]:
     """Lines printed at least twice outside pipe rows, blanks removed: a printed page's running
     header or footer ("…2023年度政府信息公开工作年度报告_…", the browser's on every page)."""
     counts = Counter(_BLANKS.sub("", line) for line in lines if "|" not in line)
-    return [t for t, n in counts.items() if n >= 2 and len(t) >= RUNNING_MIN and _CJK.search(t)]
+    return [t for t, n in counts.items() if n >= 2 and len(t) >= RUNNING_MIN and CJK.search(t)]
 
 
 def _without_overprint(fields: list[str], running: list[str]) -> list[str]:
@@ -108,9 +109,9 @@ def _without_overprint(fields: list[str], running: list[str]) -> list[str]:
     a blank cell holds its share alone, digits too ("…政府202|5|年度…"). The header runs
     unbroken across the cells under it, so from the first field with a piece after a
     ``<br>`` to the last, each field's last piece is the header's (a field of one piece:
-    all of it; an empty field, a padding column, none). They are removed only when, read in order, they spell a running line of
-    the document (``_running_lines``, at least ``RUNNING_MIN`` characters); the values stay
-    in their own fields. A value taken for a piece would have to spell the header's own
+    all of it; an empty field, a padding column, none). They are removed only when, read in
+    order, they spell a running line of the document (``_running_lines``, at least
+    ``RUNNING_MIN`` characters); the values stay in their own fields. A value taken for a piece would have to spell the header's own
     characters where it stands, and is then left blank, never moved. Anything less leaves
     the row as printed, read (or left null) as before.
     """
@@ -160,7 +161,7 @@ def _interleaved_label(fields: list[str]) -> list[str]:
     words = _label_variants()
     for i in range(len(fields) - 1):
         lines = len(pieces[i])
-        if lines < 2 or not all(_CJK.search(p) for p in pieces[i]):
+        if lines < 2 or not all(CJK.search(p) for p in pieces[i]):
             continue
         for width in (3, 2):
             run = pieces[i : i + width]
@@ -169,7 +170,7 @@ def _interleaved_label(fields: list[str]) -> list[str]:
                 continue
             if any(a < b for a, b in zip(counts, counts[1:], strict=False)):
                 continue
-            if not all(_CJK.search(p) for part in run for p in part):
+            if not all(CJK.search(p) for part in run for p in part):
                 continue
             turns = [part[j] for j in range(lines) for part in run if j < len(part)]
             across = _BLANKS.sub("", "".join(turns))

@@ -85,11 +85,17 @@ def cut_unheaded_requests(text: str, s2: tuple[int, int]) -> tuple[tuple[int, in
     (申请人情况) or its first row (本年新收…); section 二 ends there. None for the table when
     neither shows.
     """
-    m = _REQUEST_TABLE.search(text, s2[0], s2[1])
+    return _cut_at(text, s2, _REQUEST_TABLE)
+
+
+def _cut_at(text: str, span: tuple[int, int], words: re.Pattern[str]) -> tuple[tuple[int, int], tuple[int, int] | None]:
+    """``span`` cut at the start of the line where ``words`` first match in it: (before, from
+    there on), or (``span``, None) when they do not match."""
+    m = words.search(text, span[0], span[1])
     if m is None:
-        return s2, None
-    start = max(text.rfind("\n", s2[0], m.start()) + 1, s2[0])
-    return (s2[0], start), (start, s2[1])
+        return span, None
+    start = max(text.rfind("\n", span[0], m.start()) + 1, span[0])
+    return (span[0], start), (start, span[1])
 
 
 # the review table's own header words: its litigation heads, never in the request table
@@ -106,8 +112,4 @@ def cut_unheaded_review(text: str, s3: tuple[int, int]) -> tuple[tuple[int, int]
     复议后起诉), which the request table never prints; section 三 ends there. None for
     section 四 when neither shows.
     """
-    m = _REVIEW_TABLE.search(text, s3[0], s3[1])
-    if m is None:
-        return s3, None
-    start = max(text.rfind("\n", s3[0], m.start()) + 1, s3[0])
-    return (s3[0], start), (start, s3[1])
+    return _cut_at(text, s3, _REVIEW_TABLE)

@@ -44,7 +44,7 @@ from pipeline.parsing.labels import (
     misread_row,
     request_row_pattern,
 )
-from pipeline.parsing.normalize import TABLE_START, compact, loose, normalize
+from pipeline.parsing.normalize import CJK, TABLE_START, compact, loose, normalize
 from pipeline.parsing.place import (
     Placement,
     clean,
@@ -77,9 +77,6 @@ class GridRow:
         return "ocr" if self.ocr else "grid"
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
 @lru_cache(maxsize=8192)
 def _grid_kind(text: str) -> Cell | str | None:
     """A grid cell: a value, "" (blank), label text (None), or an unreadable value.
@@ -89,7 +86,7 @@ def _grid_kind(text: str) -> Cell | str | None:
     column, never a reason to shift the row's other values.
     """
     kind = classify(text)
-    if kind is None and len(text) <= 6 and not _CJK.search(text):
+    if kind is None and len(text) <= 6 and not CJK.search(text):
         return Cell(None, text)
     return kind
 
@@ -1129,22 +1126,14 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
             continue
         stop = hits[idx + 1][1] if idx + 1 < len(hits) else span[1]
         head = _A20_HEADING.search(text, at, stop)
-        if head and _DIGIT.search(text, head.end(), stop):
+        heading_cut = head is not None and _DIGIT.search(text, head.end(), stop) is not None
+        if heading_cut:
             # a number after another small table's heading ("第二十条第（六）项") in the row's stretch
             # is that table's or the page's (markitdown printed 行政许可, blank, then (六)'s heading
             # and header, then 行政处罚's 0 above its label; pdftotext -layout "行政许可 550", the
             # heading, then the page's "-2-"): the row is what stands before the heading, and
             # when nothing does, not read
             cells = cells_from_segment(text[at : head.start()], _tab_col(text, at))
-            if not _tokens(cells) and (above := _values_above(text, start, len(cols))) is not None:
-                found[key] = RowValues(above, [], page_of(at))  # its values above it (see below)
-                read_above.add(key)
-                continue
-            if not _tokens(cells):
-                found[key] = RowValues([None] * len(cols), [(
-                    "cells_unplaced", "a number stands after another table's heading within this row's "
-                    "stretch and none before it: it is not certainly this row's; not read")], page_of(at))
-                continue
         if _tokens(cells) and _after_other_words(text[at:stop], text[start:at]):
             found[key] = RowValues([None] * len(cols), [(
                 "cells_unplaced", "this row's label line holds no value, and its first value stands after "
@@ -1154,6 +1143,11 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
         if not _tokens(cells) and (above := _values_above(text, start, len(cols))) is not None:
             found[key] = RowValues(above, [], page_of(at))
             read_above.add(key)
+            continue
+        if heading_cut and not _tokens(cells):  # the number after the heading was all the stretch held
+            found[key] = RowValues([None] * len(cols), [(
+                "cells_unplaced", "a number stands after another table's heading within this row's "
+                "stretch and none before it: it is not certainly this row's; not read")], page_of(at))
             continue
         if cells.tabbed and key in before_empty and cells.lines and 0 not in cells.lines:
             # the label alone on its line, a value row with no label of its own below it, and the next
@@ -1254,12 +1248,12 @@ def _after_other_words(seg: str, label: str) -> bool:
     lines = seg.split("\n")
     if any(isinstance(classify(t), Cell) for t in re.split(r"[\t ]+", lines[0]) if t):
         return False
-    own = "".join(_CJK.findall(label))
+    own = "".join(CJK.findall(label))
     words: list[str] = []
     for line in lines[1:]:
         for tok in re.split(r"[\t ]+", line):
             if isinstance(classify(tok), Cell):
-                said = "".join(_CJK.findall(_BRACKETED.sub("", "".join(words))))
+                said = "".join(CJK.findall(_BRACKETED.sub("", "".join(words))))
                 return bool(said) and said not in own
             words.append(tok)
     return False
@@ -1338,10 +1332,10 @@ def _article20_header(text: str, at: int, template: str, key: str, label_col: in
     The line: the last tab line within a few lines above the row that holds one of the
     row's column heads. Its fields right of ``label_col`` must each hold one column head
     (its first four characters, for a head split over two fields) or nothing, up to the
-    last head, the heads in the template's order, each once, and no field two of them; and the row must be of the
-    header's own markdown table (``TABLE_START``): a converter gives each of its tables
-    fields of its own, its padding columns (empty fields, ``|上一年项目数量| |本年增/减|``)
-    in every row of one table alike.
+    last head, the heads in the template's order, each once, and no field two of them; and
+    the row must be of the header's own markdown table (``TABLE_START``): a converter gives
+    each of its tables fields of its own, its padding columns (empty fields,
+    ``|上一年项目数量| |本年增/减|``) in every row of one table alike.
     """
     heads = [compact(tpl.label("article20", template, key, c).zh_column)[:4]
              for c in tpl.columns("article20", template, key)]

@@ -202,8 +202,7 @@ def _overprinted(fields: list[str], header: str, rng: random.Random) -> list[str
 
 def _shredded(heading: str, rng: random.Random) -> str:
     """A section heading printed as fields of a pipe row, cut anywhere ("|四、政府|信息公开行政复议、|…|")."""
-    cuts = sorted(rng.sample(range(2, len(heading) - 1), 2))
-    pieces = [heading[: cuts[0]], heading[cuts[0] : cuts[1]], heading[cuts[1] :]]
+    pieces = _cut(heading, sorted(rng.sample(range(2, len(heading) - 1), 2)))
     return "|" + "|".join(pieces) + "|" * rng.randint(2, 4)
 
 
@@ -211,8 +210,7 @@ def _heading_in_header(heading: str, first: list[str], second: list[str], rng: r
     """Section 四's heading cut into three pieces, each in a field of the header's first pipe row
     and followed there by pieces of the heads under it, as a converter joins the lines it finds
     side by side ("|四、政府结果结果|信息公开行政复议、行政复议其他尚未|行政诉讼情况未经复议直|…|")."""
-    cuts = sorted(rng.sample(range(2, len(heading) - 1), 2))
-    pieces = [heading[: cuts[0]], heading[cuts[0] : cuts[1]], heading[cuts[1] :]]
+    pieces = _cut(heading, sorted(rng.sample(range(2, len(heading) - 1), 2)))
     tops = [f for f in first if f]
     subs = [f for f in second if f]
     fields = [pieces[0] + "".join(h[:2] for h in subs[:2]),
