@@ -220,8 +220,10 @@ def test_links_and_special_files_get_an_ingest_log_row_and_are_never_read(
     import pipeline.readers
 
     opened: list[str] = []
-    real = pipeline.readers.sha256_file
-    monkeypatch.setattr(pipeline.readers, "sha256_file", lambda p, *a: opened.append(os.path.realpath(p)) or real(p, *a))
+    for name in ("sha256_file", "sha256_and_head"):  # what the scan and the parser hash files with
+        real = getattr(pipeline.readers, name)
+        monkeypatch.setattr(pipeline.readers, name,
+                            lambda p, *a, real=real: opened.append(os.path.realpath(p)) or real(p, *a))
     warehouse = tmp_path / "xxgk.duckdb"
     summary = run_pipeline(raw, warehouse, progress=False, workers=0)
     assert opened and all(p.startswith(os.path.realpath(raw)) for p in opened), opened

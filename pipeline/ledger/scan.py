@@ -23,6 +23,7 @@ from pipeline.ledger.paths import printable, raw_bytes
 from pipeline.ledger.walk import walk_raw
 
 HASH_THREADS = 2  # both cores of the reference machine
+HASH_BATCH = 256  # files a hashing thread takes at a time
 
 MANIFEST_SCHEMA: dict[str, Any] = {
     "path": pl.String,
@@ -85,7 +86,7 @@ def scan(
     quarantined downstream and the run goes on. So does every entry the walk skips (a link
     out of the raw folder, a dangling link, a device or pipe): the ingest log names each.
     """
-    from pipeline.readers import detect_format, sha256_file
+    from pipeline.readers import detect_format, sha256_and_head
 
     patterns = [p for p in reread if p and p.strip()]
     files, skipped = walk_raw(raw_dir)
@@ -107,19 +108,31 @@ def scan(
             if prev is not None and not row["forced"] and (prev.size, prev.mtime_ns) == (st.st_size, st.st_mtime_ns):
                 row.update(sha256=prev.sha256, format=prev.format or detect_format(p))
             else:
-                row.update(sha256=sha256_file(p), format=detect_format(p), hashed=True)
+                sha, head = sha256_and_head(p)
+                row.update(sha256=sha, format=detect_format(p, head), hashed=True)
         except Exception as exc:  # unreadable from disk: quarantined downstream, never a crash
             row.update(error=printable(f"{type(exc).__name__}: {exc}"), format=row["format"] or "unknown")
         return row
 
+    def look_all(batch: list[Path]) -> list[dict[str, Any]]:
+        return [look(p) for p in batch]
+
     # Two threads: hashlib and file reads release the GIL, so a first run over thousands of
-    # files hashes on both cores; the rows come back in the walk's order.
+    # files hashes on both cores; the rows come back in the walk's order. Each thread takes
+    # HASH_BATCH files at a time: handed over one by one, the threads spent more on futures
+    # and on passing the GIL back and forth than on hashing. Measured, the scan of 10,000
+    # PDFs of 46 KB: 1.53 s file by file, 0.70 s in batches (each file opened once, see
+    # ``sha256_and_head``), 0.63 s in one thread; larger files gain from the second thread.
+    batches = [files[k : k + HASH_BATCH] for k in range(0, len(files), HASH_BATCH)]
     with ThreadPoolExecutor(HASH_THREADS) as pool:
-        for i, row in enumerate(pool.map(look, files), 1):
-            for c in MANIFEST_SCHEMA:
-                cols[c].append(row[c])
-            if progress is not None:
-                progress(i, len(files), row["path"])
+        i = 0
+        for rows in pool.map(look_all, batches):
+            for row in rows:
+                i += 1
+                for c in MANIFEST_SCHEMA:
+                    cols[c].append(row[c])
+                if progress is not None:
+                    progress(i, len(files), row["path"])
     for entry in skipped:
         row = dict.fromkeys(MANIFEST_SCHEMA)
         row.update(path=printable(str(entry.path)), path_bytes=raw_bytes(str(entry.path)), error=entry.reason,

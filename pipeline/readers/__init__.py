@@ -20,19 +20,26 @@ from pathlib import Path
 
 from pipeline.document import Document, UnreadableFile
 from pipeline.ingest.limits import Limits
-from pipeline.readers.detect import detect_format
+from pipeline.readers.detect import HEAD_BYTES, detect_format
 from pipeline.readers.text import read_text
 
-__all__ = ["READERS", "Document", "Limits", "UnreadableFile", "detect_format", "read", "sha256_file"]
+__all__ = ["READERS", "Document", "Limits", "UnreadableFile", "detect_format", "read", "sha256_and_head", "sha256_file"]
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     """Content hash, streamed so a large file never sits in memory whole."""
+    return sha256_and_head(path, chunk)[0]
+
+
+def sha256_and_head(path: Path | str, chunk: int = 1 << 20) -> tuple[str, bytes]:
+    """Content hash and the file's first ``HEAD_BYTES`` bytes (for ``detect_format``), in one read."""
     h = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        while block := fh.read(chunk):
+    with open(path, "rb") as fh:
+        head = block = fh.read(chunk)
+        while block:
             h.update(block)
-    return h.hexdigest()
+            block = fh.read(chunk)
+    return h.hexdigest(), head[:HEAD_BYTES]
 
 
 def _read_pdf(path: Path, sha256: str, limits: Limits) -> Document:

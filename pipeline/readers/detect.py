@@ -44,11 +44,22 @@ def looks_like_html(head: bytes) -> bool:
     return opens >= 3 and closes >= 3
 
 
-def detect_format(path: Path) -> str:
-    """One of pdf, docx, doc, rtf, mht, html, image, md, txt or unknown."""
+HEAD_BYTES = 4096
+"""What ``detect_format`` looks at: the file's first bytes."""
+
+
+def detect_format(path: Path, head: bytes | None = None) -> str:
+    """One of pdf, docx, doc, rtf, mht, html, image, md, txt or unknown.
+
+    ``head``: the file's first ``HEAD_BYTES`` bytes, when the caller has read them already
+    (the manifest scan hashes every file: it passes what it read, so the file is opened
+    once, not twice).
+    """
     path = Path(path)
-    with path.open("rb") as fh:
-        head = fh.read(4096)
+    if head is None:
+        with path.open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    head = head[:HEAD_BYTES]
     ext = path.suffix.lower().lstrip(".")
     if head.startswith(b"%PDF") or (_PDF_HEADER.search(head[:1024]) and _ends_like_pdf(path)):
         return "pdf"
