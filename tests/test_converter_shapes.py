@@ -1221,6 +1221,42 @@ def test_a_tall_rows_values_level_with_the_middle_of_its_label_are_its_values(tm
     assert got["requests"]["denied_state_secret"] == rec["requests"]["denied_state_secret"]
 
 
+def test_a_row_a_cell_a_line_with_its_first_value_inside_its_label_is_read(tmp_path: Path) -> None:
+    """pdftotext (default mode) prints a table a cell a line, a blank line between cells; a tall
+    row's first value, level with the middle of its label, comes between the label's first
+    line and the rest ("2.其他法律行政法规" / "0" / "禁止公开" / "" / "0" / …). The label was not
+    found across the value (row missing). The lone value goes below the label's last piece;
+    the row's count decides, as for any row a cell a line."""
+    for seed in range(50):
+        rec = random_record(random.Random(seed), template="2021", blank_rate=0.0, large=False)
+        lines = render_text(rec, "onealine", seed).split("\n")
+        at = next(i for i, line in enumerate(lines) if line.startswith("2.其他法律行政法规"))
+        if lines[at + 1].isdigit() and lines[at + 2] == "禁止公开":
+            break
+    row = rec["requests"]["denied_law_prohibited"]
+    assert lines[at + 1 : at + 6] == [str(row["natural_person"]), "禁止公开", "", str(row["commercial"]), ""]
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert got["requests"] == rec["requests"]
+    # the row's second cell blank, printing nothing: six values, the row is not read (nor any
+    # other row's value taken for its)
+    del lines[at + 3 : at + 5]
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert all(v is None for v in got["requests"]["denied_law_prohibited"].values())
+    assert got["requests"]["denied_third_party"] == rec["requests"]["denied_third_party"]
+
+
+def test_a_blanks_mark_is_no_piece_of_a_label_a_value_moves_past(tmp_path: Path) -> None:
+    """One cell a line with "/" for a blank ("（六）其他处理" / "7" / "/" / "54" / …): the "/" is the
+    row's second cell, not the label's last piece; the "7" stays first (moved past the "/", it
+    was read as 商业企业's and the blank as 自然人's)."""
+    rec = random_record(random.Random(0), blank_rate=0.1)
+    wrong, got = _wrong(tmp_path, rec, render_text(rec, "cells", 0))
+    assert not wrong
+    assert got["requests"] == rec["requests"]
+
+
 def test_lines_written_with_html_breaks_outside_a_table_are_lines(tmp_path: Path) -> None:
     """pymupdf4llm wrote a page's text it took for a picture as one line with ``<br>`` between
     the lines ("第二十条第（一）项<br>信息内容 本年制发件数…<br>规章 0 0 0<br>行政规范性文件 77 132 470<br>…"):

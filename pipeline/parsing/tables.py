@@ -806,7 +806,9 @@ def _values_after_label_lines(text: str, span: Span, n: int) -> str:
     "分处理的，只计这一" / "1 0 0 0 0 0 1" / "情形，不计其他情" / "形）"): the label was not found
     across its values, or the words after the values made the row null. Only a line of exactly
     ``n`` numbers moves, whole, past label pieces (``_LABEL_PIECE``), so a row's values keep
-    their order and never pass another row's label start."""
+    their order and never pass another row's label start; and so does a lone number between
+    a label's pieces with lone numbers after them, a row printed a cell a line
+    (``_lone_inside_label``): the row's count then decides, as for any row a cell a line."""
     head, body, tail = text[: span[0]], text[span[0] : span[1]], text[span[1] :]
     if "\t" in body:
         return text
@@ -823,16 +825,41 @@ def _values_after_label_lines(text: str, span: Span, n: int) -> str:
             lines[i : i + 1] = [line[:gap], " " * (blanks - gap - 1) + line[blanks:]]
             i += 1
             line = lines[i]
-        if not (_ROW_OF_VALUES.fullmatch(line) and len(line.split()) == n):
+        lone = _LONE_VALUE.fullmatch(line) is not None and _lone_inside_label(lines, i)
+        if not ((_ROW_OF_VALUES.fullmatch(line) and len(line.split()) == n) or lone):
             continue
         if _ROW_OF_VALUES.fullmatch(lines[i - 1]) or not lines[i - 1].strip():
             continue  # below another line of values or a blank: not inside a label
         j = i
-        while j + 1 < len(lines) and _LABEL_PIECE.fullmatch(lines[j + 1].strip()):
+        while j + 1 < len(lines) and _LABEL_PIECE.fullmatch(lines[j + 1].strip()) and (
+                not lone or CJK.search(lines[j + 1])):
             lines[j], lines[j + 1] = lines[j + 1], lines[j]
             j += 1
             moved = True
     return head + "\n".join(lines) + tail if moved else text
+
+
+_LONE_VALUE = re.compile(r"[ \t]*\d+[ \t]*")
+
+
+def _lone_inside_label(lines: list[str], i: int) -> bool:
+    """Line ``i``, a lone number, stands between a label's pieces, and lone numbers follow them.
+
+    pdftotext (default mode) prints a table a cell a line; a tall row's first value, level
+    with the middle of its label, comes between the label's first line and the rest
+    ("2.其他法律行政法规禁" / "0" / "止公开" / "" / "0" / …). Only label text counts as a piece
+    here, on both sides: a line with a Chinese character and no digit, never a blank's mark
+    ("/", "-"), which is a cell of the row."""
+    if not CJK.search(lines[i - 1]) or _ROW_OF_VALUES.fullmatch(lines[i - 1]):
+        return False
+    j = i + 1
+    while j < len(lines) and _LABEL_PIECE.fullmatch(lines[j].strip()) and CJK.search(lines[j]):
+        j += 1
+    if j == i + 1:
+        return False
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    return j < len(lines) and _LONE_VALUE.fullmatch(lines[j]) is not None
 
 
 def _table_lines(text: str, span: Span, page_of, keys: tuple[str, ...]) -> list[_LineRow]:

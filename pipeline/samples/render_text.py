@@ -21,7 +21,9 @@ read nothing renders: their value lines follow the last labelled row's line) and
 page footers — "— 5 —", "第 5 页", "5/12", a bare page number — between the tables' rows) and
 ``pdfmarkdown`` (a PDF-to-markdown converter's tables: see ``render_pdfmd``) and ``tallrows``
 (spaced text as pdfplumber and pdftotext -layout print a PDF's tables: tall rows' values
-level with the middle of their broken labels, section 四's heads a character a row).
+level with the middle of their broken labels, section 四's heads a character a row) and
+``onealine`` (pdftotext's default mode: the request table a cell a line, a tall row's first
+value between its label's pieces).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ EXACT_LAYOUTS = ("flat", "tab", "cells", "markdown", "html2text", "glued", "full
 # lostlabels never has the rows whose labels were lost
 # pagebreaks: a bare page number between rows has no column, so the row it follows may be left null
 SUMS_ONLY_LAYOUTS = ("shredded", "converter", "runtogether", "crawler", "lostlabels", "pagebreaks", "pdfmarkdown",
-                     "tallrows")
+                     "tallrows", "onealine")
 LAYOUTS = EXACT_LAYOUTS + SUMS_ONLY_LAYOUTS
 
 
@@ -92,6 +94,8 @@ def render_text(rec: dict, layout: str = "flat", seed: int = 0) -> str:
         return pdf_markdown(_render(rec, "tab", seed), seed, rec.get("agency") or "", rec["year"])
     if layout == "tallrows":
         return tall_rows(_render(rec, "tab", seed), seed)
+    if layout == "onealine":
+        return one_a_line(_render(rec, "tab", seed), seed)
     if layout == "pagebreaks":
         return page_breaks(_render(rec, random.Random(seed).choice(["tab", "flat", "runtogether"]), seed), seed)
     return _render(rec, layout, seed)
@@ -224,6 +228,46 @@ def tall_rows(tab_text: str, seed: int, narrow: bool | None = None) -> str:
 
 
 _GROUP = re.compile(r"^（[三四五六]）")
+_OUTCOMES = "三、本年度办理结果"
+
+
+def one_a_line(tab_text: str, seed: int) -> str:
+    """The ``onealine`` layout: the request table as pdftotext (default mode) prints a PDF's
+    table: each cell's text on a line of its own, a blank line between cells, a blank cell
+    printing nothing. A long label is broken over lines of ten characters, and in six rows in
+    ten the row's first value stands between its first piece and the rest ("2.其他法律行政法规禁"
+    / "0" / "止公开" / "" / "0" …: the value, level with the middle of the tall row, comes
+    before the label's lower lines). Other lines are printed spaced, blanks as nothing."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    group = ""
+    for line, in_requests in _request_lines(tab_text):
+        if "\t" not in line:
+            out.append(line)
+            continue
+        fields = line.split("\t")
+        values = [f for f in fields[1:] if f and not any("\u4e00" <= ch <= "\u9fff" for ch in f)]
+        if not (in_requests and values):
+            out.append(" ".join(f for f in fields if f))
+            continue
+        named = [f for f in fields if f and f not in values]
+        if len(named) == 1 and named[0].startswith(_OUTCOMES) and len(named[0]) > len(_OUTCOMES):
+            named = [_OUTCOMES, named[0][len(_OUTCOMES) :]]  # the group's cell, apart from the row's
+        if len(named) == 2 and (_GROUP.match(named[0]) or named[0] == _OUTCOMES):
+            # the group's heading once, above its first row
+            if named[0] != group:
+                out += [named[0], ""]
+            group, named = named[0], named[1:]
+        label = "".join(named)
+        pieces = [label[k : k + 10] for k in range(0, len(label), 10)]
+        if len(pieces) > 1 and rng.random() < 0.6:
+            out += [pieces[0], values[0], *pieces[1:], ""]
+            values = values[1:]
+        else:
+            out += [*pieces, ""]
+        for v in values:
+            out += [v, ""]
+    return "\n".join(out)
 
 
 def _narrow_row(group: str, sub: str, values: list[str], left: dict[str, list[str]],
