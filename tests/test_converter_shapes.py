@@ -1225,8 +1225,9 @@ def test_a_row_a_cell_a_line_with_its_first_value_inside_its_label_is_read(tmp_p
     """pdftotext (default mode) prints a table a cell a line, a blank line between cells; a tall
     row's first value, level with the middle of its label, comes between the label's first
     line and the rest ("2.其他法律行政法规" / "0" / "禁止公开" / "" / "0" / …). The label was not
-    found across the value (row missing). The lone value goes below the label's last piece;
-    the row's count decides, as for any row a cell a line."""
+    found across the value (row missing). The lone value goes below the label's last piece
+    (cut off the first line's end when it stands there); the row's count decides, as for any
+    row a cell a line."""
     for seed in range(50):
         rec = random_record(random.Random(seed), template="2021", blank_rate=0.0, large=False)
         lines = render_text(rec, "onealine", seed).split("\n")
@@ -1236,6 +1237,11 @@ def test_a_row_a_cell_a_line_with_its_first_value_inside_its_label_is_read(tmp_p
     row = rec["requests"]["denied_law_prohibited"]
     assert lines[at + 1 : at + 6] == [str(row["natural_person"]), "禁止公开", "", str(row["commercial"]), ""]
     wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert got["requests"] == rec["requests"]
+    # or at the end of the label's first line ("2.其他法律行政法规 0" / "禁止公开" / "" / "0" …)
+    ended = [*lines[:at], f"{lines[at]} {lines[at + 1]}", *lines[at + 2 :]]
+    wrong, got = _wrong(tmp_path, rec, "\n".join(ended))
     assert not wrong
     assert got["requests"] == rec["requests"]
     # the row's second cell blank, printing nothing: six values, the row is not read (nor any

@@ -825,6 +825,15 @@ def _values_after_label_lines(text: str, span: Span, n: int) -> str:
             lines[i : i + 1] = [line[:gap], " " * (blanks - gap - 1) + line[blanks:]]
             i += 1
             line = lines[i]
+        piece = _PIECE_THEN_ONE.fullmatch(line)
+        if piece and _pieces_then_lone(lines, i + 1):
+            # the first value at the end of the label's first line ("5.属于三类内部事务信 0" / "息" /
+            # "" / "0" …): the line is cut before it, as above
+            gap = piece.end(1)
+            blanks = len(line) - len(line[gap:].lstrip(" \t"))
+            lines[i : i + 1] = [line[:gap], " " * (blanks - gap - 1) + line[blanks:]]
+            i += 1
+            line = lines[i]
         lone = _LONE_VALUE.fullmatch(line) is not None and _lone_inside_label(lines, i)
         if not ((_ROW_OF_VALUES.fullmatch(line) and len(line.split()) == n) or lone):
             continue
@@ -840,6 +849,8 @@ def _values_after_label_lines(text: str, span: Span, n: int) -> str:
 
 
 _LONE_VALUE = re.compile(r"[ \t]*\d+[ \t]*")
+_PIECE_THEN_ONE = re.compile(r"((?:\d{1,2}[.．、])?[^\t\d]*[\u4e00-\u9fff][^\t\d]*?)[ \t]+(\d+)[ \t]*")
+"""A label's first line ending in one number (its row's first value, a cell a line after it)."""
 
 
 def _lone_inside_label(lines: list[str], i: int) -> bool:
@@ -852,10 +863,20 @@ def _lone_inside_label(lines: list[str], i: int) -> bool:
     ("/", "-"), which is a cell of the row."""
     if not CJK.search(lines[i - 1]) or _ROW_OF_VALUES.fullmatch(lines[i - 1]):
         return False
-    j = i + 1
+    return _pieces_then_lone(lines, i + 1)
+
+
+def _pieces_then_lone(lines: list[str], j: int) -> bool:
+    """From line ``j``: one or more pieces of label text, then (past blank lines) a lone number.
+
+    A first piece opening with an item number's dot (".重复申请") makes the number before it that
+    item's number ("（五）不予处理 2" / ".重复申请"), not a value."""
+    if j < len(lines) and lines[j].lstrip().startswith((".", "．", "、")):
+        return False
+    start = j
     while j < len(lines) and _LABEL_PIECE.fullmatch(lines[j].strip()) and CJK.search(lines[j]):
         j += 1
-    if j == i + 1:
+    if j == start:
         return False
     while j < len(lines) and not lines[j].strip():
         j += 1

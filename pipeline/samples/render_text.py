@@ -237,7 +237,8 @@ def one_a_line(tab_text: str, seed: int) -> str:
     printing nothing. A long label is broken over lines of ten characters, and in six rows in
     ten the row's first value stands between its first piece and the rest ("2.其他法律行政法规禁"
     / "0" / "止公开" / "" / "0" …: the value, level with the middle of the tall row, comes
-    before the label's lower lines). Other lines are printed spaced, blanks as nothing."""
+    before the label's lower lines), in half of them at the end of the label's first line
+    ("5.属于三类内部事务信 0" / "息"). Other lines are printed spaced, blanks as nothing."""
     rng = random.Random(seed)
     out: list[str] = []
     group = ""
@@ -261,7 +262,10 @@ def one_a_line(tab_text: str, seed: int) -> str:
         label = "".join(named)
         pieces = [label[k : k + 10] for k in range(0, len(label), 10)]
         if len(pieces) > 1 and rng.random() < 0.6:
-            out += [pieces[0], values[0], *pieces[1:], ""]
+            if rng.random() < 0.5:
+                out += [pieces[0], values[0], *pieces[1:], ""]
+            else:  # at the end of the label's first line ("5.属于三类内部事务信 0" / "息")
+                out += [f"{pieces[0]} {values[0]}", *pieces[1:], ""]
             values = values[1:]
         else:
             out += [*pieces, ""]
