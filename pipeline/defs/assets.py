@@ -252,7 +252,7 @@ def report_records(
     total = len(plan.to_parse)
     seen_shas = set(manifest["sha256"].drop_nulls().to_list())
     rewritten = Rewritten()
-    alongside = ValidationAlongside(staging)
+    alongside = ValidationAlongside(staging, expected_records=total)
     try:
         _stage_records(context, xxgk, plan, manifest, staging, alongside, files, seen_shas, rewritten)
     except BaseException:

@@ -29,7 +29,7 @@ from typing import Any
 import polars as pl
 
 from pipeline.ledger.plan import record_report_id
-from pipeline.ledger.staging import Staging
+from pipeline.ledger.staging import CHUNK_RECORDS, Staging
 from pipeline.validation.frames import FRAME_SCHEMAS, REPORT_STATUSES, report_frames
 
 BATCH_ROWS = 600_000
@@ -77,10 +77,19 @@ class StagedValidator:
     reaches ``batch_rows``, and at the end.
     """
 
-    def __init__(self, staging: Staging, batch_rows: int = BATCH_ROWS) -> None:
+    def __init__(self, staging: Staging, batch_rows: int = BATCH_ROWS, expected_records: int | None = None,
+                 chunk_records: int = CHUNK_RECORDS) -> None:  # fmt: skip
         staging.clear_frames()  # parts are numbered by batch: a part of an earlier attempt must not linger
         self.staging = staging
         self.batch_rows = batch_rows
+        # Records the run will stage (None: unknown). Once no more than one chunk of them is
+        # still to come, each chunk is validated as it arrives: the batch left for ``finish``,
+        # after the last file is read, is then that last chunk alone, not up to a whole batch
+        # (at 10,000 reports, five chunks: ~0.5 s of one core after reading). The verdicts are
+        # the same however the chunks are batched.
+        self.expected_records = expected_records
+        self.chunk_records = chunk_records
+        self._seen = 0
         self.out = StagedValidation()
         self._batch = _Batch()
         self._cases: list[pl.DataFrame] = []
@@ -91,12 +100,14 @@ class StagedValidator:
         started = time.perf_counter()
         with _collector_paused():
             records = Staging.read_records(chunk)
+            self._seen += len(records)
             reports = [r for r in records if r.get("status") in REPORT_STATUSES]
             del records
             frames, flatten_failed = flatten_isolating(reports, record_report_id)
             self._batch.add(Staging.part_of(chunk), frames, flatten_failed, reports)
             del reports
-        if self._batch.height >= self.batch_rows:
+        last_to_come = self.expected_records is not None and self.expected_records - self._seen <= self.chunk_records
+        if self._batch.height >= self.batch_rows or last_to_come:
             self._flush()
         self.out.seconds += time.perf_counter() - started
 
@@ -138,8 +149,8 @@ class ValidationAlongside:
     validates from the staged chunks instead, so an error surfaces in the validation step.
     """
 
-    def __init__(self, staging: Staging, batch_rows: int = BATCH_ROWS) -> None:
-        self._validator = StagedValidator(staging, batch_rows)
+    def __init__(self, staging: Staging, batch_rows: int = BATCH_ROWS, expected_records: int | None = None) -> None:
+        self._validator = StagedValidator(staging, batch_rows, expected_records)
         self._chunks: queue.SimpleQueue[Path | None] = queue.SimpleQueue()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="xxgk-validate", daemon=True)
