@@ -1253,6 +1253,35 @@ def test_a_row_a_cell_a_line_with_its_first_value_inside_its_label_is_read(tmp_p
     assert got["requests"]["denied_third_party"] == rec["requests"]["denied_third_party"]
 
 
+def test_a_label_printed_after_later_rows_does_not_hide_them(tmp_path: Path) -> None:
+    """pdftotext printed some labels in a cluster after rows printed with their own ("（一）予以公开"
+    / "（三）不予公开" / "1.属于国家秘密" after row 5). Each label was taken at its first match
+    after the previous row's, so 予以公开's match in the cluster skipped every row printed before
+    it. The longest chain of labels in the template's order is taken instead: those rows are
+    read; 予以公开, its values now in 二、上年结转's stretch, is not, nor is that row."""
+    # (a document without floated labels: the one label moved below is the only one)
+    for seed in range(60):
+        rec = random_record(random.Random(seed), template="2021", blank_rate=0.0, large=False)
+        text = render_text(rec, "onealine", seed)
+        if "\n\n\n" not in text.split("三、收到和处理")[1]:  # no labels floated in this one
+            break
+    lines = text.split("\n")
+    at = lines.index("（一）予以公开")
+    del lines[at : at + 2]
+    after = next(i for i, line in enumerate(lines) if line.startswith("5.属于三类内部事务"))
+    end = next(i for i in range(after + 1, len(lines)) if lines[i].startswith("6."))
+    lines[end:end] = ["（一）予以公开", ""]
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    for key in ("partially_granted", "denied_state_secret", "denied_law_prohibited", "denied_security_stability",
+                "denied_third_party"):
+        assert got["requests"][key] == rec["requests"][key], key
+    # 予以公开's label right after row 5's values may be theirs (a label broken around its own
+    # values), and it stands right before row 6's label: both rows stay null, as before
+    assert all(v is None for v in got["requests"]["granted"].values())
+    assert all(v is None for v in got["requests"]["denied_internal_affairs"].values())
+
+
 def test_a_blanks_mark_is_no_piece_of_a_label_a_value_moves_past(tmp_path: Path) -> None:
     """One cell a line with "/" for a blank ("（六）其他处理" / "7" / "/" / "54" / …): the "/" is the
     row's second cell, not the label's last piece; the "7" stays first (moved past the "/", it

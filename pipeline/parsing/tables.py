@@ -219,7 +219,12 @@ def review_from_grid(rows: list[GridRow]) -> RowValues | None:
 
 
 def _anchor_rows(text: str, span: Span, patterns: list[tuple[str, re.Pattern[str]]]) -> list[tuple[str, int, int]]:
-    """Find each row label in order within ``span``; a row not found is skipped."""
+    """Find each row label in order within ``span``; a row not found is skipped.
+
+    Each label is taken at its first match after the previous row's. When that leaves rows
+    out which a longer chain of matches in order would hold (a converter printed some labels
+    in a cluster after rows printed with theirs: the first match of （一）予以公开 in the cluster
+    skipped rows 2, 4 and 5 before it), the longest chain is taken instead."""
     pos, end = span
     hits: list[tuple[str, int, int]] = []
     for key, pat in patterns:
@@ -227,7 +232,41 @@ def _anchor_rows(text: str, span: Span, patterns: list[tuple[str, re.Pattern[str
         if m:
             hits.append((key, m.start(), m.end()))
             pos = m.end()
+    if len(hits) < len(patterns):
+        longest = _longest_chain(text, span, patterns)
+        if len(longest) > len(hits):
+            return longest
     return hits
+
+
+_CHAIN_MATCHES = 400
+
+
+def _longest_chain(text: str, span: Span, patterns: list[tuple[str, re.Pattern[str]]]) -> list[tuple[str, int, int]]:
+    """The most rows whose label matches stand in the template's order (earliest such chain)."""
+    matches = [(key, m.start(), m.end()) for key, pat in patterns for m in pat.finditer(text, *span)]
+    if len(matches) > _CHAIN_MATCHES:
+        return []  # a text matching labels this often is no table to order (and the search is quadratic)
+    order = {key: k for k, (key, _p) in enumerate(patterns)}
+    # best[i]: (length, -start of the chain's first label, previous index) of the longest chain ending at match i
+    best: list[tuple[int, int, int]] = []
+    for i, (key, start, _stop) in enumerate(matches):
+        top = (1, -start, -1)
+        for j in range(i):
+            k2, _s2, e2 = matches[j]
+            if order[k2] < order[key] and e2 <= start:
+                cand = (best[j][0] + 1, best[j][1], j)
+                if cand[:2] > top[:2]:
+                    top = cand
+        best.append(top)
+    if not best:
+        return []
+    i = max(range(len(best)), key=lambda k: (best[k][0], best[k][1], -matches[k][1]))
+    chain = []
+    while i >= 0:
+        chain.append(matches[i])
+        i = best[i][2]
+    return chain[::-1]
 
 
 def _trim_cut(text: str, at: int, seg: str) -> str:
