@@ -1282,6 +1282,34 @@ def test_a_label_printed_after_later_rows_does_not_hide_them(tmp_path: Path) -> 
     assert all(v is None for v in got["requests"]["denied_internal_affairs"].values())
 
 
+def test_a_table_whose_rows_all_end_in_an_empty_field_is_not_read_by_field_when_a_row_lost_one(
+        tmp_path: Path) -> None:  # fmt: skip
+    """pymupdf4llm over a generated PDF: the request table's second page came out as a markdown
+    table of its own, every row ending in an empty field ("||1．本机关不掌握相关政府信息|0|9|0|0|0|9||"),
+    no row showing all seven values before it (two cells in one field, "0<br>0"), and a blank
+    cell's field dropped. The empty
+    last field was taken for the blank 总计 and the values after the lost field went one column
+    left (9 read as 其他's, 0 as 法律服务机构's). Such a field is a blank column or the
+    converter's padding: the row is not read."""
+    rec = random_record(random.Random(3), template="2021", blank_rate=0.0, large=False)
+    rec["requests"]["unavailable_not_held"]["legal_service"] = None
+    lines = render_text(rec, "markdown", 3).split("\n")
+    first = next(i for i, line in enumerate(lines) if "8.属于行政查询事项" in line)
+    last = next(i for i, line in enumerate(lines) if "结转下年度继续办理" in line)
+    rows = []
+    for line in lines[first : last + 1]:
+        fields = [f.strip() for f in line.strip("|").split("|")]
+        values = [v for v in fields[3:] if v]  # the blank's field is lost
+        if len(values) == 7:  # two cells in one field, as the converter left the other rows
+            values[3:5] = [f"{values[3]}<br>{values[4]}"]
+        rows.append("||" + fields[1] + "|" + "|".join(values) + "||")
+    rows[1:1] = ["|---" * 9 + "|"]
+    lines[first : last + 1] = ["", *rows]
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert all(v is None for v in got["requests"]["unavailable_not_held"].values())
+
+
 def test_a_blanks_mark_is_no_piece_of_a_label_a_value_moves_past(tmp_path: Path) -> None:
     """One cell a line with "/" for a blank ("（六）其他处理" / "7" / "/" / "54" / …): the "/" is the
     row's second cell, not the label's last piece; the "7" stays first (moved past the "/", it

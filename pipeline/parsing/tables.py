@@ -440,27 +440,37 @@ _AFTER_LABEL = ("labels_adjacent", "another row's label stands right before this
                 "is not certain; not read")
 
 
-def _empty_last_field(text: str, span: Span, rows: list[tuple[SegmentCells, int]], n: int) -> set[int]:
-    """The tab rows (by ``id``) of each markdown table whose rows all end in an empty field.
+def _empty_last_field(text: str, span: Span, rows: list[tuple[SegmentCells, int]],
+                      n: int) -> tuple[set[int], set[int]]:  # fmt: skip
+    """The tab rows (by ``id``) of each markdown table whose rows all end in an empty field:
+    (those where the field is the converter's layout, those where it may be a blank column).
 
     A field empty in every row of a table is no column of values but the converter's layout
     (pymupdf4llm ended each row of a page's table with "||"): counted as a column, a row that
     lost a field elsewhere would fit the row's width with its total read blank and every
-    value after the lost field one column off. Only where a row of the table shows its ``n``
-    values before that field: else the empty last fields may all be blank totals (a table of
-    two rows whose 总计 is left blank in both), and dropping them moves every value one
-    column right."""
+    value after the lost field one column off. That is certain where a row of the table shows
+    its ``n`` values before that field. Else the empty last fields may as well be blank totals
+    (a table of two rows whose 总计 is left blank in both): dropping them moves every value one
+    column right, keeping them moves every value after a lost field one column left
+    (pymupdf4llm's page-2 table "|1．本机关不掌握相关政府信息|0|9|0|0|0|9||", its blank 法律服务机构
+    lost). Those rows are the second set: their columns are not certain."""
     tables: dict[int, list[SegmentCells]] = {}
     for seg, at in rows:
         if seg.tabbed and seg.width is not None:
             tables.setdefault(text.rfind(TABLE_START, span[0], at), []).append(seg)
     out: set[int] = set()
+    unsure: set[int] = set()
     for segs in tables.values():
-        if len(segs) >= 2 and any(len(_tokens(seg)) >= n for seg in segs) and all(
+        if len(segs) >= 2 and all(
                 any(c is not None for c in seg.cols) and max(c for c in seg.cols if c is not None) < seg.width - 1
                 for seg in segs):  # type: ignore[operator]
-            out.update(id(seg) for seg in segs)
-    return out
+            (out if any(len(_tokens(seg)) >= n for seg in segs) else unsure).update(id(seg) for seg in segs)
+    return out, unsure
+
+
+_LAST_UNSURE = ("cells_padded", "every row of this table ends in an empty field and none shows all its values "
+                "before it: a blank last column or the converter's padding; which column each value is in is "
+                "not certain; not read")
 
 
 def _padding_inside(segs: list[SegmentCells], n: int) -> bool:
@@ -589,13 +599,16 @@ def read_requests_text(text: str, span: Span, template: str, page_of,
     # out as rows, or a full row shows a padding field among its values (pymupdf4llm: "| 232 |
     # … | 250 | | 393 | 1704 |"): then a row with a blank may hold the padding as well
     runs_are_rows = not header.laid_out and not _padding_inside([c for k, c, _a in rows if k != cut], n)
-    empty_last = _empty_last_field(text, span, [(c, at) for k, c, at in rows if k != cut], n)
+    empty_last, last_unsure = _empty_last_field(text, span, [(c, at) for k, c, at in rows if k != cut], n)
     for idx, ((key, cells, at), (_k, start, _s)) in enumerate(zip(rows, hits, strict=True)):
         if id(cells) in empty_last:
             # (the line under it, of the same table, ends in that field too: ``continues`` compares them)
             cells = replace(cells, width=cells.width - 1,  # type: ignore[operator]
                             next_width=None if cells.next_width is None else cells.next_width - 1)
         segs[key] = cells
+        if id(cells) in last_unsure and len(_tokens(cells)) < n:
+            found[key] = RowValues([None] * n, [_LAST_UNSURE], page_of(at))
+            continue
         if idx and not cells.tabbed and _after_other_label(text[hits[idx - 1][2] : start], keys, key, hits[idx - 1][0]):
             found[key] = RowValues([None] * n, [_AFTER_LABEL], page_of(at))
             continue
@@ -983,6 +996,7 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], lines: li
     header = _laid_out(text, span, _header_columns(text, span[0], lines[0].at), lines)
     found: dict[str, RowValues] = {}
     order: list[tuple[int | None, _LineRow]] = []  # (template index or None for unlabeled, row)
+    _padding, last_unsure = _empty_last_field(text, span, [(r.seg, r.at) for r in lines], n)
     i = 0
     for r in lines:
         if id(r) in lost:  # a row of values with no label, or only a piece of one
@@ -991,6 +1005,11 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], lines: li
         lab = normalize(r.label)
         for k in range(i, len(keys)):
             if request_row_pattern(keys[k]).search(lab):
+                if id(r.seg) in last_unsure and len(_tokens(r.seg)) < n:
+                    found[keys[k]] = RowValues([None] * n, [_LAST_UNSURE], r.page)
+                    order.append((k, r))
+                    i = k + 1
+                    break
                 value_col, header_width = header.at(r.at, r.seg, n)
                 vals, issues = assign_row(r.seg, n, value_col, r.label_col, header_width, total_last=True,
                                           runs_are_rows=not header.laid_out)
