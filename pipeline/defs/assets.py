@@ -33,13 +33,13 @@ import polars as pl
 from pipeline.defs.resources import XxgkConfig
 from pipeline.ledger.plan import outcome_counts
 from pipeline.validation.staged import StagedValidation
+from pipeline.warehouse.catalog import Relation, catalog
 
 if TYPE_CHECKING:
     from pipeline.ledger.plan import Plan
     from pipeline.ledger.rewritten import Rewritten
     from pipeline.ledger.staging import Staging
     from pipeline.validation.staged import ValidationAlongside
-from pipeline.warehouse.catalog import Relation, catalog
 
 GROUP = "xxgk"
 WAREHOUSE = "warehouse"

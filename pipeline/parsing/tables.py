@@ -870,20 +870,14 @@ def _values_after_label_lines(text: str, span: Span, n: int) -> str:
         line = lines[i]
         piece = _PIECE_THEN_VALUES.fullmatch(line)
         if piece and len(piece.group(2).split()) == n and _LABEL_PIECE.fullmatch(lines[i + 1].strip()):
-            # the values at the end of a label's middle line ("握相关政府信 7 0 0 0 0 0 7" over "息"):
-            # the line is cut before them (a line break for the blanks' first: same length)
-            gap = piece.end(1)
-            blanks = len(line) - len(line[gap:].lstrip(" \t"))
-            lines[i : i + 1] = [line[:gap], " " * (blanks - gap - 1) + line[blanks:]]
+            # the values at the end of a label's middle line ("握相关政府信 7 0 0 0 0 0 7" over "息")
+            _cut_before(lines, i, piece.end(1))
             i += 1
             line = lines[i]
         piece = _PIECE_THEN_ONE.fullmatch(line)
         if piece and _pieces_then_lone(lines, i + 1):
-            # the first value at the end of the label's first line ("5.属于三类内部事务信 0" / "息" /
-            # "" / "0" …): the line is cut before it, as above
-            gap = piece.end(1)
-            blanks = len(line) - len(line[gap:].lstrip(" \t"))
-            lines[i : i + 1] = [line[:gap], " " * (blanks - gap - 1) + line[blanks:]]
+            # the first value at the end of the label's first line ("5.属于三类内部事务信 0" / "息" / "" / "0" …)
+            _cut_before(lines, i, piece.end(1))
             i += 1
             line = lines[i]
         lone = _LONE_VALUE.fullmatch(line) is not None and _lone_inside_label(lines, i)
@@ -892,12 +886,24 @@ def _values_after_label_lines(text: str, span: Span, n: int) -> str:
         if _ROW_OF_VALUES.fullmatch(lines[i - 1]) or not lines[i - 1].strip():
             continue  # below another line of values or a blank: not inside a label
         j = i
-        while j + 1 < len(lines) and _LABEL_PIECE.fullmatch(lines[j + 1].strip()) and (
-                not lone or CJK.search(lines[j + 1])):
+        while j + 1 < len(lines) and (_label_text(lines[j + 1]) if lone else _LABEL_PIECE.fullmatch(lines[j + 1].strip())):
             lines[j], lines[j + 1] = lines[j + 1], lines[j]
             j += 1
             moved = True
     return head + "\n".join(lines) + tail if moved else text
+
+
+def _cut_before(lines: list[str], i: int, gap: int) -> None:
+    """Cut line ``i`` in two at ``gap``, before the values ending it: a line break for the first
+    of the blanks between, so the text keeps its length (offsets keep their pages)."""
+    line = lines[i]
+    blanks = len(line) - len(line[gap:].lstrip(" \t"))
+    lines[i : i + 1] = [line[:gap], " " * (blanks - gap - 1) + line[blanks:]]
+
+
+def _label_text(line: str) -> bool:
+    """A piece of a label broken over lines (``_LABEL_PIECE``) holding label text: a Chinese character."""
+    return _LABEL_PIECE.fullmatch(line.strip()) is not None and CJK.search(line) is not None
 
 
 _LONE_VALUE = re.compile(r"[ \t]*\d+[ \t]*")
@@ -926,7 +932,7 @@ def _pieces_then_lone(lines: list[str], j: int) -> bool:
     if j < len(lines) and lines[j].lstrip().startswith((".", "．", "、")):
         return False
     start = j
-    while j < len(lines) and _LABEL_PIECE.fullmatch(lines[j].strip()) and CJK.search(lines[j]):
+    while j < len(lines) and _label_text(lines[j]):
         j += 1
     if j == start:
         return False
@@ -996,7 +1002,7 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], lines: li
     header = _laid_out(text, span, _header_columns(text, span[0], lines[0].at), lines)
     found: dict[str, RowValues] = {}
     order: list[tuple[int | None, _LineRow]] = []  # (template index or None for unlabeled, row)
-    _padding, last_unsure = _empty_last_field(text, span, [(r.seg, r.at) for r in lines], n)
+    last_unsure = _empty_last_field(text, span, [(r.seg, r.at) for r in lines], n)[1]
     i = 0
     for r in lines:
         if id(r) in lost:  # a row of values with no label, or only a piece of one
@@ -1007,13 +1013,11 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], lines: li
             if request_row_pattern(keys[k]).search(lab):
                 if id(r.seg) in last_unsure and len(_tokens(r.seg)) < n:
                     found[keys[k]] = RowValues([None] * n, [_LAST_UNSURE], r.page)
-                    order.append((k, r))
-                    i = k + 1
-                    break
-                value_col, header_width = header.at(r.at, r.seg, n)
-                vals, issues = assign_row(r.seg, n, value_col, r.label_col, header_width, total_last=True,
-                                          runs_are_rows=not header.laid_out)
-                found[keys[k]] = RowValues(vals, issues, r.page)
+                else:
+                    value_col, header_width = header.at(r.at, r.seg, n)
+                    vals, issues = assign_row(r.seg, n, value_col, r.label_col, header_width, total_last=True,
+                                              runs_are_rows=not header.laid_out)
+                    found[keys[k]] = RowValues(vals, issues, r.page)
                 order.append((k, r))
                 i = k + 1
                 break
