@@ -193,6 +193,9 @@ class PeakRSS:
     bound it is. RSS is read every 50 ms (``/proc/<pid>/statm``, cheap); PSS every 0.5 s,
     because reading it (``smaps_rollup``) walks the processes' page tables under their
     memory-map lock and, sampled every 50 ms, slowed the measured run by a sixth.
+
+    The same samples time the run's phases (``phases``): when its reader workers were first
+    and last seen, and the run process's own CPU then and at the end.
     """
 
     PSS_EVERY = 10  # RSS samples per PSS sample

@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the pipeline of this checkout, installed or not
 DEFAULT_SETS = [ROOT / "data" / "raw", ROOT.parent / "shared" / "realworld" / "raw"]
 
 
@@ -62,10 +63,6 @@ def main(argv: list[str] | None = None) -> int:
     side.add_argument("--save", type=Path, help="write the fingerprints here")
     side.add_argument("--compare", type=Path, help="compare with fingerprints saved before")
     opts = ap.parse_args(argv)
-    sys.path.insert(0, str(ROOT))
-    from pipeline.offline import seal
-
-    seal()
     prints = {str(p): fingerprint(p) for p in files_of(opts.paths)}
     overall = hashlib.sha1(json.dumps(prints, sort_keys=True).encode()).hexdigest()
     print(f"{len(prints)} files, fingerprint {overall}")
