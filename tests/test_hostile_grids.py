@@ -219,3 +219,21 @@ def test_table_too_large_is_an_unreadable_file() -> None:
     from pipeline.document import UnreadableFile
 
     assert issubclass(TableTooLarge, UnreadableFile)
+
+
+def test_allocation_refused_without_an_error_is_out_of_memory(tmp_path: Path) -> None:
+    """A library that fails under the cap without saying so (PyMuPDF: "SystemError: error return
+    without exception set") is still out of memory, with the limit named: not a reader error."""
+    from pipeline.samples.bad_files import write_bad_files
+
+    write_bad_files(tmp_path, hanging=True)
+    code = ("import sys\nfrom pipeline.ingest.isolate import _warm_up, cap_memory\n"
+            "from pipeline.ingest.limits import Limits\nfrom pipeline.parsing.parser import parse_file\n"
+            "_warm_up()\ncap_memory(300)\n"
+            "rec = parse_file(sys.argv[1], limits=Limits(memory_mb=300, timeout_seconds=0))\n"
+            "issue = rec['issues'][0]\nprint(rec['status'], issue['code'], issue['detail'], sep='|')\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "vector_bomb.pdf")], capture_output=True,
+                          text=True, timeout=300)
+    status, code_, detail = proc.stdout.strip().splitlines()[-1].split("|")
+    assert (status, code_) == ("unreadable", "out_of_memory"), (proc.stdout, proc.stderr[-2000:])
+    assert "ran out of memory" in detail and "XXGK_MEMORY_MB" in detail and "vector_bomb.pdf" in detail

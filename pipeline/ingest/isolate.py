@@ -70,7 +70,7 @@ from typing import Protocol
 
 from pebble import ProcessExpired, ProcessPool
 
-from pipeline.ingest.limits import MB, Limits
+from pipeline.ingest.limits import MB, Limits, address_space
 
 IN_FLIGHT_PER_WORKER = 4
 """Tasks scheduled per worker at a time: enough that no worker waits for the next file
@@ -260,21 +260,12 @@ def cap_memory(memory_mb: int, *, hard: bool = True) -> tuple[int, int] | None:
         libc.mallopt(M_ARENA_MAX, ARENAS)
     except (OSError, AttributeError):  # not glibc: arenas as they are
         pass
-    cap = _address_space() + memory_mb * MB
+    cap = address_space() + memory_mb * MB
     before = resource.getrlimit(resource.RLIMIT_AS)
     if before[1] != resource.RLIM_INFINITY:
         cap = min(cap, before[1])
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap if hard else before[1]))
     return before
-
-
-def _address_space() -> int:
-    """Bytes of address space this process maps now (VmSize)."""
-    with open("/proc/self/status", encoding="ascii") as fh:
-        for line in fh:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    return 0
 
 
 STABLE_ATTEMPTS = 3

@@ -96,6 +96,16 @@ class Limits:
         return f"{show(name, value)}, more than {self.describe(name)}"
 
 
+def address_space(field: str = "VmSize") -> int:
+    """Bytes of this process's address space (Linux ``/proc/self/status``): ``VmSize`` what it
+    maps now, ``VmPeak`` the most it ever mapped; 0 when the field is missing."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 def show(name: str, value: float) -> str:
     """A value of limit ``name`` as a person reads it: 152.4 MB, 400 pages, 300 s, 400 megapixels."""
     if name == "max_bytes":

@@ -8,13 +8,14 @@ them, else from text), the metadata, and computes the format's own checks.
 from __future__ import annotations
 
 import re
+import resource
 from bisect import bisect_right
 from pathlib import Path
 
 import pipeline
 from pipeline import template as tpl
 from pipeline.document import STACKED, Document, UnreadableFile
-from pipeline.ingest.limits import Limits
+from pipeline.ingest.limits import MB, Limits, address_space
 from pipeline.parsing import checks as chk
 from pipeline.parsing import metadata as meta
 from pipeline.parsing import status as report_status
@@ -325,12 +326,33 @@ def _out_of_memory(exc: BaseException) -> bool:
     return isinstance(exc, MemoryError) or any(w in str(exc).lower() for w in _OOM_WORDS)
 
 
+def _capped(limits: Limits) -> bool:
+    """Whether this process reads under the per-file memory cap (a worker, or ``xxgk parse``)."""
+    return resource.getrlimit(resource.RLIMIT_AS)[0] != resource.RLIM_INFINITY and bool(limits.memory_mb)
+
+
+def _met_the_cap(peak_before: int | None, limits: Limits) -> bool:
+    """Whether reading this file took the process's address space up to its cap.
+
+    Why: an allocation refused under the cap does not always surface as an out-of-memory
+    error. PyMuPDF's extension then returns without a Python exception, and the reader sees
+    "SystemError: error return without exception set" (measured on a PDF whose drawing
+    inflates to millions of segments: ``VmPeak`` equal to the cap at that moment, and the
+    same file read without the cap runs on). A file is held to have met the cap when its
+    reading raised the process's peak (``VmPeak``) to within half the per-file budget
+    (``memory_mb``) of the cap: no report comes near that, and a peak set by an earlier
+    file does not count, since this file must have raised it.
+    """
+    if peak_before is None:
+        return False
+    peak = address_space("VmPeak")
+    return peak > peak_before and peak >= resource.getrlimit(resource.RLIMIT_AS)[0] - limits.memory_mb * MB // 2
+
+
 def _memory_limit(limits: Limits) -> str:
     """The memory limit this process reads under, as a reason can name it: the per-file cap
     (a worker's, or ``xxgk parse``'s) when one is set, else the machine's own memory."""
-    import resource
-
-    if resource.getrlimit(resource.RLIMIT_AS)[0] != resource.RLIM_INFINITY and limits.memory_mb:
+    if _capped(limits):
         return f"{limits.describe('memory_mb')} per worker process or xxgk parse"
     return "no per-file memory cap in this process (the machine's memory ran out)"
 
@@ -352,13 +374,14 @@ def parse_file(path: Path, sha256: str | None = None, limits: Limits | None = No
     except OSError as exc:  # no read permission, an I/O error: a record saying so, not a traceback
         return unreadable_record(str(path), None, "unknown", "unreadable",
                                  f"{path}: cannot be read ({exc.strerror or exc})")
+    peak = address_space("VmPeak") if _capped(limits) else None  # to tell an allocation the cap refused
     try:
         doc = read(path, digest, limits)
     except UnreadableFile as exc:
         fmt = detect_format(path) if regular and path.stat().st_size else "unknown"
         return unreadable_record(str(path), digest, fmt, "unreadable", str(exc))
     except Exception as exc:  # a reader bug must not stop the run: the file is quarantined
-        if _out_of_memory(exc):  # the worker's memory limit (or the machine's), met in any library
+        if _out_of_memory(exc) or _met_the_cap(peak, limits):  # the worker's memory limit (or the machine's)
             said = str(exc).strip().splitlines()
             return unreadable_record(str(path), digest, "unknown", "out_of_memory",
                                      f"{path}: ran out of memory reading it ({said[-1] if said else type(exc).__name__}); "
