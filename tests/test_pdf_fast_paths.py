@@ -61,7 +61,7 @@ def test_span_routing_equals_glyph_routing(pdfs: list[Path], monkeypatch: pytest
     assert fast_counted == fast
     assert calls["glyph_line"] > 0  # some labels are wider than their cells: the glyph path was taken
 
-    monkeypatch.setattr(pdf_page, "_read_spans", lambda line, content, placed: False)  # every line glyph by glyph
+    monkeypatch.setattr(pdf_page, "_read_spans", lambda line, content, placed, counted: False)  # every line glyph by glyph
     monkeypatch.setattr(pdf_page, "_glyph_line", lambda textpage, line: None)  # from the whole page's rawdict
     slow = [_read(p) for p in pdfs]
     for path, a, b in zip(pdfs, fast, slow, strict=True):

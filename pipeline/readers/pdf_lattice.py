@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from operator import itemgetter
 
 import numpy as np
 
@@ -151,12 +152,12 @@ def _segments(drawings: list[dict]) -> tuple[list[Segment] | None, list[Segment]
             continue
         for item in path.get("items", ()):
             kind = item[0]
-            if kind == "l":
+            if kind == "l":  # comparisons, not abs/min/max calls: a page may have thousands
                 (x0, y0), (x1, y1) = item[1], item[2]
-                if abs(y1 - y0) <= 1.0:
-                    hor.append(((y0 + y1) / 2, min(x0, x1), max(x0, x1)))
-                elif abs(x1 - x0) <= 1.0:
-                    ver.append(((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
+                if -1.0 <= y1 - y0 <= 1.0:
+                    hor.append(((y0 + y1) / 2, x0, x1) if x0 <= x1 else ((y0 + y1) / 2, x1, x0))
+                elif -1.0 <= x1 - x0 <= 1.0:
+                    ver.append(((x0 + x1) / 2, y0, y1) if y0 <= y1 else ((x0 + x1) / 2, y1, y0))
                 # a slanted line is no rule of a grid; find_tables ignores it too
             elif kind == "re":
                 x0, y0, x1, y1 = item[1]
@@ -217,38 +218,61 @@ def _rect_rules(x0: float, y0: float, x1: float, y1: float, hor: list[Segment], 
 def _merge(segments: list[Segment] | np.ndarray) -> np.ndarray:
     """Snap rules within SNAP of each other to their mean position, then join overlapping ones.
 
-    In NumPy: a page of a Story or Word PDF has hundreds of rule pieces (each cell draws its
-    own sides), and this ran per piece in Python. Positions sorted, a gap over SNAP starts
-    a new cluster (chained, as pdfplumber's ``cluster_objects``); within a cluster, pieces
-    sorted by start join while each starts within JOIN of the furthest end so far. Each
-    rule keeps the range of positions its pieces were drawn at (see ``_crossings``); rules
-    merged again keep theirs. Returns an array of ``Rule`` rows, sorted by position.
+    Positions sorted, a gap over SNAP starts a new cluster (chained, as pdfplumber's
+    ``cluster_objects``); within a cluster, pieces sorted by start join while each starts
+    within JOIN of the furthest end so far. Each rule keeps the range of positions its
+    pieces were drawn at (see ``_crossings``); rules merged again keep theirs. Returns an
+    array of ``Rule`` rows, sorted by position.
+
+    In plain Python over sorted tuples: a page has a few hundred rule pieces (each cell
+    draws its own sides), few enough that the ~35 NumPy calls this took cost more than the
+    loop (measured 20 % less time on the generated PDF layouts, same rules to the bit: a
+    cluster's mean sums its positions in sorted order, as ``np.bincount`` did).
     """
     if not len(segments):
         return np.empty((0, 5))
-    a = np.asarray(segments, dtype=float)
-    if a.shape[1] == 3:
-        a = np.column_stack((a, a[:, 0], a[:, 0]))
-    a = a[np.lexsort((a[:, 2], a[:, 1], a[:, 0]))]
-    cluster = np.concatenate(([0], np.cumsum(np.diff(a[:, 0]) > SNAP)))
-    mean = np.bincount(cluster, weights=a[:, 0]) / np.bincount(cluster)
-    order = np.lexsort((a[:, 2], a[:, 1], cluster))
-    cluster, start, end, low, high = cluster[order], a[order, 1], a[order, 2], a[order, 3], a[order, 4]
-    # furthest end so far within the cluster, exactly: a running maximum over integer keys
-    # (cluster, rank of the end), so that a new cluster starts afresh
-    by_end = np.argsort(end, kind="stable")
-    rank = np.empty(len(end), dtype=np.int64)
-    rank[by_end] = np.arange(len(end))
-    n = len(end) + 1
-    furthest = np.maximum.accumulate(cluster * n + rank)
-    prev_end = end[by_end[furthest[:-1] - cluster[:-1] * n]]
-    new = np.ones(len(end), dtype=bool)
-    new[1:] = (cluster[1:] != cluster[:-1]) | (start[1:] > prev_end + JOIN)
-    first = np.flatnonzero(new)
-    pos, lo, hi = mean[cluster[first]], start[first], np.maximum.reduceat(end, first)
-    low, high = np.minimum.reduceat(low, first), np.maximum.reduceat(high, first)
-    keep = hi - lo >= MIN_EDGE
-    return np.column_stack((pos, lo, hi, low, high))[keep]
+    rows = segments.tolist() if isinstance(segments, np.ndarray) else list(segments)
+    rows.sort()  # by position, start, end (ties beyond those are the same rule either way)
+    drawn = len(rows[0]) == 5  # rules merged before carry their range of positions
+    merged: list[tuple[float, float, float, float, float]] = []
+    n = len(rows)
+    i = 0
+    while i < n:
+        total = last = rows[i][0]
+        j = i + 1
+        while j < n:
+            at = rows[j][0]
+            if at - last > SNAP:
+                break
+            total += at
+            last = at
+            j += 1
+        mean = total / (j - i)
+        cluster = sorted(rows[i:j], key=_START_END) if j - i > 1 else rows[i:j]
+        first = cluster[0]
+        lo, hi = first[1], first[2]
+        low, high = (first[3], first[4]) if drawn else (first[0], first[0])
+        for row in cluster[1:]:
+            start, end = row[1], row[2]
+            at_low, at_high = (row[3], row[4]) if drawn else (row[0], row[0])
+            if start > hi + JOIN:  # a gap along the line: the rule so far ends
+                if hi - lo >= MIN_EDGE:
+                    merged.append((mean, lo, hi, low, high))
+                lo, hi, low, high = start, end, at_low, at_high
+            else:
+                if end > hi:
+                    hi = end
+                if at_low < low:
+                    low = at_low
+                if at_high > high:
+                    high = at_high
+        if hi - lo >= MIN_EDGE:
+            merged.append((mean, lo, hi, low, high))
+        i = j
+    return np.array(merged, dtype=float) if merged else np.empty((0, 5))
+
+
+_START_END = itemgetter(1, 2)
 
 
 def _cells(hs: np.ndarray, vs: np.ndarray, crosses: np.ndarray | None = None) -> list[list[Box]]:

@@ -81,7 +81,7 @@ class PageContent:
     tables: list[PageTable] = field(default_factory=list)
     glyphs: int = 0
     undecodable: int = 0
-    images: int = 0
+    images: int = 0  # counted on pages without text only (a scan), where it is used
     width: float = 0.0  # 0: not known (no facing-page test for running headers)
     y_range: tuple[float, float] = (0.0, 0.0)  # from the top of the highest table to the foot of the lowest
     ocr: bool = False  # read from the page image by OCR (a scan, or a page whose text layer is unreadable)
@@ -122,28 +122,34 @@ def read_page(page: pymupdf.Page, vectors: bool = True) -> PageContent:
     and straight from ``get_cdrawings()``, which finds the same rules (0.8 ms a report
     less on PDFs whose tables are polylines).
     """
-    content = PageContent(page.number + 1, page.rect.height, images=len(page.get_images()), width=page.rect.width)
+    rect = page.rect
+    content = PageContent(page.number + 1, rect.height, width=rect.width)
+    shown = page
     if page.rotation:
         scratch = upright_copy(page)  # referenced until the page is read
-        page = scratch[0]
-    textpage = page.get_textpage(flags=(TEXT_FLAGS | pymupdf.TEXT_COLLECT_VECTORS) if vectors else TEXT_FLAGS)
+        shown = scratch[0]
+    textpage = shown.get_textpage(flags=(TEXT_FLAGS | pymupdf.TEXT_COLLECT_VECTORS) if vectors else TEXT_FLAGS)
     blocks = textpage.extractDICT()["blocks"]
     rules = vector_rules(blocks) if vectors else None
     content.unsure_vectors = vectors and rules[0] is None
-    content.tables = find_page_tables(page, content.number, rules=rules)
+    content.tables = find_page_tables(shown, content.number, rules=rules)
     if content.tables:
         content.y_range = (min(t.box[1] for t in content.tables), max(t.box[3] for t in content.tables))
     placed: set[int] = set()
+    counted: list[str] = []  # the text of lines routed span by span, counted once (``_count``)
     glyphs: list[dict] | None = None  # the page's lines glyph by glyph, built only when needed
     for b, block in enumerate(blocks):
         for k, line in enumerate(block.get("lines", ())):
-            if not _read_spans(line, content, placed):
+            if not _read_spans(line, content, placed, counted):
                 raw = _glyph_line(textpage, line)
                 if raw is None:
                     if glyphs is None:
                         glyphs = textpage.extractRAWDICT()["blocks"]
                     raw = glyphs[b]["lines"][k]
                 _read_line(raw, content, placed)
+    _count(content, counted)
+    if not content.glyphs:  # images matter only on a page without text (a scan): not counted on the others
+        content.images = len(page.get_images())
     for t, table in enumerate(content.tables):
         if t not in placed:  # a table without any text: placed by its position
             below = (k for k, it in enumerate(content.flow) if isinstance(it, Line) and it.bbox.y0 >= table.bbox.y0)
@@ -182,14 +188,15 @@ def _glyph_line(textpage: pymupdf.TextPage, line: dict) -> dict | None:
     return None
 
 
-def _read_spans(line: dict, content: PageContent, placed: set[int]) -> bool:
+def _read_spans(line: dict, content: PageContent, placed: set[int], counted: list[str]) -> bool:
     """Route one MuPDF text line span by span; False when a span is not within one cell.
 
     Why spans first: MuPDF builds glyph-level dicts (rawdict) at about twice the cost of
     span-level ones, and nearly every line of these reports lies outside the tables or in
     one cell per span. A span wholly inside a cell has every glyph centre in that cell, so
     it goes there whole, exactly as its glyphs would; a line that leaves its table or a
-    span that crosses a rule is left to ``_read_line`` glyph by glyph.
+    span that crosses a rule is left to ``_read_line`` glyph by glyph. The text of a line
+    routed here goes to ``counted``, for ``_count``.
     """
     spans = line["spans"]
     lx0, ly0, lx1, ly1 = line["bbox"]
@@ -206,7 +213,7 @@ def _read_spans(line: dict, content: PageContent, placed: set[int]) -> bool:
                     table, t = candidate, k
     if table is None:
         text = spans[0]["text"] if len(spans) == 1 else "".join(s["text"] for s in spans)
-        _count(content, text)
+        counted.append(text)
         if text.strip():
             content.flow.append(Line(text.rstrip(), _ink_box(spans)))
         return True
@@ -230,7 +237,7 @@ def _read_spans(line: dict, content: PageContent, placed: set[int]) -> bool:
                 if text[-1:].isspace():  # a span's box includes its trailing blanks: not ink
                     x1 -= (x1 - x0) * (len(text) - len(text.rstrip())) / len(text)
                 table.texts.setdefault(cell, []).append((round(y0, 1), x0, y1, x1, piece))
-        _count(content, text)
+        counted.append(text)
         return True
     pieces: dict[Box, list[str]] = {}
     where: dict[Box, list[float]] = {}  # y0, x0, y1, x1 of the cell's non-blank spans
@@ -252,7 +259,7 @@ def _read_spans(line: dict, content: PageContent, placed: set[int]) -> bool:
             box = where[cell]
             box[2] = max(box[2], y1)
             box[3] = max(box[3], x1 - (x1 - x0) * (len(text) - len(text.rstrip())) / len(text))
-    _count(content, "".join(s["text"] for s in spans))
+    counted.append("".join(s["text"] for s in spans))
     if pieces and t not in placed:  # the table stands where its first glyph comes
         placed.add(t)
         content.flow.append(table)
@@ -263,8 +270,15 @@ def _read_spans(line: dict, content: PageContent, placed: set[int]) -> bool:
     return True
 
 
-def _count(content: PageContent, text: str) -> None:
-    """Count a line's glyphs (blanks aside) and those without a Unicode mapping."""
+def _count(content: PageContent, texts: list[str]) -> None:
+    """Count the glyphs of a page's lines (blanks aside) and those without a Unicode mapping.
+
+    Once a page, not once a line (a report has ~350 lines, most a cell's number): the
+    texts are joined by a line break, a blank, which neither counts as a glyph nor lets an
+    unmapped glyph of one line touch one of the next (``unmapped`` tests a bullet's
+    neighbours), so the counts are the sums of the lines' own.
+    """
+    text = "\n".join(texts)
     content.glyphs += len("".join(text.split()))
     content.undecodable += unmapped(text)
 
