@@ -13,14 +13,13 @@ import re
 import sys
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 sys.modules.setdefault("pymupdf.layout", None)  # skip the ONNX layout model: 1 s and 225 MB per import
 
 import pymupdf  # noqa: E402
 
 from pipeline.readers.pdf_lattice import vector_rules  # noqa: E402
-from pipeline.readers.pdf_tables import Box, PageTable, find_page_tables, render_rows  # noqa: E402
+from pipeline.readers.pdf_tables import BBox, Box, PageTable, find_page_tables, render_rows  # noqa: E402
 
 # get_text()'s flags, except that a glyph without a Unicode mapping reads as U+FFFD rather
 # than as its CID: garbage that looks like text would pass every later check.
@@ -52,15 +51,6 @@ def unmapped(text: str) -> int:
         return 0
     return len(_UNMAPPED.findall(text)) - len(_SYMBOL_BULLET.findall(text))
 CLIP_PAD = 1.0  # points around a line's box when its glyphs alone are extracted
-
-
-class BBox(NamedTuple):
-    """A box as plain floats: a line's box is made for every text line, and ``pymupdf.Rect`` is slow to make."""
-
-    x0: float
-    y0: float
-    x1: float
-    y1: float
 
 
 @dataclass
@@ -129,7 +119,7 @@ def read_page(page: pymupdf.Page, vectors: bool = True) -> PageContent:
         scratch = upright_copy(page)  # referenced until the page is read
         shown = scratch[0]
     textpage = shown.get_textpage(flags=(TEXT_FLAGS | pymupdf.TEXT_COLLECT_VECTORS) if vectors else TEXT_FLAGS)
-    blocks = textpage.extractDICT()["blocks"]
+    blocks = _blocks(textpage)
     rules = vector_rules(blocks) if vectors else None
     content.unsure_vectors = vectors and rules[0] is None
     content.tables = find_page_tables(shown, content.number, rules=rules)
@@ -144,7 +134,7 @@ def read_page(page: pymupdf.Page, vectors: bool = True) -> PageContent:
                 raw = _glyph_line(textpage, line)
                 if raw is None:
                     if glyphs is None:
-                        glyphs = textpage.extractRAWDICT()["blocks"]
+                        glyphs = _blocks(textpage, raw=True)
                     raw = glyphs[b]["lines"][k]
                 _read_line(raw, content, placed)
     _count(content, counted)
@@ -155,6 +145,21 @@ def read_page(page: pymupdf.Page, vectors: bool = True) -> PageContent:
             below = (k for k, it in enumerate(content.flow) if isinstance(it, Line) and it.bbox.y0 >= table.bbox.y0)
             content.flow.insert(next(below, len(content.flow)), table)
     return content
+
+
+def _blocks(textpage: pymupdf.TextPage, raw: bool = False) -> list[dict]:
+    """The blocks of ``textpage.extractDICT()`` (``extractRAWDICT()`` if ``raw``), built directly.
+
+    Why: those methods first make the page's width and height (two ``Rect`` objects), which
+    nothing here reads, and then call this same builder; once or twice a page, ~1 % of a
+    report's reading. A PyMuPDF without the builder gets the methods.
+    """
+    builder = getattr(getattr(pymupdf, "extra", None), "JM_make_textpage_dict", None)
+    if builder is None:
+        return (textpage.extractRAWDICT() if raw else textpage.extractDICT())["blocks"]
+    page: dict = {}
+    builder(textpage.this.m_internal, page, raw)
+    return page["blocks"]
 
 
 def _glyph_line(textpage: pymupdf.TextPage, line: dict) -> dict | None:
@@ -175,7 +180,7 @@ def _glyph_line(textpage: pymupdf.TextPage, line: dict) -> dict | None:
         clip = pymupdf.mupdf.FzRect(x0 - CLIP_PAD, y0 - CLIP_PAD, x1 + CLIP_PAD, y1 + CLIP_PAD)
         stext.mediabox = clip.internal()
         try:
-            blocks = textpage.extractRAWDICT()["blocks"]
+            blocks = _blocks(textpage, raw=True)
         finally:
             stext.mediabox = keep.internal()
     except Exception:  # no such low-level access in this PyMuPDF: the whole page's rawdict

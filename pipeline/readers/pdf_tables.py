@@ -19,6 +19,7 @@ import re
 import sys
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 sys.modules.setdefault("pymupdf.layout", None)  # skip the ONNX layout model: 1 s and 225 MB per import
 
@@ -39,12 +40,21 @@ FIND_TABLES_OPTIONS = (
 )
 
 
+class BBox(NamedTuple):
+    """A box as plain floats: a line's box is made for every text line, and ``pymupdf.Rect`` is slow to make."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
 @dataclass
 class PageTable:
     """One ruled table found on one page, with where each of its slots comes from."""
 
     page: int
-    bbox: pymupdf.Rect
+    bbox: BBox | pymupdf.Rect
     xs: list[float]  # left edges of the column slots
     ys: list[float]  # top edges of the row slots
     slots: list[list[Box | None]]  # the cell starting in each slot, None when covered
@@ -289,7 +299,8 @@ def _page_table(cells: list[Box], number: int) -> PageTable:
         for i in range(i0, i1):
             for j in range(j0, j1):
                 origin.setdefault((i, j), c)
-    bbox = pymupdf.Rect(min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))
+    # plain floats, not a pymupdf.Rect (slow to make; nothing here needs its methods)
+    bbox = BBox(min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))
     return PageTable(number, bbox, xs, ys, slots, {}, origin)
 
 
