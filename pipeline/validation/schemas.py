@@ -255,9 +255,13 @@ def _failures(name: str, frame: pl.DataFrame, cases: pl.DataFrame, reports: pl.D
         raise FrameShapeError(f"frame {name!r} does not have the expected shape: {detail}")
     key = "agency_id" if name == "agencies" else "report_id"
     indexed = frame.select(key).with_row_index("index").with_columns(pl.col("index").cast(pl.Int64))
-    located = cases.with_columns(pl.col("index").cast(pl.Int64)).join(indexed, on="index", how="left")
+    # maintain_order: a report's reason lists its failed checks in the order pandera found
+    # them, run after run (polars leaves a join's row order open unless asked)
+    located = cases.with_columns(pl.col("index").cast(pl.Int64)).join(indexed, on="index", how="left",
+                                                                      maintain_order="left")
     if name == "agencies":
-        located = located.join(reports.select("agency_id", "report_id"), on="agency_id", how="inner")
+        located = located.join(reports.select("agency_id", "report_id"), on="agency_id", how="inner",
+                               maintain_order="left")
     if name == "issues":  # name the fatal issue itself, not only the severity that condemns it
         located = located.join(
             frame.with_row_index("index").select(
@@ -266,6 +270,7 @@ def _failures(name: str, frame: pl.DataFrame, cases: pl.DataFrame, reports: pl.D
             ),
             on="index",
             how="left",
+            maintain_order="left",
         ).with_columns(failure_case=pl.coalesce("what", "failure_case"))
     return located.select(
         pl.lit(name).alias("schema"),
@@ -282,8 +287,8 @@ def _orphans(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
     parts = [
         frames[name]
         .select("report_id")
-        .unique()
-        .join(known, on="report_id", how="anti")
+        .unique(maintain_order=True)
+        .join(known, on="report_id", how="anti", maintain_order="left")
         .select(
             pl.lit(name).alias("schema"),
             pl.lit("report_id").alias("column"),
