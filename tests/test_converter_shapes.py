@@ -1577,6 +1577,40 @@ def test_a_row_does_not_take_the_values_of_a_line_labelled_by_a_piece(tmp_path: 
     assert not wrong
 
 
+def test_a_piece_of_a_label_holding_a_later_rows_label_does_not_take_that_row(tmp_path: Path) -> None:
+    """``lostlabels`` seed 7110 (blanks 0.1): （二）部分公开's row kept only "计其他" of its label
+    (…不计其他情形, a narrow cell's middle line), and that piece holds 3.其他's label whole. In a
+    table whose rows lost labels, the line was taken for row 3.其他 and, rows being matched in
+    order, every labelled row after it was passed over: 3.其他 read 部分公开's seven numbers (41
+    for 25, 85 for 40), the real row was lost. A label out of the table's order is no row's: the
+    longest chain of labels in order is read, and the line is left to the template's order,
+    which every sum must confirm."""
+    seed = 7110
+    rec = random_record(random.Random(seed), blank_rate=0.1)
+    text = render_text(rec, "lostlabels", seed)
+    assert "\n计其他\t\t\t" in text
+    wrong, got = _wrong(tmp_path, rec, text)
+    assert not wrong
+    assert got["requests"]["other_other"] == rec["requests"]["other_other"]
+
+
+@pytest.mark.parametrize("seed", [3, 5, 8])
+def test_rows_after_a_label_piece_holding_a_later_rows_label_are_read(tmp_path: Path, seed: int) -> None:
+    """The same shape made from the ``tab`` rendering: "计其他" for （二）部分公开's label, and a
+    row of （四） without its label (so the table is one whose rows lost labels): the labelled
+    rows after the piece are read, and nothing is wrong."""
+    rec = random_record(random.Random(seed), template="2021", blank_rate=0.1)
+    lines = render_text(rec, "tab", seed).split("\n")
+    at = next(i for i, line in enumerate(lines) if "（二）部分公开" in line)
+    lines[at] = "\t".join(["计其他", "", "", *lines[at].split("\t")[3:]])
+    at = next(i for i, line in enumerate(lines) if "2.没有现成信息" in line)
+    lines[at] = "\t".join(["", "", "", *lines[at].split("\t")[3:]])
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    for row in ("denied_state_secret", "not_processed_petition", "other_overdue_fee", "other_other", "total_processed"):
+        assert got["requests"][row] == rec["requests"][row], row
+
+
 @pytest.mark.parametrize("word", ["备注", "说明"])
 def test_a_rows_blanks_are_not_filled_from_a_later_line_with_a_label_of_its_own(tmp_path: Path, word: str) -> None:
     """``tab`` seed 237 (blanks 0.3) with row 7's label replaced by a word of no row ("备注"): row 6

@@ -165,6 +165,13 @@ def requests_from_grid(rows: list[GridRow], template: str, keys: tuple[str, ...]
     """``keys``: the rows the page prints, in order (default: the template's own)."""
     keys = keys or tpl.rows("requests", template)
     found: dict[str, RowValues] = {}
+    # rows of a grid with a text layer (no OCR) stand in the template's order as a chain
+    # (``_rows_in_order``: a piece of a label holding a later row's label takes no row); OCR'd
+    # rows are matched one by one, after the previous row's, a misread label included
+    chain = None
+    if not any(r.ocr for r in rows):
+        labelled = [r for r in rows if r.cells and r.label]
+        chain = dict(zip(map(id, labelled), _rows_in_order([normalize(r.label) for r in labelled], keys), strict=True))
     i = 0
     for r in rows:
         if not r.cells or not r.label:
@@ -172,7 +179,10 @@ def requests_from_grid(rows: list[GridRow], template: str, keys: tuple[str, ...]
         lab = normalize(r.label)
         if r.ocr and len(set(_ITEM_NUMBER.findall(lab))) > 1:
             continue  # two rows' labels in one cell (a row rule the scan lost): whose values these are is not certain
-        k = next((k for k in range(i, len(keys)) if request_row_pattern(keys[k]).search(lab)), None)
+        if chain is not None:
+            k = chain[id(r)]
+        else:
+            k = next((k for k in range(i, len(keys)) if request_row_pattern(keys[k]).search(lab)), None)
         misread = misread_row(lab, keys, i) if k is None and r.ocr else None
         if misread is not None:
             k = misread[0]
@@ -1003,24 +1013,21 @@ def _requests_from_lines(text: str, span: Span, keys: tuple[str, ...], lines: li
     found: dict[str, RowValues] = {}
     order: list[tuple[int | None, _LineRow]] = []  # (template index or None for unlabeled, row)
     last_unsure = _empty_last_field(text, span, [(r.seg, r.at) for r in lines], n)[1]
-    i = 0
+    labelled = [r for r in lines if id(r) not in lost]
+    rows_of = dict(zip(map(id, labelled), _rows_in_order([normalize(r.label) for r in labelled], keys), strict=True))
     for r in lines:
-        if id(r) in lost:  # a row of values with no label, or only a piece of one
+        k = rows_of.get(id(r))
+        if k is None:  # a row of values with no label, only a piece of one, or one out of the table's order
             order.append((None, r))
             continue
-        lab = normalize(r.label)
-        for k in range(i, len(keys)):
-            if request_row_pattern(keys[k]).search(lab):
-                if id(r.seg) in last_unsure and len(_tokens(r.seg)) < n:
-                    found[keys[k]] = RowValues([None] * n, [_LAST_UNSURE], r.page)
-                else:
-                    value_col, header_width = header.at(r.at, r.seg, n)
-                    vals, issues = assign_row(r.seg, n, value_col, r.label_col, header_width, total_last=True,
-                                              runs_are_rows=not header.laid_out)
-                    found[keys[k]] = RowValues(vals, issues, r.page)
-                order.append((k, r))
-                i = k + 1
-                break
+        if id(r.seg) in last_unsure and len(_tokens(r.seg)) < n:
+            found[keys[k]] = RowValues([None] * n, [_LAST_UNSURE], r.page)
+        else:
+            value_col, header_width = header.at(r.at, r.seg, n)
+            vals, issues = assign_row(r.seg, n, value_col, r.label_col, header_width, total_last=True,
+                                      runs_are_rows=not header.laid_out)
+            found[keys[k]] = RowValues(vals, issues, r.page)
+        order.append((k, r))
     tentative: dict[str, RowValues] = {}
     prev = -1
     gap: list[_LineRow] = []
@@ -1067,6 +1074,46 @@ def _group_piece(label: str, keys: tuple[str, ...]) -> bool:
     piece = compact(normalize(label))
     headings = _GROUP_HEADINGS[:-1] if "other_processing" in keys else _GROUP_HEADINGS
     return bool(piece) and any(piece in h for h in headings)
+
+
+def _rows_in_order(labels: list[str], keys: tuple[str, ...]) -> list[int | None]:
+    """For each line's label (normalized, in page order), the index in ``keys`` of the row it
+    labels, or None: the rows stand in the template's order.
+
+    Each label takes the first row after the previous label's whose pattern it matches. When
+    that leaves labels of some row without one, the longest chain of labels matching rows in order is
+    taken instead (earliest lines and rows first), and a label outside it is no row's: a piece
+    of another row's label can hold a short label whole ("计其他", the end of a line of
+    （二）部分公开（区分处理的，只计其他情形）, holds 3.其他), and taken in order it would
+    swallow every row between (read before: 部分公开's values as 3.其他's, the rows after it
+    lost). Such a line is then left to the template's order, which every sum must confirm.
+    """
+    matching = [[k for k, key in enumerate(keys) if request_row_pattern(key).search(lab)] for lab in labels]
+    greedy: list[int | None] = []
+    after = 0
+    for ks in matching:
+        k = next((k for k in ks if k >= after), None)
+        greedy.append(k)
+        if k is not None:
+            after = k + 1
+    if all(k is not None or not ks for k, ks in zip(greedy, matching, strict=True)):
+        return greedy  # every label of some row has its row: the usual table
+    # longest[j][k]: the most labels in order from line j on, when line j labels row k
+    longest: list[dict[int, int]] = [{} for _ in labels]
+    for j in range(len(labels) - 1, -1, -1):
+        for k in matching[j]:
+            longest[j][k] = 1 + max((n for j2 in range(j + 1, len(labels)) for k2, n in longest[j2].items() if k2 > k),
+                                    default=0)
+    best = max((n for row in longest for n in row.values()), default=0)
+    if best <= sum(k is not None for k in greedy):
+        return greedy
+    chain: list[int | None] = [None] * len(labels)
+    need, above = best, -1
+    for j in range(len(labels)):
+        k = next((k for k in sorted(longest[j]) if k > above and longest[j][k] == need), None)
+        if k is not None:
+            chain[j], need, above = k, need - 1, k
+    return chain
 
 
 def _lost_label(label: str, keys: tuple[str, ...]) -> bool:
