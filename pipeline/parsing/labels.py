@@ -134,6 +134,15 @@ _GROUP_2021 = re.compile("|".join([*(loose(v) for v in ("逾期不补正", "逾�
 _GROUP_2019 = re.compile(loose("其他处理"))
 
 
+def other_group_shown(request_text: str) -> str | None:
+    """``other_group_printed`` without the fallback: None when no label tells the group."""
+    if _GROUP_2021.search(request_text):
+        return "2021"
+    if _GROUP_2019.search(request_text):
+        return "2019"
+    return None
+
+
 def other_group_printed(request_text: str, template: str) -> str:
     """Which format's （六）其他处理 group the request table prints: "2021" (three sub-rows),
     "2019" (the single row) or, when neither shows, ``template``.
@@ -142,11 +151,7 @@ def other_group_printed(request_text: str, template: str) -> str:
     the 2019 row prints 其他处理 and none of the 2021 sub-rows' words (2021's own group heading
     is also （六）其他处理, so the sub-rows' words decide first).
     """
-    if _GROUP_2021.search(request_text):
-        return "2021"
-    if _GROUP_2019.search(request_text):
-        return "2019"
-    return template
+    return other_group_shown(request_text) or template
 
 
 MISREAD_AHEAD = 3  # an OCR row label read with a wrong character is looked for among this many next rows

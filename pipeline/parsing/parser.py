@@ -21,7 +21,7 @@ from pipeline.parsing import metadata as meta
 from pipeline.parsing import status as report_status
 from pipeline.parsing import tables
 from pipeline.parsing.cells import RowValues
-from pipeline.parsing.labels import other_group_printed
+from pipeline.parsing.labels import other_group_shown
 from pipeline.parsing.normalize import compact, normalize
 from pipeline.parsing.ocr_sums import withhold_doubtful
 from pipeline.parsing.sections import cut_unheaded_requests, cut_unheaded_review, find_sections
@@ -154,6 +154,11 @@ def _derive(rec: dict) -> None:
         one("review_litigation", group, values, tpl.REVIEW_RESULTS[:-1], "total")
 
 
+def _unplaced(rows: dict[str, RowValues]) -> bool:
+    """Some request row of a table whose rows lost their labels was not placed (cells_unplaced)."""
+    return any(code == "cells_unplaced" for r in rows.values() for code, _detail in r.issues)
+
+
 def parse_document(doc: Document) -> dict:
     # normalized page by page, so an offset in the text still tells its page
     pages = [normalize(p.text) for p in doc.pages]
@@ -234,12 +239,23 @@ def parse_document(doc: Document) -> dict:
     a20 = tables.article20_from_grid(grows, template) if grows else {}
     if len(a20) < 2 and s2:
         a20 = tables.article20_from_text(text, s2, template, page_of)
-    group = other_group_printed(text[s3[0] : s3[1]], template) if s3 else template
+    shown = other_group_shown(text[s3[0] : s3[1]]) if s3 else None
+    group = shown or template
     req_keys = tpl.request_rows(template, group)
     req = tables.requests_from_grid(grows, template, req_keys) if grows else {}
     run = unmarked = False  # the request table read from run-together text / with unmarked blanks
     if len(req) < len(req_keys) // 2 and s3:
         read = tables.read_requests_text(text, s3, template, page_of, req_keys)
+        if shown is None and _unplaced(read.rows):
+            # no label tells which format's （六）其他处理 the table prints (its own label lost with
+            # others'), and rows placed by the template's order were not confirmed: the other
+            # format's group is read too and kept when every row is placed with it (each placed
+            # row confirmed by every sum), as that group is then the one the sums allow
+            other = "2019" if group == "2021" else "2021"
+            other_keys = tpl.request_rows(template, other)
+            alt = tables.read_requests_text(text, s3, template, page_of, other_keys)
+            if not _unplaced(alt.rows):
+                read, group, req_keys = alt, other, other_keys
         req, run, unmarked = read.rows, read.run_together and not grows, read.unmarked
     rv = tables.review_from_grid(grows) if grows else None
     if rv is None and s4:
