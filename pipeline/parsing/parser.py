@@ -249,12 +249,13 @@ def parse_document(doc: Document) -> dict:
         if shown is None and _unplaced(read.rows):
             # no label tells which format's （六）其他处理 the table prints (its own label lost with
             # others'), and rows placed by the template's order were not confirmed: the other
-            # format's group is read too and kept when every row is placed with it (each placed
-            # row confirmed by every sum), as that group is then the one the sums allow
+            # format's group is read too and kept when every row is placed with it and rows were
+            # placed by the template's order (each confirmed by every sum): that group is then
+            # the one the sums allow, not one read where nothing could tell
             other = "2019" if group == "2021" else "2021"
             other_keys = tpl.request_rows(template, other)
             alt = tables.read_requests_text(text, s3, template, page_of, other_keys)
-            if not _unplaced(alt.rows):
+            if not _unplaced(alt.rows) and any(r.method == "template_order" for r in alt.rows.values()):
                 read, group, req_keys = alt, other, other_keys
         req, run, unmarked = read.rows, read.run_together and not grows, read.unmarked
     rv = tables.review_from_grid(grows) if grows else None
