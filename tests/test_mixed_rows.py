@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from pipeline import template as tpl
 from pipeline.parsing import parse_file
 from pipeline.parsing.checks import request_checks
-from pipeline.parsing.labels import other_group_printed
+from pipeline.parsing.labels import other_group_shown
 from pipeline.samples.generate import random_record
 from pipeline.samples.layouts import LAYOUTS
 from tests.realworld import compare, truth_items
@@ -67,9 +67,9 @@ def test_outcome_check_uses_the_printed_row_and_can_fail() -> None:
 
 
 def test_the_group_is_told_by_the_labels_not_the_template() -> None:
-    assert other_group_printed("（六）其他处理 0 0 0 0 0 0 0 （七）总计", "2021") == "2019"
-    assert other_group_printed("（六）其他处理 1.申请人无正当理由逾期不补正 0 0", "2019") == "2021"
-    assert other_group_printed("（七）总计 1 2", "2021") == "2021"
+    assert other_group_shown("（六）其他处理 0 0 0 0 0 0 0 （七）总计") == "2019"
+    assert other_group_shown("（六）其他处理 1.申请人无正当理由逾期不补正 0 0") == "2021"
+    assert other_group_shown("（七）总计 1 2") is None  # no label shows it: the parser decides
 
 
 def test_the_parser_never_maps_the_2019_row_onto_a_2021_key(tmp_path: Path) -> None:

@@ -135,23 +135,19 @@ _GROUP_2019 = re.compile(loose("其他处理"))
 
 
 def other_group_shown(request_text: str) -> str | None:
-    """``other_group_printed`` without the fallback: None when no label tells the group."""
-    if _GROUP_2021.search(request_text):
-        return "2021"
-    if _GROUP_2019.search(request_text):
-        return "2019"
-    return None
-
-
-def other_group_printed(request_text: str, template: str) -> str:
     """Which format's （六）其他处理 group the request table prints: "2021" (three sub-rows),
-    "2019" (the single row) or, when neither shows, ``template``.
+    "2019" (the single row), or None when no label shows it (the parser then takes the
+    template's, or the group its sums confirm).
 
     Decided by the labels on the page, never by the template: a 2021-format report that kept
     the 2019 row prints 其他处理 and none of the 2021 sub-rows' words (2021's own group heading
     is also （六）其他处理, so the sub-rows' words decide first).
     """
-    return other_group_shown(request_text) or template
+    if _GROUP_2021.search(request_text):
+        return "2021"
+    if _GROUP_2019.search(request_text):
+        return "2019"
+    return None
 
 
 MISREAD_AHEAD = 3  # an OCR row label read with a wrong character is looked for among this many next rows

@@ -1088,16 +1088,20 @@ def _rows_in_order(labels: list[str], keys: tuple[str, ...]) -> list[int | None]
     swallow every row between (read before: 部分公开's values as 3.其他's, the rows after it
     lost). Such a line is then left to the template's order, which every sum must confirm.
     """
-    matching = [[k for k, key in enumerate(keys) if request_row_pattern(key).search(lab)] for lab in labels]
+    def labels_row(lab: str, k: int) -> bool:
+        return request_row_pattern(keys[k]).search(lab) is not None
+
     greedy: list[int | None] = []
     after = 0
-    for ks in matching:
-        k = next((k for k in ks if k >= after), None)
+    for lab in labels:  # rows after the previous label's only: a table's labels find theirs at once
+        k = next((k for k in range(after, len(keys)) if labels_row(lab, k)), None)
         greedy.append(k)
         if k is not None:
             after = k + 1
-    if all(k is not None or not ks for k, ks in zip(greedy, matching, strict=True)):
+    passed_over = [lab for lab, k in zip(labels, greedy, strict=True) if k is None]
+    if not any(labels_row(lab, k) for lab in passed_over for k in range(len(keys))):
         return greedy  # every label of some row has its row: the usual table
+    matching = [[k for k in range(len(keys)) if labels_row(lab, k)] for lab in labels]
     # longest[j][k]: the most labels in order from line j on, when line j labels row k
     longest: list[dict[int, int]] = [{} for _ in labels]
     for j in range(len(labels) - 1, -1, -1):

@@ -41,7 +41,8 @@ FIND_TABLES_OPTIONS = (
 
 
 class BBox(NamedTuple):
-    """A box as plain floats: a line's box is made for every text line, and ``pymupdf.Rect`` is slow to make."""
+    """A box as plain floats (a text line's, a lattice table's): one is made for every line and
+    table, and ``pymupdf.Rect`` is slow to make."""
 
     x0: float
     y0: float
