@@ -66,6 +66,11 @@ def read_pdf(path: Path, sha256: str, *, max_pages: int | None = None, merge_con
             try:
                 contents.append(read_page(page, vectors))
                 vectors = vectors and not contents[-1].unsure_vectors
+            except (MemoryError, SystemError):
+                # memory refused (PyMuPDF's extension may then fail without an exception set,
+                # a SystemError): the file ran out of memory, not a page's content. Calling MuPDF
+                # again for the next page retried its allocations for minutes under the cap
+                raise
             except Exception as exc:  # a broken content stream must not lose the other pages
                 warnings.append(f"page {page.number + 1}: unreadable ({exc})")
                 contents.append(PageContent(page.number + 1, page.rect.height, width=page.rect.width))
