@@ -86,6 +86,22 @@ def test_rules_broken_into_pieces_are_joined(gap: float) -> None:
     assert len(table) == 3
 
 
+
+def test_a_grid_drawn_cell_by_cell_has_its_cells_where_its_rules_were_drawn() -> None:
+    """Each cell drawing its own four sides draws every inner side two or three times: a rule
+    drawn at one position stands exactly there (the mean of three copies of 420.8666748046875,
+    summed, is off by a unit in the last place), and its copies join nothing new."""
+    xs, ys = (56.0, 186.0, 303.6666564941406, 420.8666748046875), (100.1, 120.1, 140.1)
+    items = []
+    for y0, y1 in zip(ys, ys[1:], strict=False):
+        for x0, x1 in zip(xs, xs[1:], strict=False):
+            items += [("l", (x0, y0), (x1, y0)), ("l", (x1, y0), (x1, y1)), ("l", (x1, y1), (x0, y1)),
+                      ("l", (x0, y1), (x0, y0))]
+    items += items[:5]  # and some sides drawn once more
+    (table,) = lattice_cells([{"items": items}])
+    assert sorted(table) == sorted((x0, y0, x1, y1) for y0, y1 in zip(ys, ys[1:], strict=False)
+                                   for x0, x1 in zip(xs, xs[1:], strict=False))
+
 def _cut_table(tmp: Path, *, top_open: bool, bottom_open: bool, width: float) -> list[dict]:
     """A 4-column ruled table of 4 rows drawn with PyMuPDF, its top and/or bottom rule missing.
 
