@@ -24,7 +24,7 @@ import numpy as np  # noqa: E402
 
 from pipeline.parsing import parse_file  # noqa: E402
 from pipeline.parsing.cells import Cell  # noqa: E402
-from pipeline.parsing.tables import GridRow, _fit  # noqa: E402
+from pipeline.parsing.tables.grid import GridRow, _fit  # noqa: E402
 from pipeline.readers.ocr import without_dark_edges  # noqa: E402
 from pipeline.samples.render_scan import Damage, render_image_pdf  # noqa: E402
 from tests.realworld import REALWORLD, compare  # noqa: E402

@@ -386,7 +386,7 @@ def fields_apart(cells: list[Cell | str], *, stacked: bool = False) -> list[Cell
 
     ``stacked``: a field of numbers over numbers ("1<br>1") is taken apart the same way. Each
     piece may also be part of one wrapped number, so a caller asks for this only where the
-    count of values and the row's sums leave no other reading (``tables._review_apart``)."""
+    count of values and the row's sums leave no other reading (``tables.review_text._review_apart``)."""
     fields = [c for c in cells if c != ""]
     first = next((k for k, c in enumerate(cells) if c != ""), 0)
     last = max((k for k, c in enumerate(cells) if c != ""), default=-1)
