@@ -1729,3 +1729,49 @@ def test_a_lone_number_above_a_label_is_nobodys_where_pages_are_numbered_so(tmp_
     assert a20["administrative_licensing"]["decisions"] is None
     assert a20["administrative_penalty"]["decisions"] is None and a20["administrative_coercion"]["decisions"] is None
     assert a20["regulations"] == rec["article20"]["regulations"]  # "0 212735 205280" above 规章
+
+
+def _padded_first_row_below_label(lines: list[str], label: str, pads: list[int],
+                                  value_pads: list[int] | None = None, stray: str = "") -> list[str]:
+    """The small table of ``label`` (its first row) as a converter with padding columns prints it:
+    empty fields inserted at ``pads`` in the header, its rule line and the row (``value_pads``
+    in the row, when given), the row's label field emptied and the label on a line after it."""
+    i = _row_at(lines, label)
+    header, rule, row = (line.strip().strip("|").split("|") for line in lines[i - 2 : i + 1])
+    row[0] = " "
+
+    def padded(fields: list[str], at: list[int], fill: str = "") -> str:
+        out = list(fields)
+        for k in sorted(at, reverse=True):
+            out.insert(k, fill)
+        return "|" + "|".join(out) + "|"
+
+    lines = list(lines)
+    lines[i - 2 : i + 1] = [padded(header, pads), padded(rule, pads, "---"),
+                            padded(row, pads if value_pads is None else value_pads, stray), label]
+    return lines
+
+
+@pytest.mark.parametrize("pads", [[1], [2], [3], [2, 4], [0, 2]])
+def test_a_first_row_above_its_label_is_read_under_its_headers_padded_columns(tmp_path: Path, pads: list[int]) -> None:
+    """A converter printed a small table's first row above its label and gave the table padding
+    columns of its own ("|信息内容|本年新制作数量||对外公开总数量||", the row alike): the row's
+    fields stand under the header's, so each value is read under its column head."""
+    rec = random_record(random.Random(19), template="2019", blank_rate=0.0)
+    lines = _padded_first_row_below_label(render_text(rec, "markdown", 0).split("\n"), "规章", pads)
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert got["article20"]["regulations"] == rec["article20"]["regulations"]
+
+
+@pytest.mark.parametrize(("value_pads", "stray"), [([2, 3], ""), ([1], ""), ([2], "7")])
+def test_a_first_row_above_its_label_off_its_headers_fields_is_null(tmp_path: Path, value_pads: list[int],
+                                                                     stray: str) -> None:
+    """The same row with fields of its own (one more, or at other places than the header's), or
+    a number in a padding field: which column a value stands in is not certain; not read."""
+    rec = random_record(random.Random(19), template="2019", blank_rate=0.0)
+    lines = _padded_first_row_below_label(render_text(rec, "markdown", 0).split("\n"), "规章", [2],
+                                          value_pads, stray)
+    wrong, got = _wrong(tmp_path, rec, "\n".join(lines))
+    assert not wrong
+    assert all(v is None for v in got["article20"]["regulations"].values())

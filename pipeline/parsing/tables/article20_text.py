@@ -119,7 +119,7 @@ def article20_from_text(text: str, span: Span, template: str, page_of) -> dict[s
                 "words that are no part of its label (another row's, whose label was not found): "
                 "not this row's for certain; not read")], page_of(at))
             continue
-        if not value_tokens(cells) and (above := _values_above(text, start, len(cols))) is not None:
+        if not value_tokens(cells) and (above := _values_above(text, start, template, key)) is not None:
             found[key] = RowValues(above, [], page_of(at))
             read_above.add(key)
             continue
@@ -239,31 +239,37 @@ def _after_other_words(seg: str, label: str) -> bool:
     return False
 
 
-def _values_above(text: str, start: int, n: int) -> list[Cell | None] | None:
+def _values_above(text: str, start: int, template: str, key: str) -> list[Cell | None] | None:
     """The value row printed just above a label that stands alone on its line, when it can be no other row's.
 
     markitdown prints a tall row's label after the row when the label's text sits lower than
     its values: "|  | 396 | 0 | 181 |" then "行政许可" on a line of its own, under the header
     of its small table. Taken only when the label's own stretch holds no value, the line above
-    the label is a row of fields with an empty first one and exactly ``n`` numbers after it,
+    the label is a row of fields with an empty first one and exactly ``n`` numbers after it
+    (or a row of the header's own markdown table whose numbers stand one under each column
+    head and whose other fields are empty, ``_under_header``: the converter's padding columns),
     and above that, up to the small table's heading, stand no number and no other row's label
     (only the header's words): the row above the label is then the table's first, and the
     label the first one printed after it. Otherwise None.
     """
+    n = len(tpl.columns("article20", template, key))
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
     label_line = text[line_start : line_end if line_end >= 0 else len(text)]
     if text[line_start:start].strip() or "\t" in label_line or DIGIT.search(label_line):
         return None
-    lines = text[:line_start].split("\n")[:-1]
-    lines = [ln for ln in lines[-(ABOVE_LINES + 1) :] if ln.strip() and ln.strip() != TABLE_START]
+    raw = [ln for ln in text[:line_start].split("\n")[:-1] if ln.strip()]
+    lines = [ln for ln in raw[-(ABOVE_LINES + 1) :] if ln.strip() != TABLE_START]
     if len(lines) < 2:
         return None
     if "\t" in lines[-1]:
         fields = lines[-1].split("\t")
         if len(fields) != n + 1 or fields[0].strip():
-            return None
-        fields = fields[1:]
+            fields = _under_header(raw, _column_heads(template, key))
+            if fields is None:
+                return None
+        else:
+            fields = fields[1:]
     else:
         # the row's numbers on a line of their own, no field marks (markitdown's text of a page
         # whose small table it did not see as one: "信息内容 本年处理决定数量" / "1330" / "行政处罚"
@@ -284,6 +290,45 @@ def _values_above(text: str, start: int, n: int) -> list[Cell | None] | None:
         if DIGIT.search(lines[k]) or any(article20_pattern(key).search(lines[k]) for key in ARTICLE20_LABELS):
             return None
     return None
+
+
+def _column_heads(template: str, key: str) -> list[str]:
+    """The first four characters of each column head of an article-20 row, as headers print them."""
+    return [compact(tpl.label("article20", template, key, c).zh_column)[:4] for c in tpl.columns("article20", template, key)]
+
+
+def _under_header(raw: list[str], heads: list[str]) -> list[str] | None:
+    """The fields under the column heads of a value row printed right under its small table's header.
+
+    ``raw``: the non-blank lines above the label, the last one the value row. A converter gives
+    a markdown table padding columns of its own (``|信息内容|本年新制作数量||对外公开总数量||``,
+    every row of the table alike): the value row's fields stand under the header's when the
+    header is the line right above it, the two lines start one markdown table (the rule line
+    after the header, none after the value row) and hold as many fields; the header names the
+    label column (信息内容, nothing before it) and then each column head once, in order, a
+    field each. Its values are the fields under the heads, taken only when every other field
+    of the row (the label's, the padding) is empty. Otherwise None.
+    """
+    if len(raw) < 3 or raw[-2].strip() != TABLE_START:
+        return None
+    header = [compact(f) for f in raw[-3].split("\t")]
+    fields = raw[-1].split("\t")
+    if len(header) != len(fields):
+        return None
+    label = next((k for k, f in enumerate(header) if f), None)
+    if label is None or header[label] != _A20_HEADER:
+        return None
+    at: list[int] = []
+    for k in range(label + 1, len(header)):
+        f = header[k]
+        if not f:
+            continue
+        if len(at) == len(heads) or heads[len(at)] not in f or sum(h in f for h in heads) != 1:
+            return None  # a field naming no head, a head out of order or twice, or two heads in one field
+        at.append(k)
+    if len(at) != len(heads) or any(fields[k].strip() for k in range(len(fields)) if k not in at):
+        return None
+    return [fields[k] for k in at]
 
 
 def _before_heading(text: str, at: int, seg: str) -> str:
