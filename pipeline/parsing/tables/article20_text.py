@@ -258,8 +258,8 @@ def _values_above(text: str, start: int, template: str, key: str) -> list[Cell |
     label_line = text[line_start : line_end if line_end >= 0 else len(text)]
     if text[line_start:start].strip() or "\t" in label_line or DIGIT.search(label_line):
         return None
-    raw = [ln for ln in text[:line_start].split("\n")[:-1] if ln.strip()]
-    lines = [ln for ln in raw[-(ABOVE_LINES + 1) :] if ln.strip() != TABLE_START]
+    raw = [ln for ln in text[:line_start].split("\n")[:-1][-(ABOVE_LINES + 1) :] if ln.strip()]
+    lines = [ln for ln in raw if ln.strip() != TABLE_START]
     if len(lines) < 2:
         return None
     if "\t" in lines[-1]:
