@@ -318,17 +318,32 @@ def _under_header(raw: list[str], heads: list[str]) -> list[str] | None:
     label = next((k for k, f in enumerate(header) if f), None)
     if label is None or header[label] != _A20_HEADER:
         return None
-    at: list[int] = []
-    for k in range(label + 1, len(header)):
-        f = header[k]
-        if not f:
-            continue
-        if len(at) == len(heads) or heads[len(at)] not in f or sum(h in f for h in heads) != 1:
-            return None  # a field naming no head, a head out of order or twice, or two heads in one field
-        at.append(k)
-    if len(at) != len(heads) or any(fields[k].strip() for k in range(len(fields)) if k not in at):
+    found = _heads_at(header[label + 1 :], heads)
+    if found is None or any(header[label + 2 + found[-1] :]):
+        return None  # a field naming no head, or another after the last head
+    at = [label + 1 + off for off in found]
+    if any(fields[k].strip() for k in range(len(fields)) if k not in at):
         return None
     return [fields[k] for k in at]
+
+
+def _heads_at(fields: list[str], heads: list[str]) -> list[int] | None:
+    """Where in a header line's ``fields`` (compacted) each column head stands, up to the last head.
+
+    Each field up to the last head holds one head (its first four characters) or nothing, the
+    heads in the template's order, each once, and no field two of them; fields after the last
+    head are not looked at. None when that does not hold.
+    """
+    found: list[int] = []
+    for off, f in enumerate(fields):
+        if len(found) == len(heads):
+            break  # every head named: fields after them are not the row's columns
+        if not f:
+            continue
+        if heads[len(found)] not in f or sum(g in f for g in heads) != 1:
+            return None  # a field naming no head, or the next head out of order, or two at once
+        found.append(off)
+    return found if len(found) == len(heads) else None
 
 
 def _before_heading(text: str, at: int, seg: str) -> str:
@@ -362,8 +377,7 @@ def _article20_header(text: str, at: int, template: str, key: str, label_col: in
     each of its tables fields of its own, its padding columns (empty fields,
     ``|上一年项目数量| |本年增/减|``) in every row of one table alike.
     """
-    heads = [compact(tpl.label("article20", template, key, c).zh_column)[:4]
-             for c in tpl.columns("article20", template, key)]
+    heads = _column_heads(template, key)
     end = text.find("\n", at)
     if end >= 0 and text.startswith(TABLE_START, end + 1):
         return None  # the row starts a markdown table of its own: the header's fields are not its own
@@ -374,16 +388,8 @@ def _article20_header(text: str, at: int, template: str, key: str, label_col: in
             continue
         if TABLE_START in above[k + 2 :]:
             return None  # another markdown table starts between the header and the row
-        found: list[int] = []
-        for off, f in enumerate(fields[label_col + 1 :]):
-            if len(found) == len(heads):
-                break  # every head named: fields after them are not the row's columns
-            if not f:
-                continue
-            if heads[len(found)] not in f or sum(g in f for g in heads) != 1:
-                return None  # a field naming no head, or the next head out of order, or two at once
-            found.append(off)
-        return _Heads(len(fields), tuple(found)) if len(found) == len(heads) else None
+        found = _heads_at(fields[label_col + 1 :], heads)
+        return None if found is None else _Heads(len(fields), tuple(found))
     return None
 
 
